@@ -1,0 +1,170 @@
+"""The idempotent, resumable ingest pipeline: inputs -> articles -> chunks -> vectors -> store.
+
+Articles are handled in batches: each batch looks up the stored content hashes once, chunks only
+what is new or changed, embeds all of those chunks in one call (the model is the bottleneck, so it
+gets full batches), and writes them inside one journaled store batch.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from newsqa.index.articles import Article, Chunk, Skip
+from newsqa.index.chunk import chunk_article
+from newsqa.index.embed import Embedder
+from newsqa.index.store import Store, ingest_lock
+from newsqa.settings import Settings
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    chunks_written: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "write": 0.0})
+    wall: float = 0.0
+    # per input: origin -> "added"/"updated"/"unchanged"/"skipped: reason"
+    outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, article id or "", outcome)
+
+    @property
+    def articles_seen(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.unchanged)
+
+    def summary(self) -> str:
+        lines = [
+            f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+            f"skipped {len(self.skipped)}; {self.chunks_written} chunks written"
+        ]
+        if self.repaired:
+            lines.append(f"repaired {len(self.repaired)} article(s) left half-written by an interrupted run")
+        if self.wall > 0:
+            other = self.wall - self.seconds["embed"]
+            lines.append(
+                f"{self.wall:.2f} s: {self.articles_seen / self.wall:.1f} articles/s, "
+                f"{self.chunks_written / self.wall:.1f} chunks/s; embedding {self.seconds['embed']:.2f} s, "
+                f"everything else {other:.2f} s ({100 * other / self.wall:.0f}%)"
+            )
+        for s in self.skipped:
+            lines.append(f"  skipped {s}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Progress:
+    articles: int
+    chunks: int
+    skipped: int
+    elapsed: float
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _load_inputs(sources: Sequence[str], settings: Settings) -> Iterable[Article | Skip]:
+    from newsqa.index.load import iter_inputs
+
+    return iter_inputs(sources, settings)
+
+
+def ingest(
+    sources: Sequence[str] | Iterable[Article | Skip],
+    settings: Settings,
+    embedder: Embedder,
+    store: Store | None = None,
+    progress: ProgressFn | None = None,
+    batch_chunks: int = 512,
+) -> IngestReport:
+    """Ingest files/folders/globs/URLs (or ready Articles) into the store; safe to re-run.
+
+    Raises StoreError when another writer holds the store or the store was built differently;
+    bad inputs never raise, they are reported as skips.
+    """
+    with ingest_lock(settings):
+        store = store or Store(settings, embedder.fingerprint)
+        store.claim_for_ingest(embedder.fingerprint)
+        report = IngestReport(repaired=store.repair())
+        t0 = time.perf_counter()
+        items = (
+            _load_inputs(list(sources), settings)
+            if isinstance(sources, (list, tuple)) and all(isinstance(s, str) for s in sources)
+            else sources
+        )
+        pending: dict[str, Article] = {}
+        pending_chunks = 0
+
+        def flush() -> None:
+            nonlocal pending_chunks
+            if pending:
+                _write_batch(list(pending.values()), settings, embedder, store, report)
+            pending.clear()
+            pending_chunks = 0
+            if progress:
+                progress(Progress(report.articles_seen, report.chunks_written, len(report.skipped),
+                                  time.perf_counter() - t0))
+
+        it = iter(items)
+        while True:
+            tl = time.perf_counter()
+            item = next(it, None)
+            report.seconds["load"] += time.perf_counter() - tl
+            if item is None:
+                break
+            if isinstance(item, Skip):
+                report.skipped.append(item)
+                report.outcomes.append((item.origin, "", f"skipped: {item.reason}"))
+                continue
+            if item.id in pending:  # the same article twice in one run: the later copy wins
+                flush()
+            pending[item.id] = item
+            pending_chunks += max(1, len(item.body) // (settings.chunk_tokens * 4))
+            if pending_chunks >= batch_chunks:
+                flush()
+        flush()
+        report.wall = time.perf_counter() - t0
+        return report
+
+
+def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder, store: Store,
+                 report: IngestReport) -> None:
+    known = store.article_infos([a.id for a in articles])
+    changed: list[tuple[Article, list[Chunk]]] = []
+    t = time.perf_counter()
+    for a in articles:
+        info = known.get(a.id)
+        if info is not None and info.content_hash == a.content_hash:
+            report.unchanged.append(a.id)
+            report.outcomes.append((a.origin, a.id, "unchanged"))
+            continue
+        chunks = chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)
+        if not chunks:
+            skip = Skip(a.origin or a.id, "no text left after cleaning")
+            report.skipped.append(skip)
+            report.outcomes.append((skip.origin, a.id, f"skipped: {skip.reason}"))
+            continue
+        changed.append((a, chunks))
+        (report.updated if info is not None else report.added).append(a.id)
+        report.outcomes.append((a.origin, a.id, "updated" if info is not None else "added"))
+    report.seconds["chunk"] += time.perf_counter() - t
+    if not changed:
+        return
+    t = time.perf_counter()
+    # Title in front of the chunk text gives short chunks the article's context in vector space.
+    texts = [f"{c.title}\n{c.text}" if c.title else c.text for _, chunks in changed for c in chunks]
+    vectors = embedder.embed(texts)
+    report.seconds["embed"] += time.perf_counter() - t
+    t = time.perf_counter()
+    items, i = [], 0
+    for a, chunks in changed:
+        items.append((a, chunks, np.asarray(vectors[i:i + len(chunks)])))
+        i += len(chunks)
+    with store.write_batch([a.id for a, _ in changed]):
+        store.put_articles(items)
+    report.chunks_written += i
+    report.seconds["write"] += time.perf_counter() - t

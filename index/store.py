@@ -1,0 +1,387 @@
+"""The Chroma store (embedded or a `chroma run` server) and the BM25 index kept in step with it.
+
+Three collections per store name:
+  `<name>_chunks`   the chunk vectors, text and provenance, written through llama-index's
+                    ChromaVectorStore;
+  `<name>_articles` one record per article: its content hash (unchanged vs. updated) and listing
+                    fields. An article record is written only after all its chunks, so its presence
+                    means the article is complete;
+  `<name>_state`    the store's fingerprint (embedder and chunk settings), the change token the
+                    lexical index syncs against, and the write journal.
+
+Crash safety: before a batch of articles is changed, their ids go into the journal and the change
+token is replaced; only after every chunk and record is written is the journal cleared. Opening the
+store for writing repairs any batch left in the journal (its chunks and records are deleted, so the
+next ingest re-adds those articles whole), and a lexical index saved under another token is rebuilt.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from newsqa.index.articles import Article, Chunk, stable_hash
+from newsqa.index.lexical import LexicalFilter, LexicalIndex
+from newsqa.settings import Settings, configure_offline_environment
+
+SCHEMA = 1
+_ONE = [[1.0]]  # records in the articles/state collections carry no meaningful vector
+_STATE_ID = "state"
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be used as asked: unreachable, built differently, or busy."""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    id: str
+    title: str
+    source: str
+    url: str
+    published_at: str
+    published_ts: int
+    n_chunks: int
+    content_hash: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Filters applied identically by the vector search and by BM25."""
+
+    since_ts: int | None = None
+    until_ts: int | None = None
+    sources: tuple[str, ...] | None = None
+    article_ids: tuple[str, ...] | None = None
+
+    def is_empty(self) -> bool:
+        return self == SearchFilter()
+
+    def lexical(self) -> LexicalFilter:
+        return LexicalFilter(
+            self.since_ts, self.until_ts,
+            frozenset(self.sources) if self.sources is not None else None,
+            frozenset(self.article_ids) if self.article_ids is not None else None,
+        )
+
+    def chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.since_ts is not None:
+            clauses.append({"published_ts": {"$gte": int(self.since_ts)}})
+        if self.until_ts is not None:
+            clauses.append({"published_ts": {"$lte": int(self.until_ts)}})
+        if self.sources is not None:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.article_ids is not None:
+            clauses.append({"article_id": {"$in": list(self.article_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _client(settings: Settings):
+    configure_offline_environment()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        u = urlparse(settings.chroma_url)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise StoreError(f"--chroma-url must look like http://HOST:PORT, got {settings.chroma_url!r}")
+        try:
+            client = chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                         ssl=u.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+        except Exception as e:
+            raise StoreError(f"cannot reach the Chroma server at {settings.chroma_url}: {e}") from e
+        return client
+    path = Path(settings.store)
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path / "chroma"), settings=chroma_settings)
+
+
+class Store:
+    def __init__(self, settings: Settings, embedder_fingerprint: str | None = None) -> None:
+        """Open (creating if needed) the store the settings name.
+
+        `embedder_fingerprint` is the embedder about to write or query; a store built by another
+        embedder raises StoreError instead of returning meaningless neighbours.
+        """
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.settings = settings
+        self.client = _client(settings)
+        name = settings.collection
+        cosine = {"hnsw": {"space": "cosine"}}
+        try:
+            self.chunks = self.client.get_or_create_collection(f"{name}_chunks", embedding_function=None,
+                                                               configuration=cosine)
+            self.articles_col = self.client.get_or_create_collection(f"{name}_articles", embedding_function=None)
+            self.state_col = self.client.get_or_create_collection(f"{name}_state", embedding_function=None)
+        except Exception as e:
+            raise StoreError(f"cannot open the store {self.location}: {e}") from e
+        self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+        self.max_batch = max(1, min(int(self.client.get_max_batch_size()) - 1, 5000))
+        self._state = self._read_state()
+        if embedder_fingerprint:
+            self._check_fingerprint(embedder_fingerprint)
+        self._lexical: LexicalIndex | None = None
+        self._lexical_token = ""
+
+    # --- identity ------------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        if self.settings.chroma_url:
+            return f"{self.settings.chroma_url} (collection {self.settings.collection})"
+        return str(self.settings.store)
+
+    def _read_state(self) -> dict:
+        got = self.state_col.get(ids=[_STATE_ID], include=["metadatas"])
+        return dict(got["metadatas"][0]) if got["ids"] else {}
+
+    def _write_state(self, **changes: object) -> None:
+        self._state = {**self._state, **changes}
+        self.state_col.upsert(ids=[_STATE_ID], embeddings=_ONE, metadatas=[self._state])
+
+    @property
+    def fingerprint(self) -> dict:
+        return {k: v for k, v in self._state.items() if k in ("embedder", "chunk_tokens", "chunk_overlap", "schema")}
+
+    def _check_fingerprint(self, embedder_fp: str) -> None:
+        built = self._state.get("embedder")
+        if built and built != embedder_fp and self.count_chunks() > 0:
+            raise StoreError(
+                f"the store {self.location} was built with the embedder {built!r}, but the configured "
+                f"embedder is {embedder_fp!r}; vectors from different models cannot be compared. Use "
+                f"the same embedder (NEWSQA_EMBEDDER / NEWSQA_EMBED_MODEL), or another --store."
+            )
+
+    def claim_for_ingest(self, embedder_fp: str) -> None:
+        """Record what builds the store; refuse chunk settings that differ from the store's."""
+        self._check_fingerprint(embedder_fp)
+        s = self.settings
+        if self.count_chunks() > 0 and "chunk_tokens" in self._state:
+            if (self._state["chunk_tokens"], self._state["chunk_overlap"]) != (s.chunk_tokens, s.chunk_overlap):
+                raise StoreError(
+                    f"the store {self.location} was chunked with {self._state['chunk_tokens']} tokens "
+                    f"(overlap {self._state['chunk_overlap']}), but the settings say {s.chunk_tokens} "
+                    f"(overlap {s.chunk_overlap}); mixing them would index articles inconsistently. "
+                    f"Use the store's settings or another --store."
+                )
+        self._write_state(embedder=embedder_fp, chunk_tokens=s.chunk_tokens,
+                          chunk_overlap=s.chunk_overlap, schema=SCHEMA)
+
+    # --- reading -------------------------------------------------------------------------------
+    def count_chunks(self) -> int:
+        return int(self.chunks.count())
+
+    def count_articles(self) -> int:
+        return int(self.articles_col.count())
+
+    def article_infos(self, ids: Sequence[str] | None = None) -> dict[str, ArticleInfo]:
+        out: dict[str, ArticleInfo] = {}
+        if ids is not None:
+            ids = list(dict.fromkeys(ids))
+            for i in range(0, len(ids), self.max_batch):
+                got = self.articles_col.get(ids=ids[i:i + self.max_batch], include=["metadatas"])
+                out.update({aid: _info(aid, m) for aid, m in zip(got["ids"], got["metadatas"])})
+            return out
+        offset = 0
+        while True:
+            got = self.articles_col.get(include=["metadatas"], limit=self.max_batch, offset=offset)
+            out.update({aid: _info(aid, m) for aid, m in zip(got["ids"], got["metadatas"])})
+            if len(got["ids"]) < self.max_batch:
+                return out
+            offset += self.max_batch
+
+    def iter_chunks(self, where: dict | None = None) -> Iterator[Chunk]:
+        offset = 0
+        while True:
+            got = self.chunks.get(where=where, include=["documents", "metadatas"], limit=self.max_batch,
+                                  offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                yield Chunk.from_metadata(cid, doc or "", meta)
+            if len(got["ids"]) < self.max_batch:
+                return
+            offset += self.max_batch
+
+    def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        out: dict[str, Chunk] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), self.max_batch):
+            got = self.chunks.get(ids=ids[i:i + self.max_batch], include=["documents", "metadatas"])
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                out[cid] = Chunk.from_metadata(cid, doc or "", meta)
+        return out
+
+    def vector_search(self, vector: np.ndarray, k: int, flt: SearchFilter | None = None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (through llama-index's Chroma integration)."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        n = self.count_chunks()
+        if n == 0:
+            return []
+        where = flt.chroma_where() if flt else None
+        q = VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=min(k, n))
+        res = self.vectors.query(q, **({"where": where} if where else {}))
+        out = []
+        for node, sim in zip(res.nodes or [], res.similarities or []):
+            # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
+            cos = 1.0 - float(-np.log(max(sim, 1e-12)))
+            out.append((Chunk.from_metadata(node.node_id, node.get_content(), node.metadata), cos))
+        return out
+
+    # --- lexical index -------------------------------------------------------------------------
+    @property
+    def lexical_dir(self) -> Path:
+        if self.settings.chroma_url:
+            key = stable_hash(self.settings.chroma_url, self.settings.collection, length=12)
+            return Path(self.settings.store) / "lexical" / key
+        return Path(self.settings.store) / "lexical" / self.settings.collection
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, in step with the store: loaded if its token matches, else rebuilt.
+
+        The token is re-read on each call, so a server-mode reader notices other writers' changes.
+        """
+        token = str(self._read_state().get("token", ""))
+        if self._lexical is not None and self._lexical_token == token:
+            return self._lexical
+        loaded = LexicalIndex.load(self.lexical_dir)
+        if loaded is not None and loaded[1] == token and len(loaded[0]) == self.count_chunks():
+            self._lexical, self._lexical_token = loaded
+            return loaded[0]
+        idx = LexicalIndex()
+        batch: list[Chunk] = []
+        for c in self.iter_chunks():
+            batch.append(c)
+            if len(batch) >= 2000:
+                idx.add(batch)
+                batch = []
+        idx.add(batch)
+        self._lexical, self._lexical_token = idx, token
+        self._save_lexical()
+        return idx
+
+    def _save_lexical(self) -> None:
+        if self._lexical is not None:
+            try:
+                self._lexical.save(self.lexical_dir, self._lexical_token)
+            except OSError:
+                pass  # a read-only cache folder only costs a rebuild next time
+
+    # --- writing -------------------------------------------------------------------------------
+    @contextmanager
+    def write_batch(self, article_ids: Sequence[str]) -> Iterator[None]:
+        """Journal a batch of article changes so a crash inside it is repaired on the next open."""
+        lex = self.lexical()
+        pending = json.loads(str(self._state.get("journal") or "[]"))
+        self._write_state(journal=json.dumps(sorted(set(pending) | set(article_ids))), token=uuid.uuid4().hex)
+        yield
+        new_token = uuid.uuid4().hex
+        self._write_state(journal="[]", token=new_token)
+        self._lexical, self._lexical_token = lex, new_token
+        self._save_lexical()
+
+    def repair(self) -> list[str]:
+        """Undo any batch a crash left half-written; returns the article ids it cleared."""
+        journal = json.loads(str(self._state.get("journal") or "[]"))
+        if not journal:
+            return []
+        lex = self.lexical()
+        self._delete_articles(journal, lex)
+        self._write_state(journal="[]", token=uuid.uuid4().hex)
+        self._lexical = None
+        self.lexical()
+        return journal
+
+    def _delete_articles(self, ids: Sequence[str], lex: LexicalIndex) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            # records first: an article without a record is re-ingested, never reported unchanged
+            self.articles_col.delete(ids=part)
+            self.chunks.delete(where={"article_id": {"$in": part}})
+        for aid in ids:
+            lex.remove_article(aid)
+
+    def put_articles(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]]) -> None:
+        """Replace each article's chunks and record. Call inside `write_batch` with the same ids."""
+        from llama_index.core.schema import TextNode
+
+        lex = self._lexical if self._lexical is not None else self.lexical()
+        self._delete_articles([a.id for a, _, _ in items], lex)
+        nodes = [
+            TextNode(id_=c.id, text=c.text, metadata=c.metadata(), embedding=vec.tolist(),
+                     excluded_embed_metadata_keys=list(c.metadata()), excluded_llm_metadata_keys=list(c.metadata()))
+            for _, chunks, vecs in items for c, vec in zip(chunks, vecs)
+        ]
+        for i in range(0, len(nodes), self.max_batch):
+            self.vectors.add(nodes[i:i + self.max_batch])
+        records = [(a.id, _record(a, len(chunks))) for a, chunks, _ in items]
+        for i in range(0, len(records), self.max_batch):
+            part = records[i:i + self.max_batch]
+            self.articles_col.upsert(ids=[r[0] for r in part], embeddings=_ONE * len(part),
+                                     metadatas=[r[1] for r in part])
+        lex.add([c for _, chunks, _ in items for c in chunks])
+
+    def remove_articles(self, ids: Sequence[str]) -> list[str]:
+        """Delete articles and their chunks from every index; returns the ids that existed."""
+        existing = list(self.article_infos(ids))
+        # chunks of a half-written article have no record yet; delete by id regardless
+        with self.write_batch(ids):
+            self._delete_articles(ids, self.lexical() if self._lexical is None else self._lexical)
+        return existing
+
+
+def _record(a: Article, n_chunks: int) -> dict:
+    return {
+        "title": a.title, "source": a.source, "url": a.url, "published_at": a.published_iso,
+        "published_ts": a.published_ts, "n_chunks": n_chunks, "content_hash": a.content_hash,
+        "origin": a.origin,
+    }
+
+
+def _info(aid: str, m: dict) -> ArticleInfo:
+    return ArticleInfo(
+        id=aid, title=str(m.get("title", "")), source=str(m.get("source", "")), url=str(m.get("url", "")),
+        published_at=str(m.get("published_at", "")), published_ts=int(m.get("published_ts", -1)),
+        n_chunks=int(m.get("n_chunks", 0)), content_hash=str(m.get("content_hash", "")),
+        origin=str(m.get("origin", "")),
+    )
+
+
+@contextmanager
+def ingest_lock(settings: Settings) -> Iterator[None]:
+    """One writer per store at a time: a second concurrent ingest is refused, not interleaved."""
+    folder = Path(settings.store)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "write.lock" if not settings.chroma_url else f"write-{stable_hash(settings.chroma_url, settings.collection, length=8)}.lock"
+    path = folder / name
+    fh = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise StoreError(f"another ingest or removal is writing to {path.parent} (pid {holder}); "
+                             f"wait for it to finish and run this again") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()

@@ -1,0 +1,1 @@
+"""newsqa: question answering over news articles with verified citations."""

