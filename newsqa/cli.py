@@ -156,6 +156,107 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_date(value: str | None, end: bool = False) -> int | None:
+    if not value:
+        return None
+    from datetime import datetime, time as dtime, timezone
+
+    try:
+        d = datetime.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"newsqa: dates are YYYY-MM-DD (ISO 8601); got {value!r}")
+    if len(value) <= 10:  # a bare date means the whole day
+        d = datetime.combine(d.date(), dtime.max if end else dtime.min)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.utc)
+    return int(d.timestamp())
+
+
+def search_filter(args: argparse.Namespace):
+    from newsqa.index.store import SearchFilter
+
+    return SearchFilter(
+        since_ts=_parse_date(getattr(args, "since", None)),
+        until_ts=_parse_date(getattr(args, "until", None), end=True),
+        sources=tuple(args.source) if getattr(args, "source", None) else None,
+        article_ids=tuple(args.article) if getattr(args, "article", None) else None,
+    )
+
+
+def format_answer(ans) -> str:
+    """Plain-text rendering for the terminal: the answer with [n] markers, then the sources."""
+    lines = []
+    if ans.refused:
+        lines.append(ans.text)
+        if ans.passages:
+            lines.append("\nRelated reading:")
+    else:
+        for s in ans.sentences:
+            marks = "".join(f"[{n}]" for n in s.citations)
+            flag = "" if s.supported else "  (unsupported)"
+            lines.append(f"{s.text} {marks}{flag}".rstrip())
+        lines.append("\nSources:")
+    cited = {n for s in ans.sentences for n in s.citations}
+    for p in ans.passages:
+        if not ans.refused and p.n not in cited:
+            continue
+        c = p.chunk
+        meta = ", ".join(x for x in (c.source, c.published_at[:10], c.url) if x)
+        lines.append(f"[{p.n}] {c.title or c.article_id}" + (f" ({meta})" if meta else ""))
+        quote = " ".join(c.text.split())
+        lines.append(f"    \"{quote[:400]}{'…' if len(quote) > 400 else ''}\"")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from newsqa.index.store import StoreError
+    from newsqa.rag.chat import Turn
+    from newsqa.rag.qa import build_qa
+
+    settings = settings_from(args).with_overrides(backend=args.backend, top_k=args.k)
+    try:
+        qa = build_qa(settings)
+    except StoreError as e:
+        print(f"newsqa ask: {e}", file=sys.stderr)
+        return 1
+    flt = search_filter(args)
+    if args.questions:
+        from newsqa.evals.questions import load_questions
+
+        try:
+            questions = load_questions(Path(args.questions))
+        except (OSError, ValueError) as e:
+            print(f"newsqa ask: {e}", file=sys.stderr)
+            return 2
+        for q in questions:
+            history = [Turn(t) for t in q.turns]
+            ans = qa.ask(q.question, history, flt=flt)
+            out = {"id": q.id, **ans.to_json()}
+            print(json.dumps(out, ensure_ascii=False) if args.json else f"{q.id}: {q.question}\n{format_answer(ans)}\n")
+        return 0
+    if args.question:
+        ans = qa.ask(" ".join(args.question), flt=flt)
+        print(json.dumps(ans.to_json(), ensure_ascii=False) if args.json else format_answer(ans))
+        return 0
+    # An interactive loop: each question is a follow-up of the previous ones until "/new".
+    history: list[Turn] = []
+    print("Ask about the indexed articles (/new starts a new conversation, Ctrl-D quits).")
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not line:
+            continue
+        if line == "/new":
+            history = []
+            continue
+        ans = qa.ask(line, history, flt=flt)
+        print(format_answer(ans) + "\n")
+        history.append(Turn(line, ans.text))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsqa", description=(
         "Question answering over news articles: every answer sentence cites the passage that says so, "
@@ -176,6 +277,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-file-bytes", type=int, help="skip files larger than this (env NEWSQA_MAX_FILE_BYTES)")
     _common(s)
     s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("ask", help="answer a question with cited sentences (or a refusal)",
+                       description="Answer from the indexed articles. Every sentence carries [n] markers "
+                                   "that point at numbered source passages; when the passages do not "
+                                   "answer, the reply is a refusal with related reading. Without a "
+                                   "question, starts an interactive conversation.")
+    s.add_argument("question", nargs="*", help="the question (omit for an interactive prompt)")
+    s.add_argument("--questions", metavar="FILE.jsonl", help="answer every line's `question` (one JSON object per line out with --json)")
+    s.add_argument("--backend", choices=["extractive", "llamacpp", "openai"], help="answer backend (env NEWSQA_BACKEND; default extractive)")
+    s.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
+    s.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
+    s.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+    s.add_argument("--source", action="append", help="only this source (repeatable)")
+    s.add_argument("--article", action="append", help="only this article id (repeatable)")
+    s.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    _common(s)
+    s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("list", help="list the indexed articles", description="List indexed articles, newest first.")
     s.add_argument("--search", help="only titles containing this text")
