@@ -1,0 +1,321 @@
+"""Evaluation metrics over `Answer.to_json()` records: pure functions, no models.
+
+The support scorer is passed in as a callable so the same metrics run with the real scorer, a fake
+in tests, or a stricter judge later. Every metric over an empty population is None, not 0, so a
+report can tell "nothing to measure" from "always wrong".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from newsqa.evals.questions import Question, SupportPair
+
+SupportFn = Callable[[str, list[str]], bool]
+PairPredictFn = Callable[[str, str], bool]
+
+_CITE_MARK = re.compile(r"\[(\d+)\]")
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-",
+})
+_SPACES = re.compile(r"\s+")
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+def normalize_text(text: str) -> str:
+    """Casefolded text with typographic quotes, dashes and whitespace made plain.
+
+    Articles use curly apostrophes and en dashes while hand-written spellings use ASCII, so both
+    sides go through this before matching.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def contains_spelling(text: str, spelling: str) -> bool:
+    """Whether `spelling` occurs in `text` (both normalised) as whole words.
+
+    Word edges matter for short answers: "G7" must not match "G77", nor "2" match "2025".
+    """
+    needle = normalize_text(spelling)
+    if not needle:
+        return False
+    left = r"(?<![\w])" if needle[0].isalnum() else ""
+    right = r"(?![\w])" if needle[-1].isalnum() else ""
+    return re.search(left + re.escape(needle) + right, normalize_text(text)) is not None
+
+
+def answer_correct(answer_text: str, parts: list[list[str]]) -> bool:
+    """True when every part has at least one accepted spelling in the answer.
+
+    `[n]` citation markers are dropped first so they never split or pad a phrase. No parts means
+    there is nothing to check, which is not a right answer.
+    """
+    if not parts:
+        return False
+    text = _CITE_MARK.sub(" ", answer_text)
+    return all(any(contains_spelling(text, s) for s in part) for part in parts)
+
+
+# --- retrieval -----------------------------------------------------------------------------------
+
+def hit_at_k(retrieved: list[str], evidence: list[str], k: int) -> bool:
+    """Whether any of the first k retrieved article ids is an evidence article."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    if not evidence:
+        raise ValueError("hit@k needs at least one evidence id")
+    wanted = set(evidence)
+    return any(r in wanted for r in retrieved[:k])
+
+
+def reciprocal_rank(retrieved: list[str], evidence: list[str]) -> float:
+    """1/rank of the first evidence article among the retrieved ids, 0.0 when none is retrieved."""
+    if not evidence:
+        raise ValueError("reciprocal rank needs at least one evidence id")
+    wanted = set(evidence)
+    for rank, r in enumerate(retrieved, start=1):
+        if r in wanted:
+            return 1.0 / rank
+    return 0.0
+
+
+# --- citations -----------------------------------------------------------------------------------
+
+def citation_validity(record: Mapping[str, Any]) -> bool:
+    """Every `[n]` in the answer text and in the sentences' citation lists names a passage n."""
+    known = {c["n"] for c in record.get("citations", [])}
+    used = {int(m) for m in _CITE_MARK.findall(record.get("answer", ""))}
+    for s in record.get("sentences", []):
+        used.update(s.get("citations", []))
+    return used <= known
+
+
+def citation_recall_precision(
+    record: Mapping[str, Any], support: SupportFn
+) -> tuple[float | None, float | None]:
+    """ALCE-style citation recall and precision of one answer.
+
+    Recall: share of sentences whose cited passages, taken together, support them; a sentence
+    without citations, or citing a passage that isn't there, is unsupported.
+    Precision: share of citations that are not irrelevant. As in ALCE, when a sentence's citations
+    together don't support it, none of them counts as precise; when they do and there are several,
+    a citation is irrelevant only if it alone doesn't support the sentence and the others without
+    it still do. A sentence supported by a single citation makes that citation precise.
+
+    Returns (None, None) for a refusal or an answer with no sentences. An answer with sentences but
+    no citations gets precision 0.0 (ALCE's convention: nothing it says is backed by a citation).
+    """
+    sentences = record.get("sentences", [])
+    if record.get("refused") or not sentences:
+        return None, None
+    texts = {c["n"]: c.get("text", "") for c in record.get("citations", [])}
+
+    supported_sentences = 0
+    precise = 0
+    total_citations = 0
+    for s in sentences:
+        refs = list(dict.fromkeys(s.get("citations", [])))
+        total_citations += len(refs)
+        if not refs or any(n not in texts for n in refs):
+            continue  # unsupported; its citations, if any, count as imprecise
+        sentence = s["text"]
+        if not support(sentence, [texts[n] for n in refs]):
+            continue
+        supported_sentences += 1
+        if len(refs) == 1:
+            precise += 1
+            continue
+        for n in refs:
+            if support(sentence, [texts[n]]):
+                precise += 1
+                continue
+            rest = [texts[m] for m in refs if m != n]
+            if not support(sentence, rest):
+                precise += 1  # needed together with the others, so not irrelevant
+
+    recall = supported_sentences / len(sentences)
+    precision = precise / total_citations if total_citations else 0.0
+    return recall, precision
+
+
+def unsupported_share(record: Mapping[str, Any]) -> float | None:
+    """Share of answer sentences the pipeline's own support check marked unsupported."""
+    sentences = record.get("sentences", [])
+    if record.get("refused") or not sentences:
+        return None
+    return sum(1 for s in sentences if not s.get("supported", False)) / len(sentences)
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+def refusal_precision_recall(
+    records_and_questions: Iterable[tuple[Mapping[str, Any], Question]],
+) -> tuple[float | None, float | None]:
+    """Refusal as the positive class, unanswerable questions as the relevant ones.
+
+    Precision: of the refusals, how many were of unanswerable questions (None without refusals).
+    Recall: of the unanswerable questions, how many were refused (None without any).
+    """
+    refused = unanswerable = both = 0
+    for record, question in records_and_questions:
+        r = bool(record.get("refused"))
+        u = not question.answerable
+        refused += r
+        unanswerable += u
+        both += r and u
+    precision = both / refused if refused else None
+    recall = both / unanswerable if unanswerable else None
+    return precision, recall
+
+
+# --- latency -------------------------------------------------------------------------------------
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """The p-th percentile (0..100) with linear interpolation between order statistics."""
+    if not 0 <= p <= 100:
+        raise ValueError("p must be between 0 and 100")
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * p / 100
+    lo = math.floor(pos)
+    hi = math.ceil(pos)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def latency_summary(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    """p50 and p95 milliseconds per pipeline stage named in the records' `timings_ms`."""
+    by_stage: dict[str, list[float]] = defaultdict(list)
+    for record in records:
+        for stage, ms in record.get("timings_ms", {}).items():
+            by_stage[stage].append(float(ms))
+    return {
+        stage: {"p50": percentile(values, 50), "p95": percentile(values, 95)}  # type: ignore[dict-item]
+        for stage, values in sorted(by_stage.items())
+    }
+
+
+# --- aggregate -----------------------------------------------------------------------------------
+
+METRICS = (
+    "hit@1", "hit@5", "mrr", "answer_correctness", "answered_rate", "refusal_precision",
+    "refusal_recall", "citation_validity", "citation_recall", "citation_precision",
+    "unsupported_share", "n",
+)
+
+
+def aggregate(
+    questions: list[Question], records: list[dict[str, Any]], support: SupportFn
+) -> dict[str, Any]:
+    """Every metric overall and per question type.
+
+    `records[i]` is the answer to `questions[i]` (a record carrying an "id" must match it).
+    Retrieval metrics count answerable questions with evidence; correctness counts answerable
+    questions with answer parts, a refusal being wrong; citation metrics are means over the answers
+    that were not refusals.
+    """
+    if len(questions) != len(records):
+        raise ValueError(f"{len(questions)} questions but {len(records)} records")
+    for q, r in zip(questions, records):
+        if "id" in r and r["id"] != q.id:
+            raise ValueError(f"record id {r['id']!r} does not match question id {q.id!r}")
+
+    # Citation scoring calls the support scorer, possibly a model: do it once per record.
+    cite_scores = [citation_recall_precision(r, support) for r in records]
+    rows = list(zip(questions, records, cite_scores))
+
+    by_type: dict[str, list[tuple[Question, dict[str, Any], tuple[float | None, float | None]]]]
+    by_type = defaultdict(list)
+    for row in rows:
+        by_type[row[0].type].append(row)
+    return {
+        "overall": _group_metrics(rows),
+        "by_type": {t: _group_metrics(g) for t, g in sorted(by_type.items())},
+    }
+
+
+def _group_metrics(
+    rows: list[tuple[Question, dict[str, Any], tuple[float | None, float | None]]],
+) -> dict[str, float | int | None]:
+    retrieval = [(q, r) for q, r, _ in rows if q.answerable and q.evidence_ids]
+    graded = [(q, r) for q, r, _ in rows if q.answerable and q.answers]
+    answerable = [r for q, r, _ in rows if q.answerable]
+    answered = [(r, c) for _, r, c in rows if not r.get("refused")]
+    precision, recall = refusal_precision_recall((r, q) for q, r, _ in rows)
+    return {
+        "hit@1": _mean(hit_at_k(r.get("retrieved", []), q.evidence_ids, 1) for q, r in retrieval),
+        "hit@5": _mean(hit_at_k(r.get("retrieved", []), q.evidence_ids, 5) for q, r in retrieval),
+        "mrr": _mean(reciprocal_rank(r.get("retrieved", []), q.evidence_ids) for q, r in retrieval),
+        "answer_correctness": _mean(
+            not r.get("refused") and answer_correct(r.get("answer", ""), q.answers)
+            for q, r in graded
+        ),
+        "answered_rate": _mean(not r.get("refused") for r in answerable),
+        "refusal_precision": precision,
+        "refusal_recall": recall,
+        "citation_validity": _mean(citation_validity(r) for r, _ in answered),
+        "citation_recall": _mean(c[0] for _, c in answered),
+        "citation_precision": _mean(c[1] for _, c in answered),
+        "unsupported_share": _mean(unsupported_share(r) for r, _ in answered),
+        "n": len(rows),
+    }
+
+
+def _mean(values: Iterable[float | bool | None]) -> float | None:
+    kept = [float(v) for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+# --- support scorer ------------------------------------------------------------------------------
+
+def support_scorer_accuracy(
+    pairs: Iterable[SupportPair | Mapping[str, Any]], predict: PairPredictFn
+) -> dict[str, Any]:
+    """How often `predict(sentence, passage)` agrees with the labels, overall and per kind.
+
+    Also reports the false-support rate (unsupported pairs judged supported), the error that lets
+    a wrong sentence through with a citation, and the missed-support rate.
+    """
+    total = correct = 0
+    false_support = unsupported = missed = supported = 0
+    kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for pair in pairs:
+        p = _as_pair(pair)
+        guess = bool(predict(p.sentence, p.passage))
+        ok = guess == p.supported
+        total += 1
+        correct += ok
+        kinds[p.kind][0] += ok
+        kinds[p.kind][1] += 1
+        if p.supported:
+            supported += 1
+            missed += not guess
+        else:
+            unsupported += 1
+            false_support += guess
+    return {
+        "accuracy": correct / total if total else None,
+        "n": total,
+        "false_support_rate": false_support / unsupported if unsupported else None,
+        "missed_support_rate": missed / supported if supported else None,
+        "by_kind": {k: {"accuracy": c / n, "n": n} for k, (c, n) in sorted(kinds.items())},
+    }
+
+
+def _as_pair(pair: SupportPair | Mapping[str, Any]) -> SupportPair:
+    if isinstance(pair, SupportPair):
+        return pair
+    return SupportPair(
+        id=str(pair.get("id", "")), sentence=pair["sentence"], passage=pair["passage"],
+        supported=bool(pair["supported"]), kind=str(pair.get("kind", "")),
+    )

@@ -1,0 +1,346 @@
+from typing import Any
+
+import pytest
+
+from newsqa.evals.metrics import (
+    METRICS,
+    aggregate,
+    answer_correct,
+    citation_recall_precision,
+    citation_validity,
+    contains_spelling,
+    hit_at_k,
+    latency_summary,
+    normalize_text,
+    percentile,
+    reciprocal_rank,
+    refusal_precision_recall,
+    support_scorer_accuracy,
+    unsupported_share,
+)
+from newsqa.evals.questions import Question, SupportPair
+from newsqa.rag.types import REFUSAL_TEXT
+
+
+def token_support(sentence: str, passages: list[str]) -> bool:
+    """Fake scorer: supported when every word of the sentence occurs in the passages together."""
+    have = {w for p in passages for w in p.lower().split()}
+    return set(sentence.lower().split()) <= have
+
+
+class CountingSupport:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def __call__(self, sentence: str, passages: list[str]) -> bool:
+        self.calls.append((sentence, tuple(passages)))
+        return token_support(sentence, passages)
+
+
+def record(
+    sentences: list[tuple[str, list[int]] | tuple[str, list[int], bool]],
+    passages: dict[int, str],
+    *,
+    refused: bool = False,
+    retrieved: list[str] | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """A hand-made record in the Answer.to_json() shape."""
+    sents = []
+    for s in sentences:
+        text, cites = s[0], s[1]
+        supported = s[2] if len(s) == 3 else True  # type: ignore[misc]
+        sents.append({"text": text, "citations": cites, "support": 1.0 if supported else 0.0,
+                      "supported": supported})
+    answer = REFUSAL_TEXT if refused else " ".join(
+        t + (" " + "".join(f"[{n}]" for n in c) if c else "") for t, c, *_ in sentences
+    )
+    return {
+        "question": "q", "standalone_question": "q", "answer": answer, "refused": refused,
+        "backend": "fake", "sentences": [] if refused else sents,
+        "citations": [{"n": n, "article_id": f"a{n}", "text": t} for n, t in passages.items()],
+        "retrieved": retrieved or [], "timings_ms": timings or {},
+    }
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+def test_normalize_text_plain_quotes_dashes_space_case() -> None:
+    assert normalize_text("  Russia\u2019s \u201cStable\u201d\u00a0ties \u2013 now\n") == (
+        "russia's \"stable\" ties - now"
+    )
+
+
+def test_answer_correct_every_part_needs_a_spelling() -> None:
+    parts = [["Trump", "Donald Trump"], ["Netanyahu"]]
+    assert answer_correct("Russia talks to Donald Trump and Benjamin Netanyahu. [1]", parts)
+    assert not answer_correct("Russia talks to Donald Trump. [1]", parts)
+    assert answer_correct("PUTIN offered.", [["putin"]])
+
+
+def test_answer_correct_normalises_typography() -> None:
+    assert answer_correct("Russia\u2019s readiness", [["Russia's readiness"]])
+    assert answer_correct("the Israel\u2013Iran war", [["Israel-Iran"]])
+    assert answer_correct("a   delicate\n issue", [["delicate issue"]])
+    assert answer_correct("\u201cstable, trusting ties\u201d", [['"stable, trusting']])
+
+
+def test_answer_correct_matches_whole_words_only() -> None:
+    assert not answer_correct("The G77 met in 2025.", [["G7"]])
+    assert not answer_correct("In 2025.", [["2"]])
+    assert answer_correct("Ushakov's statement", [["Ushakov"]])
+    assert answer_correct("It cost $10.4 billion.", [["$10.4 billion"]])
+    assert contains_spelling("the U.S. withdrew", "U.S.")
+
+
+def test_answer_correct_ignores_citation_markers_and_empty_parts() -> None:
+    assert answer_correct("He said mediate Russia[1] first", [["mediate Russia first"]])
+    assert not answer_correct("anything", [])
+    assert not answer_correct("", [["x"]])
+
+
+# --- retrieval -----------------------------------------------------------------------------------
+
+def test_hit_at_k_and_reciprocal_rank() -> None:
+    retrieved = ["b", "c", "a", "d"]
+    assert hit_at_k(retrieved, ["a"], 3) is True
+    assert hit_at_k(retrieved, ["a"], 2) is False
+    assert hit_at_k(retrieved, ["x", "c"], 2) is True
+    assert hit_at_k([], ["a"], 5) is False
+    assert reciprocal_rank(retrieved, ["a"]) == pytest.approx(1 / 3)
+    assert reciprocal_rank(retrieved, ["d", "c"]) == 0.5
+    assert reciprocal_rank(retrieved, ["x"]) == 0.0
+    with pytest.raises(ValueError):
+        hit_at_k(retrieved, ["a"], 0)
+    with pytest.raises(ValueError):
+        reciprocal_rank(retrieved, [])
+
+
+# --- citations -----------------------------------------------------------------------------------
+
+def test_citation_validity() -> None:
+    assert citation_validity(record([("a", [1]), ("b", [2])], {1: "a", 2: "b"}))
+    assert not citation_validity(record([("a", [1]), ("b", [3])], {1: "a", 2: "b"}))
+    # a marker in the answer text that no sentence lists still has to resolve
+    r = record([("a", [1])], {1: "a"})
+    r["answer"] += " [4]"
+    assert not citation_validity(r)
+    assert citation_validity(record([], {}, refused=True))
+    # bracketed words inside a quote are not citation markers
+    r = record([("conduct mediation [between Israel and Iran]", [1])], {1: "x"})
+    assert citation_validity(r)
+
+
+def test_alce_single_supporting_citation_is_precise() -> None:
+    assert citation_recall_precision(record([("a b", [1])], {1: "a b"}), token_support) == (1.0, 1.0)
+
+
+def test_alce_citations_needed_together_are_all_precise() -> None:
+    # neither alone supports "a b", and dropping either breaks support: both precise
+    r = record([("a b", [1, 2])], {1: "a", 2: "b"})
+    assert citation_recall_precision(r, token_support) == (1.0, 1.0)
+
+
+def test_alce_redundant_extra_citation_is_imprecise() -> None:
+    # [2] alone doesn't support and [1] without it still does -> irrelevant
+    r = record([("a", [1, 2])], {1: "a", 2: "z"})
+    assert citation_recall_precision(r, token_support) == (1.0, 0.5)
+
+
+def test_alce_each_alone_supporting_are_all_precise() -> None:
+    r = record([("a", [1, 2])], {1: "a", 2: "a c"})
+    assert citation_recall_precision(r, token_support) == (1.0, 1.0)
+
+
+def test_alce_three_citations_one_irrelevant() -> None:
+    r = record([("a b", [1, 2, 3])], {1: "a", 2: "b", 3: "z"})
+    recall, precision = citation_recall_precision(r, token_support)
+    assert recall == 1.0
+    assert precision == pytest.approx(2 / 3)
+
+
+def test_alce_unsupported_sentence_makes_all_its_citations_imprecise() -> None:
+    # "a b c" is not supported by [1]+[2] even though each passage is on topic
+    r = record([("a b c", [1, 2])], {1: "a", 2: "b"})
+    assert citation_recall_precision(r, token_support) == (0.0, 0.0)
+
+
+def test_alce_mixed_answer_exact_values() -> None:
+    r = record(
+        [
+            ("a", [1]),           # supported, 1 precise
+            ("a b", [1, 2, 3]),   # supported, [3] irrelevant -> 2 precise of 3
+            ("q", []),            # uncited: unsupported, no citations
+            ("b", [2, 9]),        # cites a missing passage: unsupported, 0 precise of 2
+        ],
+        {1: "a", 2: "b", 3: "z"},
+    )
+    recall, precision = citation_recall_precision(r, token_support)
+    assert recall == 0.5                     # 2 of 4 sentences
+    assert precision == pytest.approx(3 / 6)  # 1 + 2 + 0 + 0 precise of 1 + 3 + 0 + 2
+
+
+def test_alce_duplicate_citations_count_once() -> None:
+    r = record([("a", [1, 1])], {1: "a"})
+    assert citation_recall_precision(r, token_support) == (1.0, 1.0)
+
+
+def test_alce_no_citations_at_all_and_refusals() -> None:
+    assert citation_recall_precision(record([("a", [])], {1: "a"}), token_support) == (0.0, 0.0)
+    assert citation_recall_precision(record([], {}, refused=True), token_support) == (None, None)
+    assert citation_recall_precision(record([], {}), token_support) == (None, None)
+
+
+def test_alce_does_not_call_scorer_for_single_citation_beyond_joint_check() -> None:
+    support = CountingSupport()
+    citation_recall_precision(record([("a", [1])], {1: "a"}), support)
+    assert support.calls == [("a", ("a",))]
+
+
+def test_unsupported_share() -> None:
+    r = record([("a", [1], True), ("b", [1], False), ("c", [1], False), ("d", [1], True)], {1: "x"})
+    assert unsupported_share(r) == 0.5
+    assert unsupported_share(record([], {}, refused=True)) is None
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+def _q(qid: str, answerable: bool, type_: str = "", **kw: Any) -> Question:
+    return Question(qid, f"question {qid}", kw.get("answers", [["x"]] if answerable else []),
+                    kw.get("evidence", ["a1"] if answerable else []), answerable,
+                    type_ or ("answerable" if answerable else "unanswerable"))
+
+
+def test_refusal_precision_recall() -> None:
+    refused, answered = record([], {}, refused=True), record([("a", [1])], {1: "a"})
+    pairs = [
+        (refused, _q("1", False)),   # true positive
+        (refused, _q("2", True)),    # false positive
+        (refused, _q("3", False)),   # true positive
+        (answered, _q("4", False)),  # false negative
+        (answered, _q("5", True)),
+    ]
+    precision, recall = refusal_precision_recall(pairs)
+    assert precision == pytest.approx(2 / 3)
+    assert recall == pytest.approx(2 / 3)
+    assert refusal_precision_recall([(answered, _q("6", True))]) == (None, None)
+    assert refusal_precision_recall([(refused, _q("7", True))]) == (0.0, None)
+
+
+# --- latency -------------------------------------------------------------------------------------
+
+def test_percentile_linear_interpolation() -> None:
+    assert percentile([4, 1, 3, 2], 50) == 2.5
+    assert percentile([1, 2, 3, 4], 95) == pytest.approx(3.85)
+    assert percentile([1, 2, 3, 4], 0) == 1
+    assert percentile([1, 2, 3, 4], 100) == 4
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([], 50) is None
+    with pytest.raises(ValueError):
+        percentile([1], 101)
+
+
+def test_latency_summary_per_stage() -> None:
+    records = [
+        record([], {}, timings={"retrieve": 10.0, "generate": 100.0}),
+        record([], {}, timings={"retrieve": 20.0, "generate": 300.0}),
+        record([], {}, timings={"retrieve": 30.0}),
+    ]
+    summary = latency_summary(records)
+    assert list(summary) == ["generate", "retrieve"]
+    assert summary["retrieve"] == {"p50": 20.0, "p95": pytest.approx(29.0)}
+    assert summary["generate"] == {"p50": 200.0, "p95": pytest.approx(290.0)}
+    assert latency_summary([]) == {}
+
+
+# --- aggregate -----------------------------------------------------------------------------------
+
+def _aggregate_fixture() -> tuple[list[Question], list[dict[str, Any]]]:
+    questions = [
+        _q("q1", True, "who", answers=[["Putin"]], evidence=["A"]),
+        _q("q2", True, "who", answers=[["Peskov"]], evidence=["B"]),
+        _q("q3", False),
+        _q("q4", False),
+    ]
+    records = [
+        record([("putin offered", [1], True)], {1: "putin offered to mediate"}, retrieved=["B", "A"]),
+        record([], {}, refused=True, retrieved=["B"]),
+        record([], {}, refused=True),
+        record([("xi said peace", [2], False)], {1: "xi"}, retrieved=["A"]),
+    ]
+    return questions, records
+
+
+def test_aggregate_exact_values() -> None:
+    questions, records = _aggregate_fixture()
+    result = aggregate(questions, records, token_support)
+    assert result["overall"] == {
+        "hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75,
+        "answer_correctness": 0.5, "answered_rate": 0.5,
+        "refusal_precision": 0.5, "refusal_recall": 0.5,
+        "citation_validity": 0.5, "citation_recall": 0.5, "citation_precision": 0.5,
+        "unsupported_share": 0.5, "n": 4,
+    }
+    assert set(result["overall"]) == set(METRICS)
+    assert sorted(result["by_type"]) == ["unanswerable", "who"]
+    who = result["by_type"]["who"]
+    assert (who["hit@1"], who["mrr"], who["answer_correctness"], who["n"]) == (0.5, 0.75, 0.5, 2)
+    assert (who["refusal_precision"], who["refusal_recall"]) == (0.0, None)
+    assert (who["citation_recall"], who["citation_precision"]) == (1.0, 1.0)
+    unans = result["by_type"]["unanswerable"]
+    assert unans["hit@1"] is None and unans["answer_correctness"] is None
+    assert unans["answered_rate"] is None
+    assert (unans["refusal_precision"], unans["refusal_recall"]) == (1.0, 0.5)
+    assert (unans["citation_validity"], unans["citation_recall"]) == (0.0, 0.0)
+    assert unans["unsupported_share"] == 1.0
+
+
+def test_aggregate_wrong_answer_and_ids() -> None:
+    questions, records = _aggregate_fixture()
+    records[0]["answer"] = "Someone else offered. [1]"
+    assert aggregate(questions, records, token_support)["overall"]["answer_correctness"] == 0.0
+    with pytest.raises(ValueError, match="4 questions but 3 records"):
+        aggregate(questions, records[:3], token_support)
+    records[0]["id"] = "q9"
+    with pytest.raises(ValueError, match="does not match"):
+        aggregate(questions, records, token_support)
+
+
+def test_aggregate_scores_citations_once_per_record() -> None:
+    questions, records = _aggregate_fixture()
+    support = CountingSupport()
+    aggregate(questions, records, support)
+    # q1: one joint check; q4 cites a missing passage so the scorer is never asked
+    assert len(support.calls) == 1
+
+
+def test_aggregate_empty() -> None:
+    result = aggregate([], [], token_support)
+    assert result["overall"]["n"] == 0
+    assert result["overall"]["hit@1"] is None
+    assert result["by_type"] == {}
+
+
+# --- support scorer ------------------------------------------------------------------------------
+
+def test_support_scorer_accuracy() -> None:
+    pairs = [
+        SupportPair("1", "a", "a", True, "verbatim"),
+        SupportPair("2", "a b", "a", False, "partial"),
+        {"id": "3", "sentence": "b", "passage": "a", "supported": False, "kind": "unrelated"},
+        {"id": "4", "sentence": "c", "passage": "c d", "supported": True, "kind": "paraphrase"},
+        SupportPair("5", "x", "y", True, "paraphrase"),
+    ]
+    result = support_scorer_accuracy(pairs, lambda s, p: token_support(s, [p]))
+    assert result["accuracy"] == 0.8 and result["n"] == 5
+    assert result["false_support_rate"] == 0.0
+    assert result["missed_support_rate"] == pytest.approx(1 / 3)
+    assert result["by_kind"] == {
+        "paraphrase": {"accuracy": 0.5, "n": 2},
+        "partial": {"accuracy": 1.0, "n": 1},
+        "unrelated": {"accuracy": 1.0, "n": 1},
+        "verbatim": {"accuracy": 1.0, "n": 1},
+    }
+    always = support_scorer_accuracy(pairs, lambda s, p: True)
+    assert always["accuracy"] == 0.6 and always["false_support_rate"] == 1.0
+    assert support_scorer_accuracy([], lambda s, p: True)["accuracy"] is None
