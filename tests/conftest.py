@@ -55,3 +55,70 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env.update(NEWSQA_STORE=str(tmp_path / "store"), NEWSQA_EMBEDDER="hash", GRADIO_ANALYTICS_ENABLED="False",
                HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
     return env
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60.0) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status < 500:
+                    return
+        except Exception as e:  # not up yet
+            last = e
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} did not come up in {timeout}s: {last}")
+
+
+class ChromaServer:
+    """A real `chroma run` on 127.0.0.1, stoppable and restartable on the same port and data."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ChromaServer":
+        import shutil
+        import subprocess
+        import sys
+
+        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+        log = open(self.path.parent / f"chroma-{self.port}.log", "ab")
+        self.proc = subprocess.Popen(
+            [chroma, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+        wait_http(f"{self.url}/api/v2/heartbeat")
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except Exception:
+                self.proc.kill()
+        self.proc = None
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    server = ChromaServer(tmp_path / "chroma-data").start()
+    yield server
+    server.stop()

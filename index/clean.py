@@ -1,0 +1,120 @@
+"""Turn raw article text into the body that gets chunked: page furniture out, the article untouched.
+
+Boilerplate is removed a whole line at a time and only when the line *is* furniture ("Also read:
+...", "Advertisement", "Follow us on X", a cookie notice). A line that merely mentions such words
+stays, because dropping one real sentence costs more than keeping one stray link label: answers
+are cited sentence by sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters that break word matching and sentence splitting but carry no text.
+# (ZWJ/ZWNJ shape some scripts and emoji; news text loses nothing readable without them.)
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACES = "\u00a0\u202f\u2007"  # no-break spaces render as spaces and should match as spaces
+
+_TRANSLATE: dict[int, str | None] = {ord(c): None for c in _ZERO_WIDTH}
+_TRANSLATE.update({ord(c): " " for c in _SPACES})
+_TRANSLATE.update({0x2028: "\n", 0x2029: "\n\n", 0x0B: "\n", 0x0C: "\n", 0x85: "\n"})
+# Other C0/C1 control characters are never article text (tabs and newlines are kept).
+_TRANSLATE.update({c: None for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+                   if chr(c) not in "\t\n" and c not in _TRANSLATE})
+
+# Link labels that introduce a list of other stories; the label alone or followed by a separator.
+_LABELS = (
+    r"also read|read also|also see|see also|read more|more to read|must read|don'?t miss"
+    r"|related(?: stories| articles| news| coverage| content| reading| links| topics)?"
+    r"|recommended(?: reading| stories| for you| articles)?"
+    r"|you (?:may|might) also like|more from [\w&'-]+(?: [\w&'-]+){0,3}|top stories|trending(?: now| stories)?"
+    r"|more on this(?: story| topic)?|continue reading|editor'?s picks?|most read|latest news"
+)
+# A hyphen counts as a separator only with spaces around it ("Related - ..." but not "Related-party").
+_LABEL_LINE = re.compile(rf"^(?:{_LABELS})(?:\s*[:|»>›]|\s+[-–—]+\s|\s*$)", re.IGNORECASE)
+
+_AD_LINE = re.compile(
+    r"^(?:advertisement|advertising|ad|sponsored(?: content)?|paid (?:content|post)"
+    r"|(?:story|article) continues (?:below|after)(?: this)?(?: advertisement| ad)?"
+    r"|continue reading (?:below|the main story)|scroll (?:down )?to continue(?: with content)?"
+    r"|skip (?:the )?ad(?:vertisement)?)\W*$",
+    re.IGNORECASE,
+)
+
+_PROMPT_LINE = re.compile(
+    r"^(?:subscribe\b|already a subscriber\b"
+    r"|sign up (?:for|to)\b.*\b(?:newsletter|alerts?|updates|emails?)\b"
+    r"|(?:get|join) (?:our|the) [\w ]{0,30}newsletter\b|newsletter sign[- ]?up\b"
+    r"|click here\b|tap here\b"
+    r"|share (?:this|on|via|the (?:story|article))\b|share\W*$|tweet(?: this)?\W*$"
+    r"|follow (?:us|[\w@.]+(?: [\w@.]+){0,3}) on (?:twitter|x|facebook|instagram|linkedin|google news"
+    r"|telegram|whatsapp|threads|bluesky|youtube|tiktok)\b"
+    r"|like us on facebook\b|join (?:us|our [\w ]{0,20}) on (?:telegram|whatsapp|facebook)\b"
+    r"|(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|print|reddit|pinterest|telegram"
+    r"|copy link|copy url|comments?)\W*$)",
+    re.IGNORECASE,
+)
+
+# A cookie notice addresses the reader about this site ("We use cookies to improve your experience",
+# "By continuing you accept cookies"); an article about cookies lacks one of the two signals.
+_COOKIE_WORD = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_COOKIE_ADDRESS = re.compile(
+    r"\b(?:we|our|this (?:web)?site|by (?:continuing|using|clicking|browsing)|you (?:agree|consent|accept))\b"
+    r"|^(?:accept|reject|allow|manage|decline)\b|^cookie (?:policy|settings|preferences|notice)\b",
+    re.IGNORECASE,
+)
+_COOKIE_NOTICE = re.compile(
+    r"\b(?:experience|consent|accept|agree|privacy|policy|settings|preferences|analytics|personali[sz]\w*"
+    r"|browsing|improve|opt[- ]out|necessary|essential)\b",
+    re.IGNORECASE,
+)
+# Reported speech is article text even when it talks about cookies or subscribing.
+_REPORTED = re.compile(r"\b(?:said|says|told|according to|reported)\b|[\"“”]", re.IGNORECASE)
+
+_MAX_PROMPT_LEN = 200  # furniture lines are short; a long paragraph is article text
+_MAX_COOKIE_LEN = 400
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True when the whole (stripped) line is page furniture rather than article text."""
+    s = line.strip()
+    if not s:
+        return False
+    if _AD_LINE.match(s):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN * 1.5 and _LABEL_LINE.match(s):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN and _PROMPT_LINE.match(s) and not _REPORTED.search(s):
+        return True
+    if (
+        len(s) <= _MAX_COOKIE_LEN
+        and _COOKIE_WORD.search(s)
+        and _COOKIE_ADDRESS.search(s)
+        and _COOKIE_NOTICE.search(s)
+        and not _REPORTED.search(s)
+    ):
+        return True
+    return False
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, `\\n` newlines, no zero-width characters, NBSP as a space, no trailing spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def clean_body(text: str) -> str:
+    """The article text without furniture lines, normalised, paragraph breaks kept.
+
+    Runs of blank lines (including those left where a furniture line was dropped) become a single
+    blank line; single newlines between paragraphs stay single. Every other character of a kept
+    line is left as it was, so sentences survive intact.
+    """
+    lines = normalize_text(text).split("\n")
+    kept = "\n".join(line for line in lines if not is_boilerplate_line(line))
+    return _BLANK_RUN.sub("\n\n", kept).strip()

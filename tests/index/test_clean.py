@@ -1,0 +1,127 @@
+"""clean_body: page furniture goes, every real article sentence stays exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from newsqa.index.clean import clean_body, is_boilerplate_line
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_000 = ROOT / "newsqa" / "demo" / "000_d17cc11a6fb020e6.txt"
+RGB_ARTICLES = ROOT.parent / "shared" / "data" / "rgb-dev" / "articles.jsonl"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also read: NATO’s rearmament no threat to Russia, says Putin",
+        "ALSO READ | Markets slide as oil jumps",
+        "Read more: How the vote works",
+        "Read more »",
+        "Related: Ten things to know about the budget",
+        "Related stories",
+        "See also: Earlier coverage",
+        "More from Reuters",
+        "Advertisement",
+        "  ADVERTISEMENT  ",
+        "Story continues below advertisement",
+        "Subscribe to our newsletter for the latest updates",
+        "Sign up for our daily newsletter",
+        "Click here to download the app",
+        "Share this article",
+        "Share on Facebook",
+        "Follow us on Twitter",
+        "Follow Jane Doe on Instagram @janedoe",
+        "Twitter",
+        "We use cookies to improve your experience on our site.",
+        "By continuing to browse you agree to our use of cookies.",
+        "Accept all cookies",
+    ],
+)
+def test_furniture_lines_are_recognised(line: str) -> None:
+    assert is_boilerplate_line(line)
+    assert clean_body(f"First sentence stays.\n{line}\nLast sentence stays.") == (
+        "First sentence stays.\nLast sentence stays."
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He said he would also read the report before the vote.",
+        "Related-party transactions rose by 5 percent last year.",
+        "More from the same family were arrested on Tuesday.",
+        "Subscribers to the service rose to 4 million, the company said.",
+        "Google will phase out third-party cookies in Chrome next year.",
+        "We baked 1,000 cookies for the fair, organisers said.",
+        "“We use cookies only with consent,” the regulator told the court.",
+        "Advertisement spending fell 3 percent in the first quarter.",
+        "Shares in the company, which advertises on social media, rose 2 percent.",
+        "Readers can click here and there on the map to explore the flood zones, the agency said.",
+        "The minister followed the debate on television.",
+    ],
+)
+def test_article_sentences_that_mention_furniture_words_are_kept(line: str) -> None:
+    assert not is_boilerplate_line(line)
+    text = f"Opening sentence.\n{line}\nClosing sentence."
+    assert clean_body(text) == text
+
+
+def test_long_paragraph_starting_like_a_prompt_is_kept() -> None:
+    para = "Subscribe " + "and the council will send you its planning notices by post every month. " * 5
+    assert clean_body(para) == para.strip()
+
+
+def test_demo_article_loses_only_the_also_read_line() -> None:
+    raw = DEMO_000.read_text(encoding="utf-8")
+    body = clean_body(raw)
+    assert "Also read" not in body
+    kept = [line for line in raw.split("\n") if line.strip() and not line.startswith("Also read:")]
+    assert len(kept) == 9
+    for line in kept:
+        assert line.rstrip() in body
+    # single newlines between paragraphs stay single; the dropped line leaves no gap
+    assert body.split("\n") == [line.rstrip() for line in kept]
+
+
+def test_normalisation() -> None:
+    text = (
+        "\ufeffCafe\u0301 owners\u00a0met on Monday.   \r\n"  # decomposed é, NBSP, trailing spaces, CRLF
+        "Prices\u200b rose\u2060 by\u00ad 3 percent.\r"  # zero-width space, word joiner, soft hyphen, CR
+        "\n\n\n\n\n"
+        "A second paragraph.\t \n"
+    )
+    body = clean_body(text)
+    assert body == "Café owners met on Monday.\nPrices rose by 3 percent.\n\nA second paragraph."
+    assert unicodedata.is_normalized("NFC", body)
+
+
+def test_paragraph_breaks_kept_and_blank_runs_collapsed() -> None:
+    text = "One.\n\nTwo.\n\n\n\nThree.\n\n\nAdvertisement\n\n\nFour."
+    assert clean_body(text) == "One.\n\nTwo.\n\nThree.\n\nFour."
+
+
+def test_only_furniture_gives_empty_body() -> None:
+    assert clean_body("Advertisement\n\nShare this article\nFollow us on X\n") == ""
+    assert clean_body("") == ""
+
+
+def test_idempotent() -> None:
+    raw = DEMO_000.read_text(encoding="utf-8")
+    once = clean_body(raw + "\n\n\nRead more: x\n\u00a0\n")
+    assert clean_body(once) == once
+
+
+@pytest.mark.skipif(not RGB_ARTICLES.exists(), reason="rgb-dev data not present")
+def test_real_snippets_lose_no_text() -> None:
+    """On real news snippets cleaning only normalises spaces: not one word is dropped."""
+    for line in RGB_ARTICLES.read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
+        body = json.loads(line)["body"]
+        cleaned = clean_body(body)
+        assert cleaned.split() == body.replace("\u200b", "").split()
