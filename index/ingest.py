@@ -79,7 +79,7 @@ def ingest(
     embedder: Embedder,
     store: Store | None = None,
     progress: ProgressFn | None = None,
-    batch_chunks: int = 512,
+    batch_chunks: int = 256,
 ) -> IngestReport:
     """Ingest files/folders/globs/URLs (or ready Articles) into the store; safe to re-run.
 

@@ -1,0 +1,154 @@
+"""The offline backend: answers by quoting the passages' own sentences, no language model.
+
+Every sentence of every passage is a candidate, scored as an answer by `newsqa.rag.question`
+(embedding similarity, IDF-weighted word overlap, the question's names, the presence of the kind of
+answer asked for, retrieval rank, times a near-fatal factor for each year/number/date of the question
+the sentence lacks), so a sentence that matches the question's year beats one that only matches its
+topic. The best sentence is taken, with the sentence before it when it opens with a pronoun or is very
+short; further sentences follow while they score close to the best. A when-question answered with a
+day but no year also gets the passage sentence that gives that day with its year. A candidate that repeats a chosen
+sentence adds its passage to that sentence's citations instead of repeating the fact.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from newsqa.rag.cite import answer_text, highlight_span
+from newsqa.rag.question import MIN_WORDS, Candidate, passage_candidates, score_candidates
+from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
+from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence
+
+FOLLOW_RATIO = 0.85  # a further sentence must score at least this share of the best
+CITE_RATIO = 0.7  # a near-duplicate this close to the best still adds its passage as a citation
+DUPLICATE_COS = 0.86  # candidates this similar state the same fact
+MAX_CITATIONS = 3
+
+_PRONOUN_START = re.compile(
+    r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|the company|the game|the film|"
+    r"the movie|the show|the series|the team|the player)\b", re.I)
+
+
+class ExtractiveBackend:
+    """Quotes the one to `max_sentences` passage sentences that best answer the question."""
+
+    name = "extractive"
+
+    def __init__(self, scorer: SupportScorer, max_sentences: int = 4) -> None:
+        self.scorer = scorer
+        self.max_sentences = max(1, max_sentences)
+
+    # -- AnswerBackend -------------------------------------------------------------------------
+    def answer(self, question: str, passages: list[Passage]) -> list[Sentence]:
+        cands = passage_candidates(passages)
+        if not question.strip() or not cands:
+            return []
+        q = score_candidates(question, passages, cands, self.scorer)
+        chosen = self._select(cands)
+        if q.kind == "date":
+            chosen = self._complete_year(chosen, cands)
+        return self._sentences(chosen, passages)
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | list[Sentence]]:
+        """The whole answer text at once, then its sentences."""
+        sentences = self.answer(question, passages)
+        yield answer_text(sentences) if sentences else REFUSAL_TEXT
+        yield sentences
+
+    # -- selection -----------------------------------------------------------------------------
+    def _select(self, cands: list[Candidate]) -> list[Candidate]:
+        ranked = sorted(cands, key=lambda c: (-c.score, c.rank, c.index))
+        best = ranked[0]
+        chosen: list[Candidate] = []
+        for c in ranked:
+            if c.score < FOLLOW_RATIO * best.score or len(chosen) >= self.max_sentences:
+                break
+            dup = next((x for x in chosen if self._same_fact(x, c)), None)
+            if dup is not None:
+                if c.n not in dup.citations and len(dup.citations) < MAX_CITATIONS:
+                    dup.citations.append(c.n)
+                continue
+            c.citations = [c.n]
+            chosen.append(c)
+        # near-duplicates further down still add citations to what was said
+        for c in ranked:
+            if c.score < CITE_RATIO * best.score:
+                break
+            if any(c is x for x in chosen):
+                continue
+            for x in chosen:
+                if c.n not in x.citations and len(x.citations) < MAX_CITATIONS and self._same_fact(x, c):
+                    x.citations.append(c.n)
+        return chosen
+
+    def _complete_year(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+        """For a when-question answered with a day but no year ("premieres Thursday, Nov. 12"), add
+        the passage sentence that gives the same day with its year ("Thursday Nov 12, 2020")."""
+        terms = [key_terms(c.text) for c in chosen]
+        if not chosen or any(t.full_dates for t in terms) or not terms[0].dates:
+            return chosen
+        days = terms[0].dates
+        best = max((c for c in cands if c not in chosen
+                    and any(d[5:] in days for d in key_terms(c.text).full_dates)),
+                   key=lambda c: c.score, default=None)
+        if best is None:
+            return chosen
+        best.citations = [best.n]
+        return [chosen[0], best, *chosen[1:]][: self.max_sentences]
+
+    def _same_fact(self, a: Candidate, b: Candidate) -> bool:
+        if a.n == b.n and a.index == b.index:
+            return True
+        if a.vector is None or b.vector is None or float(a.vector @ b.vector) < DUPLICATE_COS:
+            return False
+        ka, kb = key_terms(a.text), key_terms(b.text)
+        # the same words but a different year or number are different facts
+        return ka.years == kb.years and {str(n) for n in ka.numbers} == {str(n) for n in kb.numbers}
+
+    def _sentences(self, chosen: list[Candidate], passages: list[Passage]) -> list[Sentence]:
+        by_n = {p.n: p for p in passages}
+        spans_of = {p.n: evidence_spans(p.chunk.text) for p in passages}
+        out: list[Sentence] = []
+        used: set[tuple[int, int]] = set()
+        for c in chosen:
+            if len(out) >= self.max_sentences:
+                break
+            prev = self._context(c, spans_of[c.n], by_n[c.n].chunk.text)
+            if prev is not None and (c.n, c.index - 1) not in used and len(out) < self.max_sentences - 1:
+                out.append(self._sentence(prev, [c.n], by_n))
+                used.add((c.n, c.index - 1))
+            if (c.n, c.index) in used:
+                continue
+            used.add((c.n, c.index))
+            out.append(self._sentence(c.text, c.citations, by_n, own=(c.n, c.span)))
+        return out
+
+    def _context(self, c: Candidate, spans: list[tuple[int, int]], text: str) -> str | None:
+        """The previous sentence, when the chosen one opens with a pronoun or is very short."""
+        if c.index == 0:
+            return None
+        short = len(re.findall(r"[^\W_]+", c.text)) < 7
+        if not (short or _PRONOUN_START.match(c.text)):
+            return None
+        a, b = spans[c.index - 1]
+        prev = text[a:b]
+        return prev if len(re.findall(r"[^\W_]+", prev)) >= MIN_WORDS else None
+
+    def _sentence(self, text: str, citations: list[int], by_n: dict[int, Passage],
+                  own: tuple[int, tuple[int, int]] | None = None) -> Sentence:
+        # an extracted sentence supports itself; scoring it anyway keeps the numbers honest (a
+        # fragment cut mid-figure) and drops a "duplicate" passage that does not in fact back it
+        row = self.scorer.score_many([text], [by_n[n].chunk.text for n in citations])[0]
+        keep = [n for n, v in zip(citations, row)
+                if (own is not None and n == own[0]) or self.scorer.is_supported(float(v))]
+        keep = keep or list(citations[:1])
+        support = max(float(v) for n, v in zip(citations, row) if n in keep)
+        spans: dict[int, tuple[int, int]] = {}
+        for n in keep:
+            if own is not None and own[0] == n:
+                spans[n] = own[1]
+            else:
+                spans[n] = highlight_span(text, by_n[n].chunk.text, self.scorer)
+        return Sentence(text=text, citations=keep, support=support,
+                        supported=self.scorer.is_supported(support), spans=spans)

@@ -1,0 +1,121 @@
+"""Question in, answer with verified citations out: the one entry point `ui`, `evals` and the CLI use.
+
+The stages are explicit and timed: standalone question -> hybrid retrieval -> backend answer ->
+citation check (inside generated backends) -> refusal decision. Collaborators are passed in; the
+`build_qa` factory wires the defaults from Settings.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Iterator, Mapping, Sequence
+
+from newsqa.index.embed import Embedder, make_embedder
+from newsqa.index.store import SearchFilter, Store
+from newsqa.rag.backends.base import AnswerBackend
+from newsqa.rag.chat import Turn, standalone_question
+from newsqa.rag.retrieve import Retriever
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence
+from newsqa.settings import Settings
+
+
+class QA:
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder,
+                 backends: Mapping[str, AnswerBackend], scorer: SupportScorer) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.backends = dict(backends)
+        self.scorer = scorer
+        self.retriever = Retriever(store, embedder)
+
+    def available_backends(self) -> list[str]:
+        return list(self.backends)
+
+    def _backend(self, name: str | None) -> AnswerBackend:
+        name = name or self.settings.backend
+        if name not in self.backends:
+            raise ValueError(f"answer backend {name!r} is not available here; available: "
+                             f"{', '.join(self.backends)}")
+        return self.backends[name]
+
+    def ask(self, question: str, history: Sequence[Turn] = (), backend: str | None = None,
+            k: int | None = None, flt: SearchFilter | None = None) -> Answer:
+        events = list(self.stream(question, history, backend, k, flt))
+        return events[-1]  # type: ignore[return-value]
+
+    def stream(self, question: str, history: Sequence[Turn] = (), backend: str | None = None,
+               k: int | None = None, flt: SearchFilter | None = None) -> Iterator[str | Answer]:
+        """Text deltas while a generated backend writes, then the checked Answer as the last item."""
+        from newsqa.rag.refuse import should_refuse
+
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        be = self._backend(backend)
+        t_all = time.perf_counter()
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        rewrite = getattr(be, "rewrite", None)  # generated backends let the LLM rewrite follow-ups
+        standalone = rewrite(question, list(history)) if (history and rewrite) else question
+        if standalone == question and history:
+            standalone = standalone_question(question, list(history))
+        timings["rewrite"] = (time.perf_counter() - t) * 1000
+
+        ret = self.retriever.retrieve(standalone, k or self.settings.top_k, flt,
+                                      self.settings.max_chunks_per_article)
+        timings.update(ret.timings_ms)
+        passages = ret.passages
+        if not passages:
+            ans = Answer(question, [Sentence(REFUSAL_TEXT)], [], be.name, refused=True,
+                         standalone_question=standalone, timings_ms=timings,
+                         error="" if self.store.count_chunks() else "the store is empty: add articles first")
+            timings["total"] = (time.perf_counter() - t_all) * 1000
+            yield ans
+            return
+
+        t = time.perf_counter()
+        sentences = None
+        # A backend's stream yields text deltas and ends with its checked sentences.
+        for item in be.stream(standalone, passages):
+            if isinstance(item, str):
+                yield item
+            else:
+                sentences = item
+        timings["answer"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        sentences = sentences or []
+        refused = should_refuse(standalone, sentences, passages, self.scorer)
+        timings["refusal"] = (time.perf_counter() - t) * 1000
+        if refused:
+            sentences = [Sentence(REFUSAL_TEXT)]
+        timings["total"] = (time.perf_counter() - t_all) * 1000
+        yield Answer(question, sentences, passages, be.name, refused=refused,
+                     standalone_question=standalone, timings_ms=timings)
+
+
+def build_backends(settings: Settings, scorer: SupportScorer) -> dict[str, AnswerBackend]:
+    """The extractive backend always; generated ones when installed and configured."""
+    from newsqa.rag.backends.extractive import ExtractiveBackend
+
+    out: dict[str, AnswerBackend] = {"extractive": ExtractiveBackend(scorer)}
+    try:
+        from newsqa.rag.backends.llamacpp import LlamaCppBackend, llamacpp_available
+
+        if llamacpp_available(settings):
+            out["llamacpp"] = LlamaCppBackend(settings, scorer)
+    except ImportError:
+        pass
+    if settings.llm_url:
+        from newsqa.rag.backends.openai import OpenAIBackend
+
+        out["openai"] = OpenAIBackend(settings, scorer)
+    return out
+
+
+def build_qa(settings: Settings, store: Store | None = None, embedder: Embedder | None = None) -> QA:
+    embedder = embedder or make_embedder(settings)
+    store = store or Store(settings, embedder.fingerprint)
+    scorer = SupportScorer(embedder)
+    return QA(settings, store, embedder, build_backends(settings, scorer), scorer)

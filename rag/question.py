@@ -1,0 +1,441 @@
+"""What a question asks for, and how well a passage sentence answers it.
+
+Shared by the extractive backend (which picks the best sentences) and the refusal rule (which asks
+whether the chosen sentences answer at all), so that both read a question the same way.
+
+A sentence's answer score:
+
+    relevance = 0.35 * cosine(question, sentence)
+              + 0.45 * overlap: IDF-weighted share of the question's content words in the sentence
+                       (IDF over the candidate sentences: the topic words every passage shares weigh
+                       little, the asking words - "revenue", "acquired" - weigh much)
+              + 0.12 * share of the question's name tokens in the sentence (half credit: its passage)
+              + 0.08 * retrieval rank
+    score     = relevance * typed * required * fragment * corroboration
+
+`typed` = 0.4 + 0.6 * answer type, for questions that ask for a kind of thing: who -> a person-like
+name the question lacks (a place only for team contests), when -> a date (with its year: best),
+how many/much -> a number (money for money questions), where -> a place, what/which -> a name or a
+quoted title. `required` multiplies, per year/number/date/code of the question, 1 (in the sentence),
+0.85 (a neighbouring sentence), 0.7 (elsewhere in the passage) or 0.25 (absent), halved again when the
+sentence names another year; numbers and years that are part of a name ("Season 4", "Wonder Woman
+1984") weigh less (0.95 / 0.9 / 0.6). `fragment` is 0.85 for a snippet cut mid-sentence and 0.6 for a
+sentence that asks rather than tells. `corroboration` adds 8% per further article (up to 3) that
+carries the same candidate answer (name, date or number).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from newsqa.rag.support import STOPWORDS, KeyTerms, Num, evidence_spans, key_terms, normalise_word
+
+if TYPE_CHECKING:
+    from newsqa.rag.support import SupportScorer
+    from newsqa.rag.types import Passage
+
+W_SEM, W_WORDS, W_NAMES, W_RANK = 0.35, 0.45, 0.12, 0.08
+TYPE_FLOOR = 0.4  # a typed question's sentence without that type keeps this share of its score
+REQ_NEAR, REQ_PASSAGE, REQ_ABSENT = 0.85, 0.7, 0.25
+REQ_NEAR_SOFT, REQ_PASSAGE_SOFT, REQ_ABSENT_SOFT = 0.95, 0.9, 0.6
+REQ_CONFLICT = 0.5
+CORROBORATION = 0.08  # per further article that carries the same answer (name, date, number), up to 3
+ASKING = 0.6  # "... and who is winning the": a sentence that asks rather than tells
+_ASKS = re.compile(r"\b(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
+                   r"|\?\s*$", re.I)
+FRAGMENT = 0.85
+MIN_WORDS = 4
+
+_QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "name",
+                   "did", "does", "do", "is", "was", "were", "are", "will", "new", "current",
+                   "currently"}
+# name tokens that mark an institution, event or place rather than a person
+_GENERIC = {
+    "states", "united", "stadium", "club", "tournament", "election", "elections", "awards", "award",
+    "cup", "championship", "championships", "open", "games", "olympic", "olympics", "world",
+    "national", "league", "series", "season", "edition", "university", "college", "news", "times",
+    "post", "day", "year", "prize", "trophy", "festival", "park", "street", "city", "county",
+    "center", "centre", "hall", "school", "academy", "company", "group", "inc", "corp", "ltd",
+    "records", "studios", "pictures", "entertainment", "network", "party", "department", "ministry",
+    "council", "committee", "association", "federation", "foundation", "institute", "agency",
+    "office", "house", "senate", "congress", "court", "final", "finals", "round", "grand", "slam",
+    "tour", "race", "match", "team", "media", "press", "official", "general", "results", "winners",
+    "update", "blog", "video", "photo", "trailer", "review", "edt", "est", "pm", "am", "gmt", "utc",
+    "release", "date", "details", "edition", "definitive", "soundtrack", "album", "version",
+}
+
+_KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("date", re.compile(
+        r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"
+        r"|\b(?:release|premiere|launch|air|start|opening|due|expiry|birth)\s+date\b|\bwhen\b", re.I)),
+    ("number", re.compile(
+        r"\bhow (?:many|much|long|old|far|tall|big|high|fast)\b|\b(?:revenue|price|cost|worth|salary|"
+        r"population|number of|amount|budget|sales|profit|loss|percentage|attendance)\b", re.I)),
+    ("place", re.compile(
+        r"^\s*where\b|\b(?:which|what) (?:city|country|state|place|venue|stadium|town|location|"
+        r"region|county|continent|nation)\b|\blocation\b|\bwhere\b|\bheadquarter", re.I)),
+    ("person", re.compile(
+        r"^\s*who(?:m|se)?\b|\b(?:which|what) (?:person|director|actor|actress|player|team|company|"
+        r"author|writer|singer|band|driver|club|president|leader|ceo|winner|artist|firm)\b"
+        r"|\bwho\b|^\s*(?:what|which)\b.*\b(?:no\.? ?1|number one|champion|winner|leader|ceo|"
+        r"chairman|founder|owner)\b", re.I)),
+    ("entity", re.compile(r"^\s*(?:what|which|name)\b|\bwhat\b|\bwhich\b", re.I)),
+]
+
+
+def question_kind(question: str) -> str:
+    """"date", "number", "place", "person", "entity" (a named thing) or "other"."""
+    for kind, rx in _KIND_RULES:
+        if rx.search(question):
+            return kind
+    return "other"
+
+
+_IRREGULAR = {
+    "won": "win", "wins": "win", "winning": "win", "winner": "win", "winners": "win", "victory": "win",
+    "bought": "buy", "buys": "buy", "purchased": "buy", "purchase": "buy", "acquired": "acquir",
+    "acquisition": "acquir", "sold": "sell", "took": "take", "taken": "take", "held": "hold",
+    "led": "lead", "became": "become", "began": "begin", "begun": "begin", "chose": "choose",
+    "chosen": "choose", "gave": "give", "given": "give", "made": "make", "named": "name",
+    "directed": "direct", "director": "direct", "directors": "direct", "released": "releas",
+    "release": "releas", "premiered": "premier", "premiere": "premier", "premieres": "premier",
+    "ran": "run", "met": "meet", "paid": "pay", "said": "say", "says": "say", "told": "tell",
+    "beat": "beat", "defeated": "beat", "defeats": "beat", "defeat": "beat", "hosted": "host",
+    "hosts": "host", "host": "host", "awarded": "award", "died": "die", "dead": "die", "death": "die",
+    "born": "birth", "killed": "kill", "elected": "elect", "election": "elect",
+}
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper plus a few irregular forms: "won"/"wins" -> "win"."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suf in ("ing", "ed", "es", "s", "e"):
+        if len(word) > len(suf) + 3 and word.endswith(suf):
+            return word[: -len(suf)]
+    return word
+
+
+_CONTENT = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def content_words(text: str) -> set[str]:
+    words = (normalise_word(w) for w in _CONTENT.findall(text))
+    out = set()
+    for w in words:
+        if not w or w in STOPWORDS or w in _QUESTION_WORDS or w.isdigit():
+            continue
+        out.add(stem(w))
+        if "-" in w:
+            out.update(stem(p) for p in w.split("-") if p and p not in STOPWORDS)
+    return out
+
+
+def idf_weights(texts: list[str]) -> dict[str, float]:
+    """Inverse document frequency over the candidate sentences: within one question's passages the
+    topic words ("Tesla", "Wimbledon") are everywhere and the asking words ("revenue") are not."""
+    df: dict[str, int] = {}
+    for t in texts:
+        for w in content_words(t):
+            df[w] = df.get(w, 0) + 1
+    n = len(texts)
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+
+
+# Countries, US states and large cities: enough to tell "Las Vegas" from a person in a who-question
+# and to recognise a place in a where-question. Lowercase, accents stripped, multiword as tuples.
+_PLACES = {tuple(w.split("|")) for w in """
+afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan bahamas
+bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana brazil brunei
+bulgaria burundi cambodia cameroon canada chad chile china colombia comoros congo croatia cuba cyprus
+czechia czech|republic denmark djibouti dominica ecuador egypt el|salvador england eritrea estonia
+eswatini ethiopia fiji finland france gabon gambia georgia germany ghana greece grenada guatemala
+guinea guyana haiti honduras hungary iceland india indonesia iran iraq ireland israel italy jamaica
+japan jordan kazakhstan kenya kiribati korea south|korea north|korea kosovo kuwait kyrgyzstan laos
+latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg madagascar malawi malaysia
+maldives mali malta mauritania mauritius mexico moldova monaco mongolia montenegro morocco mozambique
+myanmar namibia nauru nepal netherlands new|zealand nicaragua niger nigeria norway oman pakistan palau
+palestine panama paraguay peru philippines poland portugal qatar romania russia rwanda samoa
+san|marino saudi|arabia scotland senegal serbia seychelles singapore slovakia slovenia somalia
+south|africa spain sri|lanka sudan suriname sweden switzerland syria taiwan tajikistan tanzania
+thailand togo tonga trinidad tunisia turkey turkmenistan tuvalu uganda ukraine united|arab|emirates
+uae united|kingdom uk united|states usa us america uruguay uzbekistan vanuatu vatican venezuela
+vietnam wales yemen zambia zimbabwe europe asia africa antarctica oceania
+alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho
+illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+mississippi missouri montana nebraska nevada new|hampshire new|jersey new|mexico new|york
+north|carolina north|dakota ohio oklahoma oregon pennsylvania rhode|island south|carolina
+south|dakota tennessee texas utah vermont virginia washington west|virginia wisconsin wyoming
+athens atlanta bangkok barcelona beijing berlin boston brussels budapest buenos|aires cairo
+cape|town chicago dallas delhi new|delhi denver detroit dubai dublin edinburgh geneva glendale
+hong|kong houston istanbul jakarta jerusalem johannesburg kabul kyiv kiev lagos las|vegas lisbon
+london los|angeles madrid manchester melbourne miami milan montreal moscow mumbai munich nairobi
+new|orleans paris philadelphia phoenix prague rio|de|janeiro rio rome san|diego san|francisco
+santiago sao|paulo seattle seoul shanghai singapore stockholm sydney tampa tampa|bay tehran tokyo
+toronto vancouver vienna warsaw zurich
+""".split()}
+_PLACE_WORDS = {w for p in _PLACES for w in p}
+_MONEY_Q = re.compile(r"\b(?:revenue|price|cost|worth|salary|budget|sales|profit|loss|earn|paid|pay|"
+                      r"spend|spent|fund|valuation|income|fine|deal)", re.I)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I)
+_TEAM_EVENT = re.compile(r"\b(?:cup|final|finals|championship|league|olympics?|games|match|"
+                         r"tournament|series|bowl|relay|derby)\b", re.I)
+_QUOTED = re.compile(r"[\"“‘]([A-Z][^\"”’]{0,60}?)[\"”’]")
+# a year or number glued to a capitalised word names a thing: "Wonder Woman 1984", "Season 4"
+_TITLE_NUMBER = re.compile(r"\b([A-Z][A-Za-z']*)\s+(\d{1,4})\b(?!\s*(?:%|percent|million|billion))")
+_MONTH_NAMES = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+                "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+                "november", "dec", "december"}
+
+
+def asks(text: str) -> bool:
+    """True for a sentence that asks rather than tells ("... and who is winning the", "What is...?")."""
+    return bool(_ASKS.search(text))
+
+
+def is_place(name: tuple[str, ...]) -> bool:
+    return name in _PLACES or (len(name) >= 2 and name[-2:] in _PLACES) or name[:1] in _PLACES and len(name) == 1
+
+
+@dataclass
+class Question:
+    text: str
+    kind: str
+    terms: KeyTerms
+    words: set[str]
+    name_tokens: set[str]
+    title_numbers: set[str]  # years/numbers that are part of a name
+    money: bool
+    team_event: bool = False  # a contest that teams or countries win ("World Cup final")
+
+    @classmethod
+    def parse(cls, question: str) -> "Question":
+        terms = key_terms(question)
+        names = {t for n in terms.names for t in n} | set(terms.initial)
+        titled = {m.group(2) for m in _TITLE_NUMBER.finditer(question)
+                  if m.group(1).lower().rstrip(".") not in _MONTH_NAMES}
+        return cls(question, question_kind(question), terms, content_words(question), names, titled,
+                   bool(_MONEY_Q.search(question)), bool(_TEAM_EVENT.search(question)))
+
+    def fresh(self, token: str) -> bool:
+        """A name token the question does not already contain."""
+        return token not in self.name_tokens and stem(token) not in self.words and token not in self.words
+
+
+def has_number(num: Num, terms: KeyTerms) -> bool:
+    return any(abs(n.value - num.value) <= max(num.tol, 1e-9) for n in terms.numbers)
+
+
+def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = None,
+                    passage: KeyTerms | None = None) -> float:
+    """How fully the sentence carries the question's years, numbers, dates and codes (see above).
+
+    Years and dates are what a question most often turns on ("in 2021"); numbers and codes in a
+    question are more often part of a name ("Season 4", "No 1", "93rd"), so they weigh less, as do
+    years glued to a title ("Wonder Woman 1984").
+    """
+    factor = 1.0
+    items: list[tuple[str, object, bool]] = []
+    items += [("year", y, y in q.title_numbers) for y in q.terms.years]
+    items += [("num", n, True) for n in q.terms.numbers]
+    items += [("date", d, False) for d in q.terms.dates]
+    items += [("code", c, True) for c in q.terms.codes]
+    for kind, item, soft in items:
+        def has(t: KeyTerms | None) -> bool:
+            if t is None:
+                return False
+            if kind == "year":
+                return item in t.years or item in t.words
+            if kind == "num":
+                return has_number(item, t)  # type: ignore[arg-type]
+            if kind == "date":
+                return item in t.dates
+            return item in t.codes or item in t.words
+        if has(sentence):
+            continue
+        if kind == "year" and not soft and sentence.years - q.terms.years:
+            factor *= REQ_CONFLICT  # it speaks of another year: 2019's winner, not 2021's
+        if has(near):
+            factor *= REQ_NEAR_SOFT if soft else REQ_NEAR
+        elif has(passage):
+            factor *= REQ_PASSAGE_SOFT if soft else REQ_PASSAGE
+        else:
+            factor *= REQ_ABSENT_SOFT if soft else REQ_ABSENT
+    return factor
+
+
+def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
+    """How clearly the sentence holds the kind of thing the question asks for, in [0, 1]."""
+    kind = q.kind
+    if kind == "date":
+        if s.full_dates:
+            return 1.0
+        if s.dates:
+            return 0.7  # "Thursday, Nov. 12": the year is usually the article's own
+        new_years = set(s.years) - set(q.terms.years)
+        if s.months and s.years:
+            return 0.5
+        return 0.25 if new_years else 0.0
+    if kind == "number":
+        new = [n for n in s.numbers if not has_number(n, q.terms)]
+        if not new:
+            return 0.0
+        if q.money:
+            return 1.0 if _MONEY.search(text) else 0.4
+        return 1.0 if any(n.value >= 1000 or n.kind == "%" for n in new) else 0.7
+    if kind in ("person", "place", "entity"):
+        best = 0.0
+        for name in s.names:
+            fresh = [t for t in name if q.fresh(t)]
+            if len(fresh) * 2 < len(name) or not fresh:
+                continue  # mostly the question's own words ("Best Animated Feature Film")
+            place = is_place(name) or is_place(tuple(fresh))
+            generic = any(t in _GENERIC for t in name)
+            if kind == "person":
+                # countries and cities win cups and finals, not elections or prizes
+                value = (0.7 if q.team_event else 0.4) if place else 0.4 if generic \
+                    else 1.0 if 2 <= len(name) <= 4 else 0.7
+            elif kind == "place":
+                value = 1.0 if place else 0.7 if generic or len(name) >= 2 else 0.5
+            else:
+                value = 0.8 if place else 1.0 if len(name) >= 2 else 0.8
+            best = max(best, value)
+        for w in s.initial:
+            if q.fresh(w) and w not in _GENERIC:
+                place = (w,) in _PLACES
+                as_person = (0.7 if q.team_event else 0.4) if place else 0.6
+                best = max(best, {"person": as_person, "place": 1.0 if place else 0.4}.get(kind, 0.7))
+        if kind == "entity" and text:
+            for m in _QUOTED.finditer(text):
+                words = [normalise_word(w) for w in m.group(1).split()]
+                if words and all(q.fresh(w) for w in words if w not in STOPWORDS):
+                    best = max(best, 1.0)
+        return best
+    return 0.5
+
+
+@dataclass
+class Candidate:
+    """One passage sentence scored as an answer."""
+
+    n: int
+    rank: int
+    span: tuple[int, int]
+    text: str
+    index: int  # sentence index within its passage
+    score: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+    citations: list[int] = field(default_factory=list)
+    vector: np.ndarray | None = None
+
+
+def passage_candidates(passages: list["Passage"]) -> list[Candidate]:
+    """Every sentence of every passage long enough to answer something (snippet dates and table
+    labels are not)."""
+    out: list[Candidate] = []
+    for rank, p in enumerate(passages):
+        text = p.chunk.text
+        for i, (a, b) in enumerate(evidence_spans(text)):
+            s = text[a:b]
+            if len(_CONTENT.findall(s)) < MIN_WORDS:
+                continue
+            out.append(Candidate(n=p.n, rank=rank, span=(a, b), text=s, index=i))
+    return out
+
+
+def score_candidates(question: str, passages: list["Passage"], cands: list[Candidate],
+                     scorer: "SupportScorer", pool: list[str] | None = None) -> Question:
+    """Fill each candidate's `score`, `features` and `vector`; returns the parsed question.
+
+    `pool` is the set of sentences word rarity is measured over (default: the candidates). A
+    candidate with a negative `index` is not a passage sentence (a generated answer): it has no
+    neighbours, only its passage `n`.
+    """
+    q = Question.parse(question)
+    if not cands:
+        return q
+    vecs = scorer.embed([question] + [c.text for c in cands])
+    cos = vecs[1:] @ vecs[0]
+    pool = pool if pool is not None else [c.text for c in cands]
+    idf = idf_weights(pool)
+    default_idf = math.log((len(pool) + 1) / 0.5)
+    q_weight = sum(idf.get(w, default_idf) for w in q.words)
+    whole = {p.n: key_terms(p.chunk.text) for p in passages}
+    spans = {p.n: evidence_spans(p.chunk.text) for p in passages}
+    texts = {p.n: p.chunk.text for p in passages}
+    n_pass = max(1, len(passages))
+    articles: dict[str, KeyTerms] = {}
+    for p in passages:  # corroboration counts articles, not chunks of one article
+        prev = articles.get(p.chunk.article_id)
+        articles[p.chunk.article_id] = key_terms(p.chunk.text if prev is None else
+                                                 f"{p.chunk.text}\n{texts_joined(passages, p.chunk.article_id)}")
+    for c, sim, v in zip(cands, cos, vecs[1:]):
+        terms = key_terms(c.text)
+        words = content_words(c.text)
+        passage_terms = whole.get(c.n, terms)
+        overlap = (sum(idf.get(w, default_idf) for w in q.words & words) / q_weight) if q_weight else 0.0
+        if q.name_tokens:
+            here = sum(1.0 if t in terms.words else 0.5 if t in passage_terms.words else 0.0
+                       for t in q.name_tokens)
+            names = here / len(q.name_tokens)
+        else:
+            names = 1.0  # nothing to match: neutral
+        kind = answer_type_score(q, terms, c.text)
+        near_text = ""
+        if c.index >= 0 and c.n in spans:
+            near_text = " ".join(texts[c.n][a:b] for k, (a, b) in enumerate(spans[c.n])
+                                 if abs(k - c.index) == 1)
+        req = required_factor(q, terms, key_terms(near_text) if near_text else None, passage_terms)
+        fragment = FRAGMENT if c.text[:1].islower() else 1.0
+        if _ASKS.search(c.text):
+            fragment *= ASKING
+        rank = 1.0 - c.rank / n_pass
+        relevance = W_SEM * max(float(sim), 0.0) + W_WORDS * overlap + W_NAMES * names + W_RANK * rank
+        typed = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * kind if q.kind != "other" else 1.0
+        corroborated = corroboration(q, terms, list(articles.values()))
+        bonus = 1.0 + CORROBORATION * min(max(corroborated - 1, 0), 3)
+        c.score = relevance * typed * req * fragment * bonus
+        c.features = {"sem": float(sim), "overlap": overlap, "names": names, "type": kind,
+                      "required": req, "fragment": fragment, "corroborated": float(corroborated)}
+        c.vector = v
+    return q
+
+
+def texts_joined(passages: list["Passage"], article_id: str) -> str:
+    return "\n".join(p.chunk.text for p in passages if p.chunk.article_id == article_id)
+
+
+def answer_entities(q: Question, s: KeyTerms) -> list[tuple[str, object]]:
+    """The things in a sentence that could be the answer: fresh names, dates, new numbers."""
+    if q.kind == "date":
+        return [("date", d) for d in s.dates]
+    if q.kind == "number":
+        return [("num", n) for n in s.numbers if not has_number(n, q.terms)]
+    if q.kind in ("person", "place", "entity"):
+        out: list[tuple[str, object]] = []
+        for name in s.names:
+            fresh = [t for t in name if q.fresh(t)]
+            if fresh and len(fresh) * 2 >= len(name):
+                out.append(("name", name))
+        out += [("name", (w,)) for w in s.initial if q.fresh(w)]
+        return out
+    return []
+
+
+def corroboration(q: Question, s: KeyTerms, articles: list[KeyTerms]) -> int:
+    """How many articles carry this sentence's answer (the best of its candidate answers)."""
+    best = 0
+    for kind, e in answer_entities(q, s):
+        if kind == "date":
+            n = sum(e in a.dates for a in articles)
+        elif kind == "num":
+            n = sum(has_number(e, a) for a in articles)  # type: ignore[arg-type]
+        else:
+            n = sum(all(t in a.words for t in e) for a in articles)  # type: ignore[union-attr]
+        best = max(best, n)
+    return best

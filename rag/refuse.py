@@ -1,0 +1,119 @@
+"""When to say "the indexed articles don't answer this" instead of showing an answer.
+
+Rule: an answer stands only if every check passes; the first that fails is the reason.
+
+1. answered   - the backend returned at least one sentence;
+2. supported  - at least one sentence is supported (the support scorer's threshold);
+3. specific   - every year, number, date and code of the question ("2021", "Q1", "No 1") appears in
+                a supported sentence or in a passage it cites: an answer about 2019 does not answer a
+                question about 2021;
+4. on topic   - at least `min_name_share` of the question's name tokens ("Wimbledon", "Tesla")
+                appear in the supported sentences, the passages they cite or the other retrieved
+                passages (a later chunk often says "the company", not "Tesla");
+5. typed      - for who/when/where/how-many questions, a supported sentence clearly holds that kind
+                of answer (`question.answer_type_score` >= `min_type`): a person-like name or a place
+                the question does not contain, a date with its year, a number (money for money
+                questions);
+6. answering  - the best answer score (`newsqa.rag.question`: similarity, IDF-weighted overlap with
+                the question's words, its names, the answer type, its years) of a supported sentence
+                reaches `min_answer_score`. This is what turns away a sentence on the right topic that
+                answers another question ("The 2021 Masters runs April 8-11").
+
+Only supported sentences count: an unsupported sentence cannot make an answer acceptable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsqa.rag.question import (
+    Candidate, Question, answer_type_score, asks, passage_candidates, required_factor,
+    score_candidates,
+)
+from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
+from newsqa.rag.types import Passage, Sentence
+
+
+@dataclass(frozen=True)
+class Refusal:
+    refuse: bool
+    reason: str = ""
+    answer_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """Thresholds of the rule above (tuned with all-MiniLM-L6-v2 on news snippets)."""
+
+    min_answer_score: float = 0.5
+    min_name_share: float = 0.5
+    min_type: float = 0.7
+
+    def decide(self, question: str, sentences: list[Sentence], passages: list[Passage],
+               scorer: SupportScorer) -> Refusal:
+        if not sentences:
+            return Refusal(True, "no sentence answers the question")
+        # a sentence that itself asks ("... and who is winning the") answers nothing
+        good = [s for s in sentences if s.supported and s.citations and not asks(s.text)]
+        if not good:
+            return Refusal(True, "no sentence is supported by the passages")
+        q = Question.parse(question)
+        by_n = {p.n: p for p in passages}
+        cited = list({n: by_n[n] for s in good for n in s.citations if n in by_n}.values())
+        evidence = key_terms("\n".join([s.text for s in good]
+                                       + [f"{p.chunk.title}\n{p.chunk.text}" for p in cited]))
+
+        if required_factor(q, evidence) < 1.0:
+            return Refusal(True, "the passages lack the question's " + ", ".join(sorted(q.terms.required)))
+
+        if q.name_tokens:
+            # snippets and later chunks often leave the subject unnamed ("the company"), so the
+            # retrieved passages as a whole may vouch for the topic the cited ones imply
+            topic = key_terms("\n".join(f"{p.chunk.title}\n{p.chunk.text}" for p in passages))
+            share = sum(t in evidence.words or t in topic.words for t in q.name_tokens) / len(q.name_tokens)
+            if share < self.min_name_share:
+                return Refusal(True, "the passages are about something else")
+
+        if q.kind in ("date", "number", "person", "place"):
+            if not any(answer_type_score(q, key_terms(s.text), s.text) >= self.min_type for s in good):
+                return Refusal(True, f"no sentence gives a {q.kind}")
+
+        best = answer_score(question, good, passages, scorer)
+        if best < self.min_answer_score:
+            return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
+        return Refusal(False, "", best)
+
+
+def answer_score(question: str, sentences: list[Sentence], passages: list[Passage],
+                 scorer: SupportScorer) -> float:
+    """The best answer score among `sentences`, each scored in the context of its first cited
+    passage, with word rarity measured over all the passages' sentences."""
+    pool = [c.text for c in passage_candidates(passages)]
+    rank = {p.n: i for i, p in enumerate(passages)}
+    by_n = {p.n: p for p in passages}
+    cands: list[Candidate] = []
+    for s in sentences:
+        n = next((m for m in s.citations if m in by_n), None)
+        if n is None:
+            continue
+        index = _index_in_passage(s, by_n[n])
+        cands.append(Candidate(n=n, rank=rank[n], span=s.spans.get(n, (0, 0)), text=s.text, index=index))
+    if not cands:
+        return 0.0
+    score_candidates(question, passages, cands, scorer, pool=pool or None)
+    return max(c.score for c in cands)
+
+
+def _index_in_passage(s: Sentence, p: Passage) -> int:
+    """Which evidence sentence of the passage this is (quoted answers), else -1 (generated ones)."""
+    span = s.spans.get(p.n)
+    for i, (a, b) in enumerate(evidence_spans(p.chunk.text)):
+        if span == (a, b) or p.chunk.text[a:b] == s.text:
+            return i
+    return -1
+
+
+def should_refuse(question: str, sentences: list[Sentence], passages: list[Passage],
+                  scorer: SupportScorer, policy: RefusalPolicy | None = None) -> bool:
+    """True when the passages do not answer `question` (see the module docstring for the rule)."""
+    return (policy or RefusalPolicy()).decide(question, sentences, passages, scorer).refuse

@@ -1,0 +1,100 @@
+"""The refusal rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.index.articles import Chunk
+from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.backends.extractive import ExtractiveBackend
+from newsqa.rag.refuse import RefusalPolicy, answer_score, should_refuse
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.types import Passage, Sentence
+
+WIMBLEDON = [
+    "Angelique Kerber won the 2018 Wimbledon women's singles title, beating Serena Williams in the final.",
+    "Simona Halep won the women's singles at Wimbledon in 2019. She defeated Serena Williams in the final.",
+    "Wimbledon is the oldest tennis tournament in the world and is played on grass in London.",
+]
+
+
+def passages(*texts: str) -> list[Passage]:
+    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t, char_start=0,
+                                     char_end=len(t)), score=1.0 / i) for i, t in enumerate(texts, 1)]
+
+
+@pytest.fixture
+def scorer() -> SupportScorer:
+    return SupportScorer(HashingEmbedder())
+
+
+def decide(question: str, texts: list[str], scorer: SupportScorer):
+    ps = passages(*texts)
+    sents = ExtractiveBackend(scorer).answer(question, ps)
+    return RefusalPolicy().decide(question, sents, ps, scorer), sents
+
+
+def test_answers_when_the_passages_answer(scorer: SupportScorer) -> None:
+    d, sents = decide("Who won the women's singles Wimbledon in 2019?", WIMBLEDON, scorer)
+    assert not d.refuse, d.reason
+    assert "Halep" in sents[0].text
+
+
+def test_refuses_when_the_year_is_missing(scorer: SupportScorer) -> None:
+    d, sents = decide("Who won the women's singles Wimbledon in 2021?", WIMBLEDON, scorer)
+    assert sents  # the backend found something on the topic...
+    assert d.refuse and "2021" in d.reason  # ...but not about 2021
+
+
+def test_refuses_when_the_passages_are_about_something_else(scorer: SupportScorer) -> None:
+    d, _ = decide("Who is the chief executive of Fidelity Investments?", WIMBLEDON, scorer)
+    assert d.refuse
+
+
+def test_refuses_when_no_sentence_gives_the_kind_of_answer(scorer: SupportScorer) -> None:
+    texts = ["Splatoon 2 was a big hit with fans of the series on the Switch.",
+             "Fans of Splatoon 2 loved the new game mode and the colourful ink."]
+    d, _ = decide("When was Splatoon 2 released?", texts, scorer)
+    assert d.refuse and "date" in d.reason
+
+
+def test_refuses_without_sentences_or_support(scorer: SupportScorer) -> None:
+    ps = passages(*WIMBLEDON)
+    assert should_refuse("Who won in 2019?", [], ps, scorer)
+    unsupported = [Sentence(text="Halep won in 2019.", citations=[], support=0.1, supported=False)]
+    assert should_refuse("Who won in 2019?", unsupported, ps, scorer)
+
+
+def test_asking_sentences_do_not_count(scorer: SupportScorer) -> None:
+    ps = passages("Results of the 2020 election, including votes for Trump and Biden, and who is winning the")
+    s = Sentence(text=ps[0].chunk.text, citations=[1], support=1.0, supported=True, spans={1: (0, 10)})
+    assert should_refuse("Who won the election in 2020?", [s], ps, scorer)
+
+
+def test_answer_score_ranks_the_answer_above_the_topic(scorer: SupportScorer) -> None:
+    ps = passages(*WIMBLEDON)
+    q = "Who won the women's singles Wimbledon in 2019?"
+    good = Sentence(text="Simona Halep won the women's singles at Wimbledon in 2019.", citations=[2],
+                    support=1.0, supported=True, spans={2: (0, 57)})
+    topic = Sentence(text=WIMBLEDON[2], citations=[3], support=1.0, supported=True, spans={3: (0, 10)})
+    assert answer_score(q, [good], ps, scorer) > answer_score(q, [topic], ps, scorer) + 0.2
+
+
+def test_policy_thresholds_are_adjustable(scorer: SupportScorer) -> None:
+    ps = passages(*WIMBLEDON)
+    sents = ExtractiveBackend(scorer).answer("Who won the women's singles Wimbledon in 2019?", ps)
+    strict = RefusalPolicy(min_answer_score=5.0)
+    assert strict.decide("Who won the women's singles Wimbledon in 2019?", sents, ps, scorer).refuse
+
+
+@pytest.mark.slow
+def test_real_model_refusal() -> None:
+    from newsqa.index.embed import LocalEmbedder
+
+    scorer = SupportScorer(LocalEmbedder())
+    d, _ = decide("Who won the women's singles Wimbledon in 2019?", WIMBLEDON, scorer)
+    assert not d.refuse, d.reason
+    d, _ = decide("Who won the women's singles Wimbledon in 2021?", WIMBLEDON, scorer)
+    assert d.refuse
+    d, _ = decide("Who acquired WhatsApp?", WIMBLEDON, scorer)
+    assert d.refuse

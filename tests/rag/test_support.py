@@ -1,0 +1,235 @@
+"""The support scorer: key terms, evidence units, scores and the embedding cache."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pytest
+
+from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.support import (
+    DEFAULT_THRESHOLD, SupportScorer, coverage, evidence_spans, key_terms, split_evidence,
+)
+
+BARTY = "Ashleigh Barty won the 2021 Wimbledon women's singles title."
+TESLA = "Tesla reported revenue of $10.4 billion in the first quarter of 2021, up 74% from a year earlier."
+
+
+class CountingEmbedder:
+    """HashingEmbedder that records every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        self._inner = HashingEmbedder()
+        self.dim = self._inner.dim
+        self.fingerprint = "count"
+        self.seen: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        return self._inner.embed(texts)
+
+
+@pytest.fixture
+def scorer() -> SupportScorer:
+    return SupportScorer(HashingEmbedder())
+
+
+# -- key terms -----------------------------------------------------------------------------------
+
+def test_key_terms_names_years_and_numbers() -> None:
+    k = key_terms(BARTY)
+    assert ("ashleigh", "barty") in k.names
+    assert ("wimbledon",) in k.names
+    assert k.years == {"2021"}
+    assert not k.numbers
+
+
+def test_sentence_initial_stopword_is_not_a_name() -> None:
+    k = key_terms("The game was released by Nintendo. In 2014, Abigail Johnson became CEO.")
+    tokens = k.name_tokens()
+    assert "the" not in tokens and "in" not in tokens
+    assert ("nintendo",) in k.names
+    assert ("abigail", "johnson") in k.names
+    assert "ceo" in k.weak  # titles are weak terms, not names
+
+
+def test_sentence_initial_single_words() -> None:
+    k = key_terms("Speaking on Monday, he agreed. Putin said no.")
+    assert "speaking" in k.weak  # looks like an ordinary word
+    assert "putin" in k.initial  # looks like a name
+
+
+def test_numbers_are_normalised_by_value() -> None:
+    def value(text: str) -> set[float]:
+        return {n.value for n in key_terms(text).numbers}
+
+    assert value("$10.4 billion") == value("10.4bn") == {10.4e9}
+    assert value("1,000 cars") == value("1000 cars") == {1000.0}
+    assert value("five players") == value("5 players") == {5.0}
+    assert {n.kind for n in key_terms("up 23%").numbers} == {"%"}
+    assert {(n.value, n.kind) for n in key_terms("the seventeenth season").numbers} == {(17.0, "ord")}
+
+
+def test_dates_months_and_years() -> None:
+    for text in ("released on July 21, 2017", "released on 21 July 2017", "released Jul. 21, 2017",
+                 "released 2017-07-21", "released on July 21st of 2017"):
+        k = key_terms(text)
+        assert k.dates == {"07-21"}, text
+        assert k.years == {"2017"}, text
+        assert k.full_dates == {"2017-07-21"}, text
+        assert not k.numbers, text  # the day is part of the date, not a figure
+    k = key_terms("Thursday, Nov. 12 at 9pm")
+    assert k.dates == {"11-12"} and not k.years
+    assert key_terms("in March 2020").months == {"03"}
+
+
+def test_codes_and_quarters() -> None:
+    assert "q1" in key_terms("revenue in Q1 2021").codes
+    assert "q1" in key_terms("revenue in the first quarter of 2021").codes
+    assert "ps5" in key_terms("the PS5 version").codes
+
+
+def test_rounded_number_is_covered_but_a_different_one_is_not() -> None:
+    s = key_terms("Revenue was $10.4 billion.")
+    assert coverage(s, key_terms("revenue of $10.389 billion"))[0] == 1.0
+    factor, missing = coverage(s, key_terms("revenue of $11.4 billion"))
+    assert factor < 0.2 and missing
+
+
+# -- evidence units ------------------------------------------------------------------------------
+
+def test_evidence_spans_break_snippets_at_ellipses() -> None:
+    text = "Jan 22, 2021 ... The final will be played in Tampa, Florida, at the stadium. This is the fifth\u00a0..."
+    parts = split_evidence(text)
+    assert parts == ["Jan 22, 2021", "The final will be played in Tampa, Florida, at the stadium.",
+                     "This is the fifth"]
+    for (a, b), part in zip(evidence_spans(text), parts):
+        assert text[a:b] == part
+
+
+def test_evidence_spans_break_table_cells() -> None:
+    assert split_evidence("Release date. May 29, 2020 ; Genre. Role-playing ; Publisher. Nintendo") == [
+        "Release date.", "May 29, 2020", "Genre.", "Role-playing", "Publisher.", "Nintendo"]
+
+
+# -- scores --------------------------------------------------------------------------------------
+
+def test_verbatim_sentence_scores_about_one(scorer: SupportScorer) -> None:
+    passage = f"{BARTY} She beat Karolina Pliskova in the final."
+    s = scorer.score(BARTY, [passage])
+    assert s.score == pytest.approx(1.0, abs=1e-5)
+    assert s.missing == ()
+    assert scorer.supported(s)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ashleigh Barty won the 2019 Wimbledon women's singles title.",  # year
+    "Simona Halep won the 2021 Wimbledon women's singles title.",  # name
+    "Halep won the 2021 Wimbledon women's singles title.",  # sentence-initial surname
+])
+def test_swapped_year_or_name_scores_low(scorer: SupportScorer, sentence: str) -> None:
+    s = scorer.score(sentence, [BARTY])
+    assert s.semantic > 0.7  # the words are nearly the same...
+    assert not scorer.supported(s)  # ...but the fact is not
+    assert s.missing
+
+
+def test_swapped_number_scores_low(scorer: SupportScorer) -> None:
+    good = scorer.score("Tesla reported revenue of $10.4bn in the first quarter of 2021.", [TESLA])
+    bad = scorer.score("Tesla reported revenue of $11.4 billion in the first quarter of 2021.", [TESLA])
+    assert scorer.supported(good)
+    assert not scorer.supported(bad)
+    assert bad.score < 0.2
+
+
+def test_unrelated_sentence_scores_low(scorer: SupportScorer) -> None:
+    assert scorer.score("The central bank raised interest rates again.", [BARTY]).score < 0.2
+
+
+def test_score_many_scores_each_passage_alone(scorer: SupportScorer) -> None:
+    m = scorer.score_many([BARTY, TESLA, "Nothing here matches."], [TESLA, BARTY, ""])
+    assert m.shape == (3, 3)
+    assert m[0, 1] == pytest.approx(1.0, abs=1e-5) and m[0, 0] < DEFAULT_THRESHOLD
+    assert m[1, 0] == pytest.approx(1.0, abs=1e-5) and m[1, 1] < DEFAULT_THRESHOLD
+    assert m[2].max() < DEFAULT_THRESHOLD
+    assert m[:, 2].max() == 0.0  # an empty passage supports nothing
+
+
+def test_joint_support_needs_both_passages(scorer: SupportScorer) -> None:
+    p1 = "Facebook bought the messaging app WhatsApp in 2014."
+    p2 = "The messaging app deal was worth $19 billion."
+    sentence = "Facebook bought the messaging app WhatsApp in 2014 for $19 billion."
+    alone = scorer.score_many([sentence], [p1, p2])[0]
+    assert alone.max() < DEFAULT_THRESHOLD
+    assert scorer.supported(scorer.score(sentence, [p1, p2]))
+
+
+def test_question_context_softens_only_names(scorer: SupportScorer) -> None:
+    passage = "Revenue was $10.4 billion in Q1 2021."
+    sentence = "Tesla revenue was $10.4 billion in Q1 2021."
+    plain = scorer.score(sentence, [passage])
+    leaning = scorer.score(sentence, [passage], context="What was Tesla's revenue in Q1 2021?")
+    assert leaning.score > plain.score
+    wrong_year = scorer.score("Tesla revenue was $10.4 billion in Q1 2022.", [passage],
+                              context="What was Tesla's revenue in Q1 2022?")
+    assert not scorer.supported(wrong_year)
+
+
+def test_empty_inputs(scorer: SupportScorer) -> None:
+    assert scorer.score("", [BARTY]).score == 0.0
+    assert scorer.score(BARTY, []).score == 0.0
+    assert scorer.score_many([], [BARTY]).shape == (0, 1)
+
+
+def test_embeddings_are_cached_by_text() -> None:
+    emb = CountingEmbedder()
+    scorer = SupportScorer(emb)
+    scorer.score_many([BARTY], [TESLA, BARTY])
+    first = len(emb.seen)
+    scorer.score_many(["A new sentence about Wimbledon."], [TESLA, BARTY])
+    assert len(emb.seen) == first + 1  # only the new sentence was embedded
+    scorer.score(BARTY, [TESLA])
+    assert len(emb.seen) == first + 1
+
+
+def test_cache_is_bounded() -> None:
+    emb = CountingEmbedder()
+    scorer = SupportScorer(emb, cache_size=2)
+    scorer.embed(["a", "b", "c"])
+    scorer.embed(["a"])  # evicted, so embedded again
+    assert emb.seen.count("a") == 2
+
+
+# -- the real model ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_scorer() -> SupportScorer:
+    from newsqa.index.embed import LocalEmbedder
+
+    return SupportScorer(LocalEmbedder())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence,ok", [
+    (BARTY, True),
+    ("Barty won Wimbledon in 2021.", True),
+    ("In 2021, the Wimbledon ladies' champion was Ashleigh Barty.", True),
+    ("Ashleigh Barty won the 2019 Wimbledon women's singles title.", False),
+    ("Simona Halep won the 2021 Wimbledon women's singles title.", False),
+    ("Halep won Wimbledon in 2021.", False),
+])
+def test_real_model_wimbledon(real_scorer: SupportScorer, sentence: str, ok: bool) -> None:
+    passage = f"{BARTY} She beat Karolina Pliskova in the final."
+    assert real_scorer.supported(real_scorer.score(sentence, [passage])) is ok
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence,ok", [
+    ("Tesla's revenue in Q1 2021 was $10.4bn.", True),
+    ("Tesla's first-quarter revenue rose 74 percent.", True),
+    ("Tesla's revenue in Q1 2021 was $11.4 billion.", False),
+    ("Tesla's revenue in Q1 2020 was $10.4 billion.", False),
+])
+def test_real_model_numbers(real_scorer: SupportScorer, sentence: str, ok: bool) -> None:
+    assert real_scorer.supported(real_scorer.score(sentence, [TESLA])) is ok
