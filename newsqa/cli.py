@@ -257,6 +257,66 @@ def cmd_ask(args: argparse.Namespace) -> int:
         history.append(Turn(line, ans.text))
 
 
+# --- serve / run (the browser UI) ----------------------------------------------------------------
+def _serve_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("server")
+    g.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it to the network)")
+    g.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    g.add_argument("--share", action="store_true",
+                   help="also open a public gradio.live link (off by default; needs the internet)")
+    g.add_argument("--auth", action="append", metavar="USER:PASSWORD",
+                   help="require this login for every page and API call (repeatable)")
+    g.add_argument("--auth-file", type=Path, metavar="FILE", help="logins, one user:password per line")
+    g.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+                   help="default answer backend (env NEWSQA_BACKEND; default extractive)")
+    g.add_argument("--max-file-bytes", type=int, help="largest upload accepted (env NEWSQA_MAX_FILE_BYTES)")
+
+
+def _serve_from(args: argparse.Namespace, prog: str, ingest_demo: bool) -> int:
+    from newsqa.index.store import StoreError
+    from newsqa.ui.serve import AuthError, parse_auth, serve
+
+    try:
+        auth = parse_auth(args.auth or [], args.auth_file)
+    except AuthError as e:
+        print(f"newsqa {prog}: {e}", file=sys.stderr)
+        return 2
+    settings = settings_from(args).with_overrides(backend=args.backend)
+    try:
+        from newsqa.index.embed import make_embedder
+        from newsqa.index.store import Store
+        from newsqa.rag.qa import build_qa
+
+        embedder = make_embedder(settings)
+        store = Store(settings, embedder.fingerprint)
+        if ingest_demo and store.count_articles() == 0:
+            from newsqa.index.ingest import ingest
+
+            print("newsqa run: the store is empty; adding the bundled sample articles", file=sys.stderr)
+            report = ingest(demo_corpus(), settings, embedder, store=store)
+            print(report.summary(), file=sys.stderr)
+        qa = build_qa(settings, store=store, embedder=embedder)
+    except StoreError as e:
+        print(f"newsqa {prog}: {e}", file=sys.stderr)
+        return 1
+    try:
+        serve(settings, host=args.host, port=args.port, share=args.share, auth=auth or None, qa=qa)
+    except OSError as e:  # the port is taken or the address is not this machine's
+        print(f"newsqa {prog}: cannot serve on {args.host}:{args.port} (choose another with --port): {e}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve_from(args, "serve", ingest_demo=False)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _serve_from(args, "run", ingest_demo=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsqa", description=(
         "Question answering over news articles: every answer sentence cites the passage that says so, "
@@ -312,6 +372,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     _common(s)
     s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("serve", help="serve the browser UI (chat with citations, library) and the API",
+                       description="Serve the page on http://HOST:PORT: ask questions with clickable "
+                                   "citations, manage the library. The API endpoint `ask` (gradio_client) "
+                                   "returns the same JSON as `ask --json`.")
+    _serve_flags(s)
+    _common(s)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("run", help="add the bundled sample articles if the store is empty, then serve",
+                       description="The one command to try newsqa: ingests the bundled demo corpus into an "
+                                   "empty store, then serves the browser UI (same flags as serve).")
+    _serve_flags(s)
+    _common(s)
+    s.set_defaults(func=cmd_run)
     return p
 
 

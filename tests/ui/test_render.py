@@ -1,0 +1,311 @@
+"""Pure rendering: escaping of everything from articles, citation markers, highlight spans,
+refusals, unsupported flags and the URLs that may become links; plus the page's pure helpers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from newsqa.index.articles import Chunk
+from newsqa.index.store import ArticleInfo, SearchFilter
+from newsqa.rag.types import REFUSAL_TEXT, Answer, Passage, Sentence
+from newsqa.ui import render as R
+from newsqa.ui.app import (
+    DEMO_QUESTIONS, example_questions, history_of, library_rows, make_filter, parse_day, parse_urls,
+    sanitize_filename, source_choices, stage_uploads,
+)
+
+EVIL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+
+
+def _chunk(n: int, text: str, **kw: str) -> Chunk:
+    return Chunk(id=f"a{n}:c", article_id=f"a{n}", ordinal=0, text=text, char_start=0, char_end=len(text),
+                 title=kw.get("title", f"Title {n}"), source=kw.get("source", "Wire"),
+                 url=kw.get("url", f"https://example.org/{n}"),
+                 published_at=kw.get("published_at", "2025-06-20T10:00:00+00:00"))
+
+
+def _answer(sentences: list[Sentence], passages: list[Passage], refused: bool = False, error: str = "") -> Answer:
+    return Answer("Who offered to mediate?", sentences, passages, "extractive", refused=refused,
+                  timings_ms={"total": 12.0}, error=error)
+
+
+PASSAGE = "Putin has offered to mediate between Israel and Iran. Other things happened too."
+
+
+def _simple() -> Answer:
+    p1 = Passage(1, _chunk(1, PASSAGE), 0.5)
+    p2 = Passage(2, _chunk(2, "Unrelated text."), 0.2)
+    s = Sentence("Putin offered to mediate.", [1], 0.91, True, {1: (0, PASSAGE.index(" Other"))})
+    return _answer([s], [p1, p2])
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+def _no_live_markup(html: str) -> None:
+    """Parsed as a browser would: no element or attribute that could run script survived."""
+    for tag, attrs in _tags(html):
+        assert tag not in ("script", "img", "iframe", "object", "embed", "svg", "style"), tag
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        if "href" in attrs:
+            assert R.safe_url(attrs["href"]), attrs["href"]
+
+
+# --- escaping and links ------------------------------------------------------------------------
+def test_esc_escapes_markup_and_quotes():
+    assert R.esc('<a href="x">&\'') == "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"
+    assert R.esc(None) == ""
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "data:text/html,<script>1</script>", "vbscript:x", "//evil.example/x", "/relative", "http://",
+    "file:///etc/passwd", "", None, "https://exa mple.org/", "http://x.org/\nabc",
+])
+def test_bad_urls_are_dropped(url):
+    assert R.safe_url(url) == ""
+    out = R.link(url, "label")
+    assert "<a" not in out and out == "label"
+
+
+def test_http_urls_become_safe_links():
+    out = R.link('https://example.org/a?b=1&c="x"', "Read")
+    assert out.startswith('<a href="https://example.org/a?b=1&amp;c=&quot;x&quot;"')
+    assert 'rel="noopener noreferrer nofollow"' in out and 'target="_blank"' in out
+    assert R.safe_url("HTTP://Example.org") == "HTTP://Example.org"
+
+
+# --- markers, answers, refusals ----------------------------------------------------------------
+def test_answer_has_clickable_markers_and_escaped_text():
+    s = Sentence(f"Putin {EVIL} offered.", [1, 2], 0.9, True, {})
+    ans = _answer([s], [Passage(1, _chunk(1, PASSAGE), 0.5), Passage(2, _chunk(2, "x"), 0.1)])
+    html = R.render_answer(ans, turn=3)
+    _no_live_markup(html)
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
+    markers = re.findall(r'<button type="button" class="nq-cite" data-turn="(\d+)" data-cite="(\d+)"', html)
+    assert markers == [("3", "1"), ("3", "2")]
+    assert "nq-refusal" not in html and "unsupported" not in html
+
+
+def test_marker_for_a_missing_passage_is_plain_text():
+    ans = _answer([Sentence("Claim.", [7], 0.9, True)], [Passage(1, _chunk(1, PASSAGE), 0.5)])
+    html = R.render_answer(ans, 0)
+    assert 'data-cite="7"' not in html and '<span class="nq-cite-missing">[7]</span>' in html
+
+
+def test_unsupported_sentence_is_flagged_visibly():
+    good = Sentence("Supported claim.", [1], 0.9, True)
+    bad = Sentence("Invented claim.", [1], 0.12, False)
+    html = R.render_answer(_answer([good, bad], [Passage(1, _chunk(1, PASSAGE), 0.5)]), 0)
+    assert html.count("nq-unsupported") == 1
+    flagged = re.search(r'<span class="nq-sent nq-unsupported">(.*?)</span></span>', html).group(1)
+    assert "Invented claim." in flagged and ">unsupported<" in flagged + "</span>"
+    assert "1 sentence not supported" in html
+
+
+def test_refusal_is_distinct_and_lists_related_passages():
+    p = Passage(1, _chunk(1, "Some related text " * 30, title=f"Related {EVIL}"), 0.3)
+    ans = _answer([Sentence(REFUSAL_TEXT)], [p], refused=True)
+    html = R.render_answer(ans, 2)
+    _no_live_markup(html)
+    assert 'class="nq-answer nq-refusal"' in html and 'role="note"' in html
+    assert R.esc(REFUSAL_TEXT) in html
+    assert "Related passages" in html and 'data-turn="2" data-cite="1"' in html
+    assert "Related &lt;script&gt;" in html
+    assert "…" in html  # the long passage is previewed, not dumped
+
+
+def test_refusal_for_an_empty_store_says_so():
+    ans = _answer([Sentence(REFUSAL_TEXT)], [], refused=True, error="the store is empty: add articles first")
+    html = R.render_answer(ans, 0)
+    assert "the store is empty" in html and "Related passages" not in html
+
+
+def test_conversation_escapes_questions_and_streams_text():
+    turns = [R.ChatTurn(f"Q {EVIL}", answer=_simple()), R.ChatTurn("second?", partial="Put<b>in"),
+             R.ChatTurn("third?"), R.ChatTurn("fourth?", error="dates are <YYYY>")]
+    html = R.render_conversation(turns)
+    _no_live_markup(html)
+    assert "Q &lt;script&gt;" in html and "Put&lt;b&gt;in" in html
+    assert "Searching the articles" in html and "dates are &lt;YYYY&gt;" in html
+    assert 'data-turn="0" data-cite="1"' in html
+
+
+def test_welcome_and_empty_store():
+    assert "Library" in R.render_welcome(0) and "newsqa ingest" in R.render_welcome(0)
+    assert "2 indexed articles" in R.render_welcome(2)
+    assert R.render_conversation([], "W") == '<div class="nq-chat nq-chat-empty">W</div>'
+
+
+# --- highlight spans and the sources panel -----------------------------------------------------
+def test_highlight_escapes_each_piece_and_merges_spans():
+    text = "a<b>c & d<e>f"
+    out = R.highlight(text, [(1, 4), (3, 6), (100, 200), (-5, 0), ("x", 2)])
+    assert out == 'a<mark class="nq-hl">&lt;b&gt;c </mark>&amp; d&lt;e&gt;f'
+    assert R.highlight("plain", []) == "plain"
+    assert R.merge_spans([(5, 9), (0, 2), (2, 3)], 8) == [(0, 3), (5, 8)]
+
+
+def test_sources_panel_shows_provenance_highlight_and_support():
+    html = R.render_sources(_simple(), turn=0, focus=1)
+    assert '<mark class="nq-hl">Putin has offered to mediate between Israel and Iran.</mark>' in html
+    assert "Title 1" in html and "Wire" in html and "2025-06-20" in html
+    assert 'href="https://example.org/1"' in html
+    assert "support 0.91" in html and "supported" in html
+    assert 'class="nq-source nq-focused" data-n="1"' in html
+
+
+def test_sources_panel_without_spans_falls_back_to_plain_text():
+    p1 = Passage(1, _chunk(1, PASSAGE), 0.5)
+    ans = _answer([Sentence("Claim.", [1], 0.8, True)], [p1])
+    html = R.render_sources(ans, 0, 1)
+    assert "<mark" not in html and R.esc(PASSAGE) in html
+
+
+def test_sources_panel_escapes_article_fields_and_drops_bad_links():
+    chunk = _chunk(1, f"Body {EVIL}", title=f"T {EVIL}", source=f"S {EVIL}", url="javascript:window.__xss=1")
+    ans = _answer([Sentence("Claim.", [1], 0.8, True, {1: (0, 4)})], [Passage(1, chunk, 0.5)])
+    html = R.render_sources(ans, 0, 1)
+    _no_live_markup(html)
+    assert "<a " not in html
+    assert "javascript:window.__xss=1" in html  # shown as text, not as a link
+
+
+def test_sources_panel_focus_and_other_markers():
+    html = R.render_sources(_simple(), 4, focus=2)  # 2 is retrieved but not cited
+    assert 'data-n="2"' in html and "Not cited by the answer" in html
+    assert 'data-turn="4" data-cite="1"' in html
+    assert "Click a citation" in R.render_sources(None, 0)
+    first = R.render_sources(_simple(), 0)  # no focus: the first cited passage
+    assert 'data-n="1"' in first
+
+
+def test_report_frame_is_sandboxed_and_escaped():
+    html = R.render_report_frame(f"<h1>Report</h1>{EVIL}")
+    assert html.startswith('<iframe class="nq-report" sandbox=""')
+    assert "<script" not in html and "&lt;script&gt;" in html
+
+
+def test_status_escapes():
+    assert R.render_status(f"bad {EVIL}", "error").count("<script") == 0
+    assert R.render_status("") == ""
+
+
+# --- the page's pure helpers -------------------------------------------------------------------
+def test_parse_day_and_filter():
+    assert parse_day("2025-06-20") == int(datetime(2025, 6, 20, tzinfo=timezone.utc).timestamp())
+    assert parse_day("2025-06-20", end=True) == int(datetime(2025, 6, 20, 23, 59, 59, 999999,
+                                                             tzinfo=timezone.utc).timestamp())
+    assert parse_day("") is None and parse_day(None) is None
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        parse_day("20/06/2025")
+    assert make_filter("", "", "") is None
+    flt = make_filter("2025-06-01", "2025-06-30", "Wire")
+    assert isinstance(flt, SearchFilter) and flt.sources == ("Wire",) and flt.since_ts < flt.until_ts
+    with pytest.raises(ValueError, match="after"):
+        make_filter("2025-07-01", "2025-06-01")
+
+
+def _info(aid: str, title: str, source: str = "", ts: int = -1, date: str = "") -> ArticleInfo:
+    return ArticleInfo(aid, title, source, "", date, ts, 2, "h", "o")
+
+
+def test_examples_demo_and_generic():
+    assert example_questions({}) == []
+    demo = {"000_d17cc11a6fb020e6": _info("000_d17cc11a6fb020e6", "x")}
+    assert example_questions(demo) == DEMO_QUESTIONS
+    infos = {"a": _info("a", "Old story", ts=1), "b": _info("b", "Rates rise again in June", ts=5),
+             "c": _info("c", "A " * 80 + "…", ts=3)}
+    qs = example_questions(infos)
+    assert qs[0] == "What do the articles report about “Rates rise again in June”?"
+    assert len(qs) == 3 and all(len(q) < 120 for q in qs)
+
+
+def test_library_rows_and_sources():
+    infos = {"a": _info("a", "Putin offers talks", "Wire", 1, "2025-06-20T00:00:00+00:00"),
+             "b": _info("b", "Rates", "daily", 2, "2025-06-21T00:00:00+00:00")}
+    rows = library_rows(infos)
+    assert rows[0] == ["Rates", "daily", "2025-06-21", 2, "b"]
+    assert [r[4] for r in library_rows(infos, "PUTIN")] == ["a"]
+    assert source_choices(infos) == [("All sources", ""), ("daily", "daily"), ("Wire", "Wire")]
+
+
+def test_history_skips_unanswered_and_blanks_refusals():
+    refused = _answer([Sentence(REFUSAL_TEXT)], [], refused=True)
+    conv = [R.ChatTurn("q1", answer=_simple()), R.ChatTurn("q2", answer=refused), R.ChatTurn("q3", error="x")]
+    hist = history_of(conv)
+    assert [(t.question, t.answer) for t in hist] == [("q1", "Putin offered to mediate. [1]"), ("q2", "")]
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("../../etc/passwd", "passwd"), ("..\\..\\x.TXT", "x.txt"), (".hidden.md", "hidden.md"),
+    ("a b<c>.html", "a_b_c.html"), ("ünïcödé.json", "unicode.json"), ("", "upload"), ("....", "upload"),
+])
+def test_sanitize_filename(name, expected):
+    assert sanitize_filename(name) == expected
+
+
+def test_parse_urls_accepts_only_http():
+    urls, bad = parse_urls("https://a.example/x\n\n/etc/passwd\nfile:///etc/passwd\nhttps://a.example/x\nhttp://b.example")
+    assert urls == ["https://a.example/x", "http://b.example"]
+    assert [b[0] for b in bad] == ["/etc/passwd", "file:///etc/passwd"]
+    assert all(b[1].startswith("rejected:") for b in bad)
+
+
+def test_stage_uploads_copies_only_uploaded_regular_files(tmp_path: Path):
+    root = tmp_path / "uploads"
+    (root / "h1").mkdir(parents=True)
+    dest = tmp_path / "stage"
+    dest.mkdir()
+    good = root / "h1" / "story.txt"
+    good.write_text("Title\n\nBody.", encoding="utf-8")
+    twin = root / "story.txt"
+    twin.write_text("Other\n\nBody two.", encoding="utf-8")
+    big = root / "big.md"
+    big.write_bytes(b"x" * 101)
+    pdf = root / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    link = root / "link.txt"
+    link.symlink_to(outside)
+    staged, rejected = stage_uploads(
+        [str(good), str(twin), str(big), str(pdf), str(outside), str(link), str(root / "gone.txt")],
+        dest, max_bytes=100, upload_root=root)
+    assert [(s.display, s.path.name) for s in staged] == [("story.txt", "story.txt"), ("story.txt", "story-2.txt")]
+    assert all(s.path.parent == dest for s in staged)
+    assert staged[0].path.read_text(encoding="utf-8") == "Title\n\nBody."
+    reasons = {r[0]: r[1] for r in rejected}
+    assert "over the limit of 100" in reasons["big.md"]
+    assert "unsupported file type '.pdf'" in reasons["paper.pdf"]
+    assert reasons["secret.txt"] == "rejected: not an uploaded file"
+    assert reasons["link.txt"] == "rejected: not an uploaded file"  # resolves outside the upload folder
+    assert "no longer available" in reasons["gone.txt"]
+    assert sorted(p.name for p in dest.iterdir()) == ["story-2.txt", "story.txt"]
+
+
+def test_follow_up_shows_how_it_was_understood():
+    ans = _simple()
+    assert "Understood as" not in R.render_answer(ans, 0)
+    ans.standalone_question = f"Who offered to mediate? (Putin {EVIL})"
+    html = R.render_answer(ans, 0)
+    _no_live_markup(html)
+    assert "Understood as: “Who offered to mediate? (Putin &lt;script&gt;" in html
