@@ -156,6 +156,84 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import os
+
+    from newsqa.evals.report import (
+        check_fail_under, compare_reports, format_comparison, format_table, parse_fail_under, write_report,
+    )
+    from newsqa.evals.run import run_eval
+    from newsqa.index.store import StoreError
+
+    try:
+        thresholds = parse_fail_under(args.fail_under or [])
+    except ValueError as e:
+        print(f"newsqa eval: {e}", file=sys.stderr)
+        return 2
+    old = None
+    if args.compare:
+        try:
+            old = json.loads(Path(args.compare).read_text(encoding="utf-8"))
+            old["aggregates"]["product"]["overall"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            print(f"newsqa eval: --compare {args.compare}: not a readable report.json ({e})", file=sys.stderr)
+            return 2
+    from newsqa.evals.questions import load_questions
+
+    try:
+        questions = load_questions(Path(args.questions))
+    except ValueError as e:
+        print(f"newsqa eval: {e}", file=sys.stderr)
+        return 2
+    judge = None
+    if args.judge_url:
+        from newsqa.evals.judge import Judge, JudgeError
+
+        try:
+            judge = Judge(args.judge_url, args.judge_model or "", os.environ.get("NEWSQA_JUDGE_API_KEY", ""))
+        except JudgeError as e:
+            print(f"newsqa eval: {e}", file=sys.stderr)
+            return 2
+    settings = settings_from(args)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" answers", file=sys.stderr, dynamic_ncols=True)
+
+    def on_progress(done: int, total: int, phase: str) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.set_description_str(phase, refresh=True)
+
+    try:
+        result = run_eval(questions, settings, articles=args.articles, backend=args.backend,
+                          baseline=args.baseline, k=args.k, progress=on_progress, judge=judge)
+    except StoreError as e:
+        print(f"newsqa eval: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:
+        print(f"newsqa eval: {e}", file=sys.stderr)
+        return 2
+    except RuntimeError as e:  # the judge or a remote backend failed mid-run
+        print(f"newsqa eval: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+    report = result.to_report()
+    report["meta"]["question_file"] = str(args.questions)
+    json_path, html_path = write_report(report, Path(args.out))
+    print(format_table(report))
+    print(f"\nreport: {json_path}\n        {html_path}")
+    if old is not None:
+        print("\n" + format_comparison(compare_reports(old, report)))
+    failures = check_fail_under(report, thresholds)
+    for f in failures:
+        print(f"newsqa eval: --fail-under: {f}", file=sys.stderr)
+    return 1 if failures else 0
+
 def _parse_date(value: str | None, end: bool = False) -> int | None:
     if not value:
         return None
@@ -210,15 +288,23 @@ def format_answer(ans) -> str:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from newsqa.index.store import StoreError
-    from newsqa.rag.chat import Turn
+    from newsqa.rag.backends.generated import BackendError
     from newsqa.rag.qa import build_qa
 
-    settings = settings_from(args).with_overrides(backend=args.backend, top_k=args.k)
+    settings = settings_from(args).with_overrides(backend=args.backend, top_k=args.k, llm_url=args.llm_url,
+                                                  llm_model=args.llm_model, llm_path=args.llm_path)
     try:
         qa = build_qa(settings)
-    except StoreError as e:
+        return _ask_all(args, qa)
+    except (StoreError, BackendError, ValueError) as e:  # unreachable LLM server, unknown backend...
         print(f"newsqa ask: {e}", file=sys.stderr)
         return 1
+
+
+def _ask_all(args: argparse.Namespace, qa) -> int:
+    from newsqa.rag.backends.generated import BackendError
+    from newsqa.rag.chat import Turn
+
     flt = search_filter(args)
     if args.questions:
         from newsqa.evals.questions import load_questions
@@ -252,7 +338,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if line == "/new":
             history = []
             continue
-        ans = qa.ask(line, history, flt=flt)
+        try:
+            ans = qa.ask(line, history, flt=flt)
+        except BackendError as e:  # the LLM server may come back: keep the conversation
+            print(f"newsqa ask: {e}\n", file=sys.stderr)
+            continue
         print(format_answer(ans) + "\n")
         history.append(Turn(line, ans.text))
 
@@ -352,6 +442,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--source", action="append", help="only this source (repeatable)")
     s.add_argument("--article", action="append", help="only this article id (repeatable)")
     s.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    s.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat endpoint for --backend openai, "
+                                     "e.g. http://127.0.0.1:11434/v1 (env NEWSQA_LLM_URL)")
+    s.add_argument("--llm-model", help="model name at --llm-url (env NEWSQA_LLM_MODEL; default: the first "
+                                       "the server lists)")
+    s.add_argument("--llm-path", help="GGUF file for --backend llamacpp (env NEWSQA_LLM_PATH; default: "
+                                      "the bundled SmolLM2-135M)")
     _common(s)
     s.set_defaults(func=cmd_ask)
 
@@ -387,6 +483,32 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_flags(s)
     _common(s)
     s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("eval", help="measure retrieval, answers, citations and refusals on a question set",
+                       description="Answer every question of a JSONL question set and report hit@k, answer "
+                                   "correctness, refusal precision/recall, citation recall/precision and "
+                                   "latency, overall and by question type, in the console, report.json and "
+                                   "a self-contained report.html. Exit code 1 when a --fail-under threshold "
+                                   "is missed.")
+    s.add_argument("--questions", required=True, metavar="FILE.jsonl", help="the question set")
+    s.add_argument("--articles", nargs="+", action="extend", metavar="FILE_OR_DIR",
+                   help="ingest these into a fresh temporary store first (default: use the current store)")
+    s.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+                   help="answer backend (env NEWSQA_BACKEND; default extractive)")
+    s.add_argument("--baseline", action="store_true",
+                   help="also answer with plain llama-index vector top-k and compare side by side")
+    s.add_argument("--out", default="eval-out", metavar="DIR", help="where report.json and report.html go (default ./eval-out)")
+    s.add_argument("--compare", metavar="OLD.json", help="an earlier report.json: print each metric old -> new")
+    s.add_argument("--fail-under", action="append", metavar="METRIC=VALUE",
+                   help="exit 1 when the overall metric is worse than VALUE (repeatable; for latency and "
+                        "unsupported_share, worse means above)")
+    s.add_argument("--k", type=int, default=5, help="passages retrieved per question (default 5)")
+    s.add_argument("--judge-url", metavar="URL",
+                   help="OpenAI-compatible endpoint of an LLM judge for claim-level faithfulness (off by "
+                        "default; API key from env NEWSQA_JUDGE_API_KEY)")
+    s.add_argument("--judge-model", metavar="NAME", help="model name to send to the judge")
+    _common(s)
+    s.set_defaults(func=cmd_eval)
     return p
 
 

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_max_tokens: int = 256
     llm_context: int = 4096
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds an LLM server may stay silent.")
 
     def with_overrides(self, **values: object) -> "Settings":
         """A copy with the given non-None values replaced (CLI flags on top of env and defaults)."""

@@ -64,6 +64,25 @@ def standalone_question(question: str, history: list[Turn]) -> str:
     return f"{question.rstrip()} ({', '.join(carried)})"
 
 
+_CARRIED = re.compile(r"^(?P<own>.*\?)\s+\((?P<names>[^()]+)\)\s*$", re.S)
+
+
+def split_carried(question: str) -> tuple[str, list[str]]:
+    """The inverse of `standalone_question`: the follow-up's own words and the names carried over.
+
+    The carried names tell retrieval what the follow-up is about; choosing the answer sentence should
+    still turn on the follow-up's own words ("Where are his specialists working?"). Only the exact
+    shape `standalone_question` writes - a question mark, then names in parentheses - is split.
+    """
+    m = _CARRIED.match(question.strip())
+    if not m:
+        return question, []
+    names = [n.strip() for n in m.group("names").split(",") if n.strip()]
+    if not names or not all(n[:1].isupper() for n in names):
+        return question, []
+    return m.group("own"), names
+
+
 def rewrite_prompt(question: str, history: list[Turn]) -> list[dict[str, str]]:
     """Chat messages asking an LLM to rewrite a follow-up as a self-contained question."""
     convo = "\n".join(f"Q: {t.question}\nA: {t.answer}" for t in history[-3:])

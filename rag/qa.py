@@ -13,7 +13,7 @@ from typing import Iterator, Mapping, Sequence
 from newsqa.index.embed import Embedder, make_embedder
 from newsqa.index.store import SearchFilter, Store
 from newsqa.rag.backends.base import AnswerBackend
-from newsqa.rag.chat import Turn, standalone_question
+from newsqa.rag.chat import Turn, needs_context, standalone_question
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence
@@ -57,6 +57,8 @@ class QA:
         t_all = time.perf_counter()
         timings: dict[str, float] = {}
         t = time.perf_counter()
+        if history and not history[-1].answer and needs_context(question):
+            history = self._answered(history, flt)
         rewrite = getattr(be, "rewrite", None)  # generated backends let the LLM rewrite follow-ups
         standalone = rewrite(question, list(history)) if (history and rewrite) else question
         if standalone == question and history:
@@ -93,6 +95,17 @@ class QA:
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings)
+
+
+    def _answered(self, history: Sequence[Turn], flt: SearchFilter | None) -> list[Turn]:
+        """The history with its last answer filled in, for clients that send the earlier questions
+        only: a follow-up's "he" or "there" usually means what that answer named. The extractive
+        backend answers it (fast, no model), under the same filter."""
+        last = history[-1]
+        name = "extractive" if "extractive" in self.backends else None
+        prev = self.ask(last.question, history[:-1], backend=name, flt=flt)
+        answer = "" if prev.refused else " ".join(s.text for s in prev.sentences)
+        return [*history[:-1], Turn(last.question, answer)]
 
 
 def build_backends(settings: Settings, scorer: SupportScorer) -> dict[str, AnswerBackend]:

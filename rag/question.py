@@ -29,10 +29,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsqa.rag.chat import split_carried
+from newsqa.rag.constraints import Constraints, parse_constraints, same_word, tokens, violations
 from newsqa.rag.support import STOPWORDS, KeyTerms, Num, evidence_spans, key_terms, normalise_word
 
 if TYPE_CHECKING:
@@ -48,8 +51,13 @@ CORROBORATION = 0.08  # per further article that carries the same answer (name, 
 ASKING = 0.6  # "... and who is winning the": a sentence that asks rather than tells
 _ASKS = re.compile(r"\b(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
                    r"|\?\s*$", re.I)
+_QUOTE_MARK = re.compile(r"[“”‘\"«»]|(?:^|\s)'")
 FRAGMENT = 0.85
 MIN_WORDS = 4
+VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
+WINDOW = 3  # sentences before a candidate that may name its speaker ("He said:", a long quotation)
+PRONOUN_TYPE = 0.9  # a "She said:" sentence holds the answer type of the sentence before it
+_PRONOUN_OPENING = re.compile(r"^[“\"']?\s*(?:he|she|they|his|her|their)\b", re.I)
 
 _QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "name",
                    "did", "does", "do", "is", "was", "were", "are", "will", "new", "current",
@@ -69,31 +77,129 @@ _GENERIC = {
     "release", "date", "details", "edition", "definitive", "soundtrack", "album", "version",
 }
 
-_KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("date", re.compile(
-        r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"
-        r"|\b(?:release|premiere|launch|air|start|opening|due|expiry|birth)\s+date\b|\bwhen\b", re.I)),
-    ("number", re.compile(
-        r"\bhow (?:many|much|long|old|far|tall|big|high|fast)\b|\b(?:revenue|price|cost|worth|salary|"
-        r"population|number of|amount|budget|sales|profit|loss|percentage|attendance)\b", re.I)),
-    ("place", re.compile(
-        r"^\s*where\b|\b(?:which|what) (?:city|country|state|place|venue|stadium|town|location|"
-        r"region|county|continent|nation)\b|\blocation\b|\bwhere\b|\bheadquarter", re.I)),
-    ("person", re.compile(
-        r"^\s*who(?:m|se)?\b|\b(?:which|what) (?:person|director|actor|actress|player|team|company|"
-        r"author|writer|singer|band|driver|club|president|leader|ceo|winner|artist|firm)\b"
-        r"|\bwho\b|^\s*(?:what|which)\b.*\b(?:no\.? ?1|number one|champion|winner|leader|ceo|"
-        r"chairman|founder|owner)\b", re.I)),
-    ("entity", re.compile(r"^\s*(?:what|which|name)\b|\bwhat\b|\bwhich\b", re.I)),
-]
+# What a question asks for is read from its leading question word ("In which year...", "According
+# to Trump, how does..."): a "when" inside a later clause ("What did Trump say ... when Putin
+# offered") does not make it a date question. Questions without one ("Super Bowl 2021 location")
+# fall back to keywords anywhere.
+_WH = re.compile(r"\b(who|whom|whose|what|when|where|which|how|why)\b", re.I)
+_ACCORDING = re.compile(r"^\s*according to\s+[^,]+,\s*", re.I)
+_DATE_WORDS = re.compile(r"^\s*(?:year|date|day|month|time|decade|century|season|week)s?\b", re.I)
+_DATE_ANY = re.compile(r"\b(?:release|premiere|launch|air|start|opening|due|expiry|birth)\s+date\b", re.I)
+_NUMBER_HOW = re.compile(r"^\s*(?:many|much|long|old|far|tall|big|high|fast|often|large|heavy|deep)\b", re.I)
+_NUMBER_ANY = re.compile(
+    r"\b(?:revenue|price|cost|worth|salary|population|number of|amount|budget|sales|profit|loss|"
+    r"percentage|attendance)\b", re.I)
+_PLACE_NEXT = re.compile(r"^\s*(?:city|country|state|place|venue|stadium|town|location|region|county|"
+                         r"continent|nation|capital)\b", re.I)
+_PLACE_ANY = re.compile(r"\blocation\b|\bheadquarter|\bwhere\b", re.I)
+_PERSON_NEXT = re.compile(
+    r"^\s*(?:(?!(?:did|does|do|is|was|are|were|has|have|had|will)\b)\w+\s+){0,2}?(?:person|people|director|actor|actress|player|team|company|author|writer|"
+    r"singer|band|driver|club|president|leader|ceo|winner|artist|firm|spokesman|spokeswoman|"
+    r"spokesperson|minister|prime minister|chancellor|king|queen|coach|manager|founder|owner|"
+    r"chairman|governor|senator|official|champion|candidate|prince|princess|leaders)\b", re.I)
+_PERSON_ANY = re.compile(r"\b(?:no\.? ?1|number one|champion|winner|leader|ceo|chairman|founder|owner)\b",
+                         re.I)
+# "What was Tesla's revenue" asks for a number; "What sanctions did..." for a thing
+_WHAT_BE = re.compile(r"^\s*(?:is|was|are|were|will be|has been)\b", re.I)
+
+
+def _lead(question: str) -> tuple[str, str]:
+    """The leading question word (lowercase, "" when none) and the text after it."""
+    q = _ACCORDING.sub("", question)
+    m = _WH.search(q)
+    if not m:
+        return "", q
+    return m.group(1).lower(), q[m.end():]
 
 
 def question_kind(question: str) -> str:
     """"date", "number", "place", "person", "entity" (a named thing) or "other"."""
-    for kind, rx in _KIND_RULES:
-        if rx.search(question):
-            return kind
+    wh, rest = _lead(question)
+    if wh == "when":
+        return "date"
+    if wh == "where":
+        return "place"
+    if wh in ("who", "whom", "whose"):
+        return "person"
+    if wh == "how":
+        return "number" if _NUMBER_HOW.match(rest) else "other"
+    if wh == "why":
+        return "other"
+    if wh in ("what", "which"):
+        if _DATE_WORDS.match(rest) or _DATE_ANY.search(question):
+            return "date"
+        if _NUMBER_ANY.search(rest) and (_WHAT_BE.match(rest) or wh == "which"):
+            return "number"
+        if _PLACE_NEXT.match(rest) or re.search(r"\blocation\b", rest, re.I):
+            return "place"
+        if _PERSON_NEXT.match(rest) or (_WHAT_BE.match(rest) and _PERSON_ANY.search(rest)):
+            return "person"
+        return "entity"
+    # no question word: a search-style query ("Super Bowl 2021 location")
+    if _DATE_ANY.search(question):
+        return "date"
+    if _NUMBER_ANY.search(question):
+        return "number"
+    if _PLACE_ANY.search(question):
+        return "place"
+    if _PERSON_ANY.search(question):
+        return "person"
     return "other"
+
+
+def wanted_unit(question: str) -> str:
+    """For date questions, the unit asked for: "year" ("In which year..."), "day" ("On which
+    day..."), "date" ("On what date", "release date": a calendar day), else ""."""
+    wh, rest = _lead(question)
+    if wh in ("what", "which"):
+        m = _DATE_WORDS.match(rest)
+        if m:
+            word = m.group(0).strip().lower().rstrip("s")
+            return {"year": "year", "day": "day", "date": "date"}.get(word, "")
+    if _DATE_ANY.search(question):
+        return "date"  # "release date": a day, not just a year
+    return ""
+
+
+_AUX = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can", "could", "will",
+        "would", "should", "may", "might"}
+
+
+def head_noun(question: str) -> str:
+    """The kind of thing a which/what question asks for: "war" in "Which war turned...", "term" in
+    "In which of his terms...", "" for "What did Putin say"."""
+    wh, rest = _lead(question)
+    if wh not in ("what", "which"):
+        return ""
+    for w in re.findall(r"[^\W\d_]+", rest):
+        w = w.lower()
+        if w in ("of", "the", "his", "her", "its", "their", "a", "an", "these", "those", "our", "your"):
+            continue
+        return "" if w in _AUX or w in STOPWORDS else stem(w)
+    return ""
+
+
+# "Which UAE leader and which Chinese leader ...", "At which forum ..., and who warned ...": each
+# part is answered on its own
+_PART = re.compile(r",?\s+and\s+(?=(?:who|whom|whose|what|when|where|which|how)\b)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The sub-questions of a question that asks several things at once (one part: itself)."""
+    parts = [p.strip(" ,") for p in _PART.split(question) if p.strip(" ,")]
+    if len(parts) < 2:
+        return [question]
+    # the first part often leaves its verb phrase to the last ("Which UAE leader and which Chinese
+    # leader did Putin tell about..."): borrow it
+    last = parts[-1]
+    m = re.match(r"^\s*\w+\s+(?:\w+\s+){0,3}?(?=(?:did|does|do|is|was|are|were|has|have)\b)", last, re.I)
+    out = []
+    for p in parts[:-1]:
+        if m and len(content_words(p)) <= 2:
+            p = p + " " + last[m.end():]
+        out.append(p)
+    out.append(last)
+    return out
 
 
 _IRREGULAR = {
@@ -194,8 +300,13 @@ _MONTH_NAMES = {"jan", "january", "feb", "february", "mar", "march", "apr", "apr
 
 
 def asks(text: str) -> bool:
-    """True for a sentence that asks rather than tells ("... and who is winning the", "What is...?")."""
-    return bool(_ASKS.search(text))
+    """True for a sentence that asks rather than tells ("... and who is winning the", "What is...?").
+
+    A question inside a quotation is reported speech ("I said ‘... let’s mediate Russia first’, OK?"):
+    the sentence tells what someone asked or said.
+    """
+    m = _ASKS.search(text)
+    return bool(m) and not _QUOTE_MARK.search(text[:m.start() + 1])
 
 
 def is_place(name: tuple[str, ...]) -> bool:
@@ -204,7 +315,7 @@ def is_place(name: tuple[str, ...]) -> bool:
 
 @dataclass
 class Question:
-    text: str
+    text: str  # as asked, carried names included
     kind: str
     terms: KeyTerms
     words: set[str]
@@ -212,19 +323,44 @@ class Question:
     title_numbers: set[str]  # years/numbers that are part of a name
     money: bool
     team_event: bool = False  # a contest that teams or countries win ("World Cup final")
+    own: str = ""  # the words of the question itself, without names carried over from earlier turns
+    context: set[str] = field(default_factory=set)  # carried-over name tokens: the topic, not the ask
+    unit: str = ""  # "year"/"day" for "In which year/On which day" questions
+    parts: list[str] = field(default_factory=list)  # sub-questions of a compound question
+    constraints: Constraints | None = None
+    wh: str = ""  # the leading question word
+    head: str = ""  # what a which/what question asks for ("war", "term"), stemmed
 
     @classmethod
     def parse(cls, question: str) -> "Question":
-        terms = key_terms(question)
+        """The question's analysis (cached: the same question is read by selection and refusal)."""
+        return _parse(cls, question)
+
+    @classmethod
+    def _parse(cls, question: str) -> "Question":
+        own, carried = split_carried(question)
+        terms = key_terms(own)
         names = {t for n in terms.names for t in n} | set(terms.initial)
-        titled = {m.group(2) for m in _TITLE_NUMBER.finditer(question)
+        titled = {m.group(2) for m in _TITLE_NUMBER.finditer(own)
                   if m.group(1).lower().rstrip(".") not in _MONTH_NAMES}
-        return cls(question, question_kind(question), terms, content_words(question), names, titled,
-                   bool(_MONEY_Q.search(question)), bool(_TEAM_EVENT.search(question)))
+        context = key_terms(", ".join(carried)) if carried else None
+        carried_tokens = ({t for n in context.names for t in n} | set(context.initial) | set(context.weak)
+                          if context else set()) - names
+        parts = question_parts(own)
+        return cls(question, question_kind(own), terms, content_words(own), names, titled,
+                   bool(_MONEY_Q.search(own)), bool(_TEAM_EVENT.search(own)), own=own,
+                   context=carried_tokens, unit=wanted_unit(own), parts=parts if len(parts) > 1 else [],
+                   constraints=parse_constraints(own), wh=_lead(own)[0], head=head_noun(own))
 
     def fresh(self, token: str) -> bool:
-        """A name token the question does not already contain."""
-        return token not in self.name_tokens and stem(token) not in self.words and token not in self.words
+        """A name token the question (or the names carried into it) does not already contain."""
+        return (token not in self.name_tokens and stem(token) not in self.words and token not in self.words
+                and token not in self.context)
+
+
+@lru_cache(maxsize=1024)
+def _parse(cls: type[Question], question: str) -> Question:
+    return cls._parse(question)
 
 
 def has_number(num: Num, terms: KeyTerms) -> bool:
@@ -269,26 +405,85 @@ def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = Non
     return factor
 
 
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# times a news sentence gives relative to its own date: answers to "when" that carry no calendar date
+_RELATIVE_TIME = re.compile(r"\b(?:yesterday|today|tonight|tomorrow|last (?:week|month|year|night)|"
+                            r"this (?:week|month|year|morning)|earlier this \w+|(?:on )?(?:mon|tues|wednes|"
+                            r"thurs|fri|satur|sun)day)\b", re.I)
+# counts given in words: "hundreds of scientists", "several times"
+_VAGUE_COUNT = re.compile(r"\b(?:hundreds|thousands|millions|billions|dozens|tens of thousands|scores|"
+                          r"several|numerous|a handful|a dozen)\b", re.I)
+# a place in a locative role ("working in Bushehr", "held at the stadium", "left the Soviet Union")
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "from", "to", "into", "across", "throughout",
+             "within", "around", "left", "fled", "leaving", "visited", "hosted", "host"}
+_LOCATIVE_SKIP = {"the", "a", "an", "former", "northern", "southern", "eastern", "western", "central",
+                  "nearby", "neighbouring", "neighboring", "downtown"}
+
+
+def _locative(name: tuple[str, ...], words: list[str]) -> bool:
+    """Whether `name` stands in the sentence right after a locative word ("in", "at", "from")."""
+    first = name[0]
+    for i, w in enumerate(words):
+        if w != first or tuple(words[i:i + len(name)]) != name:
+            continue
+        j = i - 1
+        while j >= 0 and words[j] in _LOCATIVE_SKIP:
+            j -= 1
+        if j >= 0 and words[j] in _LOCATIVE:
+            return True
+    return False
+
+
+def _person_tail(name: tuple[str, ...]) -> bool:
+    """Whether a long capitalised run ends in what looks like a person's name: an organisation or
+    title run straight into the name ("... Foreign Affairs Maria Zakharova")."""
+    tail = name[-2:]
+    return not any(t in _GENERIC or (t,) in _PLACES for t in tail) and not is_place(tail)
+
+
+def _head_answer(q: Question, text: str) -> float:
+    """For "which war/term/organisation ..." questions: the sentence names that kind of thing with a
+    word the question lacks ("the Ukraine war", "his first term", "the BRICS organisation")."""
+    words = [w for w in tokens(text) if w[0].isalnum()]
+    for i, w in enumerate(words):
+        if i and same_word(w, q.head):
+            prev = words[i - 1]
+            asked = q.constraints.words if q.constraints else frozenset()
+            if prev not in STOPWORDS and stem(prev) not in q.words and prev not in asked:
+                return 0.8
+    return 0.0
+
+
 def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
     """How clearly the sentence holds the kind of thing the question asks for, in [0, 1]."""
     kind = q.kind
     if kind == "date":
+        new_years = set(s.years) - set(q.terms.years) - q.title_numbers
+        if q.unit == "year":
+            return 1.0 if new_years or s.full_dates else 0.0
+        if q.unit == "day" and (s.dates or (set(s.weak) | set(s.words)) & _WEEKDAYS):
+            return 1.0
+        if q.unit == "date" and not s.dates:
+            return 0.0  # "On what date": "in 2025" does not say
         if s.full_dates:
             return 1.0
         if s.dates:
             return 0.7  # "Thursday, Nov. 12": the year is usually the article's own
-        new_years = set(s.years) - set(q.terms.years)
         if s.months and s.years:
             return 0.5
-        return 0.25 if new_years else 0.0
+        if new_years:
+            return 0.7  # "in 2014"
+        return 0.7 if text and _RELATIVE_TIME.search(text) else 0.0
     if kind == "number":
         new = [n for n in s.numbers if not has_number(n, q.terms)]
         if not new:
-            return 0.0
+            return 0.7 if text and _VAGUE_COUNT.search(text) and not q.money else 0.0
         if q.money:
             return 1.0 if _MONEY.search(text) else 0.4
         return 1.0 if any(n.value >= 1000 or n.kind == "%" for n in new) else 0.7
     if kind in ("person", "place", "entity"):
+        where = kind == "place" and q.wh == "where"
+        words = [w for w in tokens(text) if w[0].isalnum()] if where and text else []
         best = 0.0
         for name in s.names:
             fresh = [t for t in name if q.fresh(t)]
@@ -300,8 +495,13 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
                 # countries and cities win cups and finals, not elections or prizes
                 value = (0.7 if q.team_event else 0.4) if place else 0.4 if generic \
                     else 1.0 if 2 <= len(name) <= 4 else 0.7
+                if len(name) > 4 and _person_tail(name):
+                    value = max(value, 0.9)  # "Russian Ministry of Foreign Affairs Maria Zakharova"
             elif kind == "place":
                 value = 1.0 if place else 0.7 if generic or len(name) >= 2 else 0.5
+                if where:
+                    # "working in Bushehr" locates whatever the name; "Russia has ties" does not
+                    value = 1.0 if _locative(name, words) else min(value, 0.6)
             else:
                 value = 0.8 if place else 1.0 if len(name) >= 2 else 0.8
             best = max(best, value)
@@ -309,11 +509,18 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
             if q.fresh(w) and w not in _GENERIC:
                 place = (w,) in _PLACES
                 as_person = (0.7 if q.team_event else 0.4) if place else 0.6
-                best = max(best, {"person": as_person, "place": 1.0 if place else 0.4}.get(kind, 0.7))
+                as_place = 1.0 if (place and not where) or (where and _locative((w,), words)) else 0.4
+                best = max(best, {"person": as_person, "place": as_place}.get(kind, 0.7))
+        if kind == "entity":
+            for code in s.codes:
+                if q.fresh(code) and code not in q.terms.codes:
+                    best = max(best, 0.8)  # "G7", "PS5"
+            if q.head and text:
+                best = max(best, _head_answer(q, text))
         if kind == "entity" and text:
             for m in _QUOTED.finditer(text):
-                words = [normalise_word(w) for w in m.group(1).split()]
-                if words and all(q.fresh(w) for w in words if w not in STOPWORDS):
+                words_q = [normalise_word(w) for w in m.group(1).split()]
+                if words_q and all(q.fresh(w) for w in words_q if w not in STOPWORDS):
                     best = max(best, 1.0)
         return best
     return 0.5
@@ -332,6 +539,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     citations: list[int] = field(default_factory=list)
     vector: np.ndarray | None = None
+    violations: list[str] = field(default_factory=list)  # constraints of the question it breaks
 
 
 def passage_candidates(passages: list["Passage"]) -> list[Candidate]:
@@ -359,7 +567,8 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
     q = Question.parse(question)
     if not cands:
         return q
-    vecs = scorer.embed([question] + [c.text for c in cands])
+    # the follow-up's own words decide which sentence answers it; carried names only set the topic
+    vecs = scorer.embed([q.own or question] + [c.text for c in cands])
     cos = vecs[1:] @ vecs[0]
     pool = pool if pool is not None else [c.text for c in cands]
     idf = idf_weights(pool)
@@ -368,7 +577,9 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
     whole = {p.n: key_terms(p.chunk.text) for p in passages}
     spans = {p.n: evidence_spans(p.chunk.text) for p in passages}
     texts = {p.n: p.chunk.text for p in passages}
+    titled = {p.n: f"{p.chunk.title}\n{p.chunk.text}" if p.chunk.title else p.chunk.text for p in passages}
     n_pass = max(1, len(passages))
+    name_tokens = q.name_tokens or q.context
     articles: dict[str, KeyTerms] = {}
     for p in passages:  # corroboration counts articles, not chunks of one article
         prev = articles.get(p.chunk.article_id)
@@ -378,32 +589,52 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         terms = key_terms(c.text)
         words = content_words(c.text)
         passage_terms = whole.get(c.n, terms)
-        overlap = (sum(idf.get(w, default_idf) for w in q.words & words) / q_weight) if q_weight else 0.0
-        if q.name_tokens:
+        overlap = (sum(idf.get(w, default_idf) for w in matched_words(q.words, words)) / q_weight) \
+            if q_weight else 0.0
+        if name_tokens:
             here = sum(1.0 if t in terms.words else 0.5 if t in passage_terms.words else 0.0
-                       for t in q.name_tokens)
-            names = here / len(q.name_tokens)
+                       for t in name_tokens)
+            names = here / len(name_tokens)
         else:
             names = 1.0  # nothing to match: neutral
         kind = answer_type_score(q, terms, c.text)
-        near_text = ""
+        near_text = window = ""
         if c.index >= 0 and c.n in spans:
-            near_text = " ".join(texts[c.n][a:b] for k, (a, b) in enumerate(spans[c.n])
-                                 if abs(k - c.index) == 1)
+            sp = spans[c.n]
+            near_text = " ".join(texts[c.n][a:b] for k, (a, b) in enumerate(sp) if abs(k - c.index) == 1)
+            window = " ".join(texts[c.n][a:b] for a, b in sp[max(0, c.index - WINDOW):c.index])
+            if c.index > 0 and _PRONOUN_OPENING.match(c.text) and q.kind in ("person", "place", "entity"):
+                # "She said: ..." answers "who" through the sentence before it
+                a, b = sp[c.index - 1]
+                before = texts[c.n][a:b]
+                kind = max(kind, PRONOUN_TYPE * answer_type_score(q, key_terms(before), before))
         req = required_factor(q, terms, key_terms(near_text) if near_text else None, passage_terms)
+        broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
         fragment = FRAGMENT if c.text[:1].islower() else 1.0
-        if _ASKS.search(c.text):
+        if asks(c.text):
             fragment *= ASKING
         rank = 1.0 - c.rank / n_pass
         relevance = W_SEM * max(float(sim), 0.0) + W_WORDS * overlap + W_NAMES * names + W_RANK * rank
         typed = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * kind if q.kind != "other" else 1.0
         corroborated = corroboration(q, terms, list(articles.values()))
         bonus = 1.0 + CORROBORATION * min(max(corroborated - 1, 0), 3)
-        c.score = relevance * typed * req * fragment * bonus
+        c.score = relevance * typed * req * fragment * bonus * VIOLATION ** min(len(broken), 2)
+        c.violations = broken
         c.features = {"sem": float(sim), "overlap": overlap, "names": names, "type": kind,
-                      "required": req, "fragment": fragment, "corroborated": float(corroborated)}
+                      "required": req, "fragment": fragment, "corroborated": float(corroborated),
+                      "violations": float(len(broken))}
         c.vector = v
     return q
+
+
+def matched_words(question: set[str], sentence: set[str]) -> set[str]:
+    """The question's content words the sentence has, inflections included ("supplied" finds
+    "supplier", "mediate" finds "mediation")."""
+    out = question & sentence
+    for w in question - out:
+        if len(w) >= 5 and any(same_word(w, x) for x in sentence if x[:2] == w[:2]):
+            out.add(w)
+    return out
 
 
 def texts_joined(passages: list["Passage"], article_id: str) -> str:

@@ -14,12 +14,16 @@ Rule: an answer stands only if every check passes; the first that fails is the r
                 of answer (`question.answer_type_score` >= `min_type`): a person-like name or a place
                 the question does not contain, a date with its year, a number (money for money
                 questions);
-6. answering  - the best answer score (`newsqa.rag.question`: similarity, IDF-weighted overlap with
+6. constrained - not every supported sentence breaks one of the question's constraints
+                (`newsqa.rag.constraints`: another competition, gender or level, "former
+                president", another speaker for "what did X say", another topic for "... about Y");
+7. answering  - the best answer score (`newsqa.rag.question`: similarity, IDF-weighted overlap with
                 the question's words, its names, the answer type, its years) of a supported sentence
                 reaches `min_answer_score`. This is what turns away a sentence on the right topic that
                 answers another question ("The 2021 Masters runs April 8-11").
 
-Only supported sentences count: an unsupported sentence cannot make an answer acceptable.
+Only supported sentences count: an unsupported sentence cannot make an answer acceptable. A compound
+question ("Which UAE leader ..., and what did Trump ...") stands when any of its parts does.
 """
 
 from __future__ import annotations
@@ -51,6 +55,16 @@ class RefusalPolicy:
 
     def decide(self, question: str, sentences: list[Sentence], passages: list[Passage],
                scorer: SupportScorer) -> Refusal:
+        q = Question.parse(question)
+        if q.parts:
+            # a compound question stands if any of its parts is answered
+            decisions = [self._decide(part, sentences, passages, scorer) for part in q.parts]
+            answered = [d for d in decisions if not d.refuse]
+            return max(answered, key=lambda d: d.answer_score) if answered else decisions[0]
+        return self._decide(question, sentences, passages, scorer)
+
+    def _decide(self, question: str, sentences: list[Sentence], passages: list[Passage],
+                scorer: SupportScorer) -> Refusal:
         if not sentences:
             return Refusal(True, "no sentence answers the question")
         # a sentence that itself asks ("... and who is winning the") answers nothing
@@ -78,16 +92,28 @@ class RefusalPolicy:
             if not any(answer_type_score(q, key_terms(s.text), s.text) >= self.min_type for s in good):
                 return Refusal(True, f"no sentence gives a {q.kind}")
 
-        best = answer_score(question, good, passages, scorer)
-        if best < self.min_answer_score:
-            return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
-        return Refusal(False, "", best)
+        cands = scored_answers(question, good, passages, scorer)
+        if cands and all(c.violations for c in cands):
+            # every sentence is a near miss: another competition, the former holder, another speaker
+            best = max(cands, key=lambda c: c.score)
+            return Refusal(True, "the passages answer a near miss (" + "; ".join(best.violations) + ")",
+                           best.score)
+        best_score = max((c.score for c in cands), default=0.0)
+        if best_score < self.min_answer_score:
+            return Refusal(True, f"no sentence answers the question (score {best_score:.2f})", best_score)
+        return Refusal(False, "", best_score)
 
 
 def answer_score(question: str, sentences: list[Sentence], passages: list[Passage],
                  scorer: SupportScorer) -> float:
     """The best answer score among `sentences`, each scored in the context of its first cited
     passage, with word rarity measured over all the passages' sentences."""
+    return max((c.score for c in scored_answers(question, sentences, passages, scorer)), default=0.0)
+
+
+def scored_answers(question: str, sentences: list[Sentence], passages: list[Passage],
+                   scorer: SupportScorer) -> list[Candidate]:
+    """The sentences as scored answer candidates (score, features, broken constraints)."""
     pool = [c.text for c in passage_candidates(passages)]
     rank = {p.n: i for i, p in enumerate(passages)}
     by_n = {p.n: p for p in passages}
@@ -98,10 +124,9 @@ def answer_score(question: str, sentences: list[Sentence], passages: list[Passag
             continue
         index = _index_in_passage(s, by_n[n])
         cands.append(Candidate(n=n, rank=rank[n], span=s.spans.get(n, (0, 0)), text=s.text, index=index))
-    if not cands:
-        return 0.0
-    score_candidates(question, passages, cands, scorer, pool=pool or None)
-    return max(c.score for c in cands)
+    if cands:
+        score_candidates(question, passages, cands, scorer, pool=pool or None)
+    return cands
 
 
 def _index_in_passage(s: Sentence, p: Passage) -> int:

@@ -563,69 +563,54 @@ def _clamp_k(k: float | int | None, default: int) -> int:
         return default
 
 
-def evaluation_tab(qa: QA, settings: Settings) -> bool:
-    """PLACEHOLDER until the evaluation runner lands (another helper writes `newsqa.evals.run`).
+DEMO_SET = "Bundled demo set (on the sample articles)"
 
-    When `newsqa.evals.run.run_eval` exists, adds an "Evaluation" tab: pick a bundled question set,
-    run it against this QA, and show the report.html it writes (inside a sandboxed iframe). When it
-    does not exist, adds nothing (the tab stays hidden). Returns whether the tab was added.
+
+def evaluation_tab(qa: QA, settings: Settings) -> None:
+    """The "Evaluation" tab: run `newsqa eval` on a question set and show its report inline.
+
+    The bundled set is about the sample articles, so it runs on a temporary store built from them
+    (whatever the library holds); an uploaded question file runs against the current library.
     """
-    try:
-        from newsqa.evals import run as evals_run  # type: ignore[attr-defined]
-    except ImportError:
-        return False
-    run_eval = getattr(evals_run, "run_eval", None)
-    if not callable(run_eval):
-        return False
-    sets = _question_sets()
-    if not sets:
-        return False
-
-    def run(name: str) -> str:
-        path = sets.get(name)
-        if path is None:  # only the listed sets: a name from the page never becomes a path
-            return R.render_status("Pick a question set.", "error")
-        return run_evaluation(run_eval, qa, settings, path)
-
     with gr.Tab("Evaluation", id="evaluation"):
-        gr.Markdown("Run a question set against the current store and backend; the report shows "
-                    "retrieval and citation scores per question.")
+        gr.Markdown("Run a question set and read its grounding report: retrieval hits, answer "
+                    "correctness, citation recall and precision, refusals and latency, by question type. "
+                    "An uploaded set (JSONL: `id`, `question`, `answers`, `evidence_ids`, `answerable`) "
+                    "runs against the current library.")
         with gr.Row():
-            picker = gr.Dropdown(choices=list(sets), value=next(iter(sets)), label="Question set", scale=3)
-            go = gr.Button("Run evaluation", variant="primary", scale=1)
-        out = gr.HTML()
-        go.click(run, inputs=[picker], outputs=[out], api_visibility="private", concurrency_limit=1,
-                 concurrency_id="evaluation")
-    return True
+            picker = gr.Radio(choices=[DEMO_SET, "Uploaded question file"], value=DEMO_SET,
+                              label="Question set", scale=3)
+            upload = gr.File(label="Question file (.jsonl)", file_types=[".jsonl"], scale=2)
+            go = gr.Button("Run evaluation", variant="primary", scale=1, elem_id="nq-eval-run")
+        out = gr.HTML(elem_id="nq-eval-report")
+
+        def run(choice: str, uploaded: str | None, progress: gr.Progress = gr.Progress()) -> str:
+            def on_progress(done: int, total: int, label: str) -> None:
+                progress((done, total), desc=label)
+
+            if choice == DEMO_SET:
+                from newsqa.cli import demo_corpus
+                from newsqa.evals.questions import sample_questions_path
+
+                return run_evaluation(settings, sample_questions_path(), demo_corpus(), on_progress)
+            if not uploaded:
+                return R.render_status("Choose a question file first.", "error")
+            return run_evaluation(settings, Path(uploaded), None, on_progress)
+
+        go.click(run, inputs=[picker, upload], outputs=[out], api_visibility="private",
+                 concurrency_limit=1, concurrency_id="evaluation")
 
 
-def run_evaluation(run_eval: Callable[..., Any], qa: QA, settings: Settings, questions: Path) -> str:
-    """Call the runner with the arguments its signature names (among qa, settings, questions /
-    questions_path / path / question_set, out_dir / out) and return its report.html, sandboxed.
+def run_evaluation(settings: Settings, questions: Path, articles: list[str] | None,
+                   progress: Callable[[int, int, str], None] | None = None) -> str:
+    """Run the evaluation and return its report page sandboxed in an iframe, or an error status."""
+    from newsqa.evals.run import run_eval
 
-    PLACEHOLDER glue: the evals helper may settle on one signature; this accepts the likely ones.
-    """
-    import inspect
-
-    with tempfile.TemporaryDirectory(prefix="newsqa-eval-") as tmp:
-        out = Path(tmp)
-        offered = {"qa": qa, "settings": settings, "questions": questions, "questions_path": questions,
-                   "path": questions, "question_set": questions, "out_dir": out, "out": out}
-        params = inspect.signature(run_eval).parameters
-        try:
-            result = run_eval(**{k: v for k, v in offered.items() if k in params})
-        except Exception as e:  # a failed run is reported on the page, not raised into Gradio
-            return R.render_status(f"evaluation failed: {type(e).__name__}: {e}", "error")
-        candidates = [out / "report.html"]
-        for attr in ("report_html", "html_path", "report_path"):
-            if isinstance(getattr(result, attr, None), (str, Path)):
-                candidates.insert(0, Path(getattr(result, attr)))
-        for c in candidates:
-            if c.is_file():
-                return R.render_report_frame(c.read_text(encoding="utf-8", errors="replace"))
-        if isinstance(getattr(result, "html", None), str):
-            return R.render_report_frame(result.html)
-    return R.render_status("the evaluation wrote no report.html", "error")
+    try:
+        result = run_eval(questions, settings, articles=articles, progress=progress)
+    except (ValueError, OSError, StoreError) as e:  # bad question file, empty set, store trouble
+        return R.render_status(f"evaluation failed: {e}", "error")
+    return R.render_report_frame(result.html)
 
 
 def _question_sets() -> dict[str, Path]:

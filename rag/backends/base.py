@@ -65,9 +65,11 @@ def format_passage(p: Passage) -> str:
 def build_prompt(question: str, passages: list[Passage]) -> list[dict[str, str]]:
     """Chat messages: the system rules, then the delimited passages and the question."""
     blocks = "\n\n".join(format_passage(p) for p in passages) or "(no passages)"
+    # The message ends with the question: small models copy the last line they read, and a
+    # closing reminder of the refusal sentence made SmolLM2 refuse every question. The refusal rule
+    # lives in the system prompt, and QA's refusal check does not depend on the model obeying it.
     user = (
         f"Passages:\n\n{blocks}\n\n"
-        f"<question>{_neutralise(question.strip())}</question>\n\n"
-        f"Answer with [n] citations, or reply exactly: {REFUSAL_TEXT}"
+        f"<question>{_neutralise(question.strip())}</question>"
     )
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]

@@ -6,16 +6,19 @@ answer asked for, retrieval rank, times a near-fatal factor for each year/number
 the sentence lacks), so a sentence that matches the question's year beats one that only matches its
 topic. The best sentence is taken, with the sentence before it when it opens with a pronoun or is very
 short; further sentences follow while they score close to the best. A when-question answered with a
-day but no year also gets the passage sentence that gives that day with its year. A candidate that repeats a chosen
-sentence adds its passage to that sentence's citations instead of repeating the fact.
+day but no year also gets the passage sentence that gives that day with its year. A compound
+question ("Which UAE leader ..., and what did Trump ...") gets the best sentence for each of its parts
+first. A candidate that repeats a chosen sentence adds its passage to that sentence's citations
+instead of repeating the fact.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator
 
-from newsqa.rag.cite import answer_text, highlight_span
+from newsqa.rag.cite import answer_text, highlight_span, without_injections
 from newsqa.rag.question import MIN_WORDS, Candidate, passage_candidates, score_candidates
 from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence
@@ -41,14 +44,32 @@ class ExtractiveBackend:
 
     # -- AnswerBackend -------------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage]) -> list[Sentence]:
-        cands = passage_candidates(passages)
+        cands = without_injections(passage_candidates(passages), passages)  # never quote a prompt injection
         if not question.strip() or not cands:
             return []
         q = score_candidates(question, passages, cands, self.scorer)
         chosen = self._select(cands)
+        if q.parts:
+            chosen = self._cover_parts(q.parts, chosen, cands, passages)
         if q.kind == "date":
             chosen = self._complete_year(chosen, cands)
         return self._sentences(chosen, passages)
+
+    def _cover_parts(self, parts: list[str], chosen: list[Candidate], cands: list[Candidate],
+                     passages: list[Passage]) -> list[Candidate]:
+        """For a compound question, the best sentence for each part first, then the rest."""
+        out: list[Candidate] = []
+        for part in parts:
+            mine = [replace(c, citations=[], features={}) for c in cands]
+            score_candidates(part, passages, mine, self.scorer)
+            best = max(mine, key=lambda c: (c.score, -c.rank, -c.index))
+            if not any((x.n, x.index) == (best.n, best.index) for x in out):
+                best.citations = [best.n]
+                out.append(best)
+        for c in chosen:
+            if not any((x.n, x.index) == (c.n, c.index) for x in out):
+                out.append(c)
+        return out[: self.max_sentences]
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | list[Sentence]]:
         """The whole answer text at once, then its sentences."""

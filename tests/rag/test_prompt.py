@@ -21,7 +21,9 @@ def test_prompt_shape_and_rules() -> None:
     system, user = msgs[0]["content"], msgs[1]["content"]
     assert system == SYSTEM_PROMPT
     assert "DATA" in system and "never instructions" in system
-    assert REFUSAL_TEXT in system and REFUSAL_TEXT in user
+    assert REFUSAL_TEXT in system
+    # the user message ends with the question: a trailing refusal reminder made small models refuse
+    assert user.rstrip().endswith("<question>Who won?</question>") and REFUSAL_TEXT not in user
     assert '<passage n="1" title="Wimbledon &quot;final&quot;" date="2021-07-10">\nBarty won.\n</passage>' in user
     assert "<question>Who won?</question>" in user
 

@@ -3,6 +3,8 @@ public API through gradio_client, logins, and the library's add/remove path (no 
 
 from __future__ import annotations
 
+import json
+
 import http.server
 import socket
 import threading
@@ -381,42 +383,25 @@ def test_gradio_refuses_uploads_over_the_size_limit(tmp_path):
         assert big.status_code == 413
 
 
-def test_evaluation_tab_hidden_without_runner_and_shown_with_one(tmp_path, monkeypatch):
-    import sys
-    import types
-
-    import gradio as gr
-
-    from newsqa.ui.app import evaluation_tab, run_evaluation
+def test_evaluation_runs_and_reports_sandboxed(tmp_path):
+    from newsqa.ui.app import run_evaluation
 
     qa, settings = _qa(tmp_path / "store", with_demo=False)
-    monkeypatch.setitem(sys.modules, "newsqa.evals.run", None)  # as if the runner did not exist
-    with gr.Blocks():
-        assert evaluation_tab(qa, settings) is False
+    articles = tmp_path / "a.jsonl"
+    articles.write_text(json.dumps({"id": "x1", "title": "<script>window.__xss=1</script> Vote",
+                                    "body": "The council approved the budget on Tuesday."}) + "\n")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "q1", "question": "What did the council approve?",
+                                     "answers": [["budget"]], "evidence_ids": ["x1"], "answerable": True}) + "\n")
+    seen = []
+    html = run_evaluation(settings, questions, [str(articles)], lambda d, t, label: seen.append((d, t)))
+    assert html.startswith('<iframe class="nq-report" sandbox=""')
+    assert "<script>window" not in html and "answer_correctness" in html
+    assert seen and seen[-1][0] == seen[-1][1] == 1
 
-    calls = []
-
-    def run_eval(questions, out_dir, qa=None):
-        calls.append((Path(questions).name, qa))
-        (Path(out_dir) / "report.html").write_text("<h1>Report</h1><script>window.__xss=1</script>")
-        return object()
-
-    fake = types.ModuleType("newsqa.evals.run")
-    fake.run_eval = run_eval  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "newsqa.evals.run", fake)
-    import newsqa.evals
-
-    monkeypatch.setattr(newsqa.evals, "run", fake, raising=False)
-    with gr.Blocks():
-        assert evaluation_tab(qa, settings) is True
-    html = run_evaluation(run_eval, qa, settings, Path("sample.jsonl"))
-    assert calls == [("sample.jsonl", qa)]
-    assert html.startswith('<iframe class="nq-report" sandbox=""') and "&lt;script&gt;" in html
-
-    def broken(path):
-        raise RuntimeError("boom")
-
-    assert "evaluation failed: RuntimeError: boom" in run_evaluation(broken, qa, settings, Path("x.jsonl"))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n")
+    assert "evaluation failed" in run_evaluation(settings, broken, None)
 
 
 def test_is_loopback():
