@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsqa.rag.support import STOPWORDS
+
 _PRONOUN = re.compile(
     r"\b(he|she|they|him|her|his|hers|them|their|theirs|it|its|this|that|these|those|there|then)\b", re.I
 )
@@ -36,6 +38,8 @@ def key_names(text: str, limit: int = 4) -> list[str]:
         while words and words[0] in _QUESTION_WORDS:
             words = words[1:]
         name = " ".join(words).strip("’'")
+        if re.sub(r"[’']s$", "", name).lower() in STOPWORDS:
+            continue  # "Such approaches...", "Indeed while...": a capitalised common word
         if len(name) > 1 and name not in out and not any(name in o for o in out):
             out.append(name)
         if len(out) >= limit:
@@ -55,13 +59,24 @@ def standalone_question(question: str, history: list[Turn]) -> str:
     own = {n.lower() for n in key_names(question)}
     from_q = key_names(last.question)
     from_a = key_names(last.answer.split(". ")[0]) if last.answer else []
+    # what the answer adds comes first: to "Who is Putin's spokesman?" that is "Dmitry Peskov"
+    asked = _plain(last.question)
+    from_a = [n for n in from_a if _plain(n) not in asked] + [n for n in from_a if _plain(n) in asked]
     # "he"/"she" usually points at the person the last answer named, not at the last question's words
     personal = re.search(r"\b(he|she|him|her|his|hers)\b", question, re.I)
     carried = [n for n in (from_a + from_q if personal else from_q + from_a) if n.lower() not in own]
-    carried = list(dict.fromkeys(carried))[:4]
+    unique: dict[str, str] = {}
+    for n in carried:
+        unique.setdefault(_plain(n), n)
+    carried = list(unique.values())[:4]
     if not carried:
         return question
     return f"{question.rstrip()} ({', '.join(carried)})"
+
+
+def _plain(text: str) -> str:
+    """Lowercase with straight apostrophes, so "Putin’s" and "Putin's" compare equal."""
+    return text.replace("’", "'").lower()
 
 
 _CARRIED = re.compile(r"^(?P<own>.*\?)\s+\((?P<names>[^()]+)\)\s*$", re.S)

@@ -1,7 +1,15 @@
-"""What a question asks for, and how well a passage sentence answers it.
+"""What a question asks for, and how well a passage sentence answers it: the one question analysis.
 
-Shared by the extractive backend (which picks the best sentences) and the refusal rule (which asks
-whether the chosen sentences answer at all), so that both read a question the same way.
+Shared by the retriever's reranker (`rerank_score`), the extractive backend (which picks the best
+sentences) and the refusal rule (which asks whether the chosen sentences answer at all), so that all
+three read a question the same way.
+
+Reading a question (`Question.parse`): its kind comes from the leading question word ("In which
+year...", "According to Trump, how does..."; keywords only when there is none); "In which year/On
+which day/what date" narrow a date question to a unit; a compound question ("Which UAE leader ...,
+and what did Trump ...") splits into parts; names carried over from an earlier turn (the
+parenthesised tail `chat.standalone_question` writes) set the topic but are not the question's own
+words; "What did X say" asks for a statement by X (`constraints.py` checks the speaker), not a name.
 
 A sentence's answer score:
 
@@ -11,7 +19,7 @@ A sentence's answer score:
                        little, the asking words - "revenue", "acquired" - weigh much)
               + 0.12 * share of the question's name tokens in the sentence (half credit: its passage)
               + 0.08 * retrieval rank
-    score     = relevance * typed * required * fragment * corroboration
+    score     = relevance * typed * required * fragment * corroboration * 0.35 ** broken
 
 `typed` = 0.4 + 0.6 * answer type, for questions that ask for a kind of thing: who -> a person-like
 name the question lacks (a place only for team contests), when -> a date (with its year: best),
@@ -21,7 +29,10 @@ quoted title. `required` multiplies, per year/number/date/code of the question, 
 sentence names another year; numbers and years that are part of a name ("Season 4", "Wonder Woman
 1984") weigh less (0.95 / 0.9 / 0.6). `fragment` is 0.85 for a snippet cut mid-sentence and 0.6 for a
 sentence that asks rather than tells. `corroboration` adds 8% per further article (up to 3) that
-carries the same candidate answer (name, date or number).
+carries the same candidate answer (name, date or number). `broken` counts (up to two) the question's
+constraints the sentence breaks (`newsqa.rag.constraints`: another gender, level or role, another
+speaker or topic). Words match through inflection ("supplied"/"supplier"). A sentence opening with
+"He/She ..." takes its answer type from the sentence before it, in its article (across chunks).
 """
 
 from __future__ import annotations
@@ -34,8 +45,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsqa.index.lexical import tokenize
 from newsqa.rag.chat import split_carried
-from newsqa.rag.constraints import Constraints, parse_constraints, same_word, tokens, violations
+from newsqa.rag.constraints import (
+    SPEECH_VERBS, Constraints, has_word, parse_constraints, same_word, speaker_named, tokens,
+    violations, with_speaker,
+)
 from newsqa.rag.support import STOPWORDS, KeyTerms, Num, evidence_spans, key_terms, normalise_word
 
 if TYPE_CHECKING:
@@ -57,6 +72,7 @@ MIN_WORDS = 4
 VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
 WINDOW = 3  # sentences before a candidate that may name its speaker ("He said:", a long quotation)
 PRONOUN_TYPE = 0.9  # a "She said:" sentence holds the answer type of the sentence before it
+TITLE_CASE = 0.6  # answer-type confidence left to a name found in a title-case line
 _PRONOUN_OPENING = re.compile(r"^[“\"']?\s*(?:he|she|they|his|her|their)\b", re.I)
 
 _QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "name",
@@ -93,7 +109,8 @@ _PLACE_NEXT = re.compile(r"^\s*(?:city|country|state|place|venue|stadium|town|lo
                          r"continent|nation|capital)\b", re.I)
 _PLACE_ANY = re.compile(r"\blocation\b|\bheadquarter|\bwhere\b", re.I)
 _PERSON_NEXT = re.compile(
-    r"^\s*(?:(?!(?:did|does|do|is|was|are|were|has|have|had|will)\b)\w+\s+){0,2}?(?:person|people|director|actor|actress|player|team|company|author|writer|"
+    r"^\s*(?:(?!(?:did|does|do|is|was|are|were|has|have|had|will)\b)\w+\s+){0,2}?"
+    r"(?:person|people|director|actor|actress|player|team|company|author|writer|"
     r"singer|band|driver|club|president|leader|ceo|winner|artist|firm|spokesman|spokeswoman|"
     r"spokesperson|minister|prime minister|chancellor|king|queen|coach|manager|founder|owner|"
     r"chairman|governor|senator|official|champion|candidate|prince|princess|leaders)\b", re.I)
@@ -161,6 +178,7 @@ def wanted_unit(question: str) -> str:
     return ""
 
 
+_PERSONAL = re.compile(r"\b(?:he|she|him|her|his|they|them)\b", re.I)
 _AUX = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can", "could", "will",
         "would", "should", "may", "might"}
 
@@ -242,6 +260,9 @@ def content_words(text: str) -> set[str]:
     return out
 
 
+_SPEECH_STEMS = frozenset()  # filled below, once `stem` exists
+
+
 def idf_weights(texts: list[str]) -> dict[str, float]:
     """Inverse document frequency over the candidate sentences: within one question's passages the
     topic words ("Tesla", "Wimbledon") are everywhere and the asking words ("revenue") are not."""
@@ -252,6 +273,8 @@ def idf_weights(texts: list[str]) -> dict[str, float]:
     n = len(texts)
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
+
+_SPEECH_STEMS = frozenset(stem(v) for v in SPEECH_VERBS)
 
 # Countries, US states and large cities: enough to tell "Las Vegas" from a person in a who-question
 # and to recognise a place in a where-question. Lowercase, accents stripped, multiword as tuples.
@@ -347,10 +370,24 @@ class Question:
         carried_tokens = ({t for n in context.names for t in n} | set(context.initial) | set(context.weak)
                           if context else set()) - names
         parts = question_parts(own)
-        return cls(question, question_kind(own), terms, content_words(own), names, titled,
+        constraints = parse_constraints(own)
+        kind = question_kind(own)
+        head = head_noun(own)
+        if kind == "entity" and constraints.says and not head:
+            kind = "other"  # "What did Putin say...": a statement answers it, not a name
+        if constraints.says and constraints.speaker is None and carried and _PERSONAL.search(own):
+            # "What did he say about Trump?" after an answer naming Peskov: Peskov is the speaker
+            constraints = with_speaker(constraints, speaker_named(carried[0]))
+        words = content_words(own)
+        if constraints.says:
+            # the speaker and the verb of saying are checked as a constraint, not matched as words
+            spoken = {stem(t) for t in (constraints.speaker.names | constraints.speaker.words)} \
+                if constraints.speaker else set()
+            words = {w for w in words if w not in spoken and w not in _SPEECH_STEMS} or words
+        return cls(question, kind, terms, words, names, titled,
                    bool(_MONEY_Q.search(own)), bool(_TEAM_EVENT.search(own)), own=own,
                    context=carried_tokens, unit=wanted_unit(own), parts=parts if len(parts) > 1 else [],
-                   constraints=parse_constraints(own), wh=_lead(own)[0], head=head_noun(own))
+                   constraints=constraints, wh=_lead(own)[0], head=head)
 
     def fresh(self, token: str) -> bool:
         """A name token the question (or the names carried into it) does not already contain."""
@@ -434,11 +471,21 @@ def _locative(name: tuple[str, ...], words: list[str]) -> bool:
     return False
 
 
+def _title_case(text: str) -> bool:
+    """A headline or label in title case, where capitalised words are not names."""
+    words = re.findall(r"[^\W\d_]+", text)
+    small = [w for w in words if w.lower() in STOPWORDS]
+    return len(words) >= 4 and len(small) >= 2 and sum(w[0].isupper() for w in small) * 2 > len(small)
+
+
 def _person_tail(name: tuple[str, ...]) -> bool:
     """Whether a long capitalised run ends in what looks like a person's name: an organisation or
     title run straight into the name ("... Foreign Affairs Maria Zakharova")."""
     tail = name[-2:]
     return not any(t in _GENERIC or (t,) in _PLACES for t in tail) and not is_place(tail)
+
+
+_ORDINALS = {"first", "second", "third", "fourth", "fifth", "last", "final", "latest", "next", "previous"}
 
 
 def _head_answer(q: Question, text: str) -> float:
@@ -449,7 +496,7 @@ def _head_answer(q: Question, text: str) -> float:
         if i and same_word(w, q.head):
             prev = words[i - 1]
             asked = q.constraints.words if q.constraints else frozenset()
-            if prev not in STOPWORDS and stem(prev) not in q.words and prev not in asked:
+            if (prev not in STOPWORDS or prev in _ORDINALS) and stem(prev) not in q.words and prev not in asked:
                 return 0.8
     return 0.0
 
@@ -469,11 +516,9 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
             return 1.0
         if s.dates:
             return 0.7  # "Thursday, Nov. 12": the year is usually the article's own
-        if s.months and s.years:
-            return 0.5
-        if new_years:
-            return 0.7  # "in 2014"
-        return 0.7 if text and _RELATIVE_TIME.search(text) else 0.0
+        if (s.months and s.years) or new_years:
+            return 0.5  # "in 2014", "in May 2014"
+        return 0.5 if text and _RELATIVE_TIME.search(text) else 0.0  # "yesterday", "on Thursday"
     if kind == "number":
         new = [n for n in s.numbers if not has_number(n, q.terms)]
         if not new:
@@ -517,6 +562,8 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
                     best = max(best, 0.8)  # "G7", "PS5"
             if q.head and text:
                 best = max(best, _head_answer(q, text))
+        if text and _title_case(text):
+            best *= TITLE_CASE  # "Outstanding Performance By A Female Actor": capitals name nothing
         if kind == "entity" and text:
             for m in _QUOTED.finditer(text):
                 words_q = [normalise_word(w) for w in m.group(1).split()]
@@ -524,6 +571,49 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
                     best = max(best, 1.0)
         return best
     return 0.5
+
+
+# -- reranking retrieved chunks ------------------------------------------------------------------
+# The retriever's light, model-free reranker reads the question through the same analysis: does a
+# fused candidate chunk hold the kind of thing the question asks for, in the words it uses?
+#   phrase coverage: adjacent content-word pairs of the question ("q1 2021", "year-end no") found in
+#     the chunk (BM25 scores words independently and misses that "Q1 2021" must appear together);
+#   key-term coverage: the question's years must be in the chunk;
+#   answer kind: a date question wants a chunk with a full date, a number question a number, a
+#     person or place question a name the question does not already contain.
+_R_FULL_DATE = re.compile(
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,|\s+of)?\s+(?:1[89]|20)\d\d\b"
+    r"|\b\d{1,2}\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,?\s+(?:1[89]|20)\d\d\b", re.I)
+_R_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_R_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?\s*(?:%|percent|million|billion|trillion|bn|m\b)?",
+                       re.I)
+_R_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|de|van|von|bin|al))*\s+[A-Z][a-z]+\b")
+
+
+def rerank_score(q: Question, text: str) -> float:
+    """A bonus in [0, ~1] for how squarely a chunk matches the question's phrasing and answer kind."""
+    qt = tokenize(q.text)
+    ct = tokenize(text)
+    bonus = 0.0
+    qp = set(zip(qt, qt[1:]))
+    if qp:
+        bonus += 0.4 * len(qp & set(zip(ct, ct[1:]))) / len(qp)
+    q_years = set(_R_YEAR.findall(q.text))
+    if q_years:
+        bonus += 0.3 * len(q_years & set(_R_YEAR.findall(text))) / len(q_years)
+    if q.kind == "date":
+        bonus += 0.3 if _R_FULL_DATE.search(text) else 0.0
+    elif q.kind == "number":
+        q_nums = {m.group(0).strip() for m in _R_NUMBER.finditer(q.text)}
+        nums = {m.group(0).strip() for m in _R_NUMBER.finditer(text)} - q_nums - set(_R_YEAR.findall(text))
+        bonus += 0.3 if any(re.search(r"[$€£%]|million|billion|percent", n, re.I) or len(n) > 1
+                            for n in nums) else 0.0
+    elif q.kind in ("person", "place"):
+        low = q.text.lower()
+        bonus += 0.2 if any(n.lower() not in low for n in _R_NAME.findall(text)) else 0.0
+    return bonus
 
 
 @dataclass
@@ -580,6 +670,8 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
     titled = {p.n: f"{p.chunk.title}\n{p.chunk.text}" if p.chunk.title else p.chunk.text for p in passages}
     n_pass = max(1, len(passages))
     name_tokens = q.name_tokens or q.context
+    passages_by_n = {p.n: p for p in passages}
+    around = _article_sentences(passages)
     articles: dict[str, KeyTerms] = {}
     for p in passages:  # corroboration counts articles, not chunks of one article
         prev = articles.get(p.chunk.article_id)
@@ -591,23 +683,25 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         passage_terms = whole.get(c.n, terms)
         overlap = (sum(idf.get(w, default_idf) for w in matched_words(q.words, words)) / q_weight) \
             if q_weight else 0.0
-        if name_tokens:
-            here = sum(1.0 if t in terms.words else 0.5 if t in passage_terms.words else 0.0
-                       for t in name_tokens)
-            names = here / len(name_tokens)
-        else:
-            names = 1.0  # nothing to match: neutral
         kind = answer_type_score(q, terms, c.text)
         near_text = window = ""
         if c.index >= 0 and c.n in spans:
             sp = spans[c.n]
             near_text = " ".join(texts[c.n][a:b] for k, (a, b) in enumerate(sp) if abs(k - c.index) == 1)
-            window = " ".join(texts[c.n][a:b] for a, b in sp[max(0, c.index - WINDOW):c.index])
-            if c.index > 0 and _PRONOUN_OPENING.match(c.text) and q.kind in ("person", "place", "entity"):
+            previous = _window(c, sp, passages_by_n[c.n], around)
+            window = " ".join(previous)
+            if previous and _PRONOUN_OPENING.match(c.text) and q.kind in ("person", "place", "entity"):
                 # "She said: ..." answers "who" through the sentence before it
-                a, b = sp[c.index - 1]
-                before = texts[c.n][a:b]
-                kind = max(kind, PRONOUN_TYPE * answer_type_score(q, key_terms(before), before))
+                last = previous[-1]
+                kind = max(kind, PRONOUN_TYPE * answer_type_score(q, key_terms(last), last))
+        if name_tokens:
+            # a name in the sentences just before ("She said: ...") counts nearly as much as in it
+            before = key_terms(window).words if window else frozenset()
+            here = sum(1.0 if has_word(t, terms.words) else 0.75 if has_word(t, before)
+                       else 0.5 if has_word(t, passage_terms.words) else 0.0 for t in name_tokens)
+            names = here / len(name_tokens)
+        else:
+            names = 1.0  # nothing to match: neutral
         req = required_factor(q, terms, key_terms(near_text) if near_text else None, passage_terms)
         broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
         fragment = FRAGMENT if c.text[:1].islower() else 1.0
@@ -625,6 +719,25 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
                       "violations": float(len(broken))}
         c.vector = v
     return q
+
+
+def _article_sentences(passages: list["Passage"]) -> dict[str, list[tuple[int, int, str]]]:
+    """Per article, the sentences of all its retrieved chunks by position in the article, so that a
+    sentence at the start of one chunk still sees the sentences before it in the previous chunk."""
+    out: dict[str, dict[int, tuple[int, int, str]]] = {}
+    for p in passages:
+        base = p.chunk.char_start
+        for a, b in evidence_spans(p.chunk.text):
+            out.setdefault(p.chunk.article_id, {})[base + a] = (base + a, base + b, p.chunk.text[a:b])
+    return {aid: sorted(d.values()) for aid, d in out.items()}
+
+
+def _window(c: Candidate, spans: list[tuple[int, int]], p: "Passage",
+            around: dict[str, list[tuple[int, int, str]]]) -> list[str]:
+    """The up to WINDOW sentences before candidate `c` in its article."""
+    start = p.chunk.char_start + spans[c.index][0]
+    before = [t for a, b, t in around.get(p.chunk.article_id, []) if b <= start and a >= start - 2000]
+    return before[-WINDOW:]
 
 
 def matched_words(question: set[str], sentence: set[str]) -> set[str]:

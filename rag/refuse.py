@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsqa.rag.constraints import has_word
 from newsqa.rag.question import (
     Candidate, Question, answer_type_score, asks, passage_candidates, required_factor,
     score_candidates,
@@ -52,6 +53,7 @@ class RefusalPolicy:
     min_answer_score: float = 0.5
     min_name_share: float = 0.5
     min_type: float = 0.7
+    min_date_type: float = 0.5
 
     def decide(self, question: str, sentences: list[Sentence], passages: list[Passage],
                scorer: SupportScorer) -> Refusal:
@@ -84,12 +86,15 @@ class RefusalPolicy:
             # snippets and later chunks often leave the subject unnamed ("the company"), so the
             # retrieved passages as a whole may vouch for the topic the cited ones imply
             topic = key_terms("\n".join(f"{p.chunk.title}\n{p.chunk.text}" for p in passages))
-            share = sum(t in evidence.words or t in topic.words for t in q.name_tokens) / len(q.name_tokens)
+            share = sum(has_word(t, evidence.words) or has_word(t, topic.words)
+                        for t in q.name_tokens) / len(q.name_tokens)
             if share < self.min_name_share:
                 return Refusal(True, "the passages are about something else")
 
         if q.kind in ("date", "number", "person", "place"):
-            if not any(answer_type_score(q, key_terms(s.text), s.text) >= self.min_type for s in good):
+            # a year or "yesterday" does answer "when"; the other kinds need a clear instance
+            need = self.min_date_type if q.kind == "date" else self.min_type
+            if not any(answer_type_score(q, key_terms(s.text), s.text) >= need for s in good):
                 return Refusal(True, f"no sentence gives a {q.kind}")
 
         cands = scored_answers(question, good, passages, scorer)

@@ -3,7 +3,9 @@ rank, then capped per article so one long article cannot crowd out the rest.
 
 Why RRF: cosine similarities and BM25 scores live on unrelated scales; ranks do not. A chunk found
 by both retrievers rises above one found by either alone, which is what the two are for: MiniLM
-catches paraphrase, BM25 catches the exact year, name or number a news question turns on.
+catches paraphrase, BM25 catches the exact year, name or number a news question turns on. A light
+reranker (`question.rerank_score`, reading the question through the one question analysis) then
+adds a bonus for chunks that hold the question's phrases, years and kind of answer.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from newsqa.index.articles import Chunk
 from newsqa.index.embed import Embedder
 from newsqa.index.store import SearchFilter, Store
-from newsqa.rag.rerank import answer_type, rerank_score
+from newsqa.rag.question import Question, rerank_score
 from newsqa.rag.types import Passage
 
 RRF_K = 60
@@ -68,10 +70,10 @@ class Retriever:
         if fused and self.rerank_weight:
             # scale the bonus to the fused scores: the top RRF score is about 2/(RRF_K+1)
             top = max(fused.values())
-            atype = answer_type(question)
+            q = Question.parse(question)
             for cid in fused:
                 if cid in chunks:
-                    bonus = rerank_score(question, chunks[cid].text, atype)
+                    bonus = rerank_score(q, chunks[cid].text)
                     parts[cid]["rerank"] = bonus
                     fused[cid] += self.rerank_weight * top * bonus
         ranked = sorted((cid for cid in fused if cid in chunks), key=lambda c: -fused[c])

@@ -29,7 +29,7 @@ DUPLICATE_COS = 0.86  # candidates this similar state the same fact
 MAX_CITATIONS = 3
 
 _PRONOUN_START = re.compile(
-    r"^(?:he|she|it|they|his|her|its|their|this|that|these|those|the company|the game|the film|"
+    r"^[“\"']?(?:he|she|it|they|his|her|its|their|this|that|these|those|the company|the game|the film|"
     r"the movie|the show|the series|the team|the player)\b", re.I)
 
 
@@ -135,26 +135,42 @@ class ExtractiveBackend:
         for c in chosen:
             if len(out) >= self.max_sentences:
                 break
-            prev = self._context(c, spans_of[c.n], by_n[c.n].chunk.text)
-            if prev is not None and (c.n, c.index - 1) not in used and len(out) < self.max_sentences - 1:
-                out.append(self._sentence(prev, [c.n], by_n))
-                used.add((c.n, c.index - 1))
+            prev = self._context(c, passages, spans_of)
+            if prev is not None and prev[:2] not in used and len(out) < self.max_sentences - 1:
+                out.append(self._sentence(prev[2], [prev[0]], by_n))
+                used.add(prev[:2])
             if (c.n, c.index) in used:
                 continue
             used.add((c.n, c.index))
             out.append(self._sentence(c.text, c.citations, by_n, own=(c.n, c.span)))
         return out
 
-    def _context(self, c: Candidate, spans: list[tuple[int, int]], text: str) -> str | None:
-        """The previous sentence, when the chosen one opens with a pronoun or is very short."""
-        if c.index == 0:
-            return None
+    def _context(self, c: Candidate, passages: list[Passage],
+                 spans_of: dict[int, list[tuple[int, int]]]) -> tuple[int, int, str] | None:
+        """The previous sentence (passage n, index, text), when the chosen one opens with a pronoun
+        or is very short. At the start of a chunk it is the last sentence of the chunk before it, when
+        that chunk was retrieved too ("She said: ..." needs the sentence that names her)."""
         short = len(re.findall(r"[^\W_]+", c.text)) < 7
-        if not (short or _PRONOUN_START.match(c.text)):
+        if c.index < 0 or not (short or _PRONOUN_START.match(c.text)):
             return None
-        a, b = spans[c.index - 1]
-        prev = text[a:b]
-        return prev if len(re.findall(r"[^\W_]+", prev)) >= MIN_WORDS else None
+        p = next(x for x in passages if x.n == c.n)
+        found: tuple[int, int, str] | None = None
+        if c.index > 0:
+            a, b = spans_of[c.n][c.index - 1]
+            found = (c.n, c.index - 1, p.chunk.text[a:b])
+        else:
+            start = p.chunk.char_start + spans_of[c.n][0][0]
+            best = -1
+            for other in passages:
+                if other.chunk.article_id != p.chunk.article_id or other.n == c.n:
+                    continue
+                for i, (a, b) in enumerate(spans_of[other.n]):
+                    end = other.chunk.char_start + b
+                    if best < end <= start and start - end <= 3:
+                        best, found = end, (other.n, i, other.chunk.text[a:b])
+        if found is None or len(re.findall(r"[^\W_]+", found[2])) < MIN_WORDS:
+            return None
+        return found
 
     def _sentence(self, text: str, citations: list[int], by_n: dict[int, Passage],
                   own: tuple[int, tuple[int, int]] | None = None) -> Sentence:

@@ -1,0 +1,57 @@
+"""Follow-up questions through the whole pipeline: the carried names, the earlier answer a client did
+not send, and the sentence chosen by the follow-up's own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsqa.index.articles import Article
+from newsqa.index.ingest import ingest
+from newsqa.rag.chat import Turn, standalone_question
+from newsqa.rag.qa import build_qa
+from newsqa.settings import Settings
+
+ARTICLES = [
+    Article(id="acme", title="Acme history",
+            body="Acme Corp was founded by Jane Doe in 1990 in a garage. "
+                 "Jane Doe lives in Lyon, where she still runs the company's research lab."),
+    Article(id="weather", title="Weather",
+            body="The weather in Paris was mild all week, with light rain on Sunday."),
+]
+
+
+def test_the_answer_adds_the_name_a_pronoun_points_at() -> None:
+    turn = Turn("Who is Putin's personal spokesman?",
+                "Putin’s personal spokesman Dmitry Peskov went further, boasting of good relations.")
+    out = standalone_question("What did he say about Trump?", [turn])
+    assert out.startswith("What did he say about Trump? (Dmitry Peskov")
+    # a capitalised common word opening the answer is not a name
+    turn = Turn("Who withdrew the U.S. from the deal?", "Such approaches failed: President Trump withdrew.")
+    assert "Such" not in standalone_question("And what did he tell Putin?", [turn])
+
+
+def test_history_without_answers_is_answered_first(tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path / "store", embedder="hash")
+    qa = build_qa(settings)
+    ingest(ARTICLES, settings, qa.embedder, store=qa.store)
+    a = qa.ask("Where does she live?", history=[Turn("Who founded Acme Corp?")])
+    assert "Jane Doe" in a.standalone_question
+    assert not a.refused and "Lyon" in a.sentences[0].text
+    # a history that carries its answers is used as it is
+    a = qa.ask("Where does she live?", history=[Turn("Who founded Acme Corp?", "Jane Doe founded it.")])
+    assert a.standalone_question.startswith("Where does she live? (Jane Doe")
+
+
+@pytest.mark.slow
+def test_demo_follow_up_quotes_the_bushehr_sentence(tmp_path: Path, demo_files: list[str],
+                                                    real_embedder) -> None:
+    settings = Settings(store=tmp_path / "store")
+    qa = build_qa(settings, embedder=real_embedder)
+    ingest(demo_files, settings, real_embedder, store=qa.store)
+    a = qa.ask("Where are his specialists working?",
+               history=[Turn("Who offered to mediate between Israel and Iran?")])
+    assert not a.refused
+    assert a.sentences[0].text.startswith("Our specialists are working in Bushehr")
+    assert a.sentences[0].supported
