@@ -77,6 +77,9 @@ class LexicalIndex:
         self.vocab: dict[str, int] = {}
         self.ids: list[str] = []
         self.pos: dict[str, int] = {}
+        # article id -> its live chunk ids: removing an article must not scan every chunk (at 100k
+        # chunks a per-article scan made re-ingesting a batch quadratic)
+        self.by_article: dict[str, set[str]] = {}
         self._rows: list[tuple[np.ndarray, np.ndarray] | None] = []
         self.article: list[str] = []
         self.source: list[str] = []
@@ -104,6 +107,7 @@ class LexicalIndex:
             self.ids.append(c.id)
             self._rows.append(row)
             self.article.append(c.article_id)
+            self.by_article.setdefault(c.article_id, set()).add(c.id)
             self.source.append(c.source)
             self.ts.append(c.published_ts)
             self._n_alive += 1
@@ -114,6 +118,11 @@ class LexicalIndex:
         for cid in chunk_ids:
             i = self.pos.pop(cid, None)
             if i is not None:
+                siblings = self.by_article.get(self.article[i])
+                if siblings is not None:
+                    siblings.discard(cid)
+                    if not siblings:
+                        del self.by_article[self.article[i]]
                 self._rows[i] = None
                 self._n_alive -= 1
                 n += 1
@@ -122,7 +131,7 @@ class LexicalIndex:
         return n
 
     def remove_article(self, article_id: str) -> int:
-        return self.remove([cid for cid, i in self.pos.items() if self.article[i] == article_id])
+        return self.remove(list(self.by_article.get(article_id, ())))
 
     def chunk_ids(self) -> set[str]:
         return set(self.pos)
@@ -227,6 +236,8 @@ class LexicalIndex:
         idx.vocab = {t: i for i, t in enumerate(meta["vocab"])}
         idx.ids, idx.article, idx.source, idx.ts = meta["ids"], meta["article"], meta["source"], meta["ts"]
         idx.pos = {cid: i for i, cid in enumerate(idx.ids)}
+        for cid, aid in zip(idx.ids, idx.article):
+            idx.by_article.setdefault(aid, set()).add(cid)
         bounds = np.concatenate([[0], np.cumsum(lens)])
         idx._rows = [(cols[bounds[i]:bounds[i + 1]], tf[bounds[i]:bounds[i + 1]]) for i in range(len(lens))]
         idx._n_alive = len(idx.ids)

@@ -18,13 +18,14 @@ next ingest re-adds those articles whole), and a lexical index saved under anoth
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -87,6 +88,42 @@ class SearchFilter:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _lost_connection(e: BaseException) -> bool:
+    """Whether `e` (or what it wraps) is a failed or dropped connection rather than a bad request."""
+    import httpx
+
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, (httpx.TransportError, ConnectionError, TimeoutError)):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _server_call(method: _F) -> _F:
+    """A Chroma server that went away becomes a StoreError naming it. The HTTP client reconnects on
+    the next call, so once the server is back the same Store works again without reopening."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as e:
+            if self.settings.chroma_url and _lost_connection(e):
+                raise StoreError(f"cannot reach the Chroma server at {self.settings.chroma_url}: {e}. "
+                                 f"Start it again (same port and data); no restart of newsqa is needed") from e
+            raise
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _client(settings: Settings):
@@ -164,7 +201,8 @@ class Store:
             raise StoreError(
                 f"the store {self.location} was built with the embedder {built!r}, but the configured "
                 f"embedder is {embedder_fp!r}; vectors from different models cannot be compared. Use "
-                f"the same embedder (NEWSQA_EMBEDDER / NEWSQA_EMBED_MODEL), or another --store."
+                f"the same embedder (NEWSQA_EMBEDDER / NEWSQA_EMBED_MODEL / NEWSQA_EMBED_RUNTIME), or "
+                f"another --store."
             )
 
     def claim_for_ingest(self, embedder_fp: str) -> None:
@@ -183,12 +221,15 @@ class Store:
                           chunk_overlap=s.chunk_overlap, schema=SCHEMA)
 
     # --- reading -------------------------------------------------------------------------------
+    @_server_call
     def count_chunks(self) -> int:
         return int(self.chunks.count())
 
+    @_server_call
     def count_articles(self) -> int:
         return int(self.articles_col.count())
 
+    @_server_call
     def article_infos(self, ids: Sequence[str] | None = None) -> dict[str, ArticleInfo]:
         out: dict[str, ArticleInfo] = {}
         if ids is not None:
@@ -216,6 +257,7 @@ class Store:
                 return
             offset += self.max_batch
 
+    @_server_call
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
         ids = list(ids)
@@ -225,6 +267,7 @@ class Store:
                 out[cid] = Chunk.from_metadata(cid, doc or "", meta)
         return out
 
+    @_server_call
     def vector_search(self, vector: np.ndarray, k: int, flt: SearchFilter | None = None) -> list[tuple[Chunk, float]]:
         """Nearest chunks by cosine similarity (through llama-index's Chroma integration)."""
         from llama_index.core.vector_stores.types import VectorStoreQuery
@@ -250,6 +293,7 @@ class Store:
             return Path(self.settings.store) / "lexical" / key
         return Path(self.settings.store) / "lexical" / self.settings.collection
 
+    @_server_call
     def lexical(self) -> LexicalIndex:
         """The BM25 index, in step with the store: loaded if its token matches, else rebuilt.
 

@@ -407,6 +407,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _serve_from(args, "run", ingest_demo=True)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from newsqa.evals.bench import BenchOptions, format_results, run_bench
+
+    out = Path(args.out)
+    if args.smoke:
+        opts = BenchOptions.smoke_defaults(out)
+    else:
+        try:
+            sizes = [int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()]
+        except ValueError:
+            print(f"newsqa bench: --sizes takes comma-separated chunk counts, got {args.sizes!r}", file=sys.stderr)
+            return 2
+        if not sizes or min(sizes) < 1 or min(args.ingest_articles, args.clients, args.questions) < 1:
+            print("newsqa bench: sizes, --ingest-articles, --clients and --questions must be positive", file=sys.stderr)
+            return 2
+        opts = BenchOptions(sizes=sizes, ingest_articles=args.ingest_articles, clients=args.clients,
+                            questions=args.questions, repeats=max(1, args.repeats), runtimes=not args.no_runtimes,
+                            out=out)
+        if args.rgb_dev:
+            opts.rgb_dev = Path(args.rgb_dev)
+    opts.keep = args.keep
+    results = run_bench(opts, log=lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
+    print(format_results(results))
+    print(f"\nwrote {out / 'bench.json'} and {out / 'bench.svg'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsqa", description=(
         "Question answering over news articles: every answer sentence cites the passage that says so, "
@@ -509,6 +536,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--judge-model", metavar="NAME", help="model name to send to the judge")
     _common(s)
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("bench", help="measure ingest speed, query latency and memory by corpus size, and load",
+                       description="Benchmarks on synthetic news: ingest throughput against the raw embedding "
+                                   "model and plain llama-index, embedding runtimes, query latency per stage and "
+                                   "memory at each corpus size, and concurrent clients through `newsqa serve` "
+                                   "(one worker, then two sharing a Chroma server). Prints a table and writes "
+                                   "bench.json and bench.svg. Takes minutes at the default sizes.")
+    s.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks (default 1000,10000,100000)")
+    s.add_argument("--ingest-articles", type=int, default=200, help="articles in the ingest benchmark (default 200)")
+    s.add_argument("--clients", type=int, default=20, help="concurrent clients in the load test (default 20)")
+    s.add_argument("--questions", type=int, default=200, help="questions in the load test (default 200)")
+    s.add_argument("--repeats", type=int, default=2, help="ingest runs per pipeline; the best counts (default 2)")
+    s.add_argument("--no-runtimes", action="store_true", help="skip the embedding-runtime comparison")
+    s.add_argument("--rgb-dev", help="folder with rgb-dev questions.jsonl/articles.jsonl for hit@5 (default: "
+                                     "shared/data/rgb-dev next to the checkout, skipped when missing)")
+    s.add_argument("--out", default="bench-out", metavar="DIR", help="where bench.json and bench.svg go (default ./bench-out)")
+    s.add_argument("--smoke", action="store_true", help="tiny sizes and the hashing embedder: a check that runs in seconds")
+    s.add_argument("--keep", action="store_true", help="keep the temporary stores (their folder is printed)")
+    s.set_defaults(func=cmd_bench)
     return p
 
 

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     embed_api_key: str = ""
     embed_batch: int = Field(default=64, ge=1, le=4096)
     embed_device: str = "cpu"
+    embed_runtime: Literal["int8", "fp32"] = Field(
+        default="int8", description="Local model weights: int8 (dynamic quantisation, faster) or fp32.")
 
     # --- ingestion ---
     max_file_bytes: int = Field(default=20_000_000, ge=1)

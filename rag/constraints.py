@@ -23,6 +23,17 @@ speaker   - "What did X say/tell/describe...", "How did X describe...", "Accordi
             quotation continued from earlier sentences, X is in the window.
 about     - "What did X say about Y": every name of Y (or its initials: "US" for "United States")
             is in the sentence or its window.
+event     - the question's verb names an event (acquired, released, died, directed); a sentence
+            that tells only of a rival event of the same thing (founded, announced, born, starred)
+            breaks it, as does one whose event happens to a derivative ("a soundtrack album of X
+            was released", "X's update will be released").
+number    - a number glued to a name ("Splatoon 2", "Super Bowl LV"): the sentence's first mention
+            of that name may not carry another number.
+owner     - "president of FIFA": every "president of X" in the sentence names another X
+            ("presidents of CONCACAF", "a director of music videos") and none is FIFA's.
+winner    - "Who won / was named ...": a sentence about the finalists or nominees names no winner.
+title     - the question's title only ever starts a longer one ("Avengers: Infinity War," for
+            "The Avengers").
 
 (A check that every name of the question appears in the sentence's passage was tried and dropped:
 news snippets and later chunks often leave the subject unnamed, and the refusal rule's topic check
@@ -126,6 +137,78 @@ _SPEAK_Q = re.compile(r"^\s*(?:and\s+)?(?:what|how|why|when|where)\s+(?:did|does
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _ACCORDING = re.compile(r"^\s*according to\s+(?P<x>[^,]+),", re.I)
 _ABOUT = re.compile(r"\babout\s+(?P<y>[^?]+)", re.I)
+# The question's main verb names an event; a sentence about a rival event of the same thing answers
+# another question: founded, not acquired; announced, not released; born, not died; starred in, not
+# directed. Families list their inflections (tokens match exactly); a sentence with a word of the
+# question's own family is never a near miss, whatever else it names.
+_EVENT_FAMILIES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "acquire": "acquire acquired acquires acquiring acquisition acquisitions buy buys bought buying "
+               "buyer purchase purchased purchases purchasing takeover sold sell sells selling sale merger "
+               "merged paid pays deal owner owns owned",
+    "found": "found founded founder founders founding cofounded cofounder establish established "
+             "establishes establishing",
+    "release": "release released releases releasing launch launched launches launching debut debuted "
+               "debuts premiere premiered premieres premiering arrive arrives arrived arriving available hit "
+               "hits ships shipped coming",
+    "announce": "announce announced announces announcing announcement unveil unveiled unveils reveal "
+                "revealed reveals tease teased teases teaser",
+    "die": "die died dies death dead",
+    "born": "born birth birthday",
+    "direct": "direct directed directs directing director directors",
+    "perform": "star stars starred starring actor actress actors actresses portray portrayed portrays "
+               "plays played",
+}.items()}
+_RIVALS = {"acquire": ("found",), "found": ("acquire",), "release": ("announce",), "die": ("born",),
+           "born": ("die",), "direct": ("perform",), "perform": ("direct",)}
+# what a sentence may be about instead of the thing asked: its soundtrack, trailer, sequel, update
+DERIVATIVES = frozenset("""
+soundtrack soundtracks album albums trailer trailers teaser dlc expansion expansions update updates
+patch demo sequel sequels prequel remaster remake port version artbook manga adaptation bundle
+""".split())
+_AUX_CHAIN = frozenset({"was", "were", "is", "are", "will", "be", "been", "has", "have", "had", "being",
+                        "to", "officially", "finally", "first", "originally", "also", "set", "due", "would"})
+# "Who won/was named ..." asks for the winner: a sentence that lists the finalists names none
+_WIN_Q = frozenset({"won", "win", "wins", "winner", "winners", "named", "crowned", "awarded", "champion"})
+_WIN_S = frozenset({"won", "win", "wins", "winner", "winners", "champion", "champions", "crowned"})
+_SHORTLIST = frozenset({"finalist", "finalists", "nominee", "nominees", "nominated", "shortlist",
+                        "shortlisted", "contenders", "candidates"})
+# a number glued to a name makes it one thing: "Splatoon 2", "Season 4", "Super Bowl LV", "iPhone 14"
+_NUMBERED = re.compile(r"(?<![\w'’.-])([A-Za-z][A-Za-z'’]+)\s+(\d{1,3}|[IVXLC]{2,}|V|X)\b"
+                       r"(?![.,]\d|\s*(?:%|percent|million|billion|per\b))")
+_NOT_NAMES = frozenset("""
+jan january feb february mar march apr april may jun june jul july aug august sep sept september oct
+october nov november dec december at on in of by to for from and or than the a an top under over
+about around after before since until page chapter pages vs versus
+""".split())
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# "president of FIFA": a sentence whose "president" is only ever another body's answers another
+# question ("presidents of CONCACAF", "a director of music videos")
+_OWNER_SKIP = frozenset({"the", "a", "an", "its", "his", "her", "their", "our"})
+_NOT_HEADS = frozenset({"name", "names", "number", "kind", "type", "part", "one", "some", "most",
+                        "all", "each", "rest", "end", "lot", "lots", "title", "release", "date"})
+
+
+def _numeral(raw: str) -> int:
+    if raw.isdigit():
+        return int(raw)
+    total = 0
+    for a, b in zip(raw, raw[1:] + " "):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN[b] > v else v
+    return total
+
+
+def numbered_names(text: str) -> list[tuple[str, int]]:
+    """(name word, number) for every number glued to a name in `text`, in order: "Splatoon 2" ->
+    ("splatoon", 2), "Super Bowl LV" -> ("bowl", 55)."""
+    out = []
+    for m in _NUMBERED.finditer(text):
+        word = normalise_word(m.group(1))
+        if word and word not in _NOT_NAMES and (word not in STOPWORDS or word == "no"):
+            out.append((word, _numeral(m.group(2))))
+    return out
+
+
 @dataclass(frozen=True)
 class Speaker:
     names: frozenset[str]  # name words: any one of them will do ("Zakharova" for Maria Zakharova)
@@ -140,6 +223,11 @@ class Constraints:
     speaker: Speaker | None
     about: tuple[tuple[str, ...], ...]
     says: bool = False  # it asks what someone said ("What did he say about Trump?"), named or not
+    events: tuple[str, ...] = ()  # event families of the question's verbs ("acquire", "release")
+    numbered: tuple[tuple[str, int], ...] = ()  # names with their number ("splatoon", 2)
+    owned: tuple[tuple[str, tuple[str, ...]], ...] = ()  # "president of FIFA": ("president", ("fifa",))
+    winner: bool = False  # asks who won or was named (a list of finalists does not say)
+    titles: tuple[tuple[str, ...], ...] = ()  # the question's names ("avengers",): see `_longer_title`
 
     def is_empty(self) -> bool:
         return not (self.qualifiers or self.speaker or self.about or self.content)
@@ -156,7 +244,30 @@ def parse_constraints(question: str) -> Constraints:
             if words & member:
                 quals.append((g, m))
     speaker, about, says = _speaker_about(question)
-    return Constraints(words, content, tuple(quals), speaker, about, says)
+    events = tuple(k for k, fam in _EVENT_FAMILIES.items() if words & fam) if not says else ()
+    winner = bool(words & _WIN_Q) and not words & _SHORTLIST
+    kt = key_terms(question)
+    titles = tuple(sorted(set(kt.names) | {(w,) for w in kt.initial}))
+    return Constraints(words, content, tuple(quals), speaker, about, says, events,
+                       tuple(numbered_names(question)), _owned(toks, content), winner, titles)
+
+
+def _owned(toks: list[str], content: frozenset[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The question's "head of Owner" pairs: ("president", ("fifa",)) for "the president of the FIFA"."""
+    out = []
+    for i, t in enumerate(toks[:-2]):
+        if toks[i + 1] != "of" or t not in content or t in _NOT_HEADS:
+            continue
+        j = i + 2
+        while j < len(toks) and toks[j] in _OWNER_SKIP:
+            j += 1
+        owner = []
+        while j < len(toks) and len(owner) < 4 and toks[j] not in STOPWORDS:
+            owner.append(toks[j])
+            j += 1
+        if owner:
+            out.append((t, tuple(owner)))
+    return tuple(out)
 
 
 def _speaker_about(question: str) -> tuple[Speaker | None, tuple[tuple[str, ...], ...], bool]:
@@ -217,6 +328,13 @@ def violations(c: Constraints, sentence: str, window: str = "", passage: str = "
     out += _restricted(c, words)
     if c.speaker is not None and not spoken_by(c.speaker, sentence, window):
         out.append("said by someone else")
+    out += _rival_event(c, words)
+    out += _derivative(c, list(st))
+    out += _other_number(c, sentence)
+    out += _other_owner(c, sentence)
+    out += _longer_title(c, sentence)
+    if c.winner and wset & _SHORTLIST and not wset & _WIN_S:
+        out.append("the finalists, not the winner")
     if c.about:
         near = wset | word_set(window)
         for name in c.about:
@@ -258,6 +376,133 @@ def _restricted(c: Constraints, words: list[str]) -> list[str]:
         prev = words[i - 1] if i else ""
         seen.setdefault(w, []).append(prev in RESTRICTING and prev not in c.words)
     return [f"{words[words.index(w) - 1]} {w}" for w, flags in seen.items() if flags and all(flags)]
+
+
+def _rival_event(c: Constraints, words: list[str]) -> list[str]:
+    """The sentence tells of a rival event and not of the question's ("founded", not "acquired")."""
+    if not c.events:
+        return []
+    wset = set(words)
+    if any(wset & _EVENT_FAMILIES[e] for e in c.events):
+        return []
+    for e in c.events:
+        for r in _RIVALS.get(e, ()):
+            found = wset & _EVENT_FAMILIES[r]
+            if found and r not in c.events:
+                return [f"{sorted(found)[0]}, not {e}"]
+    return []
+
+
+def _derivative(c: Constraints, words: list[str]) -> list[str]:
+    """The subject of the sentence's event verb is a derivative of the thing asked about: "A
+    soundtrack album of X was released", "X Re-Arranged Album was released", "X's update will be
+    released"."""
+    if not c.events:
+        return []
+    verbs = frozenset().union(*(_EVENT_FAMILIES[e] for e in c.events))
+    at = next((i for i, w in enumerate(words) if w in verbs), -1)
+    if at <= 0:
+        return []
+    # the verb's own clause: "..., the video game released by Nintendo" is about the game
+    region = []
+    for w in words[:at]:
+        if w in (",", ";", "(", ")"):
+            region = []
+        elif w[0].isalnum():
+            region.append(w)
+    names = [i for i, w in enumerate(region) if w in c.content]
+    if not names:
+        return []
+    j = len(region) - 1
+    while j >= 0 and region[j] in _AUX_CHAIN:
+        j -= 1
+    for i, w in enumerate(region):
+        if w in DERIVATIVES and w not in c.words and (i < names[0] or i == j):
+            return [f"the {w}, not the thing itself"]
+    return []
+
+
+def _other_number(c: Constraints, sentence: str) -> list[str]:
+    """The sentence's first mention of a numbered name asked about carries another number
+    ("Splatoon 1 ... Splatoon 2" for a question on Splatoon 2)."""
+    if not c.numbered:
+        return []
+    found = numbered_names(sentence)
+    for word, num in c.numbered:
+        mine = [n for w, n in found if w == word]
+        if mine and mine[0] != num:
+            return [f"{word} {mine[0]}, not {word} {num}"]
+    return []
+
+
+def _other_owner(c: Constraints, sentence: str) -> list[str]:
+    """Every "head of X" in the sentence names another X than the question's ("presidents of
+    CONCACAF" for "president of FIFA"), and none ties the head to the question's own X."""
+    if not c.owned:
+        return []
+    raw = [m.group(0) for m in _WORD.finditer(sentence)]
+    low = [normalise_word(w) for w in raw]
+    out = []
+    for head, owner in c.owned:
+        right = wrong = False
+        for i, w in enumerate(low):
+            if not same_word(w, head):
+                continue
+            before = low[max(0, i - 3):i]
+            if any(has_word(o, set(before)) for o in owner):
+                right = True  # "FIFA President", "Bohemian Rhapsody director"
+                continue
+            if i + 1 >= len(low) or low[i + 1] != "of":
+                continue
+            j = i + 2
+            while j < len(low) and low[j] in _OWNER_SKIP:
+                j += 1
+            if j >= len(low):
+                continue
+            if has_word(low[j], set(owner)):
+                right = True
+            elif raw[j][0].isupper() and low[j] not in STOPWORDS:
+                wrong = True  # "president of CONCACAF"
+            elif (low[j] not in STOPWORDS and j == i + 2 and not low[j].isdigit()
+                  and not any(r.endswith(("'s", "’s")) for r in raw[j:j + 3])):
+                wrong = True  # "director of music videos" (not "of world football's governing body")
+        if wrong and not right:
+            out.append(f"{head} of something else")
+    return out
+
+
+_TITLE_END = frozenset({",", ";", "(", ")", "and", "or", "“", "”", '"', "«", "»"})
+_TITLE_INNER = frozenset({"of", "the", "a", "an", "in", "on", "at", "to"})
+
+
+def _longer_title(c: Constraints, sentence: str) -> list[str]:
+    """The sentence names the question's title only as the start of a longer one ("Avengers:
+    Infinity War", "Avengers: Endgame," for "The Avengers"), never on its own. A colon followed by
+    a clause ("Wimbledon: Djokovic beats Federer") is a headline, not a subtitle."""
+    if not c.titles:
+        return []
+    raw = [m.group(0) for m in _TOKEN.finditer(sentence)]
+    low = [normalise_word(t) if t[0].isalnum() else t for t in raw]
+    for name in c.titles:
+        longer = alone = 0
+        for i, t in enumerate(low):
+            if not t or not t[0].isalnum() or not same_word(t, name[-1]):
+                continue
+            if len(name) > 1 and (i == 0 or not same_word(low[i - 1], name[-2])):
+                continue
+            j = i + 2
+            if i + 2 < len(raw) and raw[i + 1] == ":" and raw[j][:1].isupper() and low[j] not in c.words:
+                while j < len(raw) and (raw[j][:1].isupper() or raw[j].isdigit()
+                                        or (low[j] in _TITLE_INNER and j + 1 < len(raw)
+                                            and raw[j + 1][:1].isupper())):
+                    j += 1
+                if j == len(raw) or low[j] in _TITLE_END:
+                    longer += 1
+                    continue
+            alone += 1
+        if longer and not alone:
+            return [f"a longer title than {' '.join(name)}"]
+    return []
 
 
 def _initials_in(name: tuple[str, ...], pool: set[str] | frozenset[str]) -> bool:

@@ -27,9 +27,11 @@ how many/much -> a number (money for money questions), where -> a place, what/wh
 quoted title. `required` multiplies, per year/number/date/code of the question, 1 (in the sentence),
 0.85 (a neighbouring sentence), 0.7 (elsewhere in the passage) or 0.25 (absent), halved again when the
 sentence names another year; numbers and years that are part of a name ("Season 4", "Wonder Woman
-1984") weigh less (0.95 / 0.9 / 0.6). `fragment` is 0.85 for a snippet cut mid-sentence and 0.6 for a
-sentence that asks rather than tells. `corroboration` adds 8% per further article (up to 3) that
-carries the same candidate answer (name, date or number). `broken` counts (up to two) the question's
+1984") weigh less (0.95 / 0.9 / 0.6). `fragment` is 0.85 for a snippet cut mid-sentence (0.7 when
+cut down to a function word: "to researching ..."), 0.6 for a sentence that asks rather than tells
+and 0.6 for a product listing ("Date First Available: ...; ASIN: ...") or a social-media post. `corroboration` adds 8% per further article (up to 3) that
+carries the same candidate answer (name, date or number; a person's surname will do). A nationality
+("a Colombian") is not a person. `broken` counts (up to two) the question's
 constraints the sentence breaks (`newsqa.rag.constraints`: another gender, level or role, another
 speaker or topic). Words match through inflection ("supplied"/"supplier"). A sentence opening with
 "He/She ..." takes its answer type from the sentence before it, in its article (across chunks).
@@ -67,6 +69,20 @@ ASKING = 0.6  # "... and who is winning the": a sentence that asks rather than t
 _ASKS = re.compile(r"\b(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
                    r"|\?\s*$", re.I)
 _QUOTE_MARK = re.compile(r"[“”‘\"«»]|(?:^|\s)'")
+# a sentence that opens with a question word and ends with "?" asks, quoted titles inside or not
+_DIRECT_QUESTION = re.compile(r"^\s*(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|"
+                              r"will|would|does|did|do|can|could|should)\b.*\?\s*$", re.I)
+# "Date First Available: January 13, 2017; Manufacturer: Nintendo; ASIN: ...": a product listing's
+# label-value pairs, not a sentence that tells anything
+_LISTING = re.compile(r"(?:^|[;|·•]\s*)[A-Z][\w ]{0,30}:\s*[^;|·•]{1,60}[;|·•]\s*[A-Z][\w ]{0,30}:")
+LISTING = 0.6
+# a social-media post quoted in a search snippet ("418K likes, 2054 comments - user on ...: ...
+# #hashtag"): chatter, not reporting
+_SOCIAL = re.compile(r"\b\d[\d.,]*[KkMm]?\s+likes\b|(?:^|\s)[@#][A-Za-z]\w{2,}")
+# a snippet whose opening was cut off, down to a function word ("to researching Amazon's AI
+# assistant and ...", "and the company said"): its subject and verb are lost
+_TAIL_START = re.compile(r"^(?:to|and|or|of|for|with|by|from|in|on|at|as|but|than|that|which|who)\s", )
+TAIL = 0.7
 FRAGMENT = 0.85
 MIN_WORDS = 4
 VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
@@ -222,8 +238,11 @@ def question_parts(question: str) -> list[str]:
 
 _IRREGULAR = {
     "won": "win", "wins": "win", "winning": "win", "winner": "win", "winners": "win", "victory": "win",
-    "bought": "buy", "buys": "buy", "purchased": "buy", "purchase": "buy", "acquired": "acquir",
-    "acquisition": "acquir", "sold": "sell", "took": "take", "taken": "take", "held": "hold",
+    "bought": "buy", "buys": "buy", "purchased": "buy", "purchase": "buy", "acquired": "buy",
+    "acquisition": "buy", "acquire": "buy", "acquires": "buy", "takeover": "buy",
+    "established": "found", "establish": "found", "launched": "releas", "launch": "releas",
+    "launches": "releas", "debuted": "releas", "debut": "releas", "debuts": "releas",
+    "sold": "sell", "took": "take", "taken": "take", "held": "hold",
     "led": "lead", "became": "become", "began": "begin", "begun": "begin", "chose": "choose",
     "chosen": "choose", "gave": "give", "given": "give", "made": "make", "named": "name",
     "directed": "direct", "director": "direct", "directors": "direct", "released": "releas",
@@ -309,6 +328,24 @@ santiago sao|paulo seattle seoul shanghai singapore stockholm sydney tampa tampa
 toronto vancouver vienna warsaw zurich
 """.split()}
 _PLACE_WORDS = {w for p in _PLACES for w in p}
+
+
+def _demonyms() -> frozenset[str]:
+    """Nationality words ("Colombian", "French"): a people, not a person. The regular ones are
+    derived from the country names above ("colombia" -> "colombian", "italy" -> "italian")."""
+    out = set("""
+    french british english dutch swiss greek thai danish swedish finnish polish spanish irish scottish
+    welsh turkish german filipino argentine argentinian peruvian chilean mexican lebanese pakistani
+    israeli iraqi saudi emirati kuwaiti qatari yemeni bangladeshi nepali afghan uzbek kazakh norwegian
+    icelandic portuguese chinese japanese vietnamese taiwanese sudanese senegalese congolese maltese
+    american canadian russian ukrainian european african asian latin
+    """.split())
+    for (p,) in (x for x in _PLACES if len(x) == 1):
+        out.update({p + "n", p + "an", p + "ian", p[:-1] + "an", p[:-1] + "ian", p + "ese"})
+    return frozenset(out | {w + "s" for w in out})
+
+
+_DEMONYMS = _demonyms()
 _MONEY_Q = re.compile(r"\b(?:revenue|price|cost|worth|salary|budget|sales|profit|loss|earn|paid|pay|"
                       r"spend|spent|fund|valuation|income|fine|deal)", re.I)
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I)
@@ -328,6 +365,8 @@ def asks(text: str) -> bool:
     A question inside a quotation is reported speech ("I said ‘... let’s mediate Russia first’, OK?"):
     the sentence tells what someone asked or said.
     """
+    if _DIRECT_QUESTION.match(text):
+        return True  # "What would a Nolan-directed version of 'The Avengers' look like?"
     m = _ASKS.search(text)
     return bool(m) and not _QUOTE_MARK.search(text[:m.start() + 1])
 
@@ -536,7 +575,9 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
                 continue  # mostly the question's own words ("Best Animated Feature Film")
             place = is_place(name) or is_place(tuple(fresh))
             generic = any(t in _GENERIC for t in name)
-            if kind == "person":
+            if kind == "person" and len(name) == 1 and name[0] in _DEMONYMS:
+                value = 0.7 if q.team_event else 0.3  # "a Colombian has won": a nationality, no name
+            elif kind == "person":
                 # countries and cities win cups and finals, not elections or prizes
                 value = (0.7 if q.team_event else 0.4) if place else 0.4 if generic \
                     else 1.0 if 2 <= len(name) <= 4 else 0.7
@@ -552,7 +593,7 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
             best = max(best, value)
         for w in s.initial:
             if q.fresh(w) and w not in _GENERIC:
-                place = (w,) in _PLACES
+                place = (w,) in _PLACES or w in _DEMONYMS
                 as_person = (0.7 if q.team_event else 0.4) if place else 0.6
                 as_place = 1.0 if (place and not where) or (where and _locative((w,), words)) else 0.4
                 best = max(best, {"person": as_person, "place": as_place}.get(kind, 0.7))
@@ -704,9 +745,11 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
             names = 1.0  # nothing to match: neutral
         req = required_factor(q, terms, key_terms(near_text) if near_text else None, passage_terms)
         broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
-        fragment = FRAGMENT if c.text[:1].islower() else 1.0
+        fragment = (TAIL if _TAIL_START.match(c.text) else FRAGMENT) if c.text[:1].islower() else 1.0
         if asks(c.text):
             fragment *= ASKING
+        if _LISTING.search(c.text) or _SOCIAL.search(c.text):
+            fragment *= LISTING
         rank = 1.0 - c.rank / n_pass
         relevance = W_SEM * max(float(sim), 0.0) + W_WORDS * overlap + W_NAMES * names + W_RANK * rank
         typed = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * kind if q.kind != "other" else 1.0
@@ -780,6 +823,11 @@ def corroboration(q: Question, s: KeyTerms, articles: list[KeyTerms]) -> int:
         elif kind == "num":
             n = sum(has_number(e, a) for a in articles)  # type: ignore[arg-type]
         else:
-            n = sum(all(t in a.words for t in e) for a in articles)  # type: ignore[union-attr]
+            name: tuple[str, ...] = e  # type: ignore[assignment]
+            # a person is named in full once, then by surname ("Rafael Nadal" ... "Nadal")
+            surname = name[-1] if (q.kind == "person" and len(name) >= 2 and name[-1] not in _GENERIC
+                                   and not is_place(name) and name[-1] not in _PLACE_WORDS) else None
+            n = sum(all(t in a.words for t in name) or (surname is not None and surname in a.words)
+                    for a in articles)
         best = max(best, n)
     return best

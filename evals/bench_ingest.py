@@ -1,0 +1,133 @@
+"""Ingest throughput: the product against the bare embedding model and against plain llama-index.
+
+All three run in the same process on the same articles with the same embedder object:
+  raw        `embedder.embed` on exactly the chunk texts the product embeds (the ceiling);
+  product    `newsqa.index.ingest.ingest` into a fresh embedded store;
+  llama      `VectorStoreIndex.from_documents` into a fresh Chroma collection, with llama-index's own
+             `SentenceSplitter` defaults and the embedder passed explicitly (global Settings untouched).
+The machine may be shared, so each is run `repeats` times, interleaved, and the best run counts.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from newsqa.index.articles import Article
+from newsqa.index.chunk import chunk_article
+from newsqa.index.embed import Embedder
+from newsqa.settings import Settings
+
+
+def product_texts(articles: Sequence[Article], settings: Settings) -> list[str]:
+    """The exact strings the product's ingest embeds (title line, then the chunk)."""
+    return [f"{c.title}\n{c.text}" if c.title else c.text
+            for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)]
+
+
+class MemoEmbedder:
+    """An embedder that answers from vectors already computed, embedding only what it has not seen.
+
+    Lets a benchmark fill a second store (a Chroma server, say) without paying for the model again.
+    """
+
+    def __init__(self, inner: Embedder, texts: Sequence[str] = (), vectors: np.ndarray | None = None) -> None:
+        self.inner = inner
+        self.dim = inner.dim
+        self.fingerprint = inner.fingerprint
+        self._memo: dict[str, np.ndarray] = {}
+        if vectors is not None:
+            self._memo.update(zip(texts, vectors))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if todo:
+            self._memo.update(zip(todo, self.inner.embed(todo)))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._memo[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def _llama_ingest(articles: Sequence[Article], embedder: Embedder, path: Path) -> int:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.core import Document, StorageContext, VectorStoreIndex
+    from llama_index.core.callbacks import CallbackManager
+    from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from newsqa.evals.baseline import EmbedderAdapter
+
+    client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    collection = client.get_or_create_collection("plain_llama", embedding_function=None,
+                                                 configuration={"hnsw": {"space": "cosine"}})
+    callbacks = CallbackManager([])
+    docs = [Document(text=a.body, id_=a.id, metadata={"title": a.title, "source": a.source, "url": a.url,
+                                                      "published_at": a.published_iso})
+            for a in articles]
+    VectorStoreIndex.from_documents(
+        docs, storage_context=StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection)),
+        embed_model=EmbedderAdapter(embedder, callback_manager=callbacks), callback_manager=callbacks,
+        transformations=[SentenceSplitter(callback_manager=callbacks)], show_progress=False,
+    )
+    return int(collection.count())
+
+
+def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path, repeats: int = 2,
+                 settings: Settings | None = None) -> dict[str, Any]:
+    """Best-of-`repeats` throughput of raw / product / llama-index, and the unchanged re-ingest.
+
+    Also returns (under "_memo") an embedder that already knows every product chunk's vector.
+    """
+    from newsqa.index.ingest import ingest
+
+    base = settings or Settings(store=workdir / "ingest")
+    texts = product_texts(articles, base)  # also loads the tokenizer, once, before any timing
+    embedder.embed(["warm up the model before timing"])
+    import chromadb  # noqa: F401  (one-off import costs are not throughput)
+    import llama_index.core  # noqa: F401
+    import llama_index.vector_stores.chroma  # noqa: F401
+    runs: dict[str, list[float]] = {"raw": [], "product": [], "llama": []}
+    counts: dict[str, int] = {"raw": len(texts)}
+    vectors = None
+    product_settings = base
+    for r in range(max(1, repeats)):
+        t = time.perf_counter()
+        vectors = embedder.embed(texts)
+        runs["raw"].append(time.perf_counter() - t)
+
+        product_settings = base.with_overrides(store=workdir / f"ingest-product-{r}")
+        t = time.perf_counter()
+        report = ingest(list(articles), product_settings, embedder)
+        runs["product"].append(time.perf_counter() - t)
+        counts["product"] = report.chunks_written
+        stage_seconds = dict(report.seconds)
+
+        t = time.perf_counter()
+        counts["llama"] = _llama_ingest(articles, embedder, workdir / f"ingest-llama-{r}")
+        runs["llama"].append(time.perf_counter() - t)
+
+    t = time.perf_counter()
+    again = ingest(list(articles), product_settings, embedder)
+    reingest_s = time.perf_counter() - t
+
+    best = {k: min(v) for k, v in runs.items()}
+    out: dict[str, Any] = {
+        "articles": len(articles), "repeats": max(1, repeats),
+        "chunks": counts, "seconds_best": best, "seconds_all": runs,
+        "chunks_per_s": {k: counts[k] / best[k] for k in best},
+        "articles_per_s": {k: len(articles) / best[k] for k in best},
+        "product_stage_seconds": stage_seconds,
+        "reingest_s": reingest_s, "reingest_unchanged": len(again.unchanged),
+        "reingest_chunks_written": again.chunks_written,
+    }
+    out["product_vs_raw"] = out["chunks_per_s"]["product"] / out["chunks_per_s"]["raw"]
+    out["product_vs_llama"] = out["chunks_per_s"]["product"] / out["chunks_per_s"]["llama"]
+    out["product_vs_llama_articles"] = out["articles_per_s"]["product"] / out["articles_per_s"]["llama"]
+    out["reingest_speedup"] = best["product"] / max(reingest_s, 1e-9)
+    out["store"] = str(product_settings.store)
+    out["_memo"] = MemoEmbedder(embedder, texts, vectors)
+    return out

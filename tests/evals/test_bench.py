@@ -1,0 +1,131 @@
+"""`newsqa bench`: the synthetic corpus, the pieces of the report, and a smoke run of every stage."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from newsqa.evals.bench import BenchOptions, check_targets, format_results, latency_svg, run_bench
+from newsqa.evals.bench_ingest import MemoEmbedder, product_texts
+from newsqa.evals.synth import synthetic_articles, synthetic_facts, synthetic_questions
+from newsqa.index.chunk import chunk_article
+from newsqa.index.embed import HashingEmbedder
+from newsqa.settings import Settings
+
+
+# --- synthetic corpus ----------------------------------------------------------------------------
+def test_synthetic_articles_are_deterministic_and_prefix_stable():
+    ten = synthetic_articles(10, seed=3)
+    assert ten == synthetic_articles(10, seed=3)
+    assert ten[:4] == synthetic_articles(4, seed=3)
+    assert synthetic_articles(2, seed=3, start=5) == ten[5:7]
+    assert ten != synthetic_articles(10, seed=4)
+    assert len({a.id for a in ten}) == 10
+
+
+def test_synthetic_articles_read_like_news():
+    for a in synthetic_articles(20):
+        assert a.title and a.source and a.url.startswith("https://") and a.published_at is not None
+        assert a.body.count("\n\n") >= 3  # several paragraphs
+        assert re.search(r"\d", a.body) and len(a.body) > 800
+        assert 1 <= len(chunk_article(a, 256, 32)) <= 6
+
+
+def test_synthetic_questions_are_answered_by_their_article():
+    articles = {a.id: a for a in synthetic_articles(30)}
+    qs = synthetic_questions(40, 30)
+    assert qs == synthetic_questions(40, 30)
+    assert {q.article_id for q in qs} <= set(articles)
+    for q in qs:
+        assert q.answer in articles[q.article_id].body, q
+        assert q.question.endswith("?")
+    f = synthetic_facts(0)
+    assert f.org in articles[f.article_id].title
+
+
+# --- pieces ----------------------------------------------------------------------------------------
+def test_memo_embedder_reuses_known_vectors():
+    calls = []
+
+    class Counting(HashingEmbedder):
+        def embed(self, texts):
+            calls.append(list(texts))
+            return super().embed(texts)
+
+    texts = product_texts(synthetic_articles(2), Settings())
+    known = HashingEmbedder().embed(texts)
+    memo = MemoEmbedder(Counting(), texts, known)
+    assert np.allclose(memo.embed(texts), known) and calls == []
+    memo.embed([texts[0], "something new"])
+    assert calls == [["something new"]]
+    assert memo.fingerprint == HashingEmbedder().fingerprint
+
+
+def _fake_results(p50: float, chunks: int = 100_000, rss: int = 500 * 2**20) -> dict:
+    stage = {"p50": p50 / 4, "p95": p50 / 2}
+    lat = {s: dict(stage) for s in ("embed_query", "vector_search", "bm25", "fusion", "answer", "refusal")}
+    lat["total"] = {"p50": p50, "p95": 2 * p50}
+    return {
+        "options": {"smoke": False}, "machine": {"cpus": 2, "cpu_model": "Test CPU", "ram_bytes": 2**33,
+                                                 "loadavg": [0.5], "python": "3.11", "torch_threads": 2},
+        "embedder": "hash:256",
+        "ingest": {"articles": 10, "repeats": 1, "chunks": {"raw": 30, "product": 30, "llama": 10},
+                   "seconds_best": {"raw": 1.0, "product": 1.1, "llama": 0.5},
+                   "chunks_per_s": {"raw": 30.0, "product": 27.3, "llama": 20.0},
+                   "articles_per_s": {"raw": 10.0, "product": 9.1, "llama": 20.0},
+                   "product_stage_seconds": {"chunk": 0.05, "embed": 1.0, "write": 0.05},
+                   "reingest_s": 0.01, "product_vs_raw": 0.91, "product_vs_llama": 1.365,
+                   "product_vs_llama_articles": 0.45, "reingest_speedup": 110.0},
+        "query": [{"chunks": 1000, "rss_delta_bytes": 50 * 2**20, "disk_bytes": 2**24, "latency_ms": lat},
+                  {"chunks": chunks, "rss_delta_bytes": rss, "disk_bytes": 2**30, "latency_ms": lat}],
+        "load": {"single": {"clients": 2, "questions": 4, "answered": 4, "errors": 0, "not_sent": 0,
+                            "error_samples": [], "latency_ms": {"p50": 10.0, "p95": 20.0}, "throughput_qps": 3.0}},
+    }
+
+
+def test_targets_are_judged_on_the_largest_size():
+    ok = check_targets(_fake_results(100.0))
+    assert all(t["met"] for t in ok.values()), ok
+    slow = check_targets(_fake_results(400.0, rss=3 * 2**30))
+    assert slow["answer_p50"]["met"] is False and slow["memory"]["met"] is False
+    small = check_targets(_fake_results(100.0, chunks=2000, rss=200 * 2**20))
+    assert small["memory"]["met"] is None  # too small to scale up honestly
+
+
+def test_console_table_and_svg():
+    r = _fake_results(100.0)
+    r["targets"] = check_targets(r)
+    text = format_results(r)
+    for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000"):
+        assert needle in text
+    svg = latency_svg(r["query"])
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "<script" not in svg and "150 ms target" in svg
+    assert svg.count("<polyline") == 7
+    assert "no measurements" in latency_svg([])
+
+
+# --- the whole thing, tiny ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_smoke_run_covers_every_stage(tmp_path):
+    opts = BenchOptions.smoke_defaults(tmp_path / "out")
+    r = run_bench(opts, log=lambda _: None)
+    saved = json.loads((tmp_path / "out" / "bench.json").read_text())
+    assert saved["ingest"]["chunks"]["product"] == saved["ingest"]["chunks"]["raw"] > 0
+    assert saved["ingest"]["reingest_unchanged"] == opts.ingest_articles
+    assert [q["chunks"] >= s for q, s in zip(saved["query"], opts.sizes)] == [True] * len(opts.sizes)
+    for q in saved["query"]:
+        assert q["lexical_chunks"] == q["chunks"] and q["answered"] > 0
+        assert q["latency_ms"]["total"]["p50"] > 0 and q["disk_bytes"] > 0
+    for setup in ("single", "two_workers"):
+        load = saved["load"][setup]
+        assert load["errors"] == 0 and load["answered"] == opts.questions, load
+    assert sum(saved["load"]["two_workers"]["per_worker"].values()) == opts.questions
+    assert all(n > 0 for n in saved["load"]["two_workers"]["per_worker"].values())
+    ET.fromstring((tmp_path / "out" / "bench.svg").read_text())
+    assert "LOAD" in format_results(r) and r["wall_s"] < 120

@@ -1,0 +1,42 @@
+"""The local model's runtime setting: int8 (default, dynamic quantisation) or fp32."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsqa.index.embed import EmbedderError, LocalEmbedder, make_embedder
+from newsqa.settings import Settings
+
+
+def test_runtime_is_part_of_the_fingerprint_and_loads_nothing():
+    int8, fp32 = LocalEmbedder(), LocalEmbedder(runtime="fp32")
+    assert int8.runtime == "int8" and int8.fingerprint == "st:all-MiniLM-L6-v2:384:int8"
+    assert fp32.fingerprint == "st:all-MiniLM-L6-v2:384"  # stores built before the setting stay valid
+    assert int8._model is None and fp32._model is None
+    assert LocalEmbedder(device="cuda", runtime="int8").fingerprint == fp32.fingerprint  # CPU-only quantisation
+    with pytest.raises(EmbedderError, match="unknown embedding runtime"):
+        LocalEmbedder(runtime="int4")
+
+
+def test_settings_choose_the_runtime(monkeypatch):
+    assert Settings().embed_runtime == "int8"
+    monkeypatch.setenv("NEWSQA_EMBED_RUNTIME", "fp32")
+    assert Settings().embed_runtime == "fp32"
+    assert make_embedder(Settings()).fingerprint.endswith(":384")
+    assert make_embedder(Settings(embed_runtime="int8")).fingerprint.endswith(":int8")
+
+
+@pytest.mark.slow
+def test_int8_vectors_rank_like_fp32():
+    texts = ["Putin offered to mediate between Israel and Iran.",
+             "The central bank raised interest rates by half a point.",
+             "Heavy rain flooded the river valley overnight.",
+             "The striker scored twice in the cup final."]
+    query = ["Who offered to mediate between Israel and Iran?"]
+    a = LocalEmbedder(runtime="fp32")
+    b = LocalEmbedder(runtime="int8")
+    va, vb = a.embed(texts), b.embed(texts)
+    assert vb.dtype == np.float32 and np.allclose(np.linalg.norm(vb, axis=1), 1.0, atol=1e-4)
+    assert float(np.mean(np.sum(va * vb, axis=1))) > 0.85
+    assert int(np.argmax(va @ a.embed(query)[0])) == int(np.argmax(vb @ b.embed(query)[0])) == 0
