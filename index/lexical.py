@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -49,6 +50,12 @@ def _stem(w: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
+    return list(_tokens(text))
+
+
+# Retrieval reranks the same candidate chunks question after question; their tokens are cached.
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
     text = text.lower().replace("’", "'")
     out = []
     for m in _TOKEN.finditer(text):
@@ -56,7 +63,7 @@ def tokenize(text: str) -> list[str]:
         if w in STOPWORDS:
             continue
         out.append(_stem(w))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)

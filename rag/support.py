@@ -237,6 +237,7 @@ _NUMWORD_RE = re.compile(
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[\w'’.&-]*[^\W_])?")
 
 
+@lru_cache(maxsize=262144)  # called for every word of every candidate; the vocabulary repeats
 def normalise_word(w: str) -> str:
     """Lowercase, accents stripped, possessive and dots removed: "Plíšková's" -> "pliskova"."""
     w = unicodedata.normalize("NFKD", w)
