@@ -8,6 +8,8 @@ same run, since the citation metrics are only as good as it is.
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import platform
 import shutil
@@ -70,6 +72,7 @@ def run_eval(
     k: int = 5,
     progress: ProgressFn | None = None,
     judge: Any | None = None,
+    drop_evidence: bool = False,
 ) -> EvalResult:
     """Answer every question with the product (and the baseline), then score the answers.
 
@@ -77,6 +80,9 @@ def run_eval(
     globs), they are ingested into a fresh temporary store that is deleted afterwards; without, the
     store the settings name is used as it is. `judge` is an `evals.judge.Judge` (or anything with
     `judge_record(record)` and `describe()`); without one no LLM is asked anything.
+    With `drop_evidence` (only together with `articles`), every answerable question's evidence
+    articles are left out of the temporary store and the question is scored as unanswerable: the
+    refusal test of "the articles are on the subject but do not hold the answer".
     Raises ValueError for an empty question list or articles that yield nothing to index, and
     StoreError when the store can't be used.
     """
@@ -94,6 +100,10 @@ def run_eval(
     if k < 1:
         raise ValueError("k must be at least 1")
 
+    if drop_evidence:
+        if not articles:
+            raise ValueError("drop_evidence needs articles: it never deletes from an existing store")
+        questions = [_without_evidence(q) for q in questions]
     settings = settings.with_overrides(backend=backend, top_k=k)
     tmp_dir: str | None = None
     ingest_info: dict[str, Any] | None = None
@@ -110,6 +120,9 @@ def run_eval(
                 raise ValueError(f"nothing to index in {', '.join(articles)}: {report.summary()}")
             ingest_info = {"added": len(report.added), "skipped": len(report.skipped),
                            "chunks": report.chunks_written, "seconds": round(report.wall, 2)}
+            if drop_evidence:
+                dropped = sorted({e for q in questions for e in q.evidence_ids})
+                ingest_info["evidence_removed"] = len(store.remove_articles(dropped))
         else:
             store = Store(settings, embedder.fingerprint)
         return _evaluate(questions, settings, store, embedder, baseline, k, progress, judge,
@@ -125,6 +138,14 @@ def run_eval(
     finally:
         if tmp_dir is not None:
             shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _without_evidence(q: Question) -> Question:
+    """The question as it stands once its evidence is gone: the right reply is a refusal. The
+    evidence ids are kept so the runner knows what to leave out of the store."""
+    if not q.answerable:
+        return q
+    return dataclasses.replace(q, answers=[], answerable=False, type="evidence-removed")
 
 
 def _evaluate(questions: list[Question], settings: Settings, store: Any, embedder: Any, baseline: bool,

@@ -83,6 +83,19 @@ def test_follow_up_gets_its_turns_as_history(settings: Settings, tiny: tuple[Pat
     assert follow["retrieved"][0] == "acme"
 
 
+def test_drop_evidence_leaves_evidence_out_and_scores_refusals(settings: Settings, tiny: tuple[Path, Path]) -> None:
+    questions, articles = tiny
+    result = run_eval(load_questions(questions), settings, articles=[str(articles)], drop_evidence=True)
+    # every article is some question's evidence, so nothing was left to retrieve from
+    assert result.meta["ingest"]["evidence_removed"] == len(ARTICLES)
+    assert all(r["retrieved"] == [] for r in result.records)
+    overall = result.aggregates["overall"]
+    assert overall["refusal_recall"] == 1.0 and overall["answer_correctness"] is None
+    assert {q.type for q in result.questions} == {"evidence-removed", "unanswerable"}
+    with pytest.raises(ValueError, match="never deletes from an existing store"):
+        run_eval(questions, settings, drop_evidence=True)
+
+
 def test_current_store_is_used_without_articles(settings: Settings, tiny: tuple[Path, Path]) -> None:
     from newsqa.index.embed import make_embedder
     from newsqa.index.ingest import ingest
