@@ -53,3 +53,22 @@ def parse_date(value: Any) -> datetime | None:
     except (ValueError, OverflowError):
         return None
 
+
+
+def day_bound(value: str | None, end: bool = False) -> int | None:
+    """Seconds since the epoch for a user's YYYY-MM-DD (or full ISO 8601) bound; a bare date means
+    the whole day: its first moment, or its last when `end`. Empty means no bound."""
+    from datetime import time as dtime
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        d = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"dates are YYYY-MM-DD (ISO 8601); got {value!r}") from None
+    if len(value) <= 10:
+        d = datetime.combine(d.date(), dtime.max if end else dtime.min)
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.utc)
+    return int(d.timestamp())

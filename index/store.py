@@ -68,6 +68,19 @@ class SearchFilter:
     def is_empty(self) -> bool:
         return self == SearchFilter()
 
+    @classmethod
+    def from_user(cls, since: str | None = "", until: str | None = "", sources: Sequence[str] | None = None,
+                  article_ids: Sequence[str] | None = None) -> "SearchFilter":
+        """The filter a person typed (CLI flags, page controls); ValueError names what is wrong."""
+        from newsqa.index.dates import day_bound
+
+        flt = cls(since_ts=day_bound(since), until_ts=day_bound(until, end=True),
+                  sources=tuple(s for s in sources if s) or None if sources else None,
+                  article_ids=tuple(article_ids) or None if article_ids else None)
+        if flt.since_ts is not None and flt.until_ts is not None and flt.since_ts > flt.until_ts:
+            raise ValueError("the 'since' date is after the 'until' date")
+        return flt
+
     def lexical(self) -> LexicalFilter:
         return LexicalFilter(
             self.since_ts, self.until_ts,

@@ -235,31 +235,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"newsqa eval: --fail-under: {f}", file=sys.stderr)
     return 1 if failures else 0
 
-def _parse_date(value: str | None, end: bool = False) -> int | None:
-    if not value:
-        return None
-    from datetime import datetime, time as dtime, timezone
-
-    try:
-        d = datetime.fromisoformat(value)
-    except ValueError:
-        raise SystemExit(f"newsqa: dates are YYYY-MM-DD (ISO 8601); got {value!r}")
-    if len(value) <= 10:  # a bare date means the whole day
-        d = datetime.combine(d.date(), dtime.max if end else dtime.min)
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=timezone.utc)
-    return int(d.timestamp())
-
-
 def search_filter(args: argparse.Namespace):
     from newsqa.index.store import SearchFilter
 
-    return SearchFilter(
-        since_ts=_parse_date(getattr(args, "since", None)),
-        until_ts=_parse_date(getattr(args, "until", None), end=True),
-        sources=tuple(args.source) if getattr(args, "source", None) else None,
-        article_ids=tuple(args.article) if getattr(args, "article", None) else None,
-    )
+    try:
+        return SearchFilter.from_user(getattr(args, "since", None), getattr(args, "until", None),
+                                      getattr(args, "source", None), getattr(args, "article", None))
+    except ValueError as e:
+        raise SystemExit(f"newsqa: {e}") from None
 
 
 def format_answer(ans) -> str:

@@ -22,7 +22,6 @@ import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time as dtime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -171,30 +170,8 @@ class ReadWriteLock:
 
 
 # --- pure helpers (unit-tested) ------------------------------------------------------------------
-def parse_day(value: str | None, end: bool = False) -> int | None:
-    """Seconds since the epoch for a YYYY-MM-DD (or ISO 8601) value; a bare date means the whole
-    day (its start, or its end when `end`). '' means no bound."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        d = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"dates are YYYY-MM-DD; got {value!r}") from None
-    if len(value) <= 10:
-        d = datetime.combine(d.date(), dtime.max if end else dtime.min)
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=timezone.utc)
-    return int(d.timestamp())
-
-
 def make_filter(since: str | None = "", until: str | None = "", source: str | None = "") -> SearchFilter | None:
-    flt = SearchFilter(
-        since_ts=parse_day(since), until_ts=parse_day(until, end=True),
-        sources=(source,) if source else None,
-    )
-    if flt.since_ts is not None and flt.until_ts is not None and flt.since_ts > flt.until_ts:
-        raise ValueError("the 'since' date is after the 'until' date")
+    flt = SearchFilter.from_user(since, until, [source] if source else None)
     return None if flt.is_empty() else flt
 
 

@@ -14,8 +14,9 @@ from newsqa.index.articles import Chunk
 from newsqa.index.store import ArticleInfo, SearchFilter
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Passage, Sentence
 from newsqa.ui import render as R
+from newsqa.index.dates import day_bound as parse_day
 from newsqa.ui.app import (
-    DEMO_QUESTIONS, example_questions, history_of, library_rows, make_filter, parse_day, parse_urls,
+    DEMO_QUESTIONS, example_questions, history_of, library_rows, make_filter, parse_urls,
     sanitize_filename, source_choices, stage_uploads,
 )
 
