@@ -17,7 +17,7 @@ THRESHOLDS = {
     "answer_correctness": 0.9,
     "citation_recall": 0.95,
     "citation_precision": 0.95,
-    "refusal_recall": 0.8,
+    "refusal_recall": 0.9,  # raised from 0.8 as the product improved (measured 1.0 on 2026-11-25)
 }
 
 
