@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from newsqa.rag.types import Passage
 
 W_SEM, W_WORDS, W_NAMES, W_RANK = 0.35, 0.45, 0.12, 0.08
+MAX_EMBEDDED = 16  # candidate sentences embedded per question (see score_candidates)
 TYPE_FLOOR = 0.4  # a typed question's sentence without that type keeps this share of its score
 REQ_NEAR, REQ_PASSAGE, REQ_ABSENT = 0.85, 0.7, 0.25
 REQ_NEAR_SOFT, REQ_PASSAGE_SOFT, REQ_ABSENT_SOFT = 0.95, 0.9, 0.6
@@ -698,9 +699,6 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
     q = Question.parse(question)
     if not cands:
         return q
-    # the follow-up's own words decide which sentence answers it; carried names only set the topic
-    vecs = scorer.embed([q.own or question] + [c.text for c in cands])
-    cos = vecs[1:] @ vecs[0]
     pool = pool if pool is not None else [c.text for c in cands]
     idf = idf_weights(pool)
     default_idf = math.log((len(pool) + 1) / 0.5)
@@ -718,7 +716,8 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         prev = articles.get(p.chunk.article_id)
         articles[p.chunk.article_id] = key_terms(p.chunk.text if prev is None else
                                                  f"{p.chunk.text}\n{texts_joined(passages, p.chunk.article_id)}")
-    for c, sim, v in zip(cands, cos, vecs[1:]):
+    partial: list[tuple[float, float, float]] = []  # (lexical relevance, product of factors, overlap)
+    for c in cands:
         terms = key_terms(c.text)
         words = content_words(c.text)
         passage_terms = whole.get(c.n, terms)
@@ -751,16 +750,35 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         if _LISTING.search(c.text) or _SOCIAL.search(c.text):
             fragment *= LISTING
         rank = 1.0 - c.rank / n_pass
-        relevance = W_SEM * max(float(sim), 0.0) + W_WORDS * overlap + W_NAMES * names + W_RANK * rank
+        lexical = W_WORDS * overlap + W_NAMES * names + W_RANK * rank
         typed = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * kind if q.kind != "other" else 1.0
         corroborated = corroboration(q, terms, list(articles.values()))
         bonus = 1.0 + CORROBORATION * min(max(corroborated - 1, 0), 3)
-        c.score = relevance * typed * req * fragment * bonus * VIOLATION ** min(len(broken), 2)
+        factor = typed * req * fragment * bonus * VIOLATION ** min(len(broken), 2)
+        partial.append((lexical, factor, overlap))
         c.violations = broken
-        c.features = {"sem": float(sim), "overlap": overlap, "names": names, "type": kind,
+        c.features = {"sem": 0.0, "overlap": overlap, "names": names, "type": kind,
                       "required": req, "fragment": fragment, "corroborated": float(corroborated),
                       "violations": float(len(broken))}
-        c.vector = v
+        c.vector = None
+
+    # Embedding the candidates is most of an answer's cost. Only the sentences that could still
+    # win once similarity is added are embedded: the best by everything else, plus the best few
+    # by word overlap, so a close paraphrase with one shared word is not lost.
+    order = sorted(range(len(cands)), key=lambda i: -(partial[i][0] + W_SEM) * partial[i][1])
+    chosen = set(order[:MAX_EMBEDDED])
+    chosen.update(sorted(range(len(cands)), key=lambda i: -partial[i][2])[:MAX_EMBEDDED // 4])
+    picked = sorted(chosen)
+    # the follow-up's own words decide which sentence answers it; carried names only set the topic
+    vecs = scorer.embed([q.own or question] + [cands[i].text for i in picked])
+    sims = dict(zip(picked, (vecs[1:] @ vecs[0]).tolist()))
+    for i, c in enumerate(cands):
+        sim = sims.get(i, 0.0)
+        lexical, factor, _ = partial[i]
+        c.score = (W_SEM * max(sim, 0.0) + lexical) * factor
+        c.features["sem"] = float(sim)
+    for i, v in zip(picked, vecs[1:]):
+        cands[i].vector = v
     return q
 
 

@@ -27,6 +27,7 @@ FOLLOW_RATIO = 0.85  # a further sentence must score at least this share of the 
 CITE_RATIO = 0.7  # a near-duplicate this close to the best still adds its passage as a citation
 DUPLICATE_COS = 0.86  # candidates this similar state the same fact
 MAX_CITATIONS = 3
+EVIDENCE_WINDOW = 240  # characters of its own passage on each side of an extracted sentence
 
 _PRONOUN_START = re.compile(
     r"^[“\"']?(?:he|she|it|they|his|her|its|their|this|that|these|those|the company|the game|the film|"
@@ -137,7 +138,7 @@ class ExtractiveBackend:
                 break
             prev = self._context(c, passages, spans_of)
             if prev is not None and prev[:2] not in used and len(out) < self.max_sentences - 1:
-                out.append(self._sentence(prev[2], [prev[0]], by_n))
+                out.append(self._sentence(prev[2], [prev[0]], by_n, own=(prev[0], spans_of[prev[0]][prev[1]])))
                 used.add(prev[:2])
             if (c.n, c.index) in used:
                 continue
@@ -172,11 +173,21 @@ class ExtractiveBackend:
             return None
         return found
 
+    @staticmethod
+    def _evidence(n: int, by_n: dict[int, Passage], own: tuple[int, tuple[int, int]] | None) -> str:
+        text = by_n[n].chunk.text
+        if own is None or own[0] != n:
+            return text
+        a, b = own[1]
+        return text[max(0, a - EVIDENCE_WINDOW):b + EVIDENCE_WINDOW]
+
     def _sentence(self, text: str, citations: list[int], by_n: dict[int, Passage],
                   own: tuple[int, tuple[int, int]] | None = None) -> Sentence:
         # an extracted sentence supports itself; scoring it anyway keeps the numbers honest (a
         # fragment cut mid-figure) and drops a "duplicate" passage that does not in fact back it
-        row = self.scorer.score_many([text], [by_n[n].chunk.text for n in citations])[0]
+        # Its own passage is scored through a window around the sentence: the evidence is right
+        # there, and scoring every sentence of a long chunk cost more than the rest of the answer.
+        row = self.scorer.score_many([text], [self._evidence(n, by_n, own) for n in citations])[0]
         keep = [n for n, v in zip(citations, row)
                 if (own is not None and n == own[0]) or self.scorer.is_supported(float(v))]
         keep = keep or list(citations[:1])
