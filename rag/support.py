@@ -234,6 +234,7 @@ _NUMWORD_RE = re.compile(
     r"(?:\s+(?P<scale>thousand|million|billion|trillion))?",
     re.I,
 )
+_HAS_DIGIT = re.compile(r"\d")
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[\w'’.&-]*[^\W_])?")
 
 
@@ -380,7 +381,7 @@ def _names(text: str) -> tuple[set[tuple[str, ...]], set[str], set[str]]:
         w = normalise_word(raw)
         gap = text[prev_end:m.start()]
         prev_end = m.end()
-        if not w or any(c.isdigit() for c in raw):
+        if not w or _HAS_DIGIT.search(raw):
             flush()
             continue
         if not raw[0].isupper():
