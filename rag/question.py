@@ -53,7 +53,7 @@ from newsqa.rag.constraints import (
     SPEECH_VERBS, Constraints, has_word, parse_constraints, same_word, speaker_named, tokens,
     violations, with_speaker,
 )
-from newsqa.rag.support import STOPWORDS, KeyTerms, Num, evidence_spans, key_terms, normalise_word
+from newsqa.rag.support import STOPWORDS, KeyTerms, Num, _union, evidence_spans, key_terms, normalise_word
 
 if TYPE_CHECKING:
     from newsqa.rag.support import SupportScorer
@@ -727,7 +727,8 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         near_text = window = ""
         if c.index >= 0 and c.n in spans:
             sp = spans[c.n]
-            near_text = " ".join(texts[c.n][a:b] for k, (a, b) in enumerate(sp) if abs(k - c.index) == 1)
+            near = [texts[c.n][a:b] for k, (a, b) in enumerate(sp) if abs(k - c.index) == 1]
+            near_text = " ".join(near)
             previous = _window(c, sp, passages_by_n[c.n], around)
             window = " ".join(previous)
             if previous and _PRONOUN_OPENING.match(c.text) and q.kind in ("person", "place", "entity"):
@@ -736,13 +737,14 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
                 kind = max(kind, PRONOUN_TYPE * answer_type_score(q, key_terms(last), last))
         if name_tokens:
             # a name in the sentences just before ("She said: ...") counts nearly as much as in it
-            before = key_terms(window).words if window else frozenset()
+            # per sentence, not per joined window: each sentence's terms are cached across candidates
+            before = _union([key_terms(t) for t in previous]).words if window else frozenset()
             here = sum(1.0 if has_word(t, terms.words) else 0.75 if has_word(t, before)
                        else 0.5 if has_word(t, passage_terms.words) else 0.0 for t in name_tokens)
             names = here / len(name_tokens)
         else:
             names = 1.0  # nothing to match: neutral
-        req = required_factor(q, terms, key_terms(near_text) if near_text else None, passage_terms)
+        req = required_factor(q, terms, _union([key_terms(t) for t in near]) if near_text else None, passage_terms)
         broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
         fragment = (TAIL if _TAIL_START.match(c.text) else FRAGMENT) if c.text[:1].islower() else 1.0
         if asks(c.text):
