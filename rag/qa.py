@@ -36,8 +36,10 @@ class QA:
     def _backend(self, name: str | None) -> AnswerBackend:
         name = name or self.settings.backend
         if name not in self.backends:
-            raise ValueError(f"answer backend {name!r} is not available here; available: "
-                             f"{', '.join(self.backends)}")
+            how = {"openai": " (set NEWSQA_LLM_URL or --llm-url to an OpenAI-compatible endpoint)",
+                   "llamacpp": " (install it with `make llm`, or set NEWSQA_LLM_PATH to a GGUF file)"}
+            raise ValueError(f"answer backend {name!r} is not available here{how.get(name, '')}; "
+                             f"available: {', '.join(self.backends)}")
         return self.backends[name]
 
     def ask(self, question: str, history: Sequence[Turn] = (), backend: str | None = None,

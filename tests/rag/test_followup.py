@@ -55,3 +55,12 @@ def test_demo_follow_up_quotes_the_bushehr_sentence(tmp_path: Path, demo_files: 
     assert not a.refused
     assert a.sentences[0].text.startswith("Our specialists are working in Bushehr")
     assert a.sentences[0].supported
+
+
+def test_missing_backend_says_how_to_enable_it(tmp_path):
+    from newsqa.rag.qa import build_qa
+    from newsqa.settings import Settings
+
+    qa = build_qa(Settings(store=tmp_path / "store", embedder="hash", llm_url=""))
+    with pytest.raises(ValueError, match="NEWSQA_LLM_URL"):
+        qa.ask("Who?", backend="openai")
