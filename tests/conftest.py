@@ -57,29 +57,13 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# One implementation of "a free loopback port" and "wait until the server answers", shared with
+# the load benchmark that starts the same servers.
+from newsqa.evals.bench_load import free_port, wait_http as _wait_http  # noqa: E402
 
 
 def wait_http(url: str, timeout: float = 60.0) -> None:
-    import time
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status < 500:
-                    return
-        except Exception as e:  # not up yet
-            last = e
-        time.sleep(0.3)
-    raise TimeoutError(f"{url} did not come up in {timeout}s: {last}")
+    _wait_http(url, timeout)
 
 
 class ChromaServer:

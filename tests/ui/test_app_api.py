@@ -270,11 +270,17 @@ def test_cli_run_ingests_the_demo_then_serves(tmp_path, cli_env):
     import signal
     import subprocess
     import sys
+    import threading
     import time
 
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "newsqa.cli", "run", "--port", str(port)], env=cli_env,
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    # read the output as it comes: the page answers a moment before `run` prints its address
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
+    serving = f"newsqa: serving on http://127.0.0.1:{port}/; Ctrl-C stops"
     try:
         deadline = time.monotonic() + 90
         page = None
@@ -286,15 +292,19 @@ def test_cli_run_ingests_the_demo_then_serves(tmp_path, cli_env):
                 time.sleep(0.5)
         assert page is not None and page.status_code == 200, proc.poll()
         assert "Who offered to mediate between Israel and Iran?" in page.text  # the demo examples
+        while time.monotonic() < deadline and not any(serving in line for line in lines):
+            time.sleep(0.1)
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            out, _ = proc.communicate(timeout=20)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            out, _ = proc.communicate()
+            proc.wait()
+        reader.join(timeout=5)
+    out = "".join(lines)
     assert "adding the bundled sample articles" in out and "added 2" in out
-    assert f"newsqa: serving on http://127.0.0.1:{port}/; Ctrl-C stops" in out
+    assert serving in out
     from newsqa.index.store import Store
 
     assert Store(Settings(store=Path(cli_env["NEWSQA_STORE"]), embedder="hash")).count_articles() == 2
