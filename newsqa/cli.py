@@ -7,9 +7,12 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, get_args
 
-from newsqa.settings import Settings, configure_offline_environment
+from newsqa.settings import BackendKind, Settings, configure_offline_environment
+
+# the backend names the settings accept, so a flag can never offer one the settings would reject
+BACKENDS = list(get_args(BackendKind))
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -342,7 +345,7 @@ def _serve_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--auth", action="append", metavar="USER:PASSWORD",
                    help="require this login for every page and API call (repeatable)")
     g.add_argument("--auth-file", type=Path, metavar="FILE", help="logins, one user:password per line")
-    g.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+    g.add_argument("--backend", choices=BACKENDS,
                    help="default answer backend (env NEWSQA_BACKEND; default extractive)")
     g.add_argument("--max-file-bytes", type=int, help="largest upload accepted (env NEWSQA_MAX_FILE_BYTES)")
 
@@ -446,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "question, starts an interactive conversation.")
     s.add_argument("question", nargs="*", help="the question (omit for an interactive prompt)")
     s.add_argument("--questions", metavar="FILE.jsonl", help="answer every line's `question` (one JSON object per line out with --json)")
-    s.add_argument("--backend", choices=["extractive", "llamacpp", "openai"], help="answer backend (env NEWSQA_BACKEND; default extractive)")
+    s.add_argument("--backend", choices=BACKENDS, help="answer backend (env NEWSQA_BACKEND; default extractive)")
     s.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
     s.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
     s.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
@@ -504,7 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--questions", required=True, metavar="FILE.jsonl", help="the question set")
     s.add_argument("--articles", nargs="+", action="extend", metavar="FILE_OR_DIR",
                    help="ingest these into a fresh temporary store first (default: use the current store)")
-    s.add_argument("--backend", choices=["extractive", "llamacpp", "openai"],
+    s.add_argument("--backend", choices=BACKENDS,
                    help="answer backend (env NEWSQA_BACKEND; default extractive)")
     s.add_argument("--baseline", action="store_true",
                    help="also answer with plain llama-index vector top-k and compare side by side")
