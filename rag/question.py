@@ -670,6 +670,8 @@ class Candidate:
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
     citations: list[int] = field(default_factory=list)
+    # for each citation of another passage: the span there of the sentence that says the same
+    cited_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     vector: np.ndarray | None = None
     violations: list[str] = field(default_factory=list)  # constraints of the question it breaks
 

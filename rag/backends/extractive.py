@@ -27,7 +27,6 @@ FOLLOW_RATIO = 0.85  # a further sentence must score at least this share of the 
 CITE_RATIO = 0.7  # a near-duplicate this close to the best still adds its passage as a citation
 DUPLICATE_COS = 0.86  # candidates this similar state the same fact
 MAX_CITATIONS = 3
-EVIDENCE_WINDOW = 240  # characters of its own passage on each side of an extracted sentence
 
 _PRONOUN_START = re.compile(
     r"^[“\"']?(?:he|she|it|they|his|her|its|their|this|that|these|those|the company|the game|the film|"
@@ -61,7 +60,7 @@ class ExtractiveBackend:
         """For a compound question, the best sentence for each part first, then the rest."""
         out: list[Candidate] = []
         for part in parts:
-            mine = [replace(c, citations=[], features={}) for c in cands]
+            mine = [replace(c, citations=[], cited_spans={}, features={}) for c in cands]
             score_candidates(part, passages, mine, self.scorer)
             best = max(mine, key=lambda c: (c.score, -c.rank, -c.index))
             if not any((x.n, x.index) == (best.n, best.index) for x in out):
@@ -90,6 +89,7 @@ class ExtractiveBackend:
             if dup is not None:
                 if c.n not in dup.citations and len(dup.citations) < MAX_CITATIONS:
                     dup.citations.append(c.n)
+                    dup.cited_spans[c.n] = c.span
                 continue
             c.citations = [c.n]
             chosen.append(c)
@@ -102,6 +102,7 @@ class ExtractiveBackend:
             for x in chosen:
                 if c.n not in x.citations and len(x.citations) < MAX_CITATIONS and self._same_fact(x, c):
                     x.citations.append(c.n)
+                    x.cited_spans[c.n] = c.span
         return chosen
 
     def _complete_year(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
@@ -138,12 +139,12 @@ class ExtractiveBackend:
                 break
             prev = self._context(c, passages, spans_of)
             if prev is not None and prev[:2] not in used and len(out) < self.max_sentences - 1:
-                out.append(self._sentence(prev[2], [prev[0]], by_n, own=(prev[0], spans_of[prev[0]][prev[1]])))
+                out.append(self._sentence(prev[2], [prev[0]], by_n, (prev[0], spans_of[prev[0]][prev[1]])))
                 used.add(prev[:2])
             if (c.n, c.index) in used:
                 continue
             used.add((c.n, c.index))
-            out.append(self._sentence(c.text, c.citations, by_n, own=(c.n, c.span)))
+            out.append(self._sentence(c.text, c.citations, by_n, (c.n, c.span), c.cited_spans))
         return out
 
     def _context(self, c: Candidate, passages: list[Passage],
@@ -173,30 +174,32 @@ class ExtractiveBackend:
             return None
         return found
 
-    @staticmethod
-    def _evidence(n: int, by_n: dict[int, Passage], own: tuple[int, tuple[int, int]] | None) -> str:
-        text = by_n[n].chunk.text
-        if own is None or own[0] != n:
-            return text
-        a, b = own[1]
-        return text[max(0, a - EVIDENCE_WINDOW):b + EVIDENCE_WINDOW]
-
     def _sentence(self, text: str, citations: list[int], by_n: dict[int, Passage],
-                  own: tuple[int, tuple[int, int]] | None = None) -> Sentence:
-        # an extracted sentence supports itself; scoring it anyway keeps the numbers honest (a
-        # fragment cut mid-figure) and drops a "duplicate" passage that does not in fact back it
-        # Its own passage is scored through a window around the sentence: the evidence is right
-        # there, and scoring every sentence of a long chunk cost more than the rest of the answer.
-        row = self.scorer.score_many([text], [self._evidence(n, by_n, own) for n in citations])[0]
-        keep = [n for n, v in zip(citations, row)
-                if (own is not None and n == own[0]) or self.scorer.is_supported(float(v))]
-        keep = keep or list(citations[:1])
-        support = max(float(v) for n, v in zip(citations, row) if n in keep)
+                  own: tuple[int, tuple[int, int]], cited: dict[int, tuple[int, int]] | None = None) -> Sentence:
+        """The extracted sentence with the citations that really back it.
+
+        Its own passage needs no scoring: the sentence is quoted verbatim from it, so it is one of
+        that passage's scoring units and the scorer gives exactly 1 (identical vector, every name and
+        number covered). Another passage cited as saying the same thing is scored on the sentence
+        there that matched (`cited`, already embedded when the candidates were ranked), so checking
+        an answer costs no further model call; a passage that does not in fact back the sentence is
+        dropped.
+        """
+        cited = cited or {}
+        keep: list[int] = []
+        support = 0.0
         spans: dict[int, tuple[int, int]] = {}
-        for n in keep:
-            if own is not None and own[0] == n:
-                spans[n] = own[1]
+        for n in citations:
+            if n == own[0]:
+                value, span = 1.0, own[1]
             else:
-                spans[n] = highlight_span(text, by_n[n].chunk.text, self.scorer)
+                passage = by_n[n].chunk.text
+                span = cited.get(n) or highlight_span(text, passage, self.scorer)
+                value = float(self.scorer.score_many([text], [passage[span[0]:span[1]]])[0, 0])
+                if not self.scorer.is_supported(value):
+                    continue
+            keep.append(n)
+            spans[n] = span
+            support = max(support, value)
         return Sentence(text=text, citations=keep, support=support,
                         supported=self.scorer.is_supported(support), spans=spans)

@@ -103,6 +103,24 @@ def test_same_fact_twice_becomes_one_sentence_with_two_citations(backend: Extrac
     assert sorted(out[0].citations) == [1, 2]
     assert set(out[0].spans) == {1, 2}
     assert sum(s.text == fact for s in out) == 1
+    a, b = out[0].spans[2]
+    assert ps[1].chunk.text[a:b] == fact  # the other passage is highlighted where it says it
+
+
+def test_a_quoted_sentence_scores_exactly_one_against_its_own_passage(backend: ExtractiveBackend) -> None:
+    # the backend skips scoring a sentence against the passage it was quoted from; this is why
+    for text in WIMBLEDON[:3]:
+        ps = passages(text)
+        for s in backend.answer("Who won the women's singles Wimbledon?", ps):
+            assert backend.scorer.score_many([s.text], [text])[0, 0] == pytest.approx(1.0)
+            assert s.support == 1.0 and s.supported
+
+
+def test_a_cited_duplicate_that_differs_in_a_number_is_dropped(backend: ExtractiveBackend) -> None:
+    ps = passages("Halep won 6-2 6-2 in 56 minutes.", "Halep won 6-2 6-2 in 58 minutes.")
+    out = backend._sentence(ps[0].chunk.text, [1, 2], {p.n: p for p in ps}, (1, (0, len(ps[0].chunk.text))),
+                            {2: (0, len(ps[1].chunk.text))})
+    assert out.citations == [1] and out.support == 1.0
 
 
 def test_pronoun_start_brings_the_previous_sentence(backend: ExtractiveBackend) -> None:
