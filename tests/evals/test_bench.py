@@ -73,13 +73,13 @@ def _fake_results(p50: float, chunks: int = 100_000, rss: int = 500 * 2**20) -> 
         "options": {"smoke": False}, "machine": {"cpus": 2, "cpu_model": "Test CPU", "ram_bytes": 2**33,
                                                  "loadavg": [0.5], "python": "3.11", "torch_threads": 2},
         "embedder": "hash:256",
-        "ingest": {"articles": 10, "repeats": 1, "chunks": {"raw": 30, "product": 30, "llama": 10},
-                   "seconds_best": {"raw": 1.0, "product": 1.1, "llama": 0.5},
-                   "chunks_per_s": {"raw": 30.0, "product": 27.3, "llama": 20.0},
-                   "articles_per_s": {"raw": 10.0, "product": 9.1, "llama": 20.0},
+        "ingest": {"articles": 10, "repeats": 1, "chunks": {"raw": 30, "product": 30, "llama": 10, "llama_matched": 40},
+                   "seconds_best": {"raw": 1.0, "product": 1.1, "llama": 0.5, "llama_matched": 1.6},
+                   "chunks_per_s": {"raw": 30.0, "product": 27.3, "llama": 20.0, "llama_matched": 25.0},
+                   "articles_per_s": {"raw": 10.0, "product": 9.1, "llama": 20.0, "llama_matched": 6.25},
                    "product_stage_seconds": {"chunk": 0.05, "embed": 1.0, "write": 0.05},
                    "reingest_s": 0.01, "product_vs_raw": 0.91, "product_vs_llama": 1.365,
-                   "product_vs_llama_articles": 0.45, "reingest_speedup": 110.0},
+                   "product_vs_llama_articles": 0.45, "product_vs_llama_matched_articles": 1.456, "reingest_speedup": 110.0},
         "query": [{"chunks": 1000, "rss_delta_bytes": 50 * 2**20, "disk_bytes": 2**24, "latency_ms": lat},
                   {"chunks": chunks, "rss_delta_bytes": rss, "disk_bytes": 2**30, "latency_ms": lat}],
         "load": {"single": {"clients": 2, "questions": 4, "answered": 4, "errors": 0, "not_sent": 0,
@@ -100,7 +100,7 @@ def test_console_table_and_svg():
     r = _fake_results(100.0)
     r["targets"] = check_targets(r)
     text = format_results(r)
-    for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000"):
+    for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000", "1.46x articles/s"):
         assert needle in text
     svg = latency_svg(r["query"])
     root = ET.fromstring(svg)
@@ -118,6 +118,7 @@ def test_smoke_run_covers_every_stage(tmp_path):
     saved = json.loads((tmp_path / "out" / "bench.json").read_text())
     assert saved["ingest"]["chunks"]["product"] == saved["ingest"]["chunks"]["raw"] > 0
     assert saved["ingest"]["reingest_unchanged"] == opts.ingest_articles
+    assert saved["ingest"]["chunks"]["llama_matched"] > saved["ingest"]["chunks"]["llama"]
     assert [q["chunks"] >= s for q, s in zip(saved["query"], opts.sizes)] == [True] * len(opts.sizes)
     for q in saved["query"]:
         assert q["lexical_chunks"] == q["chunks"] and q["answered"] > 0
