@@ -32,26 +32,62 @@ _SPACES = re.compile(r"\s+")
 # --- answers -------------------------------------------------------------------------------------
 
 def normalize_text(text: str) -> str:
-    """Casefolded text with typographic quotes, dashes and whitespace made plain.
+    """Casefolded text with typographic quotes, dashes, accents and whitespace made plain.
 
-    Articles use curly apostrophes and en dashes while hand-written spellings use ASCII, so both
-    sides go through this before matching.
+    Articles use curly apostrophes and en dashes while hand-written spellings use ASCII, and news
+    copy drops accents that answer lists keep ("Chloe Zhao" / "Chloé Zhao"), so both sides go
+    through this before matching.
     """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+_MONTHS = {m: i for i, names in enumerate((
+    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+    "august aug", "september sep sept", "october oct", "november nov", "december dec"), start=1)
+    for m in names.split()}
+_MONTH = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
+_DATE_FORMS = re.compile(
+    r"\b(?:" + _MONTH.format("m1") + r"\s+" + _DAY.format("d1") + r",?\s+(?:of\s+)?(?P<y1>\d{4})"
+    + r"|" + _DAY.format("d2") + r"\s+(?:of\s+)?" + _MONTH.format("m2") + r",?\s+(?:of\s+)?(?P<y2>\d{4})"
+    + r"|(?P<y3>\d{4})-(?P<m3>\d\d)-(?P<d3>\d\d))\b")
+
+
+def _dates(normalized: str) -> set[tuple[int, int, int]]:
+    """The full dates (year, month, day) written in a normalised text, in the usual news spellings."""
+    out: set[tuple[int, int, int]] = set()
+    for m in _DATE_FORMS.finditer(normalized):
+        g = m.groupdict()
+        if g["y3"]:
+            y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
+        else:
+            k = "1" if g["y1"] else "2"
+            y, mo, d = int(g["y" + k]), _MONTHS[g["m" + k]], int(g["d" + k])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            out.add((y, mo, d))
+    return out
 
 
 def contains_spelling(text: str, spelling: str) -> bool:
     """Whether `spelling` occurs in `text` (both normalised) as whole words.
 
-    Word edges matter for short answers: "G7" must not match "G77", nor "2" match "2025".
+    Word edges matter for short answers: "G7" must not match "G77", nor "2" match "2025". A
+    spelling that is a full date also matches the same day written another way ("November 21 of
+    1998" for "Nov. 21, 1998"): answer lists enumerate a few spellings, news copy has more.
     """
     needle = normalize_text(spelling)
     if not needle:
         return False
+    haystack = normalize_text(text)
     left = r"(?<![\w])" if needle[0].isalnum() else ""
     right = r"(?![\w])" if needle[-1].isalnum() else ""
-    return re.search(left + re.escape(needle) + right, normalize_text(text)) is not None
+    if re.search(left + re.escape(needle) + right, haystack) is not None:
+        return True
+    wanted = _dates(needle)
+    return bool(wanted) and _DATE_FORMS.fullmatch(needle) is not None and bool(wanted & _dates(haystack))
 
 
 def answer_correct(answer_text: str, parts: list[list[str]]) -> bool:

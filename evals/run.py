@@ -82,7 +82,10 @@ def run_eval(
     `judge_record(record)` and `describe()`); without one no LLM is asked anything.
     With `drop_evidence` (only together with `articles`), every answerable question's evidence
     articles are left out of the temporary store and the question is scored as unanswerable: the
-    refusal test of "the articles are on the subject but do not hold the answer".
+    refusal test of "the articles are on the subject but do not hold the answer". Evidence lists
+    are incomplete (other articles state the same answer), so every article that contains an
+    accepted spelling of every part of an answer is left out too; otherwise "refusal" would be
+    scored on questions the store can still answer.
     Raises ValueError for an empty question list or articles that yield nothing to index, and
     StoreError when the store can't be used.
     """
@@ -103,6 +106,7 @@ def run_eval(
     if drop_evidence:
         if not articles:
             raise ValueError("drop_evidence needs articles: it never deletes from an existing store")
+        answer_lists = [q.answers for q in questions if q.answerable and q.answers]
         questions = [_without_evidence(q) for q in questions]
     settings = settings.with_overrides(backend=backend, top_k=k)
     tmp_dir: str | None = None
@@ -121,8 +125,10 @@ def run_eval(
             ingest_info = {"added": len(report.added), "skipped": len(report.skipped),
                            "chunks": report.chunks_written, "seconds": round(report.wall, 2)}
             if drop_evidence:
-                dropped = sorted({e for q in questions for e in q.evidence_ids})
-                ingest_info["evidence_removed"] = len(store.remove_articles(dropped))
+                evidence = {e for q in questions for e in q.evidence_ids}
+                bearing = _answer_bearing(store, answer_lists) - evidence
+                ingest_info["evidence_removed"] = len(store.remove_articles(sorted(evidence)))
+                ingest_info["answer_bearing_removed"] = len(store.remove_articles(sorted(bearing)))
         else:
             store = Store(settings, embedder.fingerprint)
         return _evaluate(questions, settings, store, embedder, baseline, k, progress, judge,
@@ -138,6 +144,17 @@ def run_eval(
     finally:
         if tmp_dir is not None:
             shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _answer_bearing(store: Any, answer_lists: list[list[list[str]]]) -> set[str]:
+    """Ids of the stored articles whose text (title and chunks) holds some question's whole answer."""
+    from newsqa.evals.metrics import answer_correct
+
+    texts: dict[str, list[str]] = {}
+    for c in store.iter_chunks():
+        texts.setdefault(c.article_id, [c.title] if c.title else []).append(c.text)
+    return {aid for aid, parts in texts.items()
+            if any(answer_correct("\n".join(parts), answers) for answers in answer_lists)}
 
 
 def _without_evidence(q: Question) -> Question:

@@ -93,6 +93,26 @@ def test_answer_correct_matches_whole_words_only() -> None:
     assert contains_spelling("the U.S. withdrew", "U.S.")
 
 
+def test_accents_are_folded_on_both_sides() -> None:
+    assert answer_correct("Chloe Zhao won best director.", [["Chlo\u00e9 Zhao"]])
+    assert answer_correct("Chlo\u00e9 Zhao won best director.", [["Chloe Zhao"]])
+    assert not answer_correct("Chloe Zhang won.", [["Chlo\u00e9 Zhao"]])
+
+
+@pytest.mark.parametrize("text", [
+    "released on November 21 of 1998 in Japan", "on 21st November, 1998.", "Nov. 21 1998", "1998-11-21",
+])
+def test_a_date_spelling_matches_the_same_day_written_another_way(text: str) -> None:
+    assert answer_correct(text, [["Nov 21, 1998", "21 November 1998"]])
+
+
+@pytest.mark.parametrize("text", [
+    "on November 22 of 1998", "November 21 was a Saturday in 1998", "Nov 21", "in 1998",
+])
+def test_a_different_or_partial_date_does_not_match(text: str) -> None:
+    assert not answer_correct(text, [["Nov 21, 1998", "21 November 1998"]])
+
+
 def test_answer_correct_ignores_citation_markers_and_empty_parts() -> None:
     assert answer_correct("He said mediate Russia[1] first", [["mediate Russia first"]])
     assert not answer_correct("anything", [])

@@ -96,6 +96,23 @@ def test_drop_evidence_leaves_evidence_out_and_scores_refusals(settings: Setting
         run_eval(questions, settings, drop_evidence=True)
 
 
+def test_drop_evidence_also_leaves_out_unlisted_articles_that_hold_an_answer(
+        settings: Settings, tiny: tuple[Path, Path]) -> None:
+    import json
+
+    questions, articles = tiny
+    extra = [  # states t3's answer without being listed as its evidence; the other is off the subject
+        {"id": "chess-2", "title": "Chess round-up", "source": "Wire", "body": "Carlsen took the Oslo title."},
+        {"id": "tennis", "title": "Tennis", "source": "Wire", "body": "Halep won Wimbledon on grass in July."},
+    ]
+    with articles.open("a", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(a) + "\n" for a in extra)
+    result = run_eval(load_questions(questions), settings, articles=[str(articles)], drop_evidence=True)
+    info = result.meta["ingest"]
+    assert info["evidence_removed"] == len(ARTICLES) and info["answer_bearing_removed"] == 1
+    assert {aid for r in result.records for aid in r["retrieved"]} <= {"tennis"}
+
+
 def test_current_store_is_used_without_articles(settings: Settings, tiny: tuple[Path, Path]) -> None:
     from newsqa.index.embed import make_embedder
     from newsqa.index.ingest import ingest
