@@ -4,7 +4,7 @@ A sentence on the right topic can still answer another question: the men's champ
 question, the former president for "who is the president", the young Diana Prince, what Ushakov
 said when the question asks what Xi said. Each check below names one such constraint; a sentence
 that breaks one is a near miss, not an answer. (Years, dates and numbers are the other constraint
-family; `question.required_factor` weighs those.)
+family; `answer_type.required_factor` weighs those.)
 
 The checks read a candidate sentence, its `window` (the one or two sentences before it in its
 passage, which resolve "He said:" and quotations running over several sentences) and its passage:

@@ -11,7 +11,7 @@ Rule: an answer stands only if every check passes; the first that fails is the r
                 appear in the supported sentences, the passages they cite or the other retrieved
                 passages (a later chunk often says "the company", not "Tesla");
 5. typed      - for who/when/where/how-many questions, a supported sentence clearly holds that kind
-                of answer (`question.answer_type_score` >= `min_type`): a person-like name or a place
+                of answer (`answer_type.answer_type_score` >= `min_type`): a person-like name or a place
                 the question does not contain, a date with its year, a number (money for money
                 questions);
 6. constrained - not every supported sentence breaks one of the question's constraints
@@ -30,11 +30,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsqa.rag.answer_type import answer_type_score, required_factor
+from newsqa.rag.candidates import Candidate, asks, passage_candidates, score_candidates
 from newsqa.rag.constraints import has_word
-from newsqa.rag.question import (
-    Candidate, Question, answer_type_score, asks, passage_candidates, required_factor,
-    score_candidates,
-)
+from newsqa.rag.question import Question
 from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
 from newsqa.rag.types import Passage, Sentence
 

@@ -4,7 +4,7 @@ rank, then capped per article so one long article cannot crowd out the rest.
 Why RRF: cosine similarities and BM25 scores live on unrelated scales; ranks do not. A chunk found
 by both retrievers rises above one found by either alone, which is what the two are for: MiniLM
 catches paraphrase, BM25 catches the exact year, name or number a news question turns on. A light
-reranker (`question.rerank_score`, reading the question through the one question analysis) then
+reranker (`rerank.rerank_score`, reading the question through the one question analysis) then
 adds a bonus for chunks that hold the question's phrases, years and kind of answer.
 """
 
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from newsqa.index.articles import Chunk
 from newsqa.index.embed import Embedder
 from newsqa.index.store import SearchFilter, Store
-from newsqa.rag.question import Question, rerank_score
+from newsqa.rag.question import Question
+from newsqa.rag.rerank import rerank_score
 from newsqa.rag.types import Passage
 
 RRF_K = 60

@@ -4,7 +4,7 @@ Everything that comes from an article (titles, text, sources, URLs) or from a pe
 untrusted: it goes through `esc` before it reaches the page, and only http(s) URLs become links.
 These functions are pure (no gradio, no store), so the escaping can be unit-tested directly.
 
-Citation markers are `<button data-turn=T data-cite=N>`: the page's click handler (ui/app.py) turns a
+Citation markers are `<button data-turn=T data-cite=N>`: the page's click handler (ui/ask_tab.py) turns a
 click into an event carrying (turn, n), and the server answers with `render_sources` for that turn.
 """
 

@@ -128,7 +128,7 @@ def launch(app: Any, settings: Settings, *, host: str = DEFAULT_HOST, port: int 
     configure_offline_environment()
     from starlette.middleware import Middleware
 
-    from newsqa.ui.app import launch_options
+    from newsqa.ui.style import launch_options
 
     app_kwargs: dict[str, Any] = {}
     if auth:

@@ -18,8 +18,8 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
+from newsqa.rag.candidates import MIN_WORDS, Candidate, passage_candidates, score_candidates
 from newsqa.rag.cite import answer_text, highlight_span, without_injections
-from newsqa.rag.question import MIN_WORDS, Candidate, passage_candidates, score_candidates
 from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence
 

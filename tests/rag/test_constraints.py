@@ -10,10 +10,9 @@ from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.chat import split_carried
 from newsqa.rag.constraints import parse_constraints, same_word, spoken_by, violations
-from newsqa.rag.question import (
-    Question, head_noun, question_kind, question_parts, rerank_score, wanted_unit,
-)
+from newsqa.rag.question import Question, head_noun, question_kind, question_parts, wanted_unit
 from newsqa.rag.refuse import RefusalPolicy
+from newsqa.rag.rerank import rerank_score
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Passage
 

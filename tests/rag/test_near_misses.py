@@ -1,4 +1,4 @@
-"""More near misses (rag/constraints.py) and weak sentences (rag/question.py): another event of the
+"""More near misses (rag/constraints.py) and weak sentences (rag/candidates.py): another event of the
 same thing, a numbered sibling, a derivative product, another body's office, the finalists, a longer
 title, a nationality for a person, product listings, social posts and cut-off tails."""
 
@@ -9,14 +9,9 @@ from newsqa.index.articles import Chunk
 from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.constraints import numbered_names, parse_constraints, violations
-from newsqa.rag.question import (
-    Question,
-    answer_type_score,
-    asks,
-    corroboration,
-    passage_candidates,
-    score_candidates,
-)
+from newsqa.rag.answer_type import answer_type_score, corroboration
+from newsqa.rag.candidates import asks, passage_candidates, score_candidates
+from newsqa.rag.question import Question
 from newsqa.rag.refuse import RefusalPolicy
 from newsqa.rag.support import SupportScorer, key_terms
 from newsqa.rag.types import Passage

@@ -394,7 +394,7 @@ def test_gradio_refuses_uploads_over_the_size_limit(tmp_path):
 
 
 def test_evaluation_runs_and_reports_sandboxed(tmp_path):
-    from newsqa.ui.app import run_evaluation
+    from newsqa.ui.evaluation_tab import run_evaluation
 
     qa, settings = _qa(tmp_path / "store", with_demo=False)
     articles = tmp_path / "a.jsonl"
@@ -424,7 +424,7 @@ def test_is_loopback():
 def test_read_write_lock_keeps_writers_apart_from_readers():
     import time
 
-    from newsqa.ui.app import ReadWriteLock
+    from newsqa.ui.rwlock import ReadWriteLock
 
     lock = ReadWriteLock()
     events: list[str] = []

@@ -15,10 +15,8 @@ from newsqa.index.store import ArticleInfo, SearchFilter
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Passage, Sentence
 from newsqa.ui import render as R
 from newsqa.index.dates import day_bound as parse_day
-from newsqa.ui.app import (
-    DEMO_QUESTIONS, example_questions, history_of, library_rows, make_filter, parse_urls,
-    sanitize_filename, source_choices, stage_uploads,
-)
+from newsqa.ui.ask_tab import DEMO_QUESTIONS, example_questions, history_of, make_filter, source_choices
+from newsqa.ui.library_tab import library_rows, parse_urls, sanitize_filename, stage_uploads
 
 EVIL = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 

@@ -1,0 +1,233 @@
+"""Passage sentences as candidate answers, and each one's answer score.
+
+A sentence's answer score:
+
+    relevance = 0.35 * cosine(question, sentence)
+              + 0.45 * overlap: IDF-weighted share of the question's content words in the sentence
+                       (IDF over the candidate sentences: the topic words every passage shares weigh
+                       little, the asking words - "revenue", "acquired" - weigh much)
+              + 0.12 * share of the question's name tokens in the sentence (half credit: its passage)
+              + 0.08 * retrieval rank
+    score     = relevance * typed * required * fragment * corroboration * 0.35 ** broken
+
+`typed`, `required` and `corroboration` weigh what the sentence holds against what the question asks
+(answer_type.py); `corroboration` adds 8% per further article (up to 3) that carries the same
+candidate answer. `fragment` is 0.85 for a snippet cut mid-sentence (0.7 when cut down to a function
+word: "to researching ..."), 0.6 for a sentence that asks rather than tells and 0.6 for a product
+listing ("Date First Available: ...; ASIN: ...") or a social-media post. `broken` counts (up to two)
+the question's constraints the sentence breaks (`newsqa.rag.constraints`: another gender, level or
+role, another speaker or topic). Words match through inflection ("supplied"/"supplier", words.py). A
+sentence opening with "He/She ..." takes its answer type from the sentence before it, in its article
+(across chunks).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from newsqa.rag.answer_type import answer_type_score, corroboration, required_factor
+from newsqa.rag.constraints import has_word, violations
+from newsqa.rag.question import Question
+from newsqa.rag.support import KeyTerms, _union, evidence_spans, key_terms
+from newsqa.rag.words import CONTENT_TOKEN, content_words, idf_weights, matched_words
+
+if TYPE_CHECKING:
+    from newsqa.rag.support import SupportScorer
+    from newsqa.rag.types import Passage
+
+W_SEM, W_WORDS, W_NAMES, W_RANK = 0.35, 0.45, 0.12, 0.08
+MAX_EMBEDDED = 16  # candidate sentences embedded per question (see score_candidates)
+TYPE_FLOOR = 0.4  # a typed question's sentence without that type keeps this share of its score
+CORROBORATION = 0.08  # per further article that carries the same answer (name, date, number), up to 3
+ASKING = 0.6  # "... and who is winning the": a sentence that asks rather than tells
+_ASKS = re.compile(r"\b(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
+                   r"|\?\s*$", re.I)
+_QUOTE_MARK = re.compile(r"[“”‘\"«»]|(?:^|\s)'")
+# a sentence that opens with a question word and ends with "?" asks, quoted titles inside or not
+_DIRECT_QUESTION = re.compile(r"^\s*(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|"
+                              r"will|would|does|did|do|can|could|should)\b.*\?\s*$", re.I)
+# "Date First Available: January 13, 2017; Manufacturer: Nintendo; ASIN: ...": a product listing's
+# label-value pairs, not a sentence that tells anything
+_LISTING = re.compile(r"(?:^|[;|·•]\s*)[A-Z][\w ]{0,30}:\s*[^;|·•]{1,60}[;|·•]\s*[A-Z][\w ]{0,30}:")
+LISTING = 0.6
+# a social-media post quoted in a search snippet ("418K likes, 2054 comments - user on ...: ...
+# #hashtag"): chatter, not reporting
+_SOCIAL = re.compile(r"\b\d[\d.,]*[KkMm]?\s+likes\b|(?:^|\s)[@#][A-Za-z]\w{2,}")
+# a snippet whose opening was cut off, down to a function word ("to researching Amazon's AI
+# assistant and ...", "and the company said"): its subject and verb are lost
+_TAIL_START = re.compile(r"^(?:to|and|or|of|for|with|by|from|in|on|at|as|but|than|that|which|who)\s", )
+TAIL = 0.7
+FRAGMENT = 0.85
+MIN_WORDS = 4
+VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
+WINDOW = 3  # sentences before a candidate that may name its speaker ("He said:", a long quotation)
+PRONOUN_TYPE = 0.9  # a "She said:" sentence holds the answer type of the sentence before it
+_PRONOUN_OPENING = re.compile(r"^[“\"']?\s*(?:he|she|they|his|her|their)\b", re.I)
+
+
+def asks(text: str) -> bool:
+    """True for a sentence that asks rather than tells ("... and who is winning the", "What is...?").
+
+    A question inside a quotation is reported speech ("I said ‘... let’s mediate Russia first’, OK?"):
+    the sentence tells what someone asked or said.
+    """
+    if _DIRECT_QUESTION.match(text):
+        return True  # "What would a Nolan-directed version of 'The Avengers' look like?"
+    m = _ASKS.search(text)
+    return bool(m) and not _QUOTE_MARK.search(text[:m.start() + 1])
+
+
+@dataclass
+class Candidate:
+    """One passage sentence scored as an answer."""
+
+    n: int
+    rank: int
+    span: tuple[int, int]
+    text: str
+    index: int  # sentence index within its passage
+    score: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+    citations: list[int] = field(default_factory=list)
+    # for each citation of another passage: the span there of the sentence that says the same
+    cited_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    vector: np.ndarray | None = None
+    violations: list[str] = field(default_factory=list)  # constraints of the question it breaks
+
+
+def passage_candidates(passages: list["Passage"]) -> list[Candidate]:
+    """Every sentence of every passage long enough to answer something (snippet dates and table
+    labels are not)."""
+    out: list[Candidate] = []
+    for rank, p in enumerate(passages):
+        text = p.chunk.text
+        for i, (a, b) in enumerate(evidence_spans(text)):
+            s = text[a:b]
+            if len(CONTENT_TOKEN.findall(s)) < MIN_WORDS:
+                continue
+            out.append(Candidate(n=p.n, rank=rank, span=(a, b), text=s, index=i))
+    return out
+
+
+def score_candidates(question: str, passages: list["Passage"], cands: list[Candidate],
+                     scorer: "SupportScorer", pool: list[str] | None = None) -> Question:
+    """Fill each candidate's `score`, `features` and `vector`; returns the parsed question.
+
+    `pool` is the set of sentences word rarity is measured over (default: the candidates). A
+    candidate with a negative `index` is not a passage sentence (a generated answer): it has no
+    neighbours, only its passage `n`.
+    """
+    q = Question.parse(question)
+    if not cands:
+        return q
+    pool = pool if pool is not None else [c.text for c in cands]
+    idf = idf_weights(pool)
+    default_idf = math.log((len(pool) + 1) / 0.5)
+    q_weight = sum(idf.get(w, default_idf) for w in q.words)
+    whole = {p.n: key_terms(p.chunk.text) for p in passages}
+    spans = {p.n: evidence_spans(p.chunk.text) for p in passages}
+    texts = {p.n: p.chunk.text for p in passages}
+    titled = {p.n: f"{p.chunk.title}\n{p.chunk.text}" if p.chunk.title else p.chunk.text for p in passages}
+    n_pass = max(1, len(passages))
+    name_tokens = q.name_tokens or q.context
+    passages_by_n = {p.n: p for p in passages}
+    around = _article_sentences(passages)
+    articles: dict[str, KeyTerms] = {}
+    for p in passages:  # corroboration counts articles, not chunks of one article
+        prev = articles.get(p.chunk.article_id)
+        articles[p.chunk.article_id] = key_terms(p.chunk.text if prev is None else
+                                                 f"{p.chunk.text}\n{texts_joined(passages, p.chunk.article_id)}")
+    partial: list[tuple[float, float, float]] = []  # (lexical relevance, product of factors, overlap)
+    for c in cands:
+        terms = key_terms(c.text)
+        words = content_words(c.text)
+        passage_terms = whole.get(c.n, terms)
+        overlap = (sum(idf.get(w, default_idf) for w in matched_words(q.words, words)) / q_weight) \
+            if q_weight else 0.0
+        kind = answer_type_score(q, terms, c.text)
+        near_text = window = ""
+        if c.index >= 0 and c.n in spans:
+            sp = spans[c.n]
+            near = [texts[c.n][a:b] for k, (a, b) in enumerate(sp) if abs(k - c.index) == 1]
+            near_text = " ".join(near)
+            previous = _window(c, sp, passages_by_n[c.n], around)
+            window = " ".join(previous)
+            if previous and _PRONOUN_OPENING.match(c.text) and q.kind in ("person", "place", "entity"):
+                # "She said: ..." answers "who" through the sentence before it
+                last = previous[-1]
+                kind = max(kind, PRONOUN_TYPE * answer_type_score(q, key_terms(last), last))
+        if name_tokens:
+            # a name in the sentences just before ("She said: ...") counts nearly as much as in it
+            # per sentence, not per joined window: each sentence's terms are cached across candidates
+            before = _union([key_terms(t) for t in previous]).words if window else frozenset()
+            here = sum(1.0 if has_word(t, terms.words) else 0.75 if has_word(t, before)
+                       else 0.5 if has_word(t, passage_terms.words) else 0.0 for t in name_tokens)
+            names = here / len(name_tokens)
+        else:
+            names = 1.0  # nothing to match: neutral
+        req = required_factor(q, terms, _union([key_terms(t) for t in near]) if near_text else None, passage_terms)
+        broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
+        fragment = (TAIL if _TAIL_START.match(c.text) else FRAGMENT) if c.text[:1].islower() else 1.0
+        if asks(c.text):
+            fragment *= ASKING
+        if _LISTING.search(c.text) or _SOCIAL.search(c.text):
+            fragment *= LISTING
+        rank = 1.0 - c.rank / n_pass
+        lexical = W_WORDS * overlap + W_NAMES * names + W_RANK * rank
+        typed = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * kind if q.kind != "other" else 1.0
+        corroborated = corroboration(q, terms, list(articles.values()))
+        bonus = 1.0 + CORROBORATION * min(max(corroborated - 1, 0), 3)
+        factor = typed * req * fragment * bonus * VIOLATION ** min(len(broken), 2)
+        partial.append((lexical, factor, overlap))
+        c.violations = broken
+        c.features = {"sem": 0.0, "overlap": overlap, "names": names, "type": kind,
+                      "required": req, "fragment": fragment, "corroborated": float(corroborated),
+                      "violations": float(len(broken))}
+        c.vector = None
+
+    # Embedding the candidates is most of an answer's cost. Only the sentences that could still
+    # win once similarity is added are embedded: the best by everything else, plus the best few
+    # by word overlap, so a close paraphrase with one shared word is not lost.
+    order = sorted(range(len(cands)), key=lambda i: -(partial[i][0] + W_SEM) * partial[i][1])
+    chosen = set(order[:MAX_EMBEDDED])
+    chosen.update(sorted(range(len(cands)), key=lambda i: -partial[i][2])[:MAX_EMBEDDED // 4])
+    picked = sorted(chosen)
+    # the follow-up's own words decide which sentence answers it; carried names only set the topic
+    vecs = scorer.embed([q.own or question] + [cands[i].text for i in picked])
+    sims = dict(zip(picked, (vecs[1:] @ vecs[0]).tolist()))
+    for i, c in enumerate(cands):
+        sim = sims.get(i, 0.0)
+        lexical, factor, _ = partial[i]
+        c.score = (W_SEM * max(sim, 0.0) + lexical) * factor
+        c.features["sem"] = float(sim)
+    for i, v in zip(picked, vecs[1:]):
+        cands[i].vector = v
+    return q
+
+
+def _article_sentences(passages: list["Passage"]) -> dict[str, list[tuple[int, int, str]]]:
+    """Per article, the sentences of all its retrieved chunks by position in the article, so that a
+    sentence at the start of one chunk still sees the sentences before it in the previous chunk."""
+    out: dict[str, dict[int, tuple[int, int, str]]] = {}
+    for p in passages:
+        base = p.chunk.char_start
+        for a, b in evidence_spans(p.chunk.text):
+            out.setdefault(p.chunk.article_id, {})[base + a] = (base + a, base + b, p.chunk.text[a:b])
+    return {aid: sorted(d.values()) for aid, d in out.items()}
+
+
+def _window(c: Candidate, spans: list[tuple[int, int]], p: "Passage",
+            around: dict[str, list[tuple[int, int, str]]]) -> list[str]:
+    """The up to WINDOW sentences before candidate `c` in its article."""
+    start = p.chunk.char_start + spans[c.index][0]
+    before = [t for a, b, t in around.get(p.chunk.article_id, []) if b <= start and a >= start - 2000]
+    return before[-WINDOW:]
+
+
+def texts_joined(passages: list["Passage"], article_id: str) -> str:
+    return "\n".join(p.chunk.text for p in passages if p.chunk.article_id == article_id)
