@@ -8,7 +8,10 @@ All three run in the same process on the same articles with the same embedder ob
   llama_matched  the same with the product's chunk size and overlap. The defaults make 1024-token
              chunks that MiniLM cuts to its 256-token window, so most of each article is never
              embedded: fewer, cheaper articles. Matched, both pipelines index every word, and
-             articles/s compares like with like.
+             articles/s compares like with like;
+  llama_hf   what plain llama-index gives someone who points it at the same model: its own
+             `HuggingFaceEmbedding` (fp32, its default batch of 10), at the product's chunk size.
+             Only when the product's embedder is a local model and the integration is installed.
 The machine may be shared, so each is run `repeats` times, interleaved, and the best run counts.
 """
 
@@ -55,7 +58,16 @@ class MemoEmbedder:
         return np.stack([self._memo[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def _llama_ingest(articles: Sequence[Article], embedder: Embedder, path: Path,
+def llama_hf_embedding(model_path: str) -> Any | None:
+    """llama-index's own embedding class on a local model folder, or None when not installed."""
+    try:
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    except ImportError:
+        return None
+    return HuggingFaceEmbedding(model_name=model_path, device="cpu")
+
+
+def _llama_ingest(articles: Sequence[Article], embedder: Embedder | Any, path: Path,
                   chunk_size: int | None = None, chunk_overlap: int | None = None) -> int:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -76,14 +88,15 @@ def _llama_ingest(articles: Sequence[Article], embedder: Embedder, path: Path,
             for a in articles]
     VectorStoreIndex.from_documents(
         docs, storage_context=StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection)),
-        embed_model=EmbedderAdapter(embedder, callback_manager=callbacks), callback_manager=callbacks,
+        embed_model=(EmbedderAdapter(embedder, callback_manager=callbacks) if hasattr(embedder, "fingerprint")
+                     else embedder), callback_manager=callbacks,
         transformations=[SentenceSplitter(callback_manager=callbacks, **sizes)], show_progress=False,
     )
     return int(collection.count())
 
 
 def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path, repeats: int = 2,
-                 settings: Settings | None = None) -> dict[str, Any]:
+                 settings: Settings | None = None, hf_model_path: str = "") -> dict[str, Any]:
     """Best-of-`repeats` throughput of raw / product / llama-index, and the unchanged re-ingest.
 
     Also returns (under "_memo") an embedder that already knows every product chunk's vector.
@@ -97,6 +110,10 @@ def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path,
     import llama_index.core  # noqa: F401
     import llama_index.vector_stores.chroma  # noqa: F401
     runs: dict[str, list[float]] = {"raw": [], "product": [], "llama": [], "llama_matched": []}
+    hf = llama_hf_embedding(hf_model_path) if hf_model_path else None
+    if hf is not None:
+        runs["llama_hf"] = []
+        hf.get_text_embedding_batch(["load the model before timing"])
     counts: dict[str, int] = {"raw": len(texts)}
     vectors = None
     product_settings = base
@@ -121,6 +138,12 @@ def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path,
                                                 base.chunk_tokens, base.chunk_overlap)
         runs["llama_matched"].append(time.perf_counter() - t)
 
+        if hf is not None:
+            t = time.perf_counter()
+            counts["llama_hf"] = _llama_ingest(articles, hf, workdir / f"ingest-llama-hf-{r}",
+                                               base.chunk_tokens, base.chunk_overlap)
+            runs["llama_hf"].append(time.perf_counter() - t)
+
     t = time.perf_counter()
     again = ingest(list(articles), product_settings, embedder)
     reingest_s = time.perf_counter() - t
@@ -140,6 +163,8 @@ def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path,
     out["product_vs_llama_articles"] = out["articles_per_s"]["product"] / out["articles_per_s"]["llama"]
     out["product_vs_llama_matched_articles"] = (out["articles_per_s"]["product"]
                                                 / out["articles_per_s"]["llama_matched"])
+    if "llama_hf" in best:
+        out["product_vs_llama_hf_articles"] = out["articles_per_s"]["product"] / out["articles_per_s"]["llama_hf"]
     out["reingest_speedup"] = best["product"] / max(reingest_s, 1e-9)
     out["store"] = str(product_settings.store)
     out["_memo"] = MemoEmbedder(embedder, texts, vectors)

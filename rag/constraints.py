@@ -10,7 +10,7 @@ The checks read a candidate sentence, its `window` (the one or two sentences bef
 passage, which resolve "He said:" and quotations running over several sentences) and its passage:
 
 qualifier - exclusive qualifiers: women's/men's/mixed, singles/doubles, winner/runner-up,
-            summer/winter (anywhere in
+            summer/winter, CEO/founder/chairman (anywhere in
             the sentence, else in its passage) and national/state/regional/local, junior/senior,
             indoor/outdoor (only right before a word of the question: "State Teacher of the Year").
             The sentence may not name another member of the group without the question's own.
@@ -105,6 +105,9 @@ _GROUPS: list[tuple[bool, list[frozenset[str]]]] = [
     (True, [frozenset({"winner", "winners", "champion", "champions"}),
             frozenset({"runner", "runners", "finalist", "finalists"})]),
     (True, [frozenset({"summer"}), frozenset({"winter"})]),
+    # a company's offices: "the founder of Fidelity" does not answer "who is the CEO of Fidelity"
+    (True, [frozenset({"ceo", "ceos", "executive"}), frozenset({"founder", "founders", "cofounder"}),
+            frozenset({"chairman", "chairwoman", "chairperson"})]),
     (False, [frozenset({"national", "federal"}), frozenset({"state", "regional", "local", "provincial",
                                                            "county", "district", "municipal"})]),
     (False, [frozenset({"junior", "juniors", "youth"}), frozenset({"senior", "seniors"})]),

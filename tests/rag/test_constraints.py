@@ -39,6 +39,12 @@ def broken(question: str, sentence: str, window: str = "", passage: str = "") ->
     ("Who won gold in the Winter Olympics downhill?",
      "Smith won the Summer Olympics marathon.",
      "Feuz won the downhill at the Winter Olympics."),
+    ("Who is the new CEO of Fidelity Investments?",
+     "Edward Johnson II, the founder of Fidelity Investments.",
+     "Abigail Johnson, chairman and CEO of Fidelity Investments, spoke on Monday."),
+    ("Who is the founder of WhatsApp?",
+     "WhatsApp chief executive Will Cathcart announced the feature.",
+     "Jan Koum, a founder of WhatsApp, left Facebook in 2018."),
 ])
 def test_exclusive_qualifiers(question: str, trap: str, answer: str) -> None:
     assert broken(question, trap)
