@@ -31,7 +31,9 @@ number    - a number glued to a name ("Splatoon 2", "Super Bowl LV"): the senten
             of that name may not carry another number.
 owner     - "president of FIFA": every "president of X" in the sentence names another X
             ("presidents of CONCACAF", "a director of music videos") and none is FIFA's.
-winner    - "Who won / was named ...": a sentence about the finalists or nominees names no winner.
+winner    - "Who won / was named ...": a sentence about the finalists or nominees names no winner;
+            for "won"/"winner" questions, neither does a sentence (with its window) that has no
+            word of victory at all ("Argentina heads to its sixth World Cup final").
 title     - the question's title only ever starts a longer one ("Avengers: Infinity War," for
             "The Avengers").
 
@@ -173,6 +175,14 @@ _AUX_CHAIN = frozenset({"was", "were", "is", "are", "will", "be", "been", "has",
 # "Who won/was named ..." asks for the winner: a sentence that lists the finalists names none
 _WIN_Q = frozenset({"won", "win", "wins", "winner", "winners", "named", "crowned", "awarded", "champion"})
 _WIN_S = frozenset({"won", "win", "wins", "winner", "winners", "champion", "champions", "crowned"})
+_WON_Q = frozenset({"won", "win", "wins", "winner", "winners"})
+# how news says someone won: "beat", "claimed the title", "took gold", "lifted the trophy"
+_VICTORY = _WIN_S | frozenset('''
+winning champ champs championship championships beat beats beating defeated defeat defeats defeating
+victory victories victorious triumph triumphs triumphed title titles claimed claims clinched clinch
+lifted lifts gold medal trophy award awards awarded prize prizes took takes taking retained retains
+defended defends earned earns secured secures captured captures winners' victor victors
+'''.split())
 _SHORTLIST = frozenset({"finalist", "finalists", "nominee", "nominees", "nominated", "shortlist",
                         "shortlisted", "contenders", "candidates"})
 # a number glued to a name makes it one thing: "Splatoon 2", "Season 4", "Super Bowl LV", "iPhone 14"
@@ -338,6 +348,8 @@ def violations(c: Constraints, sentence: str, window: str = "", passage: str = "
     out += _longer_title(c, sentence)
     if c.winner and wset & _SHORTLIST and not wset & _WIN_S:
         out.append("the finalists, not the winner")
+    elif c.words & _WON_Q and not (wset | word_set(window)) & _VICTORY:
+        out.append("no one wins in it")
     if c.about:
         near = wset | word_set(window)
         for name in c.about:

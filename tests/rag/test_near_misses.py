@@ -63,6 +63,13 @@ def broken(question: str, sentence: str) -> list[str]:
     ("Who was named the 2022 Regional Baker of the Year?",
      "Here Are the Five Finalists for 2022 Regional Baker of the Year",
      "Mia Chen was named the 2022 Regional Baker of the Year."),
+    # "who won": a sentence in which no one wins anything
+    ("Who won the World Cup final in 2014?",
+     "Argentina Heads to Its Sixth World Cup Final",
+     "Germany beat Argentina 1-0 in the 2014 World Cup final."),
+    ("Who won the women's singles at Wimbledon in 2019?",
+     "Serena Williams reached the Wimbledon women's singles final in 2019.",
+     "Simona Halep claimed the 2019 Wimbledon women's singles title."),
     # the title asked about, continued into a longer one
     ("Who directed The Guardians?",
      "Lee Kim, who directed Guardians: Dark Tide and Guardians: Endgame, is in talks.",
@@ -75,6 +82,8 @@ def test_near_misses(question: str, trap: str, answer: str) -> None:
 
 @pytest.mark.parametrize("question,sentence", [
     ("Who won Wimbledon in 2019?", "Wimbledon: Djokovic beats Federer in a long final."),
+    ("Who won the 2019 Tour de France?", "Egan Bernal took the yellow jersey to Paris and the 2019 title."),
+    ("Who was the winner of the 2021 Masters?", "Hideki Matsuyama is the 2021 Masters champion."),
     ("Who is the president of FIFA?", "Gianni Infantino elected FIFA President."),
     ("Who is the president of FIFA?", "Infantino, president of world football's governing body, spoke."),
     ("When was Splatoon 2 released?", "Splatoon 2, the sequel to Splatoon 1, was released in July 2017."),
