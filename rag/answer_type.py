@@ -106,7 +106,10 @@ def _title_case(text: str) -> bool:
     """A headline or label in title case, where capitalised words are not names."""
     words = re.findall(r"[^\W\d_]+", text)
     small = [w for w in words if w.lower() in STOPWORDS]
-    return len(words) >= 4 and len(small) >= 2 and sum(w[0].isupper() for w in small) * 2 > len(small)
+    big = [w for w in words if w.lower() not in STOPWORDS]
+    # "Total Electoral Votes Needed to Win": five capitalised words in a row are a label, not a name
+    return len(words) >= 4 and ((len(small) >= 2 and sum(w[0].isupper() for w in small) * 2 > len(small))
+                                or (len(big) >= 5 and all(w[0].isupper() for w in big)))
 
 
 def _person_tail(name: tuple[str, ...]) -> bool:

@@ -112,6 +112,14 @@ def test_a_nationality_is_not_a_person() -> None:
     assert answer_type_score(team, key_terms(s2), s2) >= 0.7
 
 
+def test_a_capitalised_label_is_not_a_person() -> None:
+    q = Question.parse("Who won the US Presidential Election 2020?")
+    label = "Total Electoral Votes Needed to Win = 270"
+    assert answer_type_score(q, key_terms(label), label) < RefusalPolicy().min_type
+    named = "Joe Biden won the 2020 presidential election with 306 electoral votes."
+    assert answer_type_score(q, key_terms(named), named) == 1.0
+
+
 def test_a_direct_question_asks_even_with_a_quoted_title() -> None:
     assert asks("What would a Christopher Nolan-directed version of 'The Avengers' look like?")
     assert not asks("I said ‘let’s mediate Russia first’, OK?")
