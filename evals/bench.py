@@ -32,6 +32,7 @@ TARGETS = {
     "answer_p50": "extractive answer p50 < 150 ms at the largest size",
     "memory": "store memory < 1 GB per 100k chunks (BM25 included, models not counted)",
     "load_errors": "zero errors under load (1 worker, and 2 workers sharing a Chroma server)",
+    "first_token": "first token with the local SmolLM2 model < 2 s (model load excluded)",
 }
 
 
@@ -51,12 +52,13 @@ class BenchOptions:
     keep: bool = False
     seed: int = 0
     load_deadline_s: float = 900.0
+    generate: int = 10  # questions for the local-LLM first-token figure (0: skip)
 
     @classmethod
     def smoke_defaults(cls, out: Path) -> "BenchOptions":
         """Tiny sizes and the hashing embedder: every stage runs, in well under a minute."""
         return cls(sizes=[150, 400], ingest_articles=6, clients=3, questions=9, query_questions=5, repeats=1,
-                   embedder="hash", runtimes=False, out=out, smoke=True, load_deadline_s=60.0)
+                   embedder="hash", runtimes=False, out=out, smoke=True, load_deadline_s=60.0, generate=0)
 
 
 # --- machine -------------------------------------------------------------------------------------
@@ -141,6 +143,10 @@ def run_bench(opts: BenchOptions, log: Callable[[str], None] = print) -> dict[st
 
         questions = [q.question for q in synthetic_questions(opts.questions, len(articles), opts.seed)]
         store_settings = base.with_overrides(store=Path(ing["store"]))
+        if opts.generate:
+            from newsqa.evals.bench_generate import bench_generate
+
+            results["generate"] = bench_generate(store_settings, memo, questions[: opts.generate], log)
         results["load"] = bench_load(store_settings, questions, opts.clients, workdir, memo, articles,
                                      opts.load_deadline_s, log)
     finally:
@@ -178,6 +184,10 @@ def check_targets(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
         # below ~50k chunks the store's fixed cost dominates and scaling it up overstates the figure
         put("memory", {"chunks": top["chunks"], "per_100k_mb": round(per100k / 2**20, 1)},
             per100k < 2**30 if top["chunks"] >= 50_000 else None)
+    gen = r.get("generate")
+    if gen and "skipped" not in gen:
+        p50 = gen["first_token_ms"]["p50"]
+        put("first_token", round(p50, 1), p50 < 2000)
     load = r.get("load")
     if load:
         errs = {k: v["errors"] + v["not_sent"] for k, v in load.items()}
@@ -267,6 +277,17 @@ def format_results(r: dict[str, Any]) -> str:
             how = "measured at" if t["memory"]["met"] is not None else "scaled up (not judged) from"
             parts.append(f"memory per 100k chunks = {v['per_100k_mb']} MB, {how} {v['chunks']:,} chunks "
                          f"(target < 1024 MB){_mark(t['memory'])}")
+    gen = r.get("generate")
+    if gen:
+        parts += ["", "GENERATE  the llamacpp backend (local GGUF) through QA.stream on the ingest store"]
+        if "skipped" in gen:
+            parts.append(f"skipped: {gen['skipped']}")
+        else:
+            parts += [f"model {gen['model']}, loaded in {gen['load_s']:.1f} s (not counted below)",
+                      f"first token p50/p95 = {_ms(gen['first_token_ms']['p50'])}/{_ms(gen['first_token_ms']['p95'])} ms"
+                      f" (target < 2000 ms){_mark(t.get('first_token'))}; checked answer p50/p95 = "
+                      f"{_ms(gen['total_ms']['p50'])}/{_ms(gen['total_ms']['p95'])} ms; "
+                      f"{gen['refused']}/{gen['questions']} refused"]
     load = r.get("load")
     if load:
         rows = []

@@ -411,7 +411,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             return 2
         opts = BenchOptions(sizes=sizes, ingest_articles=args.ingest_articles, clients=args.clients,
                             questions=args.questions, repeats=max(1, args.repeats), runtimes=not args.no_runtimes,
-                            out=out)
+                            generate=max(0, args.generate), out=out)
         if args.rgb_dev:
             opts.rgb_dev = Path(args.rgb_dev)
     opts.keep = args.keep
@@ -531,7 +531,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Benchmarks on synthetic news: ingest throughput against the raw embedding "
                                    "model and plain llama-index, embedding runtimes, query latency per stage and "
                                    "memory at each corpus size, and concurrent clients through `newsqa serve` "
-                                   "(one worker, then two sharing a Chroma server). Prints a table and writes "
+                                   "(one worker, then two sharing a Chroma server), and the local LLM's first "
+                                   "token. Prints a table and writes "
                                    "bench.json and bench.svg. Takes minutes at the default sizes.")
     s.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes in chunks (default 1000,10000,100000)")
     s.add_argument("--ingest-articles", type=int, default=200, help="articles in the ingest benchmark (default 200)")
@@ -539,6 +540,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--questions", type=int, default=200, help="questions in the load test (default 200)")
     s.add_argument("--repeats", type=int, default=2, help="ingest runs per pipeline; the best counts (default 2)")
     s.add_argument("--no-runtimes", action="store_true", help="skip the embedding-runtime comparison")
+    s.add_argument("--generate", type=int, default=10, metavar="N",
+                   help="questions for the local LLM's first-token latency (default 10; 0 skips; needs `make llm`)")
     s.add_argument("--rgb-dev", help="folder with rgb-dev questions.jsonl/articles.jsonl for hit@5 (default: "
                                      "shared/data/rgb-dev next to the checkout, skipped when missing)")
     s.add_argument("--out", default="bench-out", metavar="DIR", help="where bench.json and bench.svg go (default ./bench-out)")

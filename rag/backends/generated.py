@@ -48,6 +48,47 @@ class GeneratedBackend:
         """The passages to put in the prompt (all of them unless the context window is small)."""
         return passages
 
+    def excerpts(self, question: str, passages: list[Passage], budget: int,
+                 count_tokens: Callable[[str], int]) -> list[Passage]:
+        """Each passage cut to its sentences that best answer `question`, about `budget` tokens of
+        them, kept in passage order and joined by " … ". Only the prompt sees excerpts: citations are
+        checked against the whole passages, so offsets and support are unaffected. The ranking is the
+        extractive backend's (`rag.candidates`), so both backends read the same evidence first.
+        """
+        from newsqa.rag.candidates import passage_candidates, score_candidates
+        from newsqa.rag.support import evidence_spans
+
+        if budget <= 0 or not passages:
+            return passages
+        cands = passage_candidates(passages)
+        if cands:
+            score_candidates(question, passages, cands, self.scorer)
+        by_n: dict[int, list] = {}
+        for c in cands:
+            by_n.setdefault(c.n, []).append(c)
+        out: list[Passage] = []
+        for p in passages:
+            text = p.chunk.text
+            if count_tokens(text) <= budget:
+                out.append(p)
+                continue
+            # the best-scored sentences first; a passage without candidates keeps its opening
+            ranked = sorted(by_n.get(p.n, []), key=lambda c: -c.score)
+            spans = [c.span for c in ranked] or evidence_spans(text)[:1] or [(0, len(text))]
+            kept: list[tuple[int, int]] = []
+            used = 0
+            for a, b in spans:
+                cost = count_tokens(text[a:b])
+                if kept and used + cost > budget:
+                    continue
+                kept.append((a, b))
+                used += cost
+                if used >= budget:
+                    break
+            excerpt = " … ".join(text[a:b].strip() for a, b in sorted(kept))
+            out.append(replace(p, chunk=replace(p.chunk, text=excerpt)))
+        return out
+
     # -- AnswerBackend ---------------------------------------------------------------------------
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | list[Sentence]]:
         """The model's text deltas as they arrive, then the checked sentences."""

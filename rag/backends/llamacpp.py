@@ -2,8 +2,10 @@
 
 The model is loaded on first use and kept; one lock serialises loading, token counting and
 generation, because a `llama_cpp.Llama` holds one context and is not safe to use from two threads.
-Passages that do not fit the context window (prompt + `llm_max_tokens`) are dropped, lowest-ranked
-first, counted with the model's own tokenizer.
+Each passage is shown as an excerpt of its most relevant sentences (`llm_excerpt_tokens`): on a
+laptop CPU the prompt's prefill is most of the wait for the first token. Passages that still do not
+fit the context window (prompt + `llm_max_tokens`) are dropped, lowest-ranked first, counted with
+the model's own tokenizer.
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ class LlamaCppBackend(GeneratedBackend):
         self._llm: Any = None
         self._lock = threading.Lock()
 
+    def warm(self) -> None:
+        """Load the model now, so the first question does not pay for it."""
+        with self._lock:
+            self._load()
+
     def _load(self) -> Any:
         # the caller holds self._lock
         if self._llm is not None:
@@ -72,7 +79,9 @@ class LlamaCppBackend(GeneratedBackend):
         with self._lock:
             llm = self._load()
             budget = llm.n_ctx() - self.settings.llm_max_tokens - SAFETY_TOKENS
-            return fit_passages(question, passages, lambda t: self._count(llm, t), budget)
+            count = lambda t: self._count(llm, t)  # noqa: E731
+            shown = self.excerpts(question, passages, self.settings.llm_excerpt_tokens, count)
+            return fit_passages(question, shown, count, budget)
 
     def _complete(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         with self._lock:

@@ -82,6 +82,8 @@ def _fake_results(p50: float, chunks: int = 100_000, rss: int = 500 * 2**20) -> 
                    "product_vs_llama_articles": 0.45, "product_vs_llama_matched_articles": 1.456, "reingest_speedup": 110.0},
         "query": [{"chunks": 1000, "rss_delta_bytes": 50 * 2**20, "disk_bytes": 2**24, "latency_ms": lat},
                   {"chunks": chunks, "rss_delta_bytes": rss, "disk_bytes": 2**30, "latency_ms": lat}],
+        "generate": {"model": "smollm2.gguf", "load_s": 0.2, "questions": 10, "refused": 3,
+                     "first_token_ms": {"p50": 1500.0, "p95": 1700.0}, "total_ms": {"p50": 2500.0, "p95": 8000.0}},
         "load": {"single": {"clients": 2, "questions": 4, "answered": 4, "errors": 0, "not_sent": 0,
                             "error_samples": [], "latency_ms": {"p50": 10.0, "p95": 20.0}, "throughput_qps": 3.0}},
     }
@@ -100,7 +102,8 @@ def test_console_table_and_svg():
     r = _fake_results(100.0)
     r["targets"] = check_targets(r)
     text = format_results(r)
-    for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000", "1.46x articles/s"):
+    for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000", "1.46x articles/s",
+                   "first token p50/p95 = 1500/1700 ms"):
         assert needle in text
     svg = latency_svg(r["query"])
     root = ET.fromstring(svg)

@@ -189,11 +189,15 @@ def test_real_model_rewrite_and_long_context(real_qa: QA, tmp_path: Path) -> Non
     assert out and len(out) <= 300
     print(f"\nrewrite: {out!r}")
 
-    # a small window: passages are fitted with the model's tokenizer instead of overflowing it
-    small = LlamaCppBackend(real_qa.settings.with_overrides(llm_context=768, llm_max_tokens=64), real_qa.scorer)
+    # a small window: whole passages are fitted with the model's tokenizer instead of overflowing it
+    small = LlamaCppBackend(real_qa.settings.with_overrides(llm_context=768, llm_max_tokens=64,
+                                                            llm_excerpt_tokens=0), real_qa.scorer)
     ps = real_qa.retriever.retrieve(QUESTION, 5, None, 2).passages
     kept = small._fit(QUESTION, ps)
     assert kept and len(kept) < len(ps) and [p.n for p in kept] == [p.n for p in ps[: len(kept)]]
+    # excerpts (the default) let every passage into the same window
+    excerpted = LlamaCppBackend(real_qa.settings.with_overrides(llm_context=768, llm_max_tokens=64), real_qa.scorer)
+    assert [p.n for p in excerpted._fit(QUESTION, ps)] == [p.n for p in ps]
     items = list(small.stream(QUESTION, ps))
     assert isinstance(items[-1], list)
     print(json.dumps({"kept": [p.n for p in kept], "raw": "".join(i for i in items[:-1] if isinstance(i, str))}))
