@@ -23,10 +23,18 @@ Key terms (`key_terms`) and their penalties when absent from the evidence:
     year, number, day of a date, code ("Q1", "PS5")   0.15  (near-fatal: 2019 vs 2021, $10.4bn vs $11.4bn)
     month without a day                               0.4
     name (capitalised sequence), no token present     0.3
-    name, some of its tokens present                  0.6   ("Venus Williams" vs "Serena Williams")
+    name whose evidence has another person there      0.3   ("Venus Williams" where it says "Serena
+                                                            Williams"; the same title, another name)
+    name, some of its tokens present                  0.6   ("Rafael Nadal" where it says "Nadal")
     sentence-initial capitalised word, title words    0.8 or 0.45 (0.8 for "Speaking", "Currently"...)
 
     name or capitalised word found only in `context`  0.8   (the question: "Tesla's revenue was ...")
+
+and, from `claims`, when the sentence says the opposite of the evidence:
+
+    negated where the evidence is not, or the reverse 0.3   ("did not build" / "built")
+    a claim word whose contrary the evidence uses     0.3   ("cut" / "raised", "rejected" / "approved",
+                                                            "tripled" / "doubled", "dozens" / "hundreds")
 
 Penalties multiply, so a sentence whose year and name both differ scores about 0.05 of its semantic
 similarity. `floor` = 0.25 and `ceiling` = 0.9 suit all-MiniLM-L6-v2; the threshold (0.5) was tuned on
@@ -39,8 +47,10 @@ and accent-insensitively, against all words of the evidence, so a common word ca
 of a sentence is covered whenever the passage uses it at all.
 
 Known limit: a sentence that recombines terms that all occur in one passage ("Pliskova won" from
-"Barty beat Pliskova") keeps its key terms covered and scores on semantics alone; telling those apart
-needs an entailment model, which the offline default does not ship.
+"Barty beat Pliskova"), or adds a claim the passage does not make, keeps its key terms covered and
+scores on semantics alone; telling those apart needs an entailment model, which the offline default
+does not ship. The negation and contrary-word rules are word lists, not understanding: they catch
+the common news reversals, not every paraphrase of one.
 
 Embeddings are cached by text (LRU), because the same passages are scored many times per answer.
 """
@@ -70,6 +80,8 @@ P_NAME_PART = 0.6
 P_WEAK = 0.8
 P_INITIAL = 0.45
 P_CONTEXT = 0.8
+P_POLARITY = 0.3
+P_CONTRAST = 0.3
 JOINT = 0.9
 
 
@@ -484,8 +496,10 @@ def coverage(s: KeyTerms, e: KeyTerms, context: KeyTerms | None = None) -> tuple
             continue
         if all(p in ctx for p in absent):
             factor *= P_CONTEXT
+        elif len(absent) == len(parts) or any(_other_person(name, n) for n in e.names):
+            factor *= P_NAME
         else:
-            factor *= P_NAME if len(absent) == len(parts) else P_NAME_PART
+            factor *= P_NAME_PART
         missing.append(" ".join(name))
     for w in s.initial:
         if w not in e.words:
@@ -495,6 +509,60 @@ def coverage(s: KeyTerms, e: KeyTerms, context: KeyTerms | None = None) -> tuple
         if w not in e.words and w not in ctx:
             factor *= P_WEAK
             missing.append(w)
+    return factor, tuple(missing)
+
+
+def _other_person(name: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether the evidence's `other` is a different person of the same family or office: the same
+    surname after another first name ("Venus Williams" / "Serena Williams"), or the same title run
+    ending in another person ("Foreign Ministry spokesman Maria Zakharova" / "... Sergei Lavrov").
+    A shorter form of the same name ("Nadal" for "Rafael Nadal") is not another person."""
+    if len(name) < 2 or len(other) < 2 or name == other:
+        return False
+    if name[-1] == other[-1]:
+        return name[-2] != other[-2]
+    return len(name) >= 3 and len(other) >= 3 and name[:-2] == other[:-2] and name[-2:] != other[-2:]
+
+
+# Negation and claims that exclude each other: the same words with "not", or "cut" for "raised",
+# say the opposite, and cosine similarity barely notices (MiniLM puts them at 0.8-0.95).
+_NEGATIONS = frozenset({"not", "never", "neither", "nor", "none", "nobody", "nothing", "without", "cannot",
+                        "didnt", "doesnt", "dont", "isnt", "wasnt", "werent", "arent", "hasnt", "havent",
+                        "hadnt", "wont", "wouldnt", "cant", "couldnt", "shouldnt"})
+_CONTRASTS: tuple[tuple[frozenset[str], ...], ...] = tuple(
+    tuple(frozenset(f.split()) for f in group) for group in (
+        ("raise raised raises raising hike hiked hikes increase increased increases",
+         "cut cuts cutting lower lowered lowers reduce reduced reduces decrease decreased decreases"),
+        ("accept accepted accepts approve approved approves", "reject rejected rejects"),
+        ("rise rose rises risen rising", "fall fell falls fallen falling"),
+        ("double doubled doubles twice", "triple tripled triples", "quadruple quadrupled", "half halved"),
+        ("dozens", "hundreds", "thousands", "millions"),
+    ))
+
+
+def _negated(words: frozenset[str]) -> bool:
+    return bool(words & _NEGATIONS) or ("no" in words and "longer" in words)
+
+
+def claims(s: KeyTerms, e: KeyTerms, unit: bool = True) -> tuple[float, tuple[str, ...]]:
+    """Penalty for a sentence that says the opposite of evidence `e`: negated where `e` is not
+    (and, for one evidence unit, the reverse), or a claim word whose contrary `e` uses instead
+    ("cut" where `e` says "raised", "triple" for "double", "dozens" for "hundreds").
+    `unit` False means `e` is a whole passage, where a "not" somewhere else proves nothing."""
+    factor = 1.0
+    missing: list[str] = []
+    s_neg, e_neg = _negated(s.words), _negated(e.words)
+    if (s_neg and not e_neg) or (unit and e_neg and not s_neg):
+        factor *= P_POLARITY
+        missing.append("negation" if s_neg else "the passage's negation")
+    for group in _CONTRASTS:
+        for i, fam in enumerate(group):
+            if s.words & fam and not e.words & fam:
+                other = [w for j, f in enumerate(group) if j != i for w in sorted(e.words & f)]
+                if other:
+                    factor *= P_CONTRAST
+                    missing.append(f"{sorted(s.words & fam)[0]}, not {other[0]}")
+                    break
     return factor, tuple(missing)
 
 
@@ -595,10 +663,13 @@ class SupportScorer:
             if sim <= best.score:
                 continue
             cov, miss = coverage(s_terms, k, ctx)
-            if sim * cov > best.score:
-                best = SupportScore(float(sim * cov), float(sim), cov, miss)
+            opp, why = claims(s_terms, k)
+            if sim * cov * opp > best.score:
+                best = SupportScore(float(sim * cov * opp), float(sim), cov * opp, miss + why)
         whole = _union([u.whole for u in units])
         cov, miss = coverage(s_terms, whole, ctx)
+        opp, why = claims(s_terms, terms[int(np.argmax(sims))]) if len(sims) else (1.0, ())
+        cov, miss = cov * opp, miss + why
         top = float(sims.max()) if len(sims) else 0.0
         if JOINT * top * cov > best.score or best.score == 0.0:
             best = SupportScore(JOINT * top * cov, top, cov, miss)
@@ -627,8 +698,10 @@ class SupportScorer:
                 best = 0.0
                 for sim, k in zip(row, u.terms):
                     if sim > best:  # coverage <= 1, so a unit below the current best cannot win
-                        best = max(best, float(sim) * coverage(s_terms, k, ctx)[0])
-                best = max(best, JOINT * float(row.max()) * coverage(s_terms, u.whole, ctx)[0])
+                        best = max(best, float(sim) * coverage(s_terms, k, ctx)[0] * claims(s_terms, k)[0])
+                top = u.terms[int(np.argmax(row))]
+                best = max(best, JOINT * float(row.max()) * coverage(s_terms, u.whole, ctx)[0]
+                           * claims(s_terms, top)[0])
                 out[i, j] = best
         return out
 

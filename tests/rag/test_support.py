@@ -9,7 +9,8 @@ import pytest
 
 from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.support import (
-    DEFAULT_THRESHOLD, SupportScorer, coverage, evidence_spans, key_terms, split_evidence,
+    DEFAULT_THRESHOLD, P_NAME, P_NAME_PART, SupportScorer, claims, coverage, evidence_spans, key_terms,
+    split_evidence,
 )
 
 BARTY = "Ashleigh Barty won the 2021 Wimbledon women's singles title."
@@ -98,6 +99,39 @@ def test_rounded_number_is_covered_but_a_different_one_is_not() -> None:
 
 
 # -- evidence units ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence,evidence,factor", [
+    ("Venus Williams won the final.", "Serena Williams won the final.", P_NAME),  # another first name
+    ("Finance minister Olaf Berg resigned.", "Finance minister Lena Dahl resigned.", P_NAME),
+    ("Rafael Nadal won the final.", "Nadal won the final.", P_NAME_PART),  # a shorter form of the name
+    ("Rafael Nadal won the final.", "Rafael Nadal won the final.", 1.0),
+])
+def test_a_swapped_person_costs_the_whole_name(sentence: str, evidence: str, factor: float) -> None:
+    assert coverage(key_terms(sentence), key_terms(evidence))[0] == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("sentence,evidence,opposed", [
+    ("The museum did not reopen in May.", "The museum reopened in May.", True),
+    ("The museum reopened in May.", "The museum hasn't reopened since May.", True),
+    ("The museum reopened in May.", "The museum reopened in May.", False),
+    ("The museum never closed.", "The museum never closed, the mayor said.", False),
+    ("Fares were cut by 5 percent.", "Fares were raised by 5 percent.", True),
+    ("The senate rejected the budget.", "The senate approved the budget.", True),
+    ("Exports fell in June.", "Exports rose in June after falling in May.", False),  # both present
+    ("Sales tripled.", "Sales doubled.", True),
+    ("Thousands marched.", "Hundreds marched.", True),
+    ("Still no longer the leader.", "She is still the leader.", True),
+])
+def test_negation_and_contrary_claims(sentence: str, evidence: str, opposed: bool) -> None:
+    factor, why = claims(key_terms(sentence), key_terms(evidence))
+    assert (factor < 1.0) is opposed and bool(why) is opposed
+
+
+def test_a_negation_elsewhere_in_a_whole_passage_proves_nothing() -> None:
+    s, whole = key_terms("The museum reopened in May."), key_terms("The museum reopened in May. It did not say why.")
+    assert claims(s, whole, unit=False)[0] == 1.0
+    assert claims(s, whole, unit=True)[0] < 1.0
+
 
 def test_evidence_spans_break_snippets_at_ellipses() -> None:
     text = "Jan 22, 2021 ... The final will be played in Tampa, Florida, at the stadium. This is the fifth\u00a0..."
@@ -218,6 +252,8 @@ def real_scorer() -> SupportScorer:
     ("Ashleigh Barty won the 2019 Wimbledon women's singles title.", False),
     ("Simona Halep won the 2021 Wimbledon women's singles title.", False),
     ("Halep won Wimbledon in 2021.", False),
+    ("Ashleigh Barty did not win the 2021 Wimbledon women's singles title.", False),
+    ("Harriet Barty won the 2021 Wimbledon women's singles title.", False),
 ])
 def test_real_model_wimbledon(real_scorer: SupportScorer, sentence: str, ok: bool) -> None:
     passage = f"{BARTY} She beat Karolina Pliskova in the final."
