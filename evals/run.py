@@ -72,7 +72,7 @@ def run_eval(
     k: int = 5,
     progress: ProgressFn | None = None,
     judge: Any | None = None,
-    drop_evidence: bool = False,
+    drop_evidence: bool | str = False,
 ) -> EvalResult:
     """Answer every question with the product (and the baseline), then score the answers.
 
@@ -85,7 +85,10 @@ def run_eval(
     refusal test of "the articles are on the subject but do not hold the answer". Evidence lists
     are incomplete (other articles state the same answer), so every article that contains an
     accepted spelling of every part of an answer is left out too; otherwise "refusal" would be
-    scored on questions the store can still answer.
+    scored on questions the store can still answer. `drop_evidence="each"` leaves out only each
+    question's own evidence and answer-bearing articles, while that question is asked (a search
+    filter, nothing is deleted): the refusal test one question at a time, over an otherwise
+    complete corpus. True means "all": everyone's evidence is removed at once.
     Raises ValueError for an empty question list or articles that yield nothing to index, and
     StoreError when the store can't be used.
     """
@@ -93,6 +96,7 @@ def run_eval(
     from newsqa.index.store import Store
 
     started = time.perf_counter()
+    filters: dict[str, Any] = {}
     question_file = ""
     if not isinstance(questions, Sequence) or isinstance(questions, str):
         question_file = str(questions)
@@ -103,10 +107,15 @@ def run_eval(
     if k < 1:
         raise ValueError("k must be at least 1")
 
-    if drop_evidence:
+    mode = {True: "all", False: "", "all": "all", "each": "each"}.get(drop_evidence)  # type: ignore[call-overload]
+    if mode is None:
+        raise ValueError(f"drop_evidence must be 'all' or 'each', not {drop_evidence!r}")
+    if mode == "each" and baseline:
+        raise ValueError("drop_evidence='each' filters each question's search; the baseline cannot")
+    answers_of = {q.id: q.answers for q in questions if q.answerable and q.answers}
+    if mode:
         if not articles:
             raise ValueError("drop_evidence needs articles: it never deletes from an existing store")
-        answer_lists = [q.answers for q in questions if q.answerable and q.answers]
         questions = [_without_evidence(q) for q in questions]
     settings = settings.with_overrides(backend=backend, top_k=k)
     tmp_dir: str | None = None
@@ -124,14 +133,19 @@ def run_eval(
                 raise ValueError(f"nothing to index in {', '.join(articles)}: {report.summary()}")
             ingest_info = {"added": len(report.added), "skipped": len(report.skipped),
                            "chunks": report.chunks_written, "seconds": round(report.wall, 2)}
-            if drop_evidence:
+            if mode == "all":
                 evidence = {e for q in questions for e in q.evidence_ids}
-                bearing = _answer_bearing(store, answer_lists) - evidence
+                bearing = _answer_bearing(store, list(answers_of.values())) - evidence
                 ingest_info["evidence_removed"] = len(store.remove_articles(sorted(evidence)))
                 ingest_info["answer_bearing_removed"] = len(store.remove_articles(sorted(bearing)))
+            elif mode == "each":
+                filters = _per_question_filters(store, questions, answers_of)
+                ingest_info["articles_left_out_per_question"] = round(
+                    sum(store.count_articles() - len(f.article_ids or ()) for f in filters.values())
+                    / max(1, len(filters)), 1)
         else:
             store = Store(settings, embedder.fingerprint)
-        return _evaluate(questions, settings, store, embedder, baseline, k, progress, judge,
+        return _evaluate(questions, settings, store, embedder, baseline, k, progress, judge, filters,
                          meta_base={
                              "question_file": question_file,
                              "articles": list(articles) if articles else None,
@@ -146,15 +160,35 @@ def run_eval(
             shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
-def _answer_bearing(store: Any, answer_lists: list[list[list[str]]]) -> set[str]:
-    """Ids of the stored articles whose text (title and chunks) holds some question's whole answer."""
-    from newsqa.evals.metrics import answer_correct
-
+def _article_texts(store: Any) -> dict[str, str]:
     texts: dict[str, list[str]] = {}
     for c in store.iter_chunks():
         texts.setdefault(c.article_id, [c.title] if c.title else []).append(c.text)
-    return {aid for aid, parts in texts.items()
-            if any(answer_correct("\n".join(parts), answers) for answers in answer_lists)}
+    return {aid: "\n".join(parts) for aid, parts in texts.items()}
+
+
+def _answer_bearing(store: Any, answer_lists: list[list[list[str]]]) -> set[str]:
+    """Ids of the stored articles whose text (title and chunks) holds some question's whole answer."""
+    return {aid for aid, text in _article_texts(store).items()
+            if any(answer_correct(text, answers) for answers in answer_lists)}
+
+
+def _per_question_filters(store: Any, questions: list[Question],
+                          answers_of: dict[str, list[list[str]]]) -> dict[str, Any]:
+    """For each question with evidence: a search filter allowing every article but its evidence and
+    the articles that hold its answer."""
+    from newsqa.index.store import SearchFilter
+
+    texts = _article_texts(store)
+    out: dict[str, Any] = {}
+    for q in questions:
+        if not q.evidence_ids:
+            continue
+        answers = answers_of.get(q.id)
+        gone = set(q.evidence_ids) | {aid for aid, t in texts.items() if answers and answer_correct(t, answers)}
+        # an empty allow-list would read as "no filter": a sentinel id matches nothing instead
+        out[q.id] = SearchFilter(article_ids=tuple(sorted(set(texts) - gone)) or ("",))
+    return out
 
 
 def _without_evidence(q: Question) -> Question:
@@ -166,7 +200,8 @@ def _without_evidence(q: Question) -> Question:
 
 
 def _evaluate(questions: list[Question], settings: Settings, store: Any, embedder: Any, baseline: bool,
-              k: int, progress: ProgressFn | None, judge: Any | None, meta_base: dict[str, Any],
+              k: int, progress: ProgressFn | None, judge: Any | None, filters: dict[str, Any],
+              meta_base: dict[str, Any],
               started: float) -> EvalResult:
     from newsqa.rag.chat import Turn
     from newsqa.rag.qa import build_qa
@@ -194,7 +229,7 @@ def _evaluate(questions: list[Question], settings: Settings, store: Any, embedde
 
     records: list[dict[str, Any]] = []
     for q in questions:
-        ans = qa.ask(q.question, history=[Turn(t) for t in q.turns], k=k)
+        ans = qa.ask(q.question, history=[Turn(t) for t in q.turns], k=k, flt=filters.get(q.id))
         records.append(_record(q, ans.to_json()))
         tick("product")
     base_records: list[dict[str, Any]] = []

@@ -212,7 +212,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     try:
         result = run_eval(questions, settings, articles=args.articles, backend=args.backend,
-                          drop_evidence=args.drop_evidence,
+                          drop_evidence=args.drop_evidence or False,
                           baseline=args.baseline, k=args.k, progress=on_progress, judge=judge)
     except StoreError as e:
         print(f"newsqa eval: {e}", file=sys.stderr)
@@ -517,10 +517,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when the overall metric is worse than VALUE (repeatable; for latency and "
                         "unsupported_share, worse means above)")
     s.add_argument("--k", type=int, default=5, help="passages retrieved per question (default 5)")
-    s.add_argument("--drop-evidence", action="store_true",
-                   help="with --articles: leave every question's evidence out of the store and score "
-                        "the questions as unanswerable (measures refusal when the articles are on topic "
-                        "but lack the answer)")
+    s.add_argument("--drop-evidence", nargs="?", const="all", choices=("all", "each"), default=None,
+                   help="with --articles: leave the questions' evidence (and any other article holding a "
+                        "whole accepted answer) out and score the questions as unanswerable, which measures "
+                        "refusal when the articles are on topic but lack the answer; 'all' (the default) "
+                        "removes everyone's evidence at once, 'each' hides only the asked question's own")
     s.add_argument("--judge-url", metavar="URL",
                    help="OpenAI-compatible endpoint of an LLM judge for claim-level faithfulness (off by "
                         "default; API key from env NEWSQA_JUDGE_API_KEY)")

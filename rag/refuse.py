@@ -28,6 +28,7 @@ question ("Which UAE leader ..., and what did Trump ...") stands when any of its
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsqa.rag.answer_type import answer_type_score, required_factor
@@ -36,6 +37,13 @@ from newsqa.rag.constraints import has_word
 from newsqa.rag.question import Question
 from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
 from newsqa.rag.types import Passage, Sentence
+
+
+# "the company", "the film", "its": a passage that talks about a subject it does not name
+_UNNAMED_SUBJECT = re.compile(
+    r"\b(?:the|its|this|that)\s+(?:company|firm|carmaker|automaker|maker|group|bank|network|"
+    r"film|movie|show|series|game|sequel|team|club|side|band|album|book|season|episode|event|"
+    r"tournament|race|election|league|country|city|state)\b|\b(?:he|she|his|her|its)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,14 @@ class RefusalPolicy:
             return Refusal(True, "the passages lack the question's " + ", ".join(sorted(q.terms.required)))
 
         if q.name_tokens:
-            # snippets and later chunks often leave the subject unnamed ("the company"), so the
-            # retrieved passages as a whole may vouch for the topic the cited ones imply
-            topic = key_terms("\n".join(f"{p.chunk.title}\n{p.chunk.text}" for p in passages))
+            # snippets and later chunks often leave the subject unnamed ("the company said"): then
+            # the other retrieved passages may vouch for the topic the cited ones imply. Without such
+            # a reference only the cited articles count: a list of animated-film nominees does not
+            # answer who directed Avatar because another retrieved article names Avatar.
+            articles = {p.chunk.article_id for p in cited}
+            anaphoric = any(_UNNAMED_SUBJECT.search(t) for t in [s.text for s in good] + [p.chunk.text for p in cited])
+            topic = key_terms("\n".join(f"{p.chunk.title}\n{p.chunk.text}" for p in passages
+                                        if anaphoric or p.chunk.article_id in articles))
             share = sum(has_word(t, evidence.words) or has_word(t, topic.words)
                         for t in q.name_tokens) / len(q.name_tokens)
             if share < self.min_name_share:

@@ -113,6 +113,25 @@ def test_drop_evidence_also_leaves_out_unlisted_articles_that_hold_an_answer(
     assert {aid for r in result.records for aid in r["retrieved"]} <= {"tennis"}
 
 
+def test_drop_evidence_each_hides_only_the_asked_questions_evidence(
+        settings: Settings, tiny: tuple[Path, Path]) -> None:
+    questions, articles = tiny
+    result = run_eval(load_questions(questions), settings, articles=[str(articles)], drop_evidence="each")
+    assert result.meta["ingest"]["added"] == len(ARTICLES)  # nothing deleted
+    assert result.meta["articles_indexed"] == len(ARTICLES)
+    by_id = {r["id"]: r for r in result.records}
+    evidence = {q["id"]: set(q["evidence_ids"]) for q in QUESTIONS}
+    for qid, r in by_id.items():
+        assert not set(r["retrieved"]) & evidence[qid], qid
+    # the other questions' articles stay searchable: t1 (Acme) may still see the Danube story
+    assert any(r["retrieved"] for r in by_id.values())
+    assert {q.type for q in result.questions} == {"evidence-removed", "unanswerable"}
+    with pytest.raises(ValueError, match="'all' or 'each'"):
+        run_eval(questions, settings, articles=[str(articles)], drop_evidence="some")
+    with pytest.raises(ValueError, match="baseline"):
+        run_eval(questions, settings, articles=[str(articles)], drop_evidence="each", baseline=True)
+
+
 def test_current_store_is_used_without_articles(settings: Settings, tiny: tuple[Path, Path]) -> None:
     from newsqa.index.embed import make_embedder
     from newsqa.index.ingest import ingest

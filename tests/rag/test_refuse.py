@@ -51,6 +51,22 @@ def test_refuses_when_the_passages_are_about_something_else(scorer: SupportScore
     assert d.refuse
 
 
+def test_another_articles_mention_of_the_subject_does_not_vouch_for_the_answer(scorer: SupportScorer) -> None:
+    ps = passages("The nominees for best animated film were Onward, Soul and Wolfwalkers.",
+                  "Avatar fans queued for hours outside the cinema in Leeds.")
+    nominees = Sentence(text=ps[0].chunk.text, citations=[1], support=1.0, supported=True, spans={1: (0, 70)})
+    d = RefusalPolicy().decide("Who is the director of the Avatar movie?", [nominees], ps, scorer)
+    assert d.refuse and "something else" in d.reason
+
+
+def test_a_passage_that_leaves_its_subject_unnamed_may_lean_on_the_others(scorer: SupportScorer) -> None:
+    ps = passages("The company reported revenue of $10.4 billion in Q1 2021, up 74 percent.",
+                  "Tesla shares rose after the results were published.")
+    said = Sentence(text=ps[0].chunk.text, citations=[1], support=1.0, supported=True, spans={1: (0, 70)})
+    d = RefusalPolicy().decide("What was Tesla's revenue in Q1 2021?", [said], ps, scorer)
+    assert "something else" not in d.reason
+
+
 def test_refuses_when_no_sentence_gives_the_kind_of_answer(scorer: SupportScorer) -> None:
     texts = ["Splatoon 2 was a big hit with fans of the series on the Switch.",
              "Fans of Splatoon 2 loved the new game mode and the colourful ink."]
