@@ -19,6 +19,9 @@ GENERIC_NAME_WORDS = {
     "tour", "race", "match", "team", "media", "press", "official", "general", "results", "winners",
     "update", "blog", "video", "photo", "trailer", "review", "edt", "est", "pm", "am", "gmt", "utc",
     "release", "date", "details", "edition", "definitive", "soundtrack", "album", "version",
+    # labels of tables and listings: "Men's Tennis ATP Rankings", "Total Electoral Votes"
+    "rankings", "ranking", "standings", "nominees", "nominations", "votes", "schedule", "fixtures",
+    "scores", "statistics", "stats", "highlights", "preview", "tickets", "odds", "predictions",
 }
 
 # Countries, US states and large cities: enough to tell "Las Vegas" from a person in a who-question

@@ -118,6 +118,9 @@ def test_a_capitalised_label_is_not_a_person() -> None:
     assert answer_type_score(q, key_terms(label), label) < RefusalPolicy().min_type
     named = "Joe Biden won the 2020 presidential election with 306 electoral votes."
     assert answer_type_score(q, key_terms(named), named) == 1.0
+    tennis = Question.parse("What is men's year-end No 1 in tennis in 2019?")
+    table = "Men's Tennis ATP Rankings 2019"
+    assert answer_type_score(tennis, key_terms(table), table) < RefusalPolicy().min_type
 
 
 def test_a_direct_question_asks_even_with_a_quoted_title() -> None:
