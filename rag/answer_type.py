@@ -20,7 +20,7 @@ import re
 from newsqa.rag.constraints import same_word, tokens
 from newsqa.rag.names import DEMONYMS, GENERIC_NAME_WORDS, PLACE_WORDS, PLACES, is_place
 from newsqa.rag.question import Question
-from newsqa.rag.support import STOPWORDS, KeyTerms, Num, normalise_word
+from newsqa.rag.terms import STOPWORDS, KeyTerms, Num, normalise_word
 from newsqa.rag.words import stem
 
 REQ_NEAR, REQ_PASSAGE, REQ_ABSENT = 0.85, 0.7, 0.25

@@ -32,8 +32,9 @@ import numpy as np
 
 from newsqa.rag.answer_type import answer_type_score, corroboration, required_factor
 from newsqa.rag.constraints import has_word, violations
+from newsqa.rag.evidence import evidence_spans
 from newsqa.rag.question import Question
-from newsqa.rag.support import KeyTerms, _union, evidence_spans, key_terms
+from newsqa.rag.terms import KeyTerms, key_terms, union_terms
 from newsqa.rag.words import CONTENT_TOKEN, content_words, idf_weights, matched_words
 
 if TYPE_CHECKING:
@@ -164,13 +165,13 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         if name_tokens:
             # a name in the sentences just before ("She said: ...") counts nearly as much as in it
             # per sentence, not per joined window: each sentence's terms are cached across candidates
-            before = _union([key_terms(t) for t in previous]).words if window else frozenset()
+            before = union_terms([key_terms(t) for t in previous]).words if window else frozenset()
             here = sum(1.0 if has_word(t, terms.words) else 0.75 if has_word(t, before)
                        else 0.5 if has_word(t, passage_terms.words) else 0.0 for t in name_tokens)
             names = here / len(name_tokens)
         else:
             names = 1.0  # nothing to match: neutral
-        req = required_factor(q, terms, _union([key_terms(t) for t in near]) if near_text else None, passage_terms)
+        req = required_factor(q, terms, union_terms([key_terms(t) for t in near]) if near_text else None, passage_terms)
         broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
         fragment = (TAIL if _TAIL_START.match(c.text) else FRAGMENT) if c.text[:1].islower() else 1.0
         if asks(c.text):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsqa.rag.support import STOPWORDS
+from newsqa.rag.terms import STOPWORDS
 
 _PRONOUN = re.compile(
     r"\b(he|she|they|him|her|his|hers|them|their|theirs|it|its|this|that|these|those|there|then)\b", re.I

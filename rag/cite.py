@@ -14,7 +14,9 @@ from typing import Protocol, Sequence, TypeVar
 import numpy as np
 
 from newsqa.index.text import sentence_spans
-from newsqa.rag.support import STOPWORDS, SupportScorer, evidence_spans, normalise_word
+from newsqa.rag.evidence import evidence_spans
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.terms import STOPWORDS, normalise_word
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence
 
 # "[1]", "[1, 2]", "[1][2]" (two markers), "[1-3]", "[Passage 2]", "[source 1; 3]"

@@ -51,7 +51,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from newsqa.rag.support import STOPWORDS, evidence_spans, key_terms, normalise_word
+from newsqa.rag.evidence import evidence_spans
+from newsqa.rag.terms import STOPWORDS, key_terms, normalise_word
 
 # -- words ----------------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from newsqa.rag.chat import split_carried
 from newsqa.rag.constraints import SPEECH_VERBS, Constraints, parse_constraints, speaker_named, with_speaker
-from newsqa.rag.support import STOPWORDS, KeyTerms, key_terms
+from newsqa.rag.terms import STOPWORDS, KeyTerms, key_terms
 from newsqa.rag.words import content_words, stem
 
 # What a question asks for is read from its leading question word ("In which year...", "According

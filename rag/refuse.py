@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from newsqa.rag.answer_type import answer_type_score, required_factor
 from newsqa.rag.candidates import Candidate, asks, passage_candidates, score_candidates
 from newsqa.rag.constraints import has_word
+from newsqa.rag.evidence import evidence_spans
 from newsqa.rag.question import Question
-from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.terms import key_terms
 from newsqa.rag.types import Passage, Sentence
 
 

@@ -10,7 +10,7 @@ import math
 import re
 
 from newsqa.rag.constraints import same_word
-from newsqa.rag.support import STOPWORDS, normalise_word
+from newsqa.rag.terms import STOPWORDS, normalise_word
 
 _QUESTION_WORDS = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how", "name",
                    "did", "does", "do", "is", "was", "were", "are", "will", "new", "current",

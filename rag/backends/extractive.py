@@ -20,7 +20,9 @@ from typing import Iterator
 
 from newsqa.rag.candidates import MIN_WORDS, Candidate, passage_candidates, score_candidates
 from newsqa.rag.cite import answer_text, highlight_span, without_injections
-from newsqa.rag.support import SupportScorer, evidence_spans, key_terms
+from newsqa.rag.evidence import evidence_spans
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.terms import key_terms
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence
 
 FOLLOW_RATIO = 0.85  # a further sentence must score at least this share of the best

@@ -56,7 +56,7 @@ class GeneratedBackend:
         extractive backend's (`rag.candidates`), so both backends read the same evidence first.
         """
         from newsqa.rag.candidates import passage_candidates, score_candidates
-        from newsqa.rag.support import evidence_spans
+        from newsqa.rag.evidence import evidence_spans
 
         if budget <= 0 or not passages:
             return passages

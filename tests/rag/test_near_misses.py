@@ -13,7 +13,8 @@ from newsqa.rag.answer_type import answer_type_score, corroboration
 from newsqa.rag.candidates import asks, passage_candidates, score_candidates
 from newsqa.rag.question import Question
 from newsqa.rag.refuse import RefusalPolicy
-from newsqa.rag.support import SupportScorer, key_terms
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.terms import key_terms
 from newsqa.rag.types import Passage
 
 

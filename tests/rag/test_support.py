@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 from newsqa.index.embed import HashingEmbedder
-from newsqa.rag.support import (
-    DEFAULT_THRESHOLD, P_NAME, P_NAME_PART, SupportScorer, claims, coverage, evidence_spans, key_terms,
-    split_evidence,
-)
+from newsqa.rag.evidence import evidence_spans, split_evidence
+from newsqa.rag.support import DEFAULT_THRESHOLD, P_NAME, P_NAME_PART, SupportScorer, claims, coverage
+from newsqa.rag.terms import key_terms
 
 BARTY = "Ashleigh Barty won the 2021 Wimbledon women's singles title."
 TESLA = "Tesla reported revenue of $10.4 billion in the first quarter of 2021, up 74% from a year earlier."
