@@ -107,8 +107,8 @@ def run_eval(
     if k < 1:
         raise ValueError("k must be at least 1")
 
-    mode = {True: "all", False: "", "all": "all", "each": "each"}.get(drop_evidence)  # type: ignore[call-overload]
-    if mode is None:
+    mode = "all" if drop_evidence is True else drop_evidence or ""
+    if mode not in ("", "all", "each"):
         raise ValueError(f"drop_evidence must be 'all' or 'each', not {drop_evidence!r}")
     if mode == "each" and baseline:
         raise ValueError("drop_evidence='each' filters each question's search; the baseline cannot")
