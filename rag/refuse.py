@@ -8,8 +8,11 @@ Rule: an answer stands only if every check passes; the first that fails is the r
                 a supported sentence or in a passage it cites: an answer about 2019 does not answer a
                 question about 2021;
 4. on topic   - at least `min_name_share` of the question's name tokens ("Wimbledon", "Tesla")
-                appear in the supported sentences, the passages they cite or the other retrieved
-                passages (a later chunk often says "the company", not "Tesla");
+                appear in the supported sentences, the passages they cite and the other retrieved
+                chunks of the same articles; when the cited text leaves its subject unnamed ("the
+                company", "its"), the other retrieved passages count too (a snippet often says "the
+                company", not "Tesla"), but not otherwise (a list of nominees does not become an
+                answer about Avatar because another article names Avatar);
 5. typed      - for who/when/where/how-many questions, a supported sentence clearly holds that kind
                 of answer (`answer_type.answer_type_score` >= `min_type`): a person-like name or a place
                 the question does not contain, a date with its year, a number (money for money
