@@ -99,6 +99,9 @@ class LocalEmbedder:
         self._model = None
         # int8 vectors differ slightly from fp32 ones, so the fingerprint (below) names the runtime
         self.runtime = runtime if device == "cpu" else "fp32"
+        # int8 activations are quantised with one scale per forward pass, so a text's vector shifts
+        # with what it is batched with (cosine down to 0.95 against the same text alone)
+        self.batch_dependent = self.runtime == "int8"
         # torch modules are not re-entrant across threads on CPU under heavy load; serialise calls
         self._lock = threading.Lock()
         dim = _dim_from_config(model_path)

@@ -216,12 +216,21 @@ class _VectorCache:
         self._maxsize = maxsize
         self._data: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        # A scorer whose vectors depended on their batchmates would judge the same sentence
+        # differently after different earlier questions (the cache keeps the first vector): with
+        # such an embedder (int8) each text gets a forward pass of its own.
+        self._one_by_one = bool(getattr(embedder, "batch_dependent", False))
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if self._one_by_one and len(texts) > 1:
+            return np.concatenate([self._embedder.embed([t]) for t in texts])
+        return self._embedder.embed(texts)
 
     def get(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         with self._lock:
             todo = list(dict.fromkeys(t for t in texts if t not in self._data))
-        fresh = self._embedder.embed(todo) if todo else None
+        fresh = self._embed(todo) if todo else None
         with self._lock:
             found: dict[str, np.ndarray] = {}
             if fresh is not None:

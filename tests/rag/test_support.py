@@ -226,6 +226,33 @@ def test_embeddings_are_cached_by_text() -> None:
     assert len(emb.seen) == first + 1
 
 
+class BatchDependent:
+    """Like an int8 model: every vector shifts with the size of the batch it was computed in."""
+
+    batch_dependent = True
+
+    def __init__(self) -> None:
+        self._inner = HashingEmbedder()
+        self.dim = self._inner.dim
+        self.fingerprint = "batchy"
+        self.batches: list[int] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.batches.append(len(texts))
+        v = self._inner.embed(texts) + 0.05 * len(texts)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_a_batch_dependent_embedder_gets_one_text_per_pass() -> None:
+    # otherwise a sentence's support would depend on which questions came before it (the cache
+    # keeps whatever vector came first)
+    a, b = SupportScorer(BatchDependent()), SupportScorer(BatchDependent())
+    a.embed(["alpha beta", "gamma delta", "epsilon"])
+    b.embed(["alpha beta"])
+    assert np.allclose(a.embed(["alpha beta"]), b.embed(["alpha beta"]))
+    assert set(a._cache._embedder.batches) == {1}  # type: ignore[attr-defined]
+
+
 def test_cache_is_bounded() -> None:
     emb = CountingEmbedder()
     scorer = SupportScorer(emb, cache_size=2)
