@@ -140,6 +140,28 @@ class LocalEmbedder:
         return _normalise(m)
 
 
+    def embed_each(self, texts: Sequence[str]) -> np.ndarray:
+        """Like `embed`, with one forward pass per text, so that no vector depends on its batchmates
+        (see `batch_dependent`). Runs the model's own modules directly: `encode` spends about 1.5 ms
+        of bookkeeping per call, a third of a short sentence's forward pass."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        with self._lock:
+            model = self._load()
+            prepare = getattr(model, "preprocess", None) or model.tokenize
+            rows = []
+            # one short text per pass: a second thread costs more than it saves once the other
+            # core is busy (as it is under a server's concurrent requests)
+            with torch.inference_mode(), _one_torch_thread():
+                for t in texts:
+                    features = {k: (v.to(model.device) if hasattr(v, "to") else v)
+                                for k, v in prepare([t]).items()}
+                    rows.append(model(features)["sentence_embedding"][0].float().cpu().numpy())
+        return _normalise(np.stack(rows))
+
+
 # A question is embedded fastest on one torch thread (4 ms against 7 ms with two on 2 cores);
 # anything bigger gets every thread.
 SMALL_INPUT_CHARS = 2_000

@@ -223,7 +223,8 @@ class _VectorCache:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if self._one_by_one and len(texts) > 1:
-            return np.concatenate([self._embedder.embed([t]) for t in texts])
+            each = getattr(self._embedder, "embed_each", None)
+            return each(texts) if each is not None else np.concatenate([self._embedder.embed([t]) for t in texts])
         return self._embedder.embed(texts)
 
     def get(self, texts: Sequence[str]) -> np.ndarray:

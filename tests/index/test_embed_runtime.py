@@ -40,3 +40,18 @@ def test_int8_vectors_rank_like_fp32():
     assert vb.dtype == np.float32 and np.allclose(np.linalg.norm(vb, axis=1), 1.0, atol=1e-4)
     assert float(np.mean(np.sum(va * vb, axis=1))) > 0.85
     assert int(np.argmax(va @ a.embed(query)[0])) == int(np.argmax(vb @ b.embed(query)[0])) == 0
+
+
+@pytest.mark.slow
+def test_int8_vectors_depend_on_batchmates_and_embed_each_does_not():
+    texts = ["Halep won Wimbledon in 2019.",
+             "The bridge over the Tamsin River cost 310 million euros, nearly double the original estimate, "
+             "and opened two years behind schedule after a long dispute with the contractor."]
+    e = LocalEmbedder(runtime="int8")
+    assert e.batch_dependent and not LocalEmbedder(runtime="fp32").batch_dependent
+    alone = np.concatenate([e.embed([t]) for t in texts])
+    together = e.embed(texts)
+    assert float(np.min(np.sum(alone * together, axis=1))) < 0.9999  # why the scorer avoids batches
+    each = e.embed_each(texts)
+    assert np.allclose(each, alone, atol=1e-6) and np.allclose(np.linalg.norm(each, axis=1), 1.0, atol=1e-4)
+    assert e.embed_each([]).shape == (0, e.dim)
