@@ -74,7 +74,7 @@ class LocalEmbedder:
 
     def __init__(self, model_path: str = "", device: str = "cpu", batch_size: int = 64,
                  runtime: str = "int8") -> None:
-        """`runtime` "int8" quantises the model's Linear layers on load (CPU only): 2.4x the
+        """`runtime` "int8" quantises the model's Linear layers on load (CPU only): 2.2-2.4x the
         throughput of "fp32" with the same rgb-dev hit@5 and support-scorer accuracy (`newsqa bench`)."""
         configure_offline_environment()
         # OpenMP threads that spin while waiting stall torch badly whenever the CPUs are busy
