@@ -31,6 +31,15 @@ def hash_embedder():
     return HashingEmbedder()
 
 
+@pytest.fixture
+def scorer():
+    """The one support scorer over the fast hashing embedder."""
+    from newsqa.index.embed import HashingEmbedder
+    from newsqa.rag.support import SupportScorer
+
+    return SupportScorer(HashingEmbedder())
+
+
 @pytest.fixture(scope="session")
 def real_embedder():
     from newsqa.index.embed import LocalEmbedder

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from conftest import DEMO
-from newsqa.index.articles import Chunk
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.rag.backends.base import build_prompt
@@ -25,14 +24,9 @@ from newsqa.rag.qa import QA, build_backends, build_qa
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage
 from newsqa.settings import Settings, bundled_gguf_path
+from rag_helpers import passages
 
 QUESTION = "Who offered to mediate between Israel and Iran?"
-
-
-def passages(*texts: str) -> list[Passage]:
-    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t,
-                                     char_start=100, char_end=100 + len(t)), score=1.0 / i)
-            for i, t in enumerate(texts, 1)]
 
 
 def words(text: str) -> int:
@@ -87,7 +81,7 @@ def test_lowest_ranked_passages_are_dropped_first() -> None:
 
 def test_a_lone_passage_too_long_is_cut_to_a_prefix() -> None:
     text = " ".join(f"w{i}" for i in range(500))
-    ps = passages(text, "second passage")
+    ps = passages(text, "second passage", start=100)  # a chunk inside its article
     budget = prompt_words("q?", []) + 100
     [p] = fit_passages("q?", ps, words, budget)
     assert p.n == 1 and text.startswith(p.chunk.text) and len(p.chunk.text) < len(text)

@@ -22,7 +22,6 @@ import httpx
 import pytest
 
 from conftest import DEMO, free_port, wait_http
-from newsqa.index.articles import Chunk
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.rag.backends.generated import BackendError
@@ -32,17 +31,12 @@ from newsqa.rag.qa import QA, build_backends, build_qa
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage
 from newsqa.settings import Settings, bundled_gguf_path
+from rag_helpers import passages
 
 P1 = ("Ashleigh Barty won the 2021 Wimbledon women's singles title. "
       "She beat Karolina Pliskova in three sets in the final.")
 P2 = "Tesla reported revenue of $10.4 billion in the first quarter of 2021. Deliveries rose."
 QUESTION = "Who offered to mediate between Israel and Iran?"
-
-
-def passages(*texts: str) -> list[Passage]:
-    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t,
-                                     char_start=0, char_end=len(t)), score=1.0 / i)
-            for i, t in enumerate(texts, 1)]
 
 
 # -- a scripted OpenAI-compatible server -------------------------------------------------------------
@@ -146,11 +140,6 @@ def fake() -> Iterator[FakeLLM]:
     server = FakeLLM().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
 
 
 def backend_for(url: str, scorer: SupportScorer, **overrides: Any) -> OpenAIBackend:

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
 
-from newsqa.index.articles import Chunk
-from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.cite import (
     answer_text, check_answer, highlight_span, is_filler, is_refusal, parse_citations,
 )
 from newsqa.rag.support import SupportScorer
-from newsqa.rag.types import REFUSAL_TEXT, Passage
+from newsqa.rag.types import REFUSAL_TEXT
+from rag_helpers import passages
 
 P1 = ("Ashleigh Barty won the 2021 Wimbledon women's singles title. "
       "She beat Karolina Pliskova in three sets in the final.")
 P2 = "Tesla reported revenue of $10.4 billion in the first quarter of 2021. Deliveries rose."
 P3 = "The messaging app deal was worth $19 billion and closed in October."
-
-
-def passages(*texts: str) -> list[Passage]:
-    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t,
-                                     char_start=0, char_end=len(t)), score=1.0 / i)
-            for i, t in enumerate(texts, 1)]
-
-
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
 
 
 # -- parsing -------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from newsqa.index.articles import Chunk
-from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.chat import split_carried
 from newsqa.rag.constraints import parse_constraints, same_word, spoken_by, violations
@@ -15,6 +14,7 @@ from newsqa.rag.refuse import RefusalPolicy
 from newsqa.rag.rerank import rerank_score
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Passage
+from rag_helpers import passages
 
 
 def broken(question: str, sentence: str, window: str = "", passage: str = "") -> list[str]:
@@ -179,16 +179,6 @@ def test_rerank_prefers_the_phrase_the_year_and_the_answer_kind() -> None:
 
 
 # -- end to end through the extractive backend and the refusal rule ---------------------------------
-
-def passages(*texts: str, article: str | None = None) -> list[Passage]:
-    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=article or f"a{i}", ordinal=i - 1, text=t,
-                                     char_start=0, char_end=len(t)), score=1.0 / i)
-            for i, t in enumerate(texts, 1)]
-
-
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
 
 
 def answer_and_decide(question: str, ps: list[Passage], scorer: SupportScorer):

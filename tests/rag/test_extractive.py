@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from newsqa.index.articles import Chunk
 from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.question import question_kind
 from newsqa.rag.support import SupportScorer
-from newsqa.rag.types import REFUSAL_TEXT, Passage
+from newsqa.rag.types import REFUSAL_TEXT
+from rag_helpers import passages
 
 WIMBLEDON = [
     "Angelique Kerber won the 2018 Wimbledon women's singles title, beating Serena Williams in the final.",
@@ -19,15 +19,6 @@ WIMBLEDON = [
     "Wimbledon 2021: Ashleigh Barty won the women's singles title against Karolina Pliskova.",
     "Wimbledon is the oldest tennis tournament in the world and is played on grass in London.",
 ]
-
-
-def passages(*texts: str, titles: tuple[str, ...] = ()) -> list[Passage]:
-    out = []
-    for i, t in enumerate(texts, 1):
-        title = titles[i - 1] if i <= len(titles) else ""
-        out.append(Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t, char_start=0,
-                                            char_end=len(t), title=title), score=1.0 / i))
-    return out
 
 
 @pytest.fixture

@@ -35,11 +35,6 @@ def passage(n: int, text: str, title: str = "") -> Passage:
                                     char_end=len(text), title=title), score=1.0 / n)
 
 
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
-
-
 class ScriptedLLM(GeneratedBackend):
     """A generated backend whose model always says `reply` (here: obeys the injection)."""
 

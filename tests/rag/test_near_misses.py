@@ -5,8 +5,6 @@ title, a nationality for a person, product listings, social posts and cut-off ta
 from __future__ import annotations
 
 import pytest
-from newsqa.index.articles import Chunk
-from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.constraints import numbered_names, parse_constraints, violations
 from newsqa.rag.answer_type import answer_type_score, corroboration
@@ -15,7 +13,7 @@ from newsqa.rag.question import Question
 from newsqa.rag.refuse import RefusalPolicy
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.terms import key_terms
-from newsqa.rag.types import Passage
+from rag_helpers import passages
 
 
 def broken(question: str, sentence: str) -> list[str]:
@@ -136,17 +134,6 @@ def test_a_person_is_corroborated_by_surname() -> None:
     others = [key_terms(t) for t in ("Nadal is the fifth player to finish on top.",
                                      "Nadal won two majors.", "The weather was mild.")]
     assert corroboration(q, s, [s, *others]) == 3
-
-
-def passages(*texts: str) -> list[Passage]:
-    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t,
-                                     char_start=0, char_end=len(t)), score=1.0 / i)
-            for i, t in enumerate(texts, 1)]
-
-
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
 
 
 @pytest.mark.parametrize("weak,plain", [

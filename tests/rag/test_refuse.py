@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from newsqa.index.articles import Chunk
-from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.refuse import RefusalPolicy, answer_score, should_refuse
 from newsqa.rag.support import SupportScorer
-from newsqa.rag.types import Passage, Sentence
+from newsqa.rag.types import Sentence
+from rag_helpers import passages
 
 WIMBLEDON = [
     "Angelique Kerber won the 2018 Wimbledon women's singles title, beating Serena Williams in the final.",
     "Simona Halep won the women's singles at Wimbledon in 2019. She defeated Serena Williams in the final.",
     "Wimbledon is the oldest tennis tournament in the world and is played on grass in London.",
 ]
-
-
-def passages(*texts: str) -> list[Passage]:
-    return [Passage(n=i, chunk=Chunk(id=f"c{i}", article_id=f"a{i}", ordinal=0, text=t, char_start=0,
-                                     char_end=len(t)), score=1.0 / i) for i, t in enumerate(texts, 1)]
-
-
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
 
 
 def decide(question: str, texts: list[str], scorer: SupportScorer):

@@ -30,11 +30,6 @@ class CountingEmbedder:
         return self._inner.embed(texts)
 
 
-@pytest.fixture
-def scorer() -> SupportScorer:
-    return SupportScorer(HashingEmbedder())
-
-
 # -- key terms -----------------------------------------------------------------------------------
 
 def test_key_terms_names_years_and_numbers() -> None:
