@@ -35,19 +35,22 @@ def _run(env: dict, src: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _wait_until_started(store_dir: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Wait until a first batch is committed: the saved lexical index holds some chunks."""
+def _wait_until_written(store_dir: Path, proc: subprocess.Popen, chunks: int, timeout: float = 60) -> None:
+    """Wait until committed batches hold at least `chunks` chunks (the saved lexical index says so).
+
+    Counting batches instead of sleeping makes "somewhere in the middle" hold on a fast machine and
+    a slow one alike."""
     from newsqa.index.lexical import LexicalIndex
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for folder in (store_dir / "lexical").glob("*"):
             loaded = LexicalIndex.load(folder)
-            if loaded is not None and len(loaded[0]) > 0:
+            if loaded is not None and len(loaded[0]) >= chunks:
                 return
         assert proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
-    raise TimeoutError("ingest never wrote its first batch")
+        time.sleep(0.02)
+    raise TimeoutError(f"ingest never wrote {chunks} chunks")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
@@ -55,8 +58,8 @@ def test_interrupted_ingest_completes_on_rerun(tmp_path, cli_env, sig):
     src = _corpus(tmp_path / "corpus.jsonl")
     store_dir = Path(cli_env["NEWSQA_STORE"])
     proc = _run(cli_env, src)
-    _wait_until_started(store_dir, proc)
-    time.sleep(random.Random(int(sig)).uniform(0.3, 1.5))  # somewhere in the middle
+    # somewhere in the first third of the ~6,000 chunks: after one to a few committed batches
+    _wait_until_written(store_dir, proc, random.Random(int(sig)).randint(1, 2000))
     proc.send_signal(sig)
     proc.wait(60)
     assert proc.returncode != 0, "the ingest finished before it could be interrupted; make the corpus larger"
