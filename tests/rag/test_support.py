@@ -221,20 +221,18 @@ def test_embeddings_are_cached_by_text() -> None:
     assert len(emb.seen) == first + 1
 
 
-class BatchDependent:
+class BatchDependent(CountingEmbedder):
     """Like an int8 model: every vector shifts with the size of the batch it was computed in."""
 
     batch_dependent = True
 
     def __init__(self) -> None:
-        self._inner = HashingEmbedder()
-        self.dim = self._inner.dim
-        self.fingerprint = "batchy"
+        super().__init__()
         self.batches: list[int] = []
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.batches.append(len(texts))
-        v = self._inner.embed(texts) + 0.05 * len(texts)
+        v = super().embed(texts) + 0.05 * len(texts)
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
