@@ -63,7 +63,11 @@ class Settings(BaseSettings):
     embed_model: str = Field(default="", description="Model path or name; '' = bundled all-MiniLM-L6-v2.")
     embed_url: str = Field(default="", description="Base URL for the openai/ollama embedders.")
     embed_api_key: str = ""
-    embed_batch: int = Field(default=64, ge=1, le=4096)
+    embed_batch: int = Field(default=0, ge=0, le=4096, description=(
+        "Texts per forward pass (local) or per request (openai/ollama); 0 = the embedder's default "
+        "(16 local, 64 remote)."))
+    embed_workers: int = Field(default=0, ge=0, le=256, description=(
+        "Local model: batches embedded side by side, each on one thread; 0 = one per CPU core."))
     embed_device: str = "cpu"
     embed_runtime: Literal["int8", "fp32"] = Field(
         default="int8", description="Local model weights: int8 (dynamic quantisation, faster) or fp32.")

@@ -55,3 +55,48 @@ def test_int8_vectors_depend_on_batchmates_and_embed_each_does_not():
     each = e.embed_each(texts)
     assert np.allclose(each, alone, atol=1e-6) and np.allclose(np.linalg.norm(each, axis=1), 1.0, atol=1e-4)
     assert e.embed_each([]).shape == (0, e.dim)
+
+
+def _long_texts(n: int) -> list[str]:
+    """Texts of differing lengths, together well past the one-thread threshold."""
+    words = ("council budget river bridge striker election tariff vaccine harbour festival "
+             "minister drought satellite museum").split()
+    return [f"Item {i}: " + " ".join(words[(i + j) % len(words)] for j in range(5 + 7 * (i % 9)))
+            for i in range(n)]
+
+
+def test_batch_and_worker_settings_reach_the_local_embedder():
+    assert LocalEmbedder().batch_size == 16 and LocalEmbedder().workers >= 1
+    e = make_embedder(Settings(embed_batch=8, embed_workers=3))
+    assert (e.batch_size, e.workers) == (8, 3)
+    assert make_embedder(Settings()) is not e  # another configuration, another cached embedder
+
+
+@pytest.mark.slow
+def test_sharded_batches_give_encodes_vectors_in_input_order_and_restore_torch_threads():
+    import torch
+
+    texts = _long_texts(40)
+    assert sum(map(len, texts)) > 2_000  # takes the sharded path
+    e = LocalEmbedder(runtime="fp32", batch_size=6, workers=2)
+    before = torch.get_num_threads()
+    got = e.embed(texts)
+    assert torch.get_num_threads() == before
+    ref = e._load().encode(texts, batch_size=6, normalize_embeddings=True, convert_to_numpy=True)
+    assert got.shape == (40, e.dim) and np.allclose(got, ref, atol=1e-5)
+    one = LocalEmbedder(runtime="fp32", batch_size=6, workers=1).embed(texts)
+    assert np.allclose(one, ref, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_sharded_int8_is_deterministic_and_safe_from_concurrent_callers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = _long_texts(48)
+    e = LocalEmbedder(runtime="int8", batch_size=8, workers=2)
+    first = e.embed(texts)
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda part: e.embed(part), [texts, texts[::-1], texts]))
+    assert np.array_equal(runs[0], first) and np.array_equal(runs[2], first)
+    # reversed input: the same length-sorted batches, so the same vectors, in the caller's order
+    assert np.allclose(runs[1][::-1], first, atol=1e-6)
