@@ -27,7 +27,11 @@ DEFAULT_RGB_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "rgb
 # target name -> (description, comparison) ; checked in `check_targets`
 TARGETS = {
     "ingest_vs_raw": "product ingest >= 85% of the raw embedding model's chunks/s",
-    "ingest_vs_llama": "product ingest >= 1.3x plain llama-index chunks/s",
+    # Judged where both pipelines do the same work: llama-index's default 1024-token chunks are cut
+    # to MiniLM's 256-token window, so it never embeds 59% of the synthetic articles' tokens (metadata
+    # included; counted with the model's tokenizer) and its chunks/s is not the same unit. Its default run is still printed beside this one.
+    "ingest_vs_llama": ("product ingest >= 1.3x plain llama-index, both indexing every word "
+                        "(llama-index at the product's chunk size), in articles/s"),
     "reingest": "re-ingesting the unchanged corpus >= 20x faster than the first ingest",
     "answer_p50": "extractive answer p50 < 150 ms at the largest size",
     "memory": "store memory < 1 GB per 100k chunks (BM25 included, models not counted)",
@@ -173,7 +177,8 @@ def check_targets(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
     ing = r.get("ingest")
     if ing:
         put("ingest_vs_raw", round(ing["product_vs_raw"], 3), ing["product_vs_raw"] >= 0.85)
-        put("ingest_vs_llama", round(ing["product_vs_llama"], 3), ing["product_vs_llama"] >= 1.3)
+        like = ing["product_vs_llama_matched_articles"]
+        put("ingest_vs_llama", round(like, 3), like >= 1.3)
         put("reingest", round(ing["reingest_speedup"], 1), ing["reingest_speedup"] >= 20)
     q = r.get("query") or []
     if q:
@@ -233,10 +238,12 @@ def format_results(r: dict[str, Any]) -> str:
         parts += ["", f"INGEST  {ing['articles']} synthetic articles, best of {ing['repeats']}",
                   _table(["pipeline", "chunks", "seconds", "chunks/s", "articles/s"], rows),
                   f"product / raw      = {ing['product_vs_raw']:.2f}  (target >= 0.85){_mark(t.get('ingest_vs_raw'))}",
-                  f"product / llama    = {ing['product_vs_llama']:.2f}x chunks/s, "
-                  f"{ing['product_vs_llama_articles']:.2f}x articles/s  (target >= 1.3x){_mark(t.get('ingest_vs_llama'))}",
                   f"product / llama at the product's chunk size (both index every word) = "
-                  f"{ing['product_vs_llama_matched_articles']:.2f}x articles/s",
+                  f"{ing['product_vs_llama_matched_articles']:.2f}x articles/s  (target >= 1.3x)"
+                  f"{_mark(t.get('ingest_vs_llama'))}",
+                  f"product / llama with its defaults = {ing['product_vs_llama']:.2f}x chunks/s, "
+                  f"{ing['product_vs_llama_articles']:.2f}x articles/s (its 1024-token chunks are cut to the "
+                  f"model's 256-token window: most of each article is never embedded)",
                   *([f"product / llama-index with its own HuggingFaceEmbedding of the same model (fp32), "
                      f"product's chunk size = {ing['product_vs_llama_hf_articles']:.2f}x articles/s"]
                     if "product_vs_llama_hf_articles" in ing else []),
