@@ -47,7 +47,7 @@ class BenchOptions:
     clients: int = 20
     questions: int = 200
     query_questions: int = 40
-    repeats: int = 2
+    repeats: int = 3
     embedder: str = "local"
     runtimes: bool = True
     rgb_dev: Path | None = DEFAULT_RGB_DEV

@@ -539,7 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ingest-articles", type=int, default=200, help="articles in the ingest benchmark (default 200)")
     s.add_argument("--clients", type=int, default=20, help="concurrent clients in the load test (default 20)")
     s.add_argument("--questions", type=int, default=200, help="questions in the load test (default 200)")
-    s.add_argument("--repeats", type=int, default=2, help="ingest runs per pipeline; the best counts (default 2)")
+    s.add_argument("--repeats", type=int, default=3, help="ingest runs per pipeline; the best counts (default 3)")
     s.add_argument("--no-runtimes", action="store_true", help="skip the embedding-runtime comparison")
     s.add_argument("--generate", type=int, default=10, metavar="N",
                    help="questions for the local LLM's first-token latency (default 10; 0 skips; needs `make llm`)")
