@@ -28,8 +28,9 @@ DEFAULT_RGB_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "rgb
 TARGETS = {
     "ingest_vs_raw": "product ingest >= 85% of the raw embedding model's chunks/s",
     # Judged where both pipelines do the same work: llama-index's default 1024-token chunks are cut
-    # to MiniLM's 256-token window, so it never embeds 59% of the synthetic articles' tokens (metadata
-    # included; counted with the model's tokenizer) and its chunks/s is not the same unit. Its default run is still printed beside this one.
+    # to MiniLM's 256-token window, so it never embeds 59% of the synthetic articles' tokens
+    # (metadata included; counted with the model's tokenizer) and its chunks/s is not the same
+    # unit. Its default run is still printed beside this one.
     "ingest_vs_llama": ("product ingest >= 1.3x plain llama-index, both indexing every word "
                         "(llama-index at the product's chunk size), in articles/s"),
     "reingest": "re-ingesting the unchanged corpus >= 20x faster than the first ingest",
