@@ -160,14 +160,12 @@ class LocalEmbedder:
         order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), texts[i]))
         batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         workers = min(self.workers, len(batches))
-        prepare = getattr(model, "preprocess", None) or model.tokenize
         # a fast tokenizer is not safe to call from two threads at once ("Already borrowed")
         tokenizer_lock = threading.Lock()
 
         def run(batch: list[int]) -> np.ndarray:
             with tokenizer_lock:
-                features = prepare([texts[i] for i in batch])
-            features = {k: (v.to(model.device) if hasattr(v, "to") else v) for k, v in features.items()}
+                features = _features(model, [texts[i] for i in batch])
             with torch.inference_mode():
                 return model(features)["sentence_embedding"].float().cpu().numpy()
 
@@ -192,16 +190,19 @@ class LocalEmbedder:
 
         with self._lock:
             model = self._load()
-            prepare = getattr(model, "preprocess", None) or model.tokenize
             rows = []
             # one short text per pass: a second thread costs more than it saves once the other
             # core is busy (as it is under a server's concurrent requests)
             with torch.inference_mode(), _one_torch_thread():
                 for t in texts:
-                    features = {k: (v.to(model.device) if hasattr(v, "to") else v)
-                                for k, v in prepare([t]).items()}
-                    rows.append(model(features)["sentence_embedding"][0].float().cpu().numpy())
+                    rows.append(model(_features(model, [t]))["sentence_embedding"][0].float().cpu().numpy())
         return _normalise(np.stack(rows))
+
+
+def _features(model, texts: list[str]) -> dict:
+    """The model's tokenised input for `texts`, on its device (what `encode` builds per batch)."""
+    prepare = getattr(model, "preprocess", None) or model.tokenize
+    return {k: (v.to(model.device) if hasattr(v, "to") else v) for k, v in prepare(texts).items()}
 
 
 # Texts per forward pass. With int8 MiniLM on the 2-core bench machine (2 MiB L2 per core), 369
