@@ -16,8 +16,9 @@ candidate answer. `fragment` is 0.85 for a snippet cut mid-sentence (0.7 when cu
 word: "to researching ..."), 0.6 for a sentence that asks rather than tells and 0.6 for a product
 listing ("Date First Available: ...; ASIN: ...") or a social-media post. `broken` counts (up to two)
 the question's constraints the sentence breaks (`newsqa.rag.constraints`: another gender, level or
-role, another speaker or topic). Words match through inflection ("supplied"/"supplier", words.py). A
-sentence opening with "He/She ..." takes its answer type from the sentence before it, in its article
+role, another speaker or topic), counting as one a sentence that names things of its own and none
+of the question's. Words match through inflection ("supplied"/"supplier", words.py). A sentence
+opening with "He/She ..." takes its answer type from the sentence before it, in its article
 (across chunks).
 """
 
@@ -173,6 +174,12 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
             names = 1.0  # nothing to match: neutral
         req = required_factor(q, terms, union_terms([key_terms(t) for t in near]) if near_text else None, passage_terms)
         broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
+        if names == 0.0 and terms.names:
+            # none of the question's names in the sentence, the sentences before it or its passage,
+            # while it names things of its own: it is about those ("The nominees for Best Animated
+            # Feature were Onward, Soul, ..." for "Who directed the Avatar movie?"). A sentence that
+            # names nothing ("the company's revenue rose ...") may still be about the question's.
+            broken = [*broken, "about other names than the question's"]
         fragment = (TAIL if _TAIL_START.match(c.text) else FRAGMENT) if c.text[:1].islower() else 1.0
         if asks(c.text):
             fragment *= ASKING

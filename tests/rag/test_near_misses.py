@@ -171,3 +171,22 @@ def test_traps_are_refused_alone_and_lose_to_the_answer(question: str, trap: str
     d = RefusalPolicy().decide(question, sents, ps, scorer)
     assert not d.refuse, d.reason
     assert name in sents[0].text
+
+
+def test_a_sentence_about_other_names_breaks_the_question_but_a_nameless_one_does_not(
+        scorer: SupportScorer) -> None:
+    other = "The nominees for Best Animated Feature were Onward, Over the Moon and Soul, the Pixar movie."
+    named = "James Cameron directed Avatar, the 2009 movie."
+    ps = passages(other, named)
+    cands = passage_candidates(ps)
+    score_candidates("Who is the director of the Avatar movie?", ps, cands, scorer)
+    by_text = {c.text: c for c in cands}
+    assert "about other names than the question's" in by_text[other].violations
+    assert by_text[named].violations == []
+    assert by_text[named].score > by_text[other].score
+    # "the company" never names Tesla, yet the sentence is about it: no other names, no violation
+    nameless = "That is up 81 percent from $10.4 billion in revenue in Q1 2021."
+    ps = passages(nameless)
+    cands = passage_candidates(ps)
+    score_candidates("What was Tesla's revenue in Q1 2021?", ps, cands, scorer)
+    assert cands[0].violations == []
