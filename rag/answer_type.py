@@ -28,7 +28,6 @@ REQ_NEAR_SOFT, REQ_PASSAGE_SOFT, REQ_ABSENT_SOFT = 0.95, 0.9, 0.6
 REQ_CONFLICT = 0.5
 TITLE_CASE = 0.6  # answer-type confidence left to a name found in a title-case line
 _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I)
-_QUOTED = re.compile(r"[\"“‘]([A-Z][^\"”’]{0,60}?)[\"”’]")
 
 
 def has_number(num: Num, terms: KeyTerms) -> bool:
@@ -112,6 +111,20 @@ def _title_case(text: str) -> bool:
                                 or (len(big) >= 5 and all(w[0].isupper() for w in big)))
 
 
+# a quoted span: straight or curly quotes, a single quote only at a word's edge (not "Boseman's")
+_QUOTED = re.compile(r"[“\"]([^“”\"]{1,80})[”\"]|‘([^‘’]{1,80})’|(?<!\w)'([^']{1,80})'(?!\w)")
+
+
+def _quoted(text: str) -> list[str]:
+    """The text's quoted spans: titles, headlines or speech."""
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+
+
+def _quoted_spans(text: str) -> list[tuple[str, ...]]:
+    """The word tuples of the text's quoted spans, normalised as names are."""
+    return [tuple(t for t in tokens(inner) if t[0].isalnum()) for inner in _quoted(text)]
+
+
 def _person_tail(name: tuple[str, ...]) -> bool:
     """Whether a long capitalised run ends in what looks like a person's name: an organisation or
     title run straight into the name ("... Foreign Affairs Maria Zakharova")."""
@@ -164,13 +177,18 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
         where = kind == "place" and q.wh == "where"
         words = [w for w in tokens(text) if w[0].isalnum()] if where and text else []
         best = 0.0
+        quoted = set(_quoted_spans(text)) if kind == "person" and text else set()
         for name in s.names:
             fresh = [t for t in name if q.fresh(t)]
             if len(fresh) * 2 < len(name) or not fresh:
                 continue  # mostly the question's own words ("Best Animated Feature Film")
             place = is_place(name) or is_place(tuple(fresh))
             generic = any(t in GENERIC_NAME_WORDS for t in name)
-            if kind == "person" and len(name) == 1 and name[0] in DEMONYMS:
+            if kind == "person" and name in quoted:
+                # a name quoted on its own is a title ("'Nomadland' took best director"): news
+                # quotes titles, not people (a name inside a longer quote may well be a person)
+                value = 0.3
+            elif kind == "person" and len(name) == 1 and name[0] in DEMONYMS:
                 value = 0.7 if q.team_event else 0.3  # "a Colombian has won": a nationality, no name
             elif kind == "person":
                 # countries and cities win cups and finals, not elections or prizes
@@ -201,8 +219,8 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
         if text and _title_case(text):
             best *= TITLE_CASE  # "Outstanding Performance By A Female Actor": capitals name nothing
         if kind == "entity" and text:
-            for m in _QUOTED.finditer(text):
-                words_q = [normalise_word(w) for w in m.group(1).split()]
+            for inner in _quoted(text):
+                words_q = [normalise_word(w) for w in inner.split()] if inner[:1].isupper() else []
                 if words_q and all(q.fresh(w) for w in words_q if w not in STOPWORDS):
                     best = max(best, 1.0)
         return best

@@ -69,6 +69,8 @@ MIN_WORDS = 4
 VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
 WINDOW = 3  # sentences before a candidate that may name its speaker ("He said:", a long quotation)
 PRONOUN_TYPE = 0.9  # a "She said:" sentence holds the answer type of the sentence before it
+# clauses that set two subjects side by side: "X won best actor, while Y took best director"
+_CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+|,\s+but\s+", re.I)
 _PRONOUN_OPENING = re.compile(r"^[“\"']?\s*(?:he|she|they|his|her|their)\b", re.I)
 
 
@@ -152,6 +154,9 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         overlap = (sum(idf.get(w, default_idf) for w in matched_words(q.words, words)) / q_weight) \
             if q_weight else 0.0
         kind = answer_type_score(q, terms, c.text)
+        clause = asked_clause(c.text, q.words) if q.kind in ("person", "place", "entity") else None
+        if clause is not None:
+            kind = min(kind, answer_type_score(q, key_terms(clause), clause))
         near_text = window = ""
         if c.index >= 0 and c.n in spans:
             sp = spans[c.n]
@@ -227,6 +232,20 @@ def _article_sentences(passages: list["Passage"]) -> dict[str, list[tuple[int, i
         for a, b in evidence_spans(p.chunk.text):
             out.setdefault(p.chunk.article_id, {})[base + a] = (base + a, base + b, p.chunk.text[a:b])
     return {aid: sorted(d.values()) for aid, d in out.items()}
+
+
+def asked_clause(sentence: str, question_words: set[str]) -> str | None:
+    """In a sentence of contrasted clauses, the one clause that holds the most of the question's
+    words (None when the sentence is one clause or no clause stands out). The answer to "who won
+    best director" must sit in the clause about best director, not in the one about best actor."""
+    parts = [x for x in _CONTRAST.split(sentence) if x.strip()]
+    if len(parts) < 2:
+        return None
+    hits = [len(matched_words(question_words, content_words(x))) for x in parts]
+    best = max(hits)
+    if best == 0 or hits.count(best) > 1:
+        return None
+    return parts[hits.index(best)]
 
 
 def _window(c: Candidate, spans: list[tuple[int, int]], p: "Passage",

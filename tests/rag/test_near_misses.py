@@ -190,3 +190,45 @@ def test_a_sentence_about_other_names_breaks_the_question_but_a_nameless_one_doe
     cands = passage_candidates(ps)
     score_candidates("What was Tesla's revenue in Q1 2021?", ps, cands, scorer)
     assert cands[0].violations == []
+
+
+def test_the_answer_must_sit_in_the_clause_the_question_asks_about(scorer: SupportScorer) -> None:
+    from newsqa.rag.candidates import asked_clause
+
+    question = "Which director won Best Director at the 93rd Academy Awards?"
+    words = Question.parse(question).words
+    contrasted = ("Anna Bell upset Tom Reed to win best actor, while 'Dry Land' took best picture "
+                  "and director at the 93rd Academy Awards.")
+    assert asked_clause(contrasted, words).startswith("'Dry Land' took best picture")
+    assert asked_clause("Tom Reed won best director at the 93rd Academy Awards.", words) is None
+    # the clause about best director names only a quoted title, so the sentence gives no person
+    answer = "Maria Lind won best director at the 93rd Academy Awards for 'Dry Land'."
+    ps = passages(contrasted, answer)
+    cands = passage_candidates(ps)
+    score_candidates(question, ps, cands, scorer)
+    by_text = {c.text: c for c in cands}
+    assert by_text[contrasted].features["type"] <= 0.3 and by_text[answer].features["type"] == 1.0
+    # either clause may hold the answer: the one that holds the question's words decides
+    flipped = "'Dry Land' took best picture, while Maria Lind won best director at the 93rd Academy Awards."
+    ps = passages(flipped)
+    cands = passage_candidates(ps)
+    score_candidates(question, ps, cands, scorer)
+    assert cands[0].features["type"] == 1.0
+
+
+@pytest.mark.parametrize("sentence,person", [
+    ("'Dry Land' took best director.", False),
+    ("“Dry Land” took best director.", False),
+    ("‘Dry Land’ took best director.", False),
+    ("Maria Lind's 'Dry Land' took best director.", True),  # an apostrophe is not a quote
+    ("Maria Lind won for “Dry Land”.", True),
+])
+def test_a_quoted_title_is_not_a_person(sentence: str, person: bool) -> None:
+    q = Question.parse("Who won best director?")
+    assert (answer_type_score(q, key_terms(sentence), sentence) == 1.0) is person
+
+
+def test_a_name_inside_a_longer_quote_may_still_be_a_person() -> None:
+    q = Question.parse("Who won best director?")
+    sentence = "“Maria Lind is the best director of her generation,” the jury said."
+    assert answer_type_score(q, key_terms(sentence), sentence) == 1.0
