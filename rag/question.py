@@ -210,10 +210,16 @@ class Question:
             spoken = {stem(t) for t in (constraints.speaker.names | constraints.speaker.words)} \
                 if constraints.speaker else set()
             words = {w for w in words if w not in spoken and w not in _SPEECH_STEMS} or words
+        wh = _lead(own)[0]
+        unit = wanted_unit(own)
+        if not unit and kind == "date" and wh == "when" and "release" in constraints.events:
+            # a release, launch or premiere happens on a day, and the news reports the day: "in
+            # early 2020" does not answer "When was it released?" (a year stays fine for "founded")
+            unit = "date"
         return cls(question, kind, terms, words, names, titled,
                    bool(_MONEY_Q.search(own)), bool(_TEAM_EVENT.search(own)), own=own,
-                   context=carried_tokens, unit=wanted_unit(own), parts=parts if len(parts) > 1 else [],
-                   constraints=constraints, wh=_lead(own)[0], head=head)
+                   context=carried_tokens, unit=unit, parts=parts if len(parts) > 1 else [],
+                   constraints=constraints, wh=wh, head=head)
 
     def fresh(self, token: str) -> bool:
         """A name token the question (or the names carried into it) does not already contain."""

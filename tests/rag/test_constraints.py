@@ -247,3 +247,19 @@ def test_a_follow_up_is_answered_by_its_own_words_not_the_carried_names(scorer: 
     sents, d = answer_and_decide("Where are his specialists working? (Putin, Israel, Iran)", ps, scorer)
     assert sents[0].text.startswith("Our specialists are working in Bushehr")
     assert not d.refuse, d.reason
+
+
+def test_when_a_release_happened_asks_for_a_day_but_a_founding_year_will_do() -> None:
+    from newsqa.rag.answer_type import answer_type_score
+    from newsqa.rag.terms import key_terms
+
+    released = Question.parse("When was Starfield released?")
+    assert released.unit == "date" and Question.parse("When does the show premiere?").unit == "date"
+    founded = Question.parse("When was Snapfish founded?")
+    assert founded.unit == ""
+    vague = "In early 2023, Bethesda released Starfield."
+    day = "Bethesda released Starfield on September 6, 2023."
+    assert answer_type_score(released, key_terms(vague), vague) == 0.0
+    assert answer_type_score(released, key_terms(day), day) == 1.0
+    year = "Snapfish was founded in 1999."
+    assert answer_type_score(founded, key_terms(year), year) > 0.0
