@@ -153,6 +153,9 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
     kind = q.kind
     if kind == "date":
         new_years = set(s.years) - set(q.terms.years) - q.title_numbers
+        if q.title_year and s.full_dates and q.constraints is not None and "release" in q.constraints.events \
+                and not any(d.startswith(q.title_year) for d in s.full_dates):
+            return 0.0  # "God of War (2018) is coming to PC on January 14, 2022": a later release
         if q.unit == "year":
             return 1.0 if new_years or s.full_dates else 0.0
         if q.unit == "day" and (s.dates or (set(s.weak) | set(s.words)) & _WEEKDAYS):

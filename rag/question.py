@@ -108,6 +108,7 @@ def wanted_unit(question: str) -> str:
     return ""
 
 
+_TITLE_YEAR = re.compile(r"\w\s*\((\d{4})\)")
 _PERSONAL = re.compile(r"\b(?:he|she|him|her|his|they|them)\b", re.I)
 _AUX = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "can", "could", "will",
         "would", "should", "may", "might"}
@@ -179,6 +180,8 @@ class Question:
     constraints: Constraints | None = None
     wh: str = ""  # the leading question word
     head: str = ""  # what a which/what question asks for ("war", "term"), stemmed
+    # "God of War (2018)": a year in brackets after a title names the work released that year
+    title_year: str = ""
 
     @classmethod
     def parse(cls, question: str) -> "Question":
@@ -219,7 +222,8 @@ class Question:
         return cls(question, kind, terms, words, names, titled,
                    bool(_MONEY_Q.search(own)), bool(_TEAM_EVENT.search(own)), own=own,
                    context=carried_tokens, unit=unit, parts=parts if len(parts) > 1 else [],
-                   constraints=constraints, wh=wh, head=head)
+                   constraints=constraints, wh=wh, head=head,
+                   title_year=m.group(1) if (m := _TITLE_YEAR.search(own)) else "")
 
     def fresh(self, token: str) -> bool:
         """A name token the question (or the names carried into it) does not already contain."""

@@ -263,3 +263,19 @@ def test_when_a_release_happened_asks_for_a_day_but_a_founding_year_will_do() ->
     assert answer_type_score(released, key_terms(day), day) == 1.0
     year = "Snapfish was founded in 1999."
     assert answer_type_score(founded, key_terms(year), year) > 0.0
+
+
+def test_a_bracketed_title_year_names_the_release_of_that_year() -> None:
+    from newsqa.rag.answer_type import answer_type_score
+    from newsqa.rag.terms import key_terms
+
+    q = Question.parse("What is the release date of Starfield (2023)?")
+    assert q.title_year == "2023" and Question.parse("When was Starfield released?").title_year == ""
+    port = "Starfield (2023) is coming to PlayStation 5 on April 7, 2026."
+    first = "Starfield was released for Xbox Series X on September 6, 2023."
+    assert answer_type_score(q, key_terms(port), port) == 0.0
+    assert answer_type_score(q, key_terms(first), first) == 1.0
+    # not a release question: the bracketed year does not constrain other dates
+    other = Question.parse("When did the director of Starfield (2023) die?")
+    dies = "He died on May 2, 2025."
+    assert answer_type_score(other, key_terms(dies), dies) > 0.0
