@@ -75,7 +75,7 @@ class LocalEmbedder:
 
     def __init__(self, model_path: str = "", device: str = "cpu", batch_size: int = 0,
                  runtime: str = "int8", workers: int = 0) -> None:
-        """`runtime` "int8" quantises the model's Linear layers on load (CPU only): 2.6-2.7x the
+        """`runtime` "int8" quantises the model's Linear layers on load (CPU only): 2.6-2.9x the
         throughput of "fp32" with the same rgb-dev hit@5 and support-scorer accuracy (`newsqa bench`).
         `batch_size` 0 means LOCAL_BATCH; `workers` 0 means one per CPU core (see `_encode_sharded`)."""
         configure_offline_environment()
