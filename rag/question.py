@@ -175,7 +175,8 @@ class Question:
     team_event: bool = False  # a contest that teams or countries win ("World Cup final")
     own: str = ""  # the words of the question itself, without names carried over from earlier turns
     context: set[str] = field(default_factory=set)  # carried-over name tokens: the topic, not the ask
-    unit: str = ""  # "year"/"day" for "In which year/On which day" questions
+    # "year", "day" or "date": "In which year", "On which day", "release date", "When was it released"
+    unit: str = ""
     parts: list[str] = field(default_factory=list)  # sub-questions of a compound question
     constraints: Constraints | None = None
     wh: str = ""  # the leading question word
