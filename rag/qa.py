@@ -8,6 +8,7 @@ citation check (inside generated backends) -> refusal decision. Collaborators ar
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Iterator, Mapping, Sequence
 
 from newsqa.index.embed import Embedder, make_embedder
@@ -43,19 +44,24 @@ class QA:
         return self.backends[name]
 
     def ask(self, question: str, history: Sequence[Turn] = (), backend: str | None = None,
-            k: int | None = None, flt: SearchFilter | None = None) -> Answer:
-        events = list(self.stream(question, history, backend, k, flt))
+            k: int | None = None, flt: SearchFilter | None = None, as_of: date | None = None) -> Answer:
+        events = list(self.stream(question, history, backend, k, flt, as_of))
         return events[-1]  # type: ignore[return-value]
 
     def stream(self, question: str, history: Sequence[Turn] = (), backend: str | None = None,
-               k: int | None = None, flt: SearchFilter | None = None) -> Iterator[str | Answer]:
-        """Text deltas while a generated backend writes, then the checked Answer as the last item."""
+               k: int | None = None, flt: SearchFilter | None = None,
+               as_of: date | None = None) -> Iterator[str | Answer]:
+        """Text deltas while a generated backend writes, then the checked Answer as the last item.
+
+        `as_of` is the day the question is asked on (default today): relative time in the question
+        ("this week", "latest") is read against it."""
         from newsqa.rag.refuse import should_refuse
 
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
         be = self._backend(backend)
+        as_of = as_of or date.today()
         t_all = time.perf_counter()
         timings: dict[str, float] = {}
         t = time.perf_counter()
@@ -73,7 +79,7 @@ class QA:
         passages = ret.passages
         if not passages:
             ans = Answer(question, [Sentence(REFUSAL_TEXT)], [], be.name, refused=True,
-                         standalone_question=standalone, timings_ms=timings,
+                         standalone_question=standalone, timings_ms=timings, as_of=as_of,
                          error="" if self.store.count_chunks() else "the store is empty: add articles first")
             timings["total"] = (time.perf_counter() - t_all) * 1000
             yield ans
@@ -96,7 +102,7 @@ class QA:
             sentences = [Sentence(REFUSAL_TEXT)]
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
-                     standalone_question=standalone, timings_ms=timings)
+                     standalone_question=standalone, timings_ms=timings, as_of=as_of)
 
 
     def _answered(self, history: Sequence[Turn], flt: SearchFilter | None) -> list[Turn]:

@@ -7,6 +7,7 @@ evaluation report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from newsqa.index.articles import Chunk
@@ -40,6 +41,32 @@ class Sentence:
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class ShortAnswer:
+    """The span that answers a who/what/when/where/how-many question ("North Korea", "1.85 per
+    litre"), taken from a cited sentence: `start`/`end` are character offsets in passage `n`'s text."""
+
+    text: str
+    n: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """The publication dates a question is about, read against its as-of date ("this week", "in
+    June", "latest"). `start`/`end` are inclusive; `recency` prefers the newest article before `end`."""
+
+    phrase: str
+    start: date | None = None
+    end: date | None = None
+    recency: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"phrase": self.phrase, "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None, "recency": self.recency}
+
+
 @dataclass(slots=True)
 class Answer:
     question: str
@@ -50,6 +77,9 @@ class Answer:
     standalone_question: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     error: str = ""
+    short_answer: ShortAnswer | None = None
+    as_of: date | None = None  # the date the question was asked against (default: today)
+    time_window: TimeWindow | None = None
 
     @property
     def text(self) -> str:
@@ -70,6 +100,11 @@ class Answer:
             "standalone_question": self.standalone_question or self.question,
             "answer": self.text,
             "refused": self.refused,
+            "short_answer": ({"text": self.short_answer.text, "n": self.short_answer.n,
+                              "start": self.short_answer.start, "end": self.short_answer.end}
+                             if self.short_answer else None),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "time_window": self.time_window.to_json() if self.time_window else None,
             "backend": self.backend,
             "sentences": [
                 {"text": s.text, "citations": list(s.citations), "support": round(s.support, 4),
