@@ -183,10 +183,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return 2
     from newsqa.evals.questions import load_questions
 
+    from newsqa.evals.split import select_split
+
     try:
-        questions = load_questions(Path(args.questions))
+        questions = select_split(load_questions(Path(args.questions)), args.split)
     except ValueError as e:
         print(f"newsqa eval: {e}", file=sys.stderr)
+        return 2
+    if not questions:
+        print(f"newsqa eval: {args.questions}: no questions in the {args.split} part", file=sys.stderr)
         return 2
     judge = None
     if args.judge_url:
@@ -228,6 +233,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             bar.close()
     report = result.to_report()
     report["meta"]["question_file"] = str(args.questions)
+    report["meta"]["split"] = args.split
     json_path, html_path = write_report(report, Path(args.out))
     print(format_table(report))
     print(f"\nreport: {json_path}\n        {html_path}")
@@ -516,6 +522,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--fail-under", action="append", metavar="METRIC=VALUE",
                    help="exit 1 when the overall metric is worse than VALUE (repeatable; for latency and "
                         "unsupported_share, worse means above)")
+    s.add_argument("--split", choices=("train", "validation", "all"), default="all",
+                   help="the fixed part of the question set to use (a hash of each id: 60%% train, 40%% "
+                        "validation; default all). Fit and read failures on train, report validation")
     s.add_argument("--k", type=int, default=5, help="passages retrieved per question (default 5)")
     s.add_argument("--drop-evidence", nargs="?", const="all", choices=("all", "each"), default=None,
                    help="with --articles: leave the questions' evidence (and any other article holding a "
