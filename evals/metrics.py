@@ -35,7 +35,7 @@ def normalize_text(text: str) -> str:
     """Casefolded text with typographic quotes, dashes, accents and whitespace made plain.
 
     Articles use curly apostrophes and en dashes while hand-written spellings use ASCII, and news
-    copy drops accents that answer lists keep ("Chloe Zhao" / "Chloé Zhao"), so both sides go
+    copy drops accents that answer lists keep ("Renee Fleming" / "Renée Fleming"), so both sides go
     through this before matching.
     """
     text = unicodedata.normalize("NFKD", text)
@@ -77,8 +77,8 @@ def contains_spelling(text: str, spelling: str) -> bool:
     """Whether `spelling` occurs in `text` (both normalised) as whole words.
 
     Word edges matter for short answers: "G7" must not match "G77", nor "2" match "2025". A
-    spelling that is a full date also matches the same day written another way ("November 21 of
-    1998" for "Nov. 21, 1998"): answer lists enumerate a few spellings, news copy has more.
+    spelling that is a full date also matches the same day written another way ("March 3 of
+    2004" for "Mar. 3, 2004"): answer lists enumerate a few spellings, news copy has more.
     """
     needle = normalize_text(spelling)
     if not needle:

@@ -24,7 +24,7 @@ Olsen Pereira Richter Santos Torres Vidal Wagner Young""".split()
 PLACES = [
     ("Lisbon", "Portugal"), ("Rotterdam", "the Netherlands"), ("Krakow", "Poland"), ("Nairobi", "Kenya"),
     ("Osaka", "Japan"), ("Porto Alegre", "Brazil"), ("Leeds", "Britain"), ("Lyon", "France"),
-    ("Accra", "Ghana"), ("Pune", "India"), ("Tucson", "the United States"), ("Gdansk", "Poland"),
+    ("Accra", "Ghana"), ("Pune", "India"), ("Guadalajara", "Mexico"), ("Gdansk", "Poland"),
     ("Valencia", "Spain"), ("Adelaide", "Australia"), ("Hamburg", "Germany"), ("Bergen", "Norway"),
     ("Izmir", "Turkey"), ("Cebu", "the Philippines"), ("Halifax", "Canada"), ("Turin", "Italy"),
     ("Tampere", "Finland"), ("Durban", "South Africa"), ("Cordoba", "Argentina"), ("Busan", "South Korea"),
