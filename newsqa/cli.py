@@ -558,6 +558,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--smoke", action="store_true", help="tiny sizes and the hashing embedder: a check that runs in seconds")
     s.add_argument("--keep", action="store_true", help="keep the temporary stores (their folder is printed)")
     s.set_defaults(func=cmd_bench)
+
+    from newsqa.cli_feedback import add_feedback_parser
+
+    add_feedback_parser(sub, _common)
     return p
 
 

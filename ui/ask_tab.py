@@ -1,15 +1,17 @@
 """The "Ask" tab: the conversation, its options and the sources panel, and the handlers behind them.
 
 Answers stream from `QA.stream`, one step at a time under the page's read lock (ui/rwlock.py); a
-click on a citation marker shows that passage in the sources panel.
+click on a citation marker shows that passage in the sources panel. Each finished turn is kept in the
+reader's conversation and each verdict in the feedback store (ui/history.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import gradio as gr
 
@@ -36,6 +38,17 @@ element.addEventListener('click', (ev) => {
   if (!b || !element.contains(b)) return;
   ev.preventDefault();
   trigger('cite', {turn: Number(b.dataset.turn), n: Number(b.dataset.cite)});
+});
+"""
+# Feedback buttons under an answer become a "feedback" event carrying (turn, rating, note).
+FEEDBACK_JS = """
+element.addEventListener('click', (ev) => {
+  const b = ev.target.closest('button[data-fb]');
+  if (!b || !element.contains(b)) return;
+  ev.preventDefault();
+  const box = b.closest('.nq-feedback');
+  const note = box ? box.querySelector('input.nq-fb-note') : null;
+  trigger('feedback', {turn: Number(b.dataset.turn), rating: b.dataset.fb, note: note ? note.value : ''});
 });
 """
 
@@ -95,6 +108,17 @@ def history_of(conv: Sequence[R.ChatTurn]) -> list[Turn]:
     return out
 
 
+def parse_as_of(value: str | None) -> date | None:
+    """The page's and the API's "as of" field: YYYY-MM-DD, or '' for today."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"as of: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
 def _clamp_k(k: float | int | None, default: int) -> int:
     try:
         return max(1, min(MAX_K, int(k or default)))
@@ -108,6 +132,7 @@ class AskHandlers:
     qa: QA
     settings: Settings
     guard: ReadWriteLock
+    keep_turn: Callable[..., tuple]  # ui/history.py: stores a finished turn in the reader's conversation
 
     def welcome(self) -> str:
         with self.guard.read():
@@ -120,8 +145,8 @@ class AskHandlers:
 
     # answering
     def _stream(self, question: str, history: list[Turn], backend: str | None, k: int,
-                flt: SearchFilter | None) -> Iterator[str | Answer]:
-        it = self.qa.stream(question, history, backend or None, k, flt)
+                flt: SearchFilter | None, as_of: date | None = None) -> Iterator[str | Answer]:
+        it = self.qa.stream(question, history, backend or None, k, flt, as_of)
         while True:
             with self.guard.read():
                 item = next(it, None)
@@ -130,13 +155,14 @@ class AskHandlers:
             yield item
 
     def ask_api(self, question: str, backend: str = "", k: int = 5, since: str = "", until: str = "",
-                source: str = "") -> dict:
+                source: str = "", as_of: str = "") -> dict:
         """The API's answer: the same JSON as `newsqa ask --json` ('' backend = the default)."""
         try:
             flt = make_filter(since, until, source)
+            day = parse_as_of(as_of)
             answer = None
             for item in self._stream(question, [], backend or self.default_backend(),
-                                     _clamp_k(k, self.settings.top_k), flt):
+                                     _clamp_k(k, self.settings.top_k), flt, day):
                 if isinstance(item, Answer):
                     answer = item
         except (ValueError, StoreError) as e:
@@ -144,36 +170,43 @@ class AskHandlers:
         assert answer is not None
         return answer.to_json()
 
-    def on_ask(self, question: str, conv: list[R.ChatTurn], backend: str, k: float, since: str,
-               until: str, source: str) -> Iterator[tuple]:
+    def on_ask(self, question: str, conv: list[R.ChatTurn], conv_id: str, browser: dict | None, backend: str,
+               k: float, since: str, until: str, source: str, as_of: str,
+               request: gr.Request) -> Iterator[tuple]:
+        """Outputs: chat, sources, conv, question box, shown turn, conversation id, browser state,
+        conversation list."""
         question = (question or "").strip()
         conv = list(conv or [])
+        keep = (gr.skip(), gr.skip(), gr.skip())
         if not question:
-            yield gr.skip(), gr.skip(), conv, gr.skip(), gr.skip()
+            yield (gr.skip(), gr.skip(), conv, gr.skip(), gr.skip(), *keep)
             return
         turn = R.ChatTurn(question)
         conv.append(turn)
         idx = len(conv) - 1
         try:
             flt = make_filter(since, until, source)
+            day = parse_as_of(as_of)
         except ValueError as e:
             turn.error = str(e)
-            yield R.render_conversation(conv), gr.skip(), conv, "", gr.skip()
+            yield (R.render_conversation(conv), gr.skip(), conv, "", gr.skip(), *keep)
             return
-        yield R.render_conversation(conv), gr.skip(), conv, "", gr.skip()
+        yield (R.render_conversation(conv), gr.skip(), conv, "", gr.skip(), *keep)
         try:
-            for item in self._stream(question, history_of(conv[:-1]), backend, _clamp_k(k, self.settings.top_k), flt):
+            for item in self._stream(question, history_of(conv[:-1]), backend, _clamp_k(k, self.settings.top_k),
+                                     flt, day):
                 if isinstance(item, Answer):
                     turn.answer = item
                 else:
                     turn.partial += item
-                    yield R.render_conversation(conv), gr.skip(), conv, "", gr.skip()
+                    yield (R.render_conversation(conv), gr.skip(), conv, "", gr.skip(), *keep)
         except (ValueError, StoreError) as e:
             turn.error = str(e)
         if turn.answer is None and not turn.error:
             turn.error = "no answer was produced"
         sources = R.render_sources(turn.answer, idx) if turn.answer is not None else gr.skip()
-        yield R.render_conversation(conv), sources, conv, "", idx
+        conv_id, browser, listing = self.keep_turn(conv, conv_id, browser, idx, request)
+        yield (R.render_conversation(conv), sources, conv, "", idx, conv_id, browser, listing)
 
     def on_cite(self, conv: list[R.ChatTurn], evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
@@ -185,8 +218,12 @@ class AskHandlers:
             return gr.skip()
         return R.render_sources(conv[turn].answer, turn, n)
 
-    def on_new(self) -> tuple:
-        return R.render_conversation([], self.welcome()), R.render_sources(None, 0), [], "", -1
+    def on_new(self, browser: dict | None) -> tuple:
+        """A fresh conversation: outputs chat, sources, conv, question box, shown turn, conversation
+        id and browser state (which forgets the open conversation; the stored one stays listed)."""
+        browser = dict(browser or {})
+        browser["conversation"] = ""
+        return R.render_conversation([], self.welcome()), R.render_sources(None, 0), [], "", -1, "", browser
 
 
 @dataclass
@@ -203,7 +240,11 @@ class AskTab:
     since: gr.Textbox
     until: gr.Textbox
     source: gr.Dropdown
+    as_of: gr.Textbox
     sources: gr.HTML
+    conversations: gr.Dropdown
+    export: gr.Button
+    export_file: gr.File
 
 
 def ask_tab(ui: AskHandlers, settings: Settings, infos0: dict[str, ArticleInfo], examples0: list[str],
@@ -213,7 +254,7 @@ def ask_tab(ui: AskHandlers, settings: Settings, infos0: dict[str, ArticleInfo],
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
                 chat = gr.HTML(R.render_conversation([], R.render_welcome(len(infos0))),
-                               elem_id="nq-chat", js_on_load=CITE_JS, autoscroll=True,
+                               elem_id="nq-chat", js_on_load=CITE_JS + FEEDBACK_JS, autoscroll=True,
                                max_height=640, padding=True)
                 with gr.Row():
                     question = gr.Textbox(label="Question", placeholder="Ask about the articles…", show_label=False,
@@ -222,6 +263,12 @@ def ask_tab(ui: AskHandlers, settings: Settings, infos0: dict[str, ArticleInfo],
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="nq-ask")
                 with gr.Row():
                     new = gr.Button("New conversation", size="sm", elem_id="nq-new")
+                    export = gr.Button("Export conversation (Markdown)", size="sm", elem_id="nq-export")
+                with gr.Row():
+                    conversations = gr.Dropdown(choices=[], value=None, label="Your conversations",
+                                                elem_id="nq-conversations", interactive=True, scale=3)
+                    export_file = gr.File(label="Exported conversation", visible=False, interactive=False,
+                                          elem_id="nq-export-file", scale=2)
                 examples = gr.Dataset(components=[question], samples=[[q] for q in examples0],
                                       label="Examples", visible=bool(examples0), elem_id="nq-examples")
                 with gr.Accordion("Options", open=False):
@@ -233,8 +280,14 @@ def ask_tab(ui: AskHandlers, settings: Settings, infos0: dict[str, ArticleInfo],
                         since = gr.Textbox(label="Since (YYYY-MM-DD)", placeholder="any date")
                         until = gr.Textbox(label="Until (YYYY-MM-DD)", placeholder="any date")
                         source = gr.Dropdown(choices=source_choices(infos0), value="", label="Source")
+                        # set again when the page loads (ui/history.py): today is the day it is opened
+                        as_of = gr.Textbox(value=date.today().isoformat(), label="As of (YYYY-MM-DD)",
+                                           placeholder="today", elem_id="nq-as-of",
+                                           info="relative time in questions (this week, latest) is read "
+                                                "against this day; later articles are not used")
             with gr.Column(scale=2, min_width=300):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(R.render_sources(None, 0), elem_id="nq-sources", js_on_load=CITE_JS,
                                   padding=True)
-    return AskTab(chat, question, ask, new, examples, backend, k, since, until, source, sources)
+    return AskTab(chat, question, ask, new, examples, backend, k, since, until, source, as_of, sources,
+                  conversations, export, export_file)

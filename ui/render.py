@@ -6,16 +6,20 @@ These functions are pure (no gradio, no store), so the escaping can be unit-test
 
 Citation markers are `<button data-turn=T data-cite=N>`: the page's click handler (ui/ask_tab.py) turns a
 click into an event carrying (turn, n), and the server answers with `render_sources` for that turn.
+Feedback buttons under an answer are `<button data-turn=T data-fb=RATING>` beside a note field; the
+same handler sends (turn, rating, note).
 """
 
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from datetime import date
+from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from newsqa.rag.types import Answer, Passage, Sentence
+from newsqa.rag.types import Answer, Passage, Sentence, TimeWindow
 
 PASSAGE_PREVIEW = 160  # characters of a passage shown under a refusal's related reading
 
@@ -31,6 +35,7 @@ class ChatTurn:
     answer: Answer | None = None
     partial: str = ""
     error: str = ""
+    rating: str = ""  # the reader's latest verdict on the answer ("up", "down", "wrong_citation")
 
 
 def esc(text: object) -> str:
@@ -93,16 +98,22 @@ def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int
     return out
 
 
-def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """The escaped text with each span wrapped in `<mark>`; escaping happens per piece, after
-    slicing, so spans index the original characters."""
+def highlight(text: str, spans: Iterable[tuple[int, int]], strong: Iterable[tuple[int, int]] = ()) -> str:
+    """The escaped text with each span wrapped in `<mark>` (and each `strong` span, the short
+    answer, in `<mark class="nq-hl nq-hl-short">`); escaping happens per piece, after slicing, so
+    spans index the original characters."""
+    weak = merge_spans(spans, len(text))
+    hard = merge_spans(strong, len(text))
+    cuts = sorted({0, len(text), *(x for a, b in weak + hard for x in (a, b))})
     parts = []
-    pos = 0
-    for a, b in merge_spans(spans, len(text)):
-        parts.append(esc(text[pos:a]))
-        parts.append(f'<mark class="nq-hl">{esc(text[a:b])}</mark>')
-        pos = b
-    parts.append(esc(text[pos:]))
+    for a, b in zip(cuts, cuts[1:]):
+        piece = esc(text[a:b])
+        if any(x <= a and b <= y for x, y in hard):
+            parts.append(f'<mark class="nq-hl nq-hl-short">{piece}</mark>')
+        elif any(x <= a and b <= y for x, y in weak):
+            parts.append(f'<mark class="nq-hl">{piece}</mark>')
+        else:
+            parts.append(piece)
     return "".join(parts)
 
 
@@ -134,8 +145,9 @@ def _meta_line(p: Passage) -> str:
     return " · ".join(bits)
 
 
-def render_answer(answer: Answer, turn: int) -> str:
-    """One answer as a chat message: cited sentences, or a refusal with related reading."""
+def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
+    """One answer as a chat message: the short answer, then cited sentences (or a refusal with
+    related reading), how the question was understood, and the feedback buttons."""
     known = {p.n for p in answer.passages}
     if answer.refused:
         parts = ['<div class="nq-answer nq-refusal" role="note">',
@@ -154,29 +166,84 @@ def render_answer(answer: Answer, turn: int) -> str:
                 meta = _meta_line(p)
                 meta_html = f' <span class="nq-meta">({meta})</span>' if meta else ""
                 parts.append(
-                    f'<li>{cite_marker(turn, p.n)} <span class="nq-related-title">{esc(c.title or c.article_id)}</span>'
+                    f'<li>{cite_marker(turn, p.n)} <span class="nq-related-title">{esc(_title(p))}</span>'
                     f'{meta_html}'
                     f'<div class="nq-related-quote">{esc(quote)}</div></li>'
                 )
             parts.append("</ul>")
+        parts.append(render_feedback(turn, rating))
         parts.append("</div>")
         return "".join(parts)
     body = " ".join(_sentence_html(s, turn, known) for s in answer.sentences)
     total = answer.timings_ms.get("total")
     took = f" in {total:.0f} ms" if total is not None else ""
+    as_of = f" · as of {answer.as_of.isoformat()}" if answer.as_of and answer.as_of != date.today() else ""
     unsupported = sum(1 for s in answer.sentences if not s.supported)
     warn = (f'<div class="nq-notice">{unsupported} sentence{"s" if unsupported != 1 else ""} not supported '
             f'by the sources (flagged)</div>') if unsupported else ""
-    return (f'<div class="nq-answer">{body}{warn}{_understood_as(answer)}'
-            f'<div class="nq-answer-meta">{esc(answer.backend)}{esc(took)}</div></div>')
+    return (f'<div class="nq-answer">{_short_answer(answer, turn, known)}{body}{warn}{_understood_as(answer)}'
+            f'<div class="nq-answer-meta">{esc(answer.backend)}{esc(took)}{esc(as_of)}</div>'
+            f'{render_feedback(turn, rating)}</div>')
+
+
+def _short_answer(answer: Answer, turn: int, known: set[int]) -> str:
+    """The span that answers the question, first and on its own line, with the passage it is in."""
+    sa = answer.short_answer
+    if sa is None or not sa.text.strip():
+        return ""
+    return (f'<div class="nq-short"><span class="nq-short-text">{esc(sa.text)}</span> '
+            f'{cite_marker(turn, sa.n, sa.n in known)}</div>')
+
+
+FEEDBACK_BUTTONS = (("up", "👍", "Good answer"), ("down", "👎", "Bad answer"),
+                    ("wrong_citation", "wrong citation", "A citation does not say this"))
+RATING_WORDS = {"up": "thumbs up", "down": "thumbs down", "wrong_citation": "wrong citation"}
+
+
+def render_feedback(turn: int, rating: str = "") -> str:
+    """Thumbs up, thumbs down, "wrong citation" and a note field under an answer; the reader's
+    verdict, once given, is shown pressed."""
+    buttons = []
+    for value, label, title in FEEDBACK_BUTTONS:
+        pressed = "true" if value == rating else "false"
+        buttons.append(f'<button type="button" class="nq-fb nq-fb-{value}" data-turn="{int(turn)}" '
+                       f'data-fb="{value}" aria-pressed="{pressed}" title="{title}" aria-label="{title}">'
+                       f'{label}</button>')
+    done = (f'<span class="nq-fb-done" role="status">Thanks: recorded {esc(RATING_WORDS[rating])}</span>'
+            if rating in RATING_WORDS else "")
+    return (f'<div class="nq-feedback" data-turn="{int(turn)}">{"".join(buttons)}'
+            f'<input type="text" class="nq-fb-note" maxlength="2000" placeholder="note (optional)" '
+            f'aria-label="Note on this answer">{done}</div>')
+
+
+def window_text(tw: TimeWindow) -> str:
+    """How a time phrase was read: "“this week”: published 2026-11-30 to 2026-12-06"."""
+    if tw.start and tw.end:
+        span = f"published {tw.start.isoformat()} to {tw.end.isoformat()}"
+    elif tw.start:
+        span = f"published from {tw.start.isoformat()}"
+    elif tw.end:
+        span = f"published up to {tw.end.isoformat()}"
+    else:
+        span = ""
+    if tw.recency:
+        span = (span + ", " if span else "") + "the newest first"
+    phrase = f"“{tw.phrase}”" if tw.phrase else "time"
+    return f"{phrase}: {span}" if span else phrase
 
 
 def _understood_as(answer: Answer) -> str:
-    """A follow-up is answered as a rewritten standalone question; showing it explains the answer."""
+    """A follow-up is answered as a rewritten standalone question, and time words as a window of
+    publication dates; showing both explains the answer."""
+    bits = []
     sq = (answer.standalone_question or "").strip()
-    if not sq or sq == answer.question.strip():
+    if sq and sq != answer.question.strip():
+        bits.append(f"“{esc(sq)}”")
+    if answer.time_window is not None:
+        bits.append(f'<span class="nq-window">{esc(window_text(answer.time_window))}</span>')
+    if not bits:
         return ""
-    return f'<div class="nq-standalone">Understood as: “{esc(sq)}”</div>'
+    return f'<div class="nq-standalone">Understood as: {" · ".join(bits)}</div>'
 
 
 def render_turn(t: ChatTurn, turn: int) -> str:
@@ -184,7 +251,7 @@ def render_turn(t: ChatTurn, turn: int) -> str:
     if t.error:
         a = f'<div class="nq-answer nq-error" role="alert">{esc(t.error)}</div>'
     elif t.answer is not None:
-        a = render_answer(t.answer, turn)
+        a = render_answer(t.answer, turn, t.rating)
     elif t.partial:
         a = f'<div class="nq-answer nq-streaming">{esc(t.partial)}<span class="nq-caret" aria-hidden="true">▍</span></div>'
     else:
@@ -226,14 +293,50 @@ def _support_lines(answer: Answer, n: int) -> list[str]:
     return out
 
 
+def _title(p: Passage) -> str:
+    return p.chunk.title or "(untitled article)"
+
+
+def also_in(p: Passage) -> list[dict[str, str]]:
+    """Other outlets that carried the same story (source, url, date, article_id), when retrieval
+    grouped syndicated copies; from the passage, its chunk, or a stored answer's chunk extras."""
+    raw: Any = getattr(p, "also_in", None) or getattr(p.chunk, "also_in", None)
+    if not raw and isinstance(getattr(p.chunk, "extra", None), dict) and p.chunk.extra.get("also_in"):
+        try:
+            raw = json.loads(p.chunk.extra["also_in"])
+        except (TypeError, ValueError):
+            raw = None
+    out = []
+    for item in raw or []:
+        get = item.get if isinstance(item, dict) else (lambda k, _i=item: getattr(_i, k, ""))
+        entry = {k: str(get(k) or "") for k in ("source", "url", "date", "article_id")}
+        if not entry["date"]:
+            entry["date"] = str(get("published_at") or "")
+        if entry["source"] or entry["url"]:
+            out.append(entry)
+    return out
+
+
+def _also_in_html(p: Passage) -> str:
+    items = []
+    for e in also_in(p):
+        label = e["source"] or e["url"]
+        when = f" ({esc(day(e['date']))})" if e["date"] else ""
+        items.append((link(e["url"], label) if safe_url(e["url"]) else esc(label)) + when)
+    return f'<div class="nq-also-in">also in: {", ".join(items)}</div>' if items else ""
+
+
 def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False) -> str:
-    """One passage as the sources panel shows it: provenance, text with the cited spans highlighted,
-    and the support score of each sentence that cites it."""
+    """One passage as the sources panel shows it: title, outlet, date and a safe link first; other
+    outlets carrying the story; the text with the cited spans (and the short answer) highlighted;
+    then, collapsed under "details", the ids and the scores."""
     p = _passage(answer, n)
     if p is None:
         return f'<div class="nq-source nq-source-missing">Source [{int(n)}] is not among this answer\'s passages.</div>'
     c = p.chunk
     spans = [s.spans[n] for s in answer.sentences if n in s.citations and n in s.spans]
+    sa = answer.short_answer
+    strong = [(sa.start, sa.end)] if sa is not None and sa.n == n and not answer.refused else []
     url = safe_url(c.url)
     meta = []
     if c.source:
@@ -245,16 +348,21 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
     elif c.url:
         meta.append(f'<span class="nq-url-text">{esc(c.url)}</span>')
     support = _support_lines(answer, n)
-    support_html = (f'<ul class="nq-support">{"".join(support)}</ul>' if support
-                    else '<div class="nq-support nq-muted">Not cited by the answer (related reading).</div>')
+    cited = "" if support else '<div class="nq-muted">Not cited by the answer (related reading).</div>'
+    support_html = f'<ul class="nq-support">{"".join(support)}</ul>' if support else ""
+    by_retriever = ", ".join(f"{esc(k)} {v:.3f}" for k, v in sorted(p.scores.items()))
+    ids = (f'<div class="nq-ids">article {esc(c.article_id)} · chunk {esc(c.id)} · characters '
+           f'{int(c.char_start)}–{int(c.char_end)} · retrieval score {p.score:.3f}'
+           f'{" (" + by_retriever + ")" if by_retriever else ""}</div>')
     cls = "nq-source nq-focused" if focused else "nq-source"
     return (f'<div class="{cls}" data-n="{int(n)}">'
             f'<div class="nq-source-head"><span class="nq-source-n">[{int(n)}]</span> '
-            f'<span class="nq-source-title">{esc(c.title or c.article_id)}</span></div>'
+            f'<span class="nq-source-title">{esc(_title(p))}</span></div>'
             f'<div class="nq-meta">{" · ".join(meta)}</div>'
-            f'<blockquote class="nq-passage">{highlight(c.text, spans)}</blockquote>'
-            f'{support_html}'
-            f'<div class="nq-ids nq-muted">article {esc(c.article_id)} · retrieval score {p.score:.3f}</div>'
+            f'{_also_in_html(p)}'
+            f'<blockquote class="nq-passage">{highlight(c.text, spans, strong)}</blockquote>'
+            f'{cited}'
+            f'<details class="nq-details"><summary>details</summary>{support_html}{ids}</details>'
             f'</div>')
 
 

@@ -4,6 +4,7 @@ public API through gradio_client, logins, and the library's add/remove path (no 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import http.server
 import socket
@@ -71,10 +72,12 @@ def test_api_is_one_clean_endpoint(served):
 
     url, _ = served
     info = Client(url, verbose=False).view_api(return_format="dict", print_info=False)
-    assert list(info["named_endpoints"]) == ["/ask"]
+    assert list(info["named_endpoints"]) == ["/ask", "/feedback"]
     assert info["unnamed_endpoints"] == {}
     params = [p["parameter_name"] for p in info["named_endpoints"]["/ask"]["parameters"]]
-    assert params == ["question", "backend", "k", "since", "until", "source"]
+    assert params == ["question", "backend", "k", "since", "until", "source", "as_of"]
+    params = [p["parameter_name"] for p in info["named_endpoints"]["/feedback"]["parameters"]]
+    assert params == ["answer", "rating", "note"]
 
 
 def test_ask_returns_the_cli_json_shape(served):
@@ -326,17 +329,19 @@ class _ScriptedQA:
     def __init__(self, qa: QA) -> None:
         self.settings, self.store, self.embedder = qa.settings, qa.store, qa.embedder
         self.histories: list[list] = []
+        self.as_ofs: list = []
 
     def available_backends(self) -> list[str]:
         return ["extractive", "llamacpp"]
 
-    def stream(self, question, history=(), backend=None, k=None, flt=None):
+    def stream(self, question, history=(), backend=None, k=None, flt=None, as_of=None):
         from newsqa.index.articles import Chunk
         from newsqa.rag.types import Answer, Passage, Sentence
 
         if backend not in self.available_backends():
             raise ValueError(f"answer backend {backend!r} is not available here")
         self.histories.append(list(history))
+        self.as_ofs.append(as_of)
         yield "Putin <b>offered"
         yield " talks [1]"
         text = "Putin offered talks between Israel and Iran."
@@ -351,18 +356,20 @@ def test_chat_streams_then_renders_the_checked_answer(tmp_path):
     real, settings = _qa(tmp_path / "store", with_demo=False)
     qa = _ScriptedQA(real)
     ui = UI(qa, settings)  # type: ignore[arg-type]
-    steps = list(ui.on_ask("Who offered talks?", [], "llamacpp", 5, "", "", ""))
+    steps = list(ui.on_ask("Who offered talks?", [], "", None, "llamacpp", 5, "", "", "", "2026-03-04", None))
+    assert qa.as_ofs[-1] == date(2026, 3, 4)
     chats = [s[0] for s in steps]
     assert "Searching the articles" in chats[0]
     assert "Putin &lt;b&gt;offered" in chats[1] and "nq-streaming" in chats[1]  # raw delta, escaped
     assert "Putin &lt;b&gt;offered talks [1]" in chats[2]
-    final_chat, sources, conv, question, shown = steps[-1]
+    final_chat, sources, conv, question, shown, conv_id, browser, _listing = steps[-1]
+    assert conv_id and browser["conversation"] == conv_id  # kept for this browser
     assert "nq-streaming" not in final_chat and 'data-turn="0" data-cite="1"' in final_chat
     assert '<mark class="nq-hl">Putin offered talks</mark>' in sources
     assert question == "" and shown == 0 and conv[0].answer is not None
 
     # a follow-up passes the earlier turn as history
-    steps = list(ui.on_ask("And when?", conv, "llamacpp", 5, "", "", ""))
+    steps = list(ui.on_ask("And when?", conv, conv_id, browser, "llamacpp", 5, "", "", "", "", None))
     conv = steps[-1][2]
     assert len(conv) == 2
     assert [(t.question, t.answer) for t in qa.histories[-1]] == [("Who offered talks?", "Putin offered talks. [1]")]
@@ -374,12 +381,15 @@ def test_chat_streams_then_renders_the_checked_answer(tmp_path):
     assert ui.on_cite(conv, gr.EventData(None, {"turn": 9, "n": 1})) is not None  # ignored, no error
 
     # errors are shown in the conversation, not raised
-    steps = list(ui.on_ask("Q?", conv, "llamacpp", 5, "not-a-date", "", ""))
+    steps = list(ui.on_ask("Q?", conv, conv_id, browser, "llamacpp", 5, "not-a-date", "", "", "", None))
     assert "YYYY-MM-DD" in steps[-1][0] and "nq-error" in steps[-1][0]
-    steps = list(ui.on_ask("Q?", [], "nonesuch", 5, "", "", ""))
+    steps = list(ui.on_ask("Q?", conv, conv_id, browser, "llamacpp", 5, "", "", "", "March 4", None))
+    assert "as of: expected a date" in steps[-1][0]
+    steps = list(ui.on_ask("Q?", [], "", browser, "nonesuch", 5, "", "", "", "", None))
     assert "not available" in steps[-1][0]
-    chat, sources, conv, question, shown = ui.on_new()
+    chat, sources, conv, question, shown, new_id, browser2 = ui.on_new(browser)
     assert conv == [] and "No articles yet" in chat and shown == -1
+    assert new_id == "" and browser2 == {**browser, "conversation": ""}
 
 
 # --- uploads over HTTP and the evaluation placeholder -------------------------------------------
