@@ -105,16 +105,15 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], strong: Iterable[tupl
     weak = merge_spans(spans, len(text))
     hard = merge_spans(strong, len(text))
     cuts = sorted({0, len(text), *(x for a, b in weak + hard for x in (a, b))})
-    parts = []
+    pieces: list[tuple[str, str]] = []  # (class, text), neighbours of one class joined
     for a, b in zip(cuts, cuts[1:]):
-        piece = esc(text[a:b])
-        if any(x <= a and b <= y for x, y in hard):
-            parts.append(f'<mark class="nq-hl nq-hl-short">{piece}</mark>')
-        elif any(x <= a and b <= y for x, y in weak):
-            parts.append(f'<mark class="nq-hl">{piece}</mark>')
+        cls = ("nq-hl nq-hl-short" if any(x <= a and b <= y for x, y in hard)
+               else "nq-hl" if any(x <= a and b <= y for x, y in weak) else "")
+        if pieces and pieces[-1][0] == cls:
+            pieces[-1] = (cls, pieces[-1][1] + text[a:b])
         else:
-            parts.append(piece)
-    return "".join(parts)
+            pieces.append((cls, text[a:b]))
+    return "".join(f'<mark class="{cls}">{esc(t)}</mark>' if cls else esc(t) for cls, t in pieces)
 
 
 def cite_marker(turn: int, n: int, known: bool = True) -> str:

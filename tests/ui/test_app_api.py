@@ -60,9 +60,13 @@ def served(tmp_path_factory) -> Iterator[tuple[str, QA]]:
         yield url, qa
 
 
+served_auth_store: list[str] = []  # the store folder of `served_auth`, for reading what it kept
+
+
 @pytest.fixture(scope="module")
 def served_auth(tmp_path_factory) -> Iterator[str]:
     qa, settings = _qa(tmp_path_factory.mktemp("auth") / "store")
+    served_auth_store[:] = [str(settings.store)]
     yield from _serve(qa, settings, auth=[("reader", "s3cret:pw")])
 
 
@@ -450,3 +454,97 @@ def test_read_write_lock_keeps_writers_apart_from_readers():
         events.append("readers done")
     t.join(5)
     assert events == ["readers done", "write"]
+
+
+# --- feedback through the API, and the page's conversation and feedback handlers ----------------
+def test_api_feedback_is_stored_with_the_logged_in_user(served_auth):
+    from gradio_client import Client
+
+    from newsqa.rag.feedback import FeedbackStore
+
+    client = Client(served_auth, auth=("reader", "s3cret:pw"), verbose=False)
+    answer = client.predict("Who offered to mediate between Israel and Iran?", "extractive", 5, "", "", "",
+                            "2026-01-15", api_name="/ask")
+    assert answer["as_of"] == "2026-01-15"
+    got = client.predict(answer, "wrong_citation", "the second passage says otherwise", api_name="/feedback")
+    assert got["user"] == "reader" and got["rating"] == "wrong_citation" and got["as_of"] == "2026-01-15"
+    with pytest.raises(Exception, match="rating"):
+        client.predict(answer, "meh", "", api_name="/feedback")
+    with pytest.raises(Exception, match="as of"):
+        client.predict("Who?", "extractive", 5, "", "", "", "15/01/2026", api_name="/ask")
+    store_dir = Path(served_auth_store[0])
+    rows = FeedbackStore(store_dir / "feedback.sqlite3").all().rows
+    assert [(r.user, r.rating, r.note, r.as_of) for r in rows] == [
+        ("reader", "wrong_citation", "the second passage says otherwise", "2026-01-15")]
+    assert rows[0].answer == answer
+
+
+def _request(user: str | None = None):
+    import gradio as gr
+
+    return gr.Request(username=user)
+
+
+def test_conversations_are_kept_reopened_rated_and_exported(tmp_path):
+    import gradio as gr
+
+    real, settings = _qa(tmp_path / "store", with_demo=False)
+    qa = _ScriptedQA(real)
+    ui = UI(qa, settings)  # type: ignore[arg-type]
+    chat, sources, conv, shown, conv_id, browser, listing, as_of = ui.on_load(None, _request())
+    assert conv == [] and conv_id == "" and len(browser["client"]) == 32 and as_of == date.today().isoformat()
+    steps = list(ui.on_ask("Who offered talks?", conv, conv_id, browser, "llamacpp", 5, "", "", "", "", _request()))
+    _, _, conv, _, _, conv_id, browser, listing = steps[-1]
+    steps = list(ui.on_ask("And <b>when</b>?", conv, conv_id, browser, "llamacpp", 5, "", "", "", "", _request()))
+    _, _, conv, _, _, conv_id2, browser, listing = steps[-1]
+    assert conv_id2 == conv_id and [c[1] for c in listing.choices] == [conv_id]
+
+    # rate the second answer with a note
+    chat, conv = ui.on_feedback(conv, conv_id, browser,
+                                gr.EventData(None, {"turn": 1, "rating": "down", "note": " too vague "}), _request())
+    assert 'data-turn="1" data-fb="down" aria-pressed="true"' in chat
+    (fb,) = ui.feedback.all().rows
+    assert (fb.rating, fb.note, fb.turns, fb.turn, fb.conversation_id, fb.user) == (
+        "down", "too vague", ("Who offered talks?",), 1, conv_id, "")
+    assert fb.answer["question"] == "And <b>when</b>?"
+    # nonsense from the page is ignored or refused, never stored
+    assert ui.on_feedback(conv, conv_id, browser, gr.EventData(None, {"turn": 7, "rating": "up"}), _request())[0] is not None
+    ui.on_feedback(conv, conv_id, browser, gr.EventData(None, {"turn": 0, "rating": "love"}), _request())
+    assert len(ui.feedback.all().rows) == 1
+
+    # a reload (same browser state) reopens the conversation with its rating
+    chat, sources, conv2, shown, cid, browser2, listing, _ = ui.on_load(browser, _request())
+    assert cid == conv_id and [t.question for t in conv2] == ["Who offered talks?", "And <b>when</b>?"]
+    assert "And &lt;b&gt;when&lt;/b&gt;?" in chat and 'data-fb="down" aria-pressed="true"' in chat
+    assert '<mark class="nq-hl">Putin offered talks</mark>' in sources  # spans survive the round trip
+    # another browser sees none of it
+    _, _, other_conv, _, other_id, _, other_listing, _ = ui.on_load(None, _request())
+    assert other_conv == [] and other_id == "" and other_listing.choices == []
+    assert ui.on_open(conv_id, "", {"client": "f" * 32, "conversation": ""}, _request())[0] is not None
+    assert ui.conversations.load(conv_id, "browser:" + "f" * 32) is None
+
+    # a new conversation, then reopen the first one from the list
+    *_, new_id, browser3 = ui.on_new(browser2)
+    assert new_id == "" and browser3["conversation"] == ""
+    chat, sources, conv3, shown, cid, browser4 = ui.on_open(conv_id, "", browser3, _request())
+    assert cid == conv_id and browser4["conversation"] == conv_id and len(conv3) == 2 and shown == 1
+
+    # export as Markdown with numbered sources
+    f = ui.on_export(conv3, cid)
+    text = Path(f.value["path"] if isinstance(f.value, dict) else f.value).read_text(encoding="utf-8")
+    assert text.startswith("# Who offered talks?") and "## 2. And \\<b\\>when\\</b\\>?" in text
+    assert "Putin offered talks. [1]" in text and "1. **T**, S. <https://s.example/a>" in text
+    assert "> Putin offered talks" in text
+
+
+def test_logged_in_readers_own_their_conversations(tmp_path):
+    real, settings = _qa(tmp_path / "store", with_demo=False)
+    ui = UI(_ScriptedQA(real), settings)  # type: ignore[arg-type]
+    steps = list(ui.on_ask("Who offered talks?", [], "", None, "llamacpp", 5, "", "", "", "", _request("ines")))
+    conv_id, browser = steps[-1][5], steps[-1][6]
+    # the same user in another browser sees the conversation in the list
+    *_, listing, _ = ui.on_load(None, _request("ines"))
+    assert [c[1] for c in listing.choices] == [conv_id]
+    # another user in this browser does not get it back, even with its id in the browser state
+    _, _, conv, _, cid, _, listing, _ = ui.on_load(browser, _request("omar"))
+    assert conv == [] and cid == "" and listing.choices == []

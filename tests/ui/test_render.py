@@ -3,8 +3,9 @@ refusals, unsupported flags and the URLs that may become links; plus the page's 
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from newsqa.index.articles import Chunk
 from newsqa.index.store import ArticleInfo, SearchFilter
-from newsqa.rag.types import REFUSAL_TEXT, Answer, Passage, Sentence
+from newsqa.rag.types import REFUSAL_TEXT, Answer, Passage, Sentence, ShortAnswer, TimeWindow
 from newsqa.ui import render as R
 from newsqa.index.dates import day_bound as parse_day
 from newsqa.ui.ask_tab import DEMO_QUESTIONS, example_questions, history_of, make_filter, source_choices
@@ -308,3 +309,111 @@ def test_follow_up_shows_how_it_was_understood():
     html = R.render_answer(ans, 0)
     _no_live_markup(html)
     assert "Understood as: “Who offered to mediate? (Putin &lt;script&gt;" in html
+
+
+# --- short answers, time windows, feedback buttons and source cards (issues 11, 13, 15) -----------
+def _with_short(start: int, end: int, n: int = 1) -> Answer:
+    ans = _simple()
+    ans.short_answer = ShortAnswer(PASSAGE[start:end], n, start, end)
+    return ans
+
+
+def test_short_answer_comes_first_and_is_highlighted_inside_its_sentence():
+    ans = _with_short(0, 5)  # "Putin"
+    html = R.render_answer(ans, 3)
+    assert html.index('class="nq-short"') < html.index('class="nq-sent"')
+    assert '<span class="nq-short-text">Putin</span> <button type="button" class="nq-cite" data-turn="3" data-cite="1"' in html
+    card = R.render_sources(ans, 3, 1)
+    assert ('<mark class="nq-hl nq-hl-short">Putin</mark><mark class="nq-hl"> has offered to mediate between '
+            'Israel and Iran.</mark>') in card
+    # in another passage the short answer is not marked; without one nothing changes
+    assert "nq-hl-short" not in R.render_sources(ans, 3, 2)
+    assert "nq-short" not in R.render_answer(_simple(), 0)
+    # a refusal shows no short answer
+    ans.refused = True
+    assert "nq-short" not in R.render_answer(ans, 0) and "nq-hl-short" not in R.render_sources(ans, 0, 1)
+
+
+def test_short_answer_text_is_escaped_and_bad_offsets_are_clipped():
+    ans = _simple()
+    ans.short_answer = ShortAnswer(EVIL, 1, 70, 10_000)
+    html = R.render_answer(ans, 0) + R.render_sources(ans, 0, 1)
+    _no_live_markup(html)
+    assert f'<mark class="nq-hl nq-hl-short">{PASSAGE[70:]}</mark></blockquote>' in R.render_sources(ans, 0, 1)
+    assert R.highlight("abcdef", [(0, 4)], [(2, 99)]) == ('<mark class="nq-hl">ab</mark>'
+                                                           '<mark class="nq-hl nq-hl-short">cdef</mark>')
+
+
+def test_understood_as_shows_the_time_window():
+    ans = _simple()
+    ans.time_window = TimeWindow("this week", date(2026, 11, 30), date(2026, 12, 6))
+    html = R.render_answer(ans, 0)
+    assert "Understood as:" in html and "“this week”: published 2026-11-30 to 2026-12-06" in html
+    ans.time_window = TimeWindow("latest", None, date(2026, 12, 2), recency=True)
+    ans.standalone_question = "Who offered to mediate? (Putin)"
+    html = R.render_answer(ans, 0)
+    assert "“Who offered to mediate? (Putin)” · " in html
+    assert "“latest”: published up to 2026-12-02, the newest first" in html
+    ans.time_window = TimeWindow(f"in {EVIL}", date(2026, 6, 1), None)
+    _no_live_markup(R.render_answer(ans, 0))
+
+
+def test_as_of_is_shown_when_not_today():
+    ans = _simple()
+    ans.as_of = date(2024, 5, 13)
+    assert "as of 2024-05-13" in R.render_answer(ans, 0)
+    ans.as_of = date.today()
+    assert "as of" not in R.render_answer(ans, 0)
+
+
+def test_feedback_buttons_under_each_answer_show_the_verdict():
+    html = R.render_answer(_simple(), 2)
+    for rating in ("up", "down", "wrong_citation"):
+        assert f'data-turn="2" data-fb="{rating}" aria-pressed="false"' in html
+    assert 'class="nq-fb-note"' in html and "Thanks" not in html
+    rated = R.render_conversation([R.ChatTurn("Q <1>?", _simple(), rating="wrong_citation")])
+    assert 'data-fb="wrong_citation" aria-pressed="true"' in rated and 'data-fb="up" aria-pressed="false"' in rated
+    assert "Thanks: recorded wrong citation" in rated
+    refusal = _answer([Sentence(REFUSAL_TEXT)], [], refused=True)
+    assert 'data-fb="up"' in R.render_answer(refusal, 0)  # an approved refusal is worth keeping too
+    assert "data-fb" not in R.render_conversation([R.ChatTurn("Q?", error="boom")])
+
+
+def test_source_card_puts_provenance_first_and_ids_under_details():
+    ans = _simple()
+    ans.passages[0].scores = {"bm25": 0.25, "vector": 0.75}
+    card = R.render_source_card(ans, 1, 0, True)
+    head, details = card.split('<details class="nq-details">', 1)
+    assert head.index("Title 1") < head.index("Wire") < head.index("2025-06-20") < head.index('href="https://example.org/1"')
+    assert "a1" not in head.replace("data-n", "")  # no ids before the details
+    assert "<summary>details</summary>" in details and "article a1" in details and "chunk a1:c" in details
+    assert "retrieval score 0.500 (bm25 0.250, vector 0.750)" in details and "support 0.91" in details
+    assert "<details open" not in card
+    untitled = _answer([Sentence("Claim.", [1], 0.8, True)], [Passage(1, _chunk(1, PASSAGE, title=""), 0.5)])
+    assert "(untitled article)" in R.render_source_card(untitled, 1, 0)
+
+
+def test_source_card_lists_other_outlets_when_present():
+    ans = _simple()
+    assert "also in" not in R.render_source_card(ans, 1, 0)
+    ans.passages[0].chunk.extra["also_in"] = json.dumps([
+        {"source": "Hill Herald", "url": "https://hh.example/x", "date": "2025-06-21T08:00:00", "article_id": "h1"},
+        {"source": f"Bad {EVIL}", "url": "javascript:alert(1)", "date": "", "article_id": "b1"},
+        {"source": "", "url": "", "date": "2025-06-22", "article_id": "nothing"},
+    ])
+    card = R.render_source_card(ans, 1, 0)
+    _no_live_markup(card)
+    assert ('also in: <a href="https://hh.example/x" target="_blank" rel="noopener noreferrer nofollow">Hill Herald</a>'
+            ' (2025-06-21), Bad &lt;script&gt;') in card
+    assert "javascript:alert" not in card and "nothing" not in card
+
+    class Other:  # issue 12 may put objects on the passage instead
+        source, url, date, article_id = "River Times", "https://rt.example/1", "2025-06-23", "r1"
+
+    class WithAlso:
+        __slots__ = ("n", "chunk", "score", "scores", "also_in")
+
+    p = WithAlso()
+    p.n, p.chunk, p.score, p.scores, p.also_in = 1, _chunk(1, PASSAGE), 0.5, {}, [Other()]
+    assert R.also_in(p) == [{"source": "River Times", "url": "https://rt.example/1", "date": "2025-06-23",
+                             "article_id": "r1"}]
