@@ -194,8 +194,9 @@ def _short_answer(answer: Answer, turn: int, known: set[int]) -> str:
             f'{cite_marker(turn, sa.n, sa.n in known)}</div>')
 
 
-FEEDBACK_BUTTONS = (("up", "👍", "Good answer"), ("down", "👎", "Bad answer"),
-                    ("wrong_citation", "wrong citation", "A citation does not say this"))
+# Text labels: emoji need a colour font that many machines (and headless browsers) lack.
+FEEDBACK_BUTTONS = (("up", "▲ good", "Good answer (thumbs up)"), ("down", "▼ bad", "Bad answer (thumbs down)"),
+                    ("wrong_citation", "wrong citation", "A cited passage does not say this"))
 RATING_WORDS = {"up": "thumbs up", "down": "thumbs down", "wrong_citation": "wrong citation"}
 
 

@@ -70,6 +70,21 @@ mark.nq-hl { background: #fde68a; color: #111827; padding: 0 1px; border-radius:
 .nq-status-error { background: rgba(220,38,38,0.1); color: #b91c1c; }
 .nq-report { width: 100%; height: 70vh; border: 1px solid var(--border-color-primary); border-radius: 8px; }
 #nq-chat { min-height: 420px; }
+.nq-short { font-weight: 700; font-size: 1.05em; margin-bottom: 4px; }
+mark.nq-hl-short { background: #f59e0b; color: #111827; font-weight: 700; }
+.nq-window { font-style: normal; }
+.nq-feedback { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; font-size: 0.8em; }
+.nq-feedback button.nq-fb { border: 1px solid var(--border-color-primary); background: transparent; border-radius: 4px;
+  padding: 1px 8px; font-size: 1em; font-weight: 400; line-height: 1.6; cursor: pointer; color: var(--body-text-color); }
+.nq-feedback button.nq-fb:hover, .nq-feedback button.nq-fb:focus { border-color: var(--color-accent); }
+.nq-feedback button.nq-fb[aria-pressed="true"] { background: var(--color-accent-soft); border-color: var(--color-accent);
+  font-weight: 700; }
+.nq-feedback input.nq-fb-note { flex: 1 1 120px; max-width: 280px; font-size: 1em; padding: 1px 6px;
+  border: 1px solid var(--border-color-primary); border-radius: 4px; background: transparent; color: var(--body-text-color); }
+.nq-fb-done { color: var(--body-text-color-subdued); }
+.nq-also-in { font-size: 0.85em; margin: 0 0 6px; }
+.nq-details { margin-top: 6px; font-size: 0.85em; }
+.nq-details summary { cursor: pointer; color: var(--body-text-color-subdued); }
 """
 
 
