@@ -85,7 +85,7 @@ class HistoryHandlers:
     def init_history(self, settings: Settings) -> None:
         self.conversations = ConversationStore.for_settings(settings)
         self.feedback = FeedbackStore.for_settings(settings)
-        self.export_dir = Path(tempfile.mkdtemp(prefix="newsqa-exports-"))
+        self._export_dir: Path | None = None
 
     # --- conversations ----------------------------------------------------------------------
     def conversation_choices(self, owner: str, current: str = "") -> Any:
@@ -107,11 +107,14 @@ class HistoryHandlers:
         owner = owner_of(browser, request)
         t = conv[idx]
         try:
-            try:
-                if not conv_id:
-                    raise KeyError(conv_id)
-                self.conversations.save_turn(conv_id, owner, idx, t.question, t.answer, t.error)
-            except KeyError:  # new, or not this reader's: start one that holds every turn so far
+            saved = False
+            if conv_id:
+                try:
+                    self.conversations.save_turn(conv_id, owner, idx, t.question, t.answer, t.error)
+                    saved = True
+                except KeyError:  # not this reader's (another login in this browser)
+                    pass
+            if not saved:  # a new conversation that holds every turn so far
                 conv_id = self.conversations.create(owner, conv[0].question)
                 for i, turn in enumerate(conv):
                     self.conversations.save_turn(conv_id, owner, i, turn.question, turn.answer, turn.error)
@@ -171,7 +174,9 @@ class HistoryHandlers:
             return gr.File(visible=False)
         turns = [StoredTurn(t.question, t.answer, t.error, t.rating) for t in conv]
         text = conversation_markdown(conv[0].question, turns)
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        if self._export_dir is None:
+            self._export_dir = Path(tempfile.mkdtemp(prefix="newsqa-exports-"))
+        folder = Path(tempfile.mkdtemp(dir=self._export_dir))  # one unguessable folder per download
         path = folder / f"newsqa-conversation-{date.today().isoformat()}{'-' + conv_id[:8] if conv_id else ''}.md"
         path.write_text(text, encoding="utf-8")
         return gr.File(value=str(path), visible=True)
