@@ -13,6 +13,7 @@ from newsqa.settings import Settings
 from newsqa.ui import render as R
 
 DEMO_SET = "Bundled demo set (on the sample articles)"
+FEEDBACK_SET = "Readers' approved answers (feedback)"
 
 
 def evaluation_tab(qa: QA, settings: Settings) -> None:
@@ -25,9 +26,10 @@ def evaluation_tab(qa: QA, settings: Settings) -> None:
         gr.Markdown("Run a question set and read its grounding report: retrieval hits, answer "
                     "correctness, citation recall and precision, refusals and latency, by question type. "
                     "An uploaded set (JSONL: `id`, `question`, `answers`, `evidence_ids`, `answerable`) "
-                    "runs against the current library.")
+                    "runs against the current library, as do the answers readers rated up (do they still "
+                    "come back?).")
         with gr.Row():
-            picker = gr.Radio(choices=[DEMO_SET, "Uploaded question file"], value=DEMO_SET,
+            picker = gr.Radio(choices=[DEMO_SET, FEEDBACK_SET, "Uploaded question file"], value=DEMO_SET,
                               label="Question set", scale=3)
             upload = gr.File(label="Question file (.jsonl)", file_types=[".jsonl"], scale=2)
             go = gr.Button("Run evaluation", variant="primary", scale=1, elem_id="nq-eval-run")
@@ -42,6 +44,8 @@ def evaluation_tab(qa: QA, settings: Settings) -> None:
                 from newsqa.evals.questions import sample_questions_path
 
                 return run_evaluation(settings, sample_questions_path(), demo_corpus(), on_progress)
+            if choice == FEEDBACK_SET:
+                return run_feedback_evaluation(settings, on_progress)
             if not uploaded:
                 return R.render_status("Choose a question file first.", "error")
             return run_evaluation(settings, Path(uploaded), None, on_progress)
@@ -60,3 +64,23 @@ def run_evaluation(settings: Settings, questions: Path, articles: list[str] | No
     except (ValueError, OSError, StoreError) as e:  # bad question file, empty set, store trouble
         return R.render_status(f"evaluation failed: {e}", "error")
     return R.render_report_frame(result.html)
+
+
+def run_feedback_evaluation(settings: Settings, progress: Callable[[int, int, str], None] | None = None) -> str:
+    """The answers readers approved (`newsqa feedback export`), asked again of the current library."""
+    import tempfile
+
+    from newsqa.evals.feedback_export import export_feedback, write_jsonl
+    from newsqa.rag.feedback import FeedbackStore
+    from newsqa.rag.sqlite_db import UserDataError
+
+    try:
+        exported = export_feedback(FeedbackStore.for_settings(settings).all().rows)
+    except UserDataError as e:
+        return R.render_status(f"evaluation failed: {e}", "error")
+    if not exported.questions:
+        return R.render_status("No approved answers yet: rate answers in the Ask tab first.", "info")
+    with tempfile.TemporaryDirectory(prefix="newsqa-feedback-eval-") as tmp:
+        path = Path(tmp) / "feedback.jsonl"
+        write_jsonl(exported.questions, path)
+        return run_evaluation(settings, path, None, progress)

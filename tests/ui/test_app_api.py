@@ -548,3 +548,17 @@ def test_logged_in_readers_own_their_conversations(tmp_path):
     # another user in this browser does not get it back, even with its id in the browser state
     _, _, conv, _, cid, _, listing, _ = ui.on_load(browser, _request("omar"))
     assert conv == [] and cid == "" and listing.choices == []
+
+
+def test_evaluation_tab_runs_the_readers_approved_answers(tmp_path):
+    from newsqa.rag.feedback import FeedbackStore, make_feedback
+    from newsqa.ui.evaluation_tab import run_feedback_evaluation
+
+    qa, settings = _qa(tmp_path / "store")
+    assert "No approved answers yet" in run_feedback_evaluation(settings)
+    answer = qa.ask("Who offered to mediate between Israel and Iran?")
+    assert not answer.refused
+    FeedbackStore.for_settings(settings).add(make_feedback("up", answer.to_json(), user="ines"))
+    html = run_feedback_evaluation(settings)
+    assert html.startswith('<iframe class="nq-report" sandbox=""') and "answer_correctness" in html
+    assert "Who offered to mediate between Israel and Iran?" in html
