@@ -122,8 +122,8 @@ def ask(client: Any, base: str, question: str, timeout: float = 120.0, k: int = 
     Raises RuntimeError with the server's message when the call ends in an error event.
     """
     # plain HTTP must send every input: question, backend ('' = the server's default), k, since,
-    # until, source
-    r = client.post(f"{base}gradio_api/call/ask", json={"data": [question, "", k, "", "", ""]}, timeout=timeout)
+    # until, source, as_of ('' = today)
+    r = client.post(f"{base}gradio_api/call/ask", json={"data": [question, "", k, "", "", "", ""]}, timeout=timeout)
     r.raise_for_status()
     event_id = r.json()["event_id"]
     event = ""
