@@ -2,9 +2,10 @@
 
 A question file holds one JSON object per line:
     {"id", "question", "answers": [[spelling, ...], ...], "evidence_ids": [...],
-     "answerable": bool, "type": str, "turns": [earlier questions]}
+     "answerable": bool, "type": str, "turns": [earlier questions], "as_of": "YYYY-MM-DD"}
 `answers` is a list of parts; an answer is right when every part has one of its spellings in it.
-`answerable`, `type` and `turns` are optional so that third-party sets (rgb-dev) load unchanged;
+`as_of` is the day the question is asked on ("this week" is read against it; default today).
+`answerable`, `type`, `turns` and `as_of` are optional so that third-party sets (rgb-dev) load unchanged;
 a missing type falls back to "answerable"/"unanswerable" so per-type reports still split them.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ class Question:
     answerable: bool = True
     type: str = ""
     turns: list[str] = field(default_factory=list)
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def load_questions(path: Path) -> list[Question]:
                 answerable=answerable,
                 type=qtype,
                 turns=_str_list(obj, "turns", where, required=False),
+                as_of=_as_of(obj, where),
             )
         )
     return questions
@@ -140,6 +144,18 @@ def _require_str(obj: dict[str, Any], key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{where}: {key!r} must be a non-empty string")
     return value
+
+
+def _as_of(obj: dict[str, Any], where: str) -> date | None:
+    value = obj.get("as_of")
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str) and len(value.strip()) == 10:
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise ValueError(f"{where}: 'as_of' must be a date YYYY-MM-DD, got {value!r}")
 
 
 def _str_list(obj: dict[str, Any], key: str, where: str, *, required: bool) -> list[str]:

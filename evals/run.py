@@ -73,6 +73,7 @@ def run_eval(
     progress: ProgressFn | None = None,
     judge: Any | None = None,
     drop_evidence: bool | str = False,
+    ignore_as_of: bool = False,
 ) -> EvalResult:
     """Answer every question with the product (and the baseline), then score the answers.
 
@@ -89,6 +90,8 @@ def run_eval(
     question's own evidence and answer-bearing articles, while that question is asked (a search
     filter, nothing is deleted): the refusal test one question at a time, over an otherwise
     complete corpus. True means "all": everyone's evidence is removed at once.
+    Each question is asked as of its `as_of` day; with `ignore_as_of`, as of today, as a question
+    file without dates would be (the with/without comparison of reading time against the as-of day).
     Raises ValueError for an empty question list or articles that yield nothing to index, and
     StoreError when the store can't be used.
     """
@@ -145,6 +148,8 @@ def run_eval(
                     / max(1, len(filters)), 1)
         else:
             store = Store(settings, embedder.fingerprint)
+        if ignore_as_of:
+            questions = [dataclasses.replace(q, as_of=None) for q in questions]
         return _evaluate(questions, settings, store, embedder, baseline, k, progress, judge, filters,
                          meta_base={
                              "question_file": question_file,
@@ -153,6 +158,7 @@ def run_eval(
                                                 if articles else f"store {store.location}"),
                              "ingest": ingest_info,
                              "store": "temporary" if articles else store.location,
+                             "as_of": "ignored (today)" if ignore_as_of else "each question's as_of",
                          },
                          started=started)
     finally:
@@ -229,7 +235,7 @@ def _evaluate(questions: list[Question], settings: Settings, store: Any, embedde
 
     records: list[dict[str, Any]] = []
     for q in questions:
-        ans = qa.ask(q.question, history=[Turn(t) for t in q.turns], k=k, flt=filters.get(q.id))
+        ans = qa.ask(q.question, history=[Turn(t) for t in q.turns], k=k, flt=filters.get(q.id), as_of=q.as_of)
         records.append(_record(q, ans.to_json()))
         tick("product")
     base_records: list[dict[str, Any]] = []

@@ -217,7 +217,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     try:
         result = run_eval(questions, settings, articles=args.articles, backend=args.backend,
-                          drop_evidence=args.drop_evidence or False,
+                          drop_evidence=args.drop_evidence or False, ignore_as_of=args.ignore_as_of,
                           baseline=args.baseline, k=args.k, progress=on_progress, judge=judge)
     except StoreError as e:
         print(f"newsqa eval: {e}", file=sys.stderr)
@@ -254,9 +254,26 @@ def search_filter(args: argparse.Namespace):
         raise SystemExit(f"newsqa: {e}") from None
 
 
+def as_of_date(args: argparse.Namespace):
+    """--as-of YYYY-MM-DD: the day questions are asked on (None: today)."""
+    from datetime import date
+
+    value = (getattr(args, "as_of", None) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"newsqa: --as-of: dates are YYYY-MM-DD; got {value!r}") from None
+
+
 def format_answer(ans) -> str:
     """Plain-text rendering for the terminal: the answer with [n] markers, then the sources."""
+    from newsqa.rag.timeframe import day_text, describe
+
     lines = []
+    if ans.time_window:
+        lines.append(f"(understood as: {ans.time_window.phrase} = {describe(ans.time_window)})")
     if ans.refused:
         lines.append(ans.text)
         if ans.passages:
@@ -266,6 +283,8 @@ def format_answer(ans) -> str:
             marks = "".join(f"[{n}]" for n in s.citations)
             flag = "" if s.supported else "  (unsupported)"
             lines.append(f"{s.text} {marks}{flag}".rstrip())
+        if ans.answer_date:
+            lines.append(f"(as of {day_text(ans.answer_date)})")
         lines.append("\nSources:")
     cited = {n for s in ans.sentences for n in s.citations}
     for p in ans.passages:
@@ -299,6 +318,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
     from newsqa.rag.chat import Turn
 
     flt = search_filter(args)
+    as_of = as_of_date(args)
     if args.questions:
         from newsqa.evals.questions import load_questions
 
@@ -309,12 +329,12 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
             return 2
         for q in questions:
             history = [Turn(t) for t in q.turns]
-            ans = qa.ask(q.question, history, flt=flt)
+            ans = qa.ask(q.question, history, flt=flt, as_of=q.as_of or as_of)
             out = {"id": q.id, **ans.to_json()}
             print(json.dumps(out, ensure_ascii=False) if args.json else f"{q.id}: {q.question}\n{format_answer(ans)}\n")
         return 0
     if args.question:
-        ans = qa.ask(" ".join(args.question), flt=flt)
+        ans = qa.ask(" ".join(args.question), flt=flt, as_of=as_of)
         print(json.dumps(ans.to_json(), ensure_ascii=False) if args.json else format_answer(ans))
         return 0
     # An interactive loop: each question is a follow-up of the previous ones until "/new".
@@ -332,7 +352,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
             history = []
             continue
         try:
-            ans = qa.ask(line, history, flt=flt)
+            ans = qa.ask(line, history, flt=flt, as_of=as_of)
         except BackendError as e:  # the LLM server may come back: keep the conversation
             print(f"newsqa ask: {e}\n", file=sys.stderr)
             continue
@@ -461,6 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
     s.add_argument("--source", action="append", help="only this source (repeatable)")
     s.add_argument("--article", action="append", help="only this article id (repeatable)")
+    s.add_argument("--as-of", metavar="YYYY-MM-DD", help="ask as of this day: 'this week', 'latest' are read "
+                   "against it and later articles are not used (default today; a --questions line's own "
+                   "as_of wins)")
     s.add_argument("--json", action="store_true", help="print one JSON object per answer")
     s.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat endpoint for --backend openai, "
                                      "e.g. http://127.0.0.1:11434/v1 (env NEWSQA_LLM_URL)")
@@ -531,6 +554,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "whole accepted answer) out and score the questions as unanswerable, which measures "
                         "refusal when the articles are on topic but lack the answer; 'all' (the default) "
                         "removes everyone's evidence at once, 'each' hides only the asked question's own")
+    s.add_argument("--ignore-as-of", action="store_true",
+                   help="ask every question as of today, ignoring the file's as_of dates (to measure what "
+                        "reading 'this week' against each question's own day brings)")
     s.add_argument("--judge-url", metavar="URL",
                    help="OpenAI-compatible endpoint of an LLM judge for claim-level faithfulness (off by "
                         "default; API key from env NEWSQA_JUDGE_API_KEY)")

@@ -15,8 +15,10 @@ from newsqa.index.embed import Embedder, make_embedder
 from newsqa.index.store import SearchFilter, Store
 from newsqa.rag.backends.base import AnswerBackend
 from newsqa.rag.chat import Turn, needs_context, standalone_question
+from newsqa.rag.recency import answer_date, newest_only, retrieve_in_time
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.support import SupportScorer
+from newsqa.rag.timeframe import read_time
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence
 from newsqa.settings import Settings
 
@@ -66,20 +68,24 @@ class QA:
         timings: dict[str, float] = {}
         t = time.perf_counter()
         if history and not history[-1].answer and needs_context(question):
-            history = self._answered(history, flt)
+            history = self._answered(history, flt, as_of)
         rewrite = getattr(be, "rewrite", None)  # generated backends let the LLM rewrite follow-ups
         standalone = rewrite(question, list(history)) if (history and rewrite) else question
         if standalone == question and history:
             standalone = standalone_question(question, list(history))
         timings["rewrite"] = (time.perf_counter() - t) * 1000
 
-        ret = self.retriever.retrieve(standalone, k or self.settings.top_k, flt,
-                                      self.settings.max_chunks_per_article)
+        # the question's time ("this week", "latest") read once, against the day it is asked on
+        reading = read_time(standalone, as_of)
+        window = reading.window if reading else None
+        ret = retrieve_in_time(self.retriever, standalone, k or self.settings.top_k, flt, reading, as_of,
+                               self.settings.max_chunks_per_article)
         timings.update(ret.timings_ms)
         passages = ret.passages
         if not passages:
             ans = Answer(question, [Sentence(REFUSAL_TEXT)], [], be.name, refused=True,
                          standalone_question=standalone, timings_ms=timings, as_of=as_of,
+                         time_window=window,
                          error="" if self.store.count_chunks() else "the store is empty: add articles first")
             timings["total"] = (time.perf_counter() - t_all) * 1000
             yield ans
@@ -95,23 +101,24 @@ class QA:
                 sentences = item
         timings["answer"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        sentences = sentences or []
+        sentences = newest_only(sentences or [], passages, reading)
         refused = should_refuse(standalone, sentences, passages, self.scorer)
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
-                     standalone_question=standalone, timings_ms=timings, as_of=as_of)
+                     standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,
+                     answer_date=answer_date(sentences, passages, reading))
 
 
-    def _answered(self, history: Sequence[Turn], flt: SearchFilter | None) -> list[Turn]:
+    def _answered(self, history: Sequence[Turn], flt: SearchFilter | None, as_of: date) -> list[Turn]:
         """The history with its last answer filled in, for clients that send the earlier questions
         only: a follow-up's "he" or "there" usually means what that answer named. The extractive
         backend answers it (fast, no model), under the same filter."""
         last = history[-1]
         name = "extractive" if "extractive" in self.backends else None
-        prev = self.ask(last.question, history[:-1], backend=name, flt=flt)
+        prev = self.ask(last.question, history[:-1], backend=name, flt=flt, as_of=as_of)
         answer = "" if prev.refused else " ".join(s.text for s in prev.sentences)
         return [*history[:-1], Turn(last.question, answer)]
 

@@ -47,6 +47,14 @@ def test_loads_full_and_minimal_rows(tmp_path: Path) -> None:
     assert qs[1].answerable is False and qs[1].type == "unanswerable"
     assert qs[2].turns == ["Who offered to mediate?"]
     assert qs[3].answerable is True and qs[3].type == "answerable"
+    assert all(q.as_of is None for q in qs)
+
+
+def test_as_of_is_the_day_the_question_is_asked_on(tmp_path: Path) -> None:
+    from datetime import date
+
+    qs = load_questions(_write(tmp_path, [_row(as_of="2024-06-12"), _row(id="q2", as_of="")]))
+    assert qs[0].as_of == date(2024, 6, 12) and qs[1].as_of is None
 
 
 @pytest.mark.parametrize(
@@ -64,6 +72,9 @@ def test_loads_full_and_minimal_rows(tmp_path: Path) -> None:
         (_row(answerable="yes"), "'answerable' must be true or false"),
         (_row(turns=[1]), "'turns' must be a list"),
         (_row(type=3), "'type' must be a string"),
+        (_row(as_of="12 June 2024"), "'as_of' must be a date YYYY-MM-DD"),
+        (_row(as_of="2024-02-30"), "'as_of' must be a date YYYY-MM-DD"),
+        (_row(as_of=20240612), "'as_of' must be a date YYYY-MM-DD"),
     ],
 )
 def test_bad_line_names_file_and_line(tmp_path: Path, row: object, message: str) -> None:

@@ -1,0 +1,161 @@
+"""Applying a question's time window to retrieval: which articles may answer, and newest first.
+
+Three rules, in this order:
+- nothing published after the as-of day is used (the question is asked on that day);
+- a relative window ("this week", "last year") bounds the publication dates searched, through the
+  same SearchFilter the user's own since/until go through (intersected with them): the other
+  week's story about the same recurring event is never a candidate;
+- a recency word ("latest", "now") ranks the retrieved passages by publication date as well as by
+  relevance, and the answer then says which day it is as of.
+Undated articles are never excluded by the as-of bound (their date is unknown, not later), but a
+window that names dates can only be met by dated articles.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timezone
+from typing import Sequence
+
+from newsqa.index.store import SearchFilter
+from newsqa.rag.retrieve import Retriever
+from newsqa.rag.timeframe import TimeReading
+from newsqa.rag.types import Passage, Sentence
+
+# A recency question fetches this many times k candidates, so the newer ones can rise into the k.
+RECENCY_POOL = 3
+# How much a day of age costs a passage, as a share of the top fused score: exp(-age / HALF_LIFE).
+RECENCY_WEIGHT = 0.5
+RECENCY_SCALE_DAYS = 14.0
+# How much closer to the question (cosine) an article outside the window must be than the best one
+# inside it before the window is given up for it.
+WINDOW_MARGIN = 0.05
+
+
+def _ts(d: date, end: bool = False) -> int:
+    return int(datetime.combine(d, time.max if end else time.min, tzinfo=timezone.utc).timestamp())
+
+
+def time_filter(flt: SearchFilter | None, reading: TimeReading | None, as_of: date) -> SearchFilter:
+    """The user's filter narrowed to what may answer on `as_of` under the question's window."""
+    flt = flt or SearchFilter()
+    until = _ts(as_of, end=True)
+    since = None
+    w = reading.window if reading is not None else None
+    if w is not None and reading.relative:
+        if w.end is not None:
+            until = min(until, _ts(w.end, end=True))
+        if w.start is not None:
+            since = _ts(w.start)
+    if flt.until_ts is not None:
+        until = min(until, flt.until_ts)
+    if flt.since_ts is not None:
+        since = flt.since_ts if since is None else max(since, flt.since_ts)
+    return replace(flt, since_ts=since, until_ts=until)
+
+
+def _day(p: Passage) -> date | None:
+    if p.chunk.published_ts < 0:
+        return None
+    return datetime.fromtimestamp(p.chunk.published_ts, tz=timezone.utc).date()
+
+
+@dataclass
+class TimedRetrieval:
+    """The passages to answer from and how the window was applied: "window" (only articles from
+    the window), "nearest" (none in the window said enough: the best before the as-of day, newest
+    first), "empty" (no article at all from the window) or "" (no window)."""
+
+    passages: list[Passage]
+    timings_ms: dict[str, float]
+    mode: str = ""
+
+
+def _best_similarity(passages: Sequence[Passage]) -> float:
+    return max((p.scores.get("vector", 0.0) for p in passages), default=0.0)
+
+
+def retrieve_in_time(retriever: Retriever, question: str, k: int, flt: SearchFilter | None,
+                     reading: TimeReading | None, as_of: date, max_per_article: int) -> TimedRetrieval:
+    """Retrieval under the as-of bound and the question's window.
+
+    A relative window is searched on its own first. When its best passage is about as close to the
+    question as the best passage of any date (vector similarity within WINDOW_MARGIN), only the
+    window's passages are used: the other week's story about the same recurring event is not a
+    candidate. When it is not (the store lacks that week's report, and an older article holds the
+    answer), the passages of any date up to the as-of day are used, nearest the window first, and
+    the answer says the date it rests on. When no article at all is dated inside the window
+    ("this year" in a year the store does not cover) nothing is returned: the answer is a refusal.
+    """
+    bound = time_filter(flt, None, as_of)
+    w = reading.window if reading is not None else None
+    if w is None or not reading.relative:
+        pool = k * RECENCY_POOL if w is not None and w.recency else k
+        ret = retriever.retrieve(question, pool, bound, max_per_article)
+        return TimedRetrieval(prefer_recent(ret.passages, reading, as_of, k), ret.timings_ms)
+    inside = retriever.retrieve(question, k, time_filter(flt, reading, as_of), max_per_article)
+    if not inside.passages:
+        return TimedRetrieval([], inside.timings_ms, "empty")
+    wide = retriever.retrieve(question, k * RECENCY_POOL, bound, max_per_article)
+    timings = {key: inside.timings_ms.get(key, 0.0) + wide.timings_ms.get(key, 0.0)
+               for key in {*inside.timings_ms, *wide.timings_ms}}
+    if _best_similarity(inside.passages) >= _best_similarity(wide.passages) - WINDOW_MARGIN:
+        return TimedRetrieval(prefer_recent(inside.passages, reading, as_of, k), timings, "window")
+    return TimedRetrieval(prefer_recent(wide.passages, reading, as_of, k, nearest=True), timings, "nearest")
+
+
+def prefer_recent(passages: Sequence[Passage], reading: TimeReading | None, as_of: date,
+                  k: int, nearest: bool = False) -> list[Passage]:
+    """The k passages to answer from, renumbered 1..k. For a recency question (or, with `nearest`,
+    any windowed one) each passage's fused score gains a bonus that decays with the days between
+    its publication and the window's end (as_of when open), so of two passages about as relevant
+    the newer leads; undated passages get no bonus."""
+    w = reading.window if reading is not None else None
+    if w is None or not (w.recency or nearest) or not passages:
+        chosen = list(passages)[:k]
+    else:
+        top = max(p.score for p in passages)
+        end = w.end or as_of
+
+        def key(p: Passage) -> float:
+            d = _day(p)
+            if d is None:
+                return p.score
+            age = abs((end - d).days)
+            return p.score + RECENCY_WEIGHT * top * math.exp(-age / RECENCY_SCALE_DAYS)
+
+        chosen = sorted(passages, key=lambda p: -key(p))[:k]
+    return [replace(p, n=i) for i, p in enumerate(chosen, start=1)]
+
+
+def newest_only(sentences: list[Sentence], passages: Sequence[Passage],
+                reading: TimeReading | None) -> list[Sentence]:
+    """For a recency question ("the latest price"), the sentences resting on the newest article the
+    answer cites: where reports of different days disagree (the price changed), the older one is
+    dropped rather than shown beside it. Sentences citing no dated passage are kept."""
+    if reading is None or not reading.window.recency or len(sentences) < 2:
+        return sentences
+    by_n = {p.n: p for p in passages}
+
+    def newest(s: Sentence) -> date | None:
+        days = [d for n in s.citations if n in by_n and (d := _day(by_n[n])) is not None]
+        return max(days) if days else None
+
+    dated = [newest(s) for s in sentences]
+    known = [d for d in dated if d is not None]
+    if not known:
+        return sentences
+    top = max(known)
+    return [s for s, d in zip(sentences, dated) if d is None or d == top]
+
+
+def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],
+                reading: TimeReading | None) -> date | None:
+    """For a time-bound question, the publication day of the newest article the answer cites: the
+    answer says it ("as of 13 May 2024"), so a changing figure is never read as today's."""
+    if reading is None:
+        return None
+    by_n = {p.n: p for p in passages}
+    days = [d for s in sentences for n in s.citations if n in by_n and (d := _day(by_n[n])) is not None]
+    return max(days) if days else None

@@ -1,0 +1,127 @@
+"""Questions about time through the whole pipeline: recurring events reported in different weeks,
+asked on several days. The right week's fact, never the other week's; nothing published after the
+day of asking; the answer says the date it is as of; "this year" in an uncovered year is refused."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from newsqa.index.articles import Article
+from newsqa.index.ingest import ingest
+from newsqa.index.store import SearchFilter
+from newsqa.rag.qa import QA, build_qa
+from newsqa.settings import Settings
+
+
+def _day(y: int, m: int, d: int) -> datetime:
+    return datetime(y, m, d, 9, 0, tzinfo=timezone.utc)
+
+
+ARTICLES = [
+    Article(id="mayor-march", title="Harbor Point elects a mayor", published_at=_day(2024, 3, 5),
+            body="Voters in Harbor Point elected Maria Lindqvist as mayor on Tuesday after the previous "
+                 "mayor resigned. Lindqvist won the special election with 58 percent of the vote."),
+    Article(id="mayor-june", title="Harbor Point elects a mayor", published_at=_day(2024, 6, 11),
+            body="Voters in Harbor Point elected Tobias Renner as mayor on Tuesday after the previous "
+                 "mayor resigned. Renner won the special election with 61 percent of the vote."),
+    Article(id="diesel-w1", title="Weekly fuel prices", published_at=_day(2024, 6, 3),
+            body="The average price of diesel at the pump rose to 1.62 euros per litre this week, "
+                 "the fuel monitoring office said."),
+    Article(id="diesel-w2", title="Weekly fuel prices", published_at=_day(2024, 6, 10),
+            body="The average price of diesel at the pump fell to 1.57 euros per litre this week, "
+                 "the fuel monitoring office said."),
+    Article(id="player-w1", title="Player of the week", published_at=_day(2024, 6, 4),
+            body="The basketball league named guard Ana Sorensen its player of the week after she "
+                 "scored 41 points against the visitors."),
+    Article(id="player-w2", title="Player of the week", published_at=_day(2024, 6, 11),
+            body="The basketball league named centre Jonas Pirelli its player of the week after he "
+                 "took 22 rebounds against the visitors."),
+]
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    settings = Settings(store=tmp_path_factory.mktemp("time") / "store", embedder="hash")
+    qa = build_qa(settings)
+    ingest(ARTICLES, settings, qa.embedder, store=qa.store)
+    return qa
+
+
+def _used(answer) -> set[str]:
+    return {p.chunk.article_id for p in answer.cited_passages()}
+
+
+@pytest.mark.parametrize("as_of, right, wrong", [
+    (date(2024, 6, 12), "Renner", "Lindqvist"),
+    (date(2024, 6, 14), "Renner", "Lindqvist"),
+    (date(2024, 3, 8), "Lindqvist", "Renner"),
+])
+def test_this_week_s_mayor(qa: QA, as_of: date, right: str, wrong: str) -> None:
+    a = qa.ask("Who was elected mayor of Harbor Point this week?", as_of=as_of)
+    assert not a.refused, a.text
+    assert right in a.text and wrong not in a.text
+    assert all(wrong not in p.chunk.text for p in a.passages)  # the other week is not even read
+    assert a.time_window is not None and a.time_window.end == as_of
+
+
+@pytest.mark.parametrize("as_of, right, wrong, day", [
+    (date(2024, 6, 12), "1.57", "1.62", date(2024, 6, 10)),
+    (date(2024, 6, 7), "1.62", "1.57", date(2024, 6, 3)),
+])
+def test_the_latest_price_is_the_newest_before_the_as_of_day_and_says_its_date(
+        qa: QA, as_of: date, right: str, wrong: str, day: date) -> None:
+    a = qa.ask("What is the latest price of diesel?", as_of=as_of)
+    assert not a.refused, a.text
+    assert right in a.text and wrong not in a.text
+    assert a.answer_date == day
+    assert a.text.endswith(f"(as of {day.day} June 2024)")
+    assert a.to_json()["time_window"] == {"phrase": "latest", "start": None, "end": as_of.isoformat(),
+                                          "recency": True}
+
+
+def test_last_week_s_price(qa: QA) -> None:
+    a = qa.ask("What was the price of diesel last week?", as_of=date(2024, 6, 12))
+    assert not a.refused and "1.62" in a.text and "1.57" not in a.text
+
+
+@pytest.mark.parametrize("as_of, right, wrong", [
+    (date(2024, 6, 6), "Sorensen", "Pirelli"),
+    (date(2024, 6, 13), "Pirelli", "Sorensen"),
+])
+def test_this_week_s_player(qa: QA, as_of: date, right: str, wrong: str) -> None:
+    a = qa.ask("Who did the basketball league name its player of the week this week?", as_of=as_of)
+    assert not a.refused and right in a.text and wrong not in a.text
+
+
+def test_nothing_published_after_the_as_of_day_is_used(qa: QA) -> None:
+    # no time words: every date up to the as-of day may answer, later ones never
+    a = qa.ask("What was the average price of diesel at the pump?", as_of=date(2024, 6, 5))
+    assert {p.chunk.article_id for p in a.passages}.isdisjoint({"diesel-w2", "mayor-june", "player-w2"})
+    assert a.time_window is None and a.answer_date is None
+
+
+def test_this_year_in_a_year_no_article_covers_is_refused(qa: QA) -> None:
+    a = qa.ask("Who was elected mayor of Harbor Point this year?", as_of=date(2025, 5, 2))
+    assert a.refused and "Renner" not in a.text and "Lindqvist" not in a.text
+    # the same question in a covered year is answered (both mayors were elected in 2024)
+    a = qa.ask("Who was elected mayor of Harbor Point this year?", as_of=date(2024, 6, 20))
+    assert not a.refused and ("Renner" in a.text or "Lindqvist" in a.text)
+
+
+def test_the_user_s_own_filter_still_applies(qa: QA) -> None:
+    flt = SearchFilter.from_user(article_ids=["diesel-w1", "mayor-march"])
+    a = qa.ask("What is the latest price of diesel?", as_of=date(2024, 6, 12), flt=flt)
+    assert _used(a) <= {"diesel-w1"} and "1.57" not in a.text
+
+
+def test_undated_articles_are_not_excluded_by_the_as_of_day(tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path / "store", embedder="hash")
+    qa = build_qa(settings)
+    ingest([Article(id="undated", title="Lighthouse", body="The old lighthouse on Gull Rock was built "
+                    "by the harbour board in 1871 from local granite.")], settings, qa.embedder, store=qa.store)
+    a = qa.ask("When was the lighthouse on Gull Rock built?", as_of=date(2020, 1, 1))
+    assert not a.refused and "1871" in a.text
+    assert [p.chunk.article_id for p in a.passages] == ["undated"]
