@@ -78,7 +78,8 @@ class QA:
         # the question's time ("this week", "latest") read once, against the day it is asked on
         reading = read_time(standalone, as_of)
         window = reading.window if reading else None
-        ret = retrieve_in_time(self.retriever, standalone, k or self.settings.top_k, flt, reading, as_of,
+        asked = reading.rest if reading else standalone  # its time words are in the window now
+        ret = retrieve_in_time(self.retriever, asked, k or self.settings.top_k, flt, reading, as_of,
                                self.settings.max_chunks_per_article)
         timings.update(ret.timings_ms)
         passages = ret.passages
@@ -94,7 +95,7 @@ class QA:
         t = time.perf_counter()
         sentences = None
         # A backend's stream yields text deltas and ends with its checked sentences.
-        for item in be.stream(standalone, passages):
+        for item in be.stream(asked, passages):
             if isinstance(item, str):
                 yield item
             else:
@@ -102,7 +103,7 @@ class QA:
         timings["answer"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         sentences = newest_only(sentences or [], passages, reading)
-        refused = should_refuse(standalone, sentences, passages, self.scorer)
+        refused = should_refuse(asked, sentences, passages, self.scorer)
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]

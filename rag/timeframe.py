@@ -45,6 +45,9 @@ class TimeReading:
 
     window: TimeWindow
     relative: bool = True
+    # the question with its relative time words taken out: they are read into the window, and left
+    # in they would make "this week" itself a word to match in the articles
+    rest: str = ""
 
 
 def _month_end(year: int, month: int) -> date:
@@ -193,10 +196,13 @@ def read_time(question: str, as_of: date) -> TimeReading | None:
             continue
         start, end, _ = got
         phrase = original[m.start():m.end()].strip()
+        spans = [m.span()]
         if recency is not None and not (m.start() <= recency.start() < m.end()):
             word = original[recency.start():recency.end()]
             phrase = f"{phrase}, {word}" if recency.start() > m.start() else f"{word} {phrase}"
-        return TimeReading(TimeWindow(phrase, start, min(end, as_of), recency=recency is not None))
+            spans.append(recency.span())
+        return TimeReading(TimeWindow(phrase, start, min(end, as_of), recency=recency is not None),
+                           rest=_without(original, spans) or original)
     for pattern in _ABSOLUTE_RULES:
         m = pattern.search(text)
         if m is None:
@@ -206,10 +212,20 @@ def read_time(question: str, as_of: date) -> TimeReading | None:
             continue
         start, end = got
         return TimeReading(TimeWindow(original[m.start():m.end()].strip(), start, end,
-                                      recency=recency is not None), relative=False)
+                                      recency=recency is not None), relative=False, rest=original)
     if recency is not None:
-        return TimeReading(TimeWindow(original[recency.start():recency.end()], None, as_of, recency=True))
+        return TimeReading(TimeWindow(original[recency.start():recency.end()], None, as_of, recency=True),
+                           rest=_without(original, [recency.span()]) or original)
     return None
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans cut out and the spacing and punctuation left around them tidied."""
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    text = re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split()))
+    text = re.sub(r"^[,;:]\s*|,(?=[,.?!])", "", text).strip()
+    return text
 
 
 def describe(window: TimeWindow) -> str:

@@ -115,3 +115,14 @@ def test_the_phrase_keeps_the_question_s_spelling_and_is_described() -> None:
     assert r.window.phrase == "THIS Week"
     assert describe(r.window) == "6 June 2024 to 12 June 2024"
     assert describe(read_time("What is the latest figure?", WED).window) == "up to 12 June 2024, newest first"
+
+
+@pytest.mark.parametrize("question, rest", [
+    ("Which ferry line cut its fares this week?", "Which ferry line cut its fares?"),
+    ("This past weekend, the choir sang at which cathedral?", "the choir sang at which cathedral?"),
+    ("What is the latest figure for unemployment this month?", "What is the figure for unemployment?"),
+    ("Which bridges were closed Thursday because of ice?", "Which bridges were closed because of ice?"),
+    ("Who won the regatta in 2021?", "Who won the regatta in 2021?"),  # an event's year stays
+])
+def test_the_rest_of_the_question_without_its_relative_time_words(question: str, rest: str) -> None:
+    assert read_time(question, WED).rest == rest
