@@ -77,7 +77,7 @@ class QA:
 
         # the question's time ("this week", "latest") read once, against the day it is asked on
         reading = read_time(standalone, as_of)
-        window = reading.window if reading else None
+        window = reading.window if reading and reading.relative else None  # the window applied
         asked = reading.rest if reading else standalone  # its time words are in the window now
         ret = retrieve_in_time(self.retriever, asked, k or self.settings.top_k, flt, reading, as_of,
                                self.settings.max_chunks_per_article)

@@ -154,7 +154,7 @@ def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],
                 reading: TimeReading | None) -> date | None:
     """For a time-bound question, the publication day of the newest article the answer cites: the
     answer says it ("as of 13 May 2024"), so a changing figure is never read as today's."""
-    if reading is None:
+    if reading is None or not reading.relative:
         return None
     by_n = {p.n: p for p in passages}
     days = [d for s in sentences for n in s.citations if n in by_n and (d := _day(by_n[n])) is not None]

@@ -80,19 +80,17 @@ class Answer:
     short_answer: ShortAnswer | None = None
     as_of: date | None = None  # the date the question was asked against (default: today)
     time_window: TimeWindow | None = None
-    # for a question about time, the publication day of the newest article the answer cites: the
-    # answer says it ("as of 13 May 2024") outside its sentences, which quote the passages
+    # for a question about time, the publication day of the newest article the answer cites, which
+    # the answer is shown "as of" (13 May 2024); kept out of the sentences, which quote the passages
     answer_date: date | None = None
 
     @property
     def text(self) -> str:
-        """The answer with `[n]` markers after each sentence (and the day it is as of, if any)."""
+        """The answer with `[n]` markers after each sentence."""
         parts = []
         for s in self.sentences:
             marks = "".join(f"[{n}]" for n in s.citations)
             parts.append(f"{s.text}{' ' + marks if marks else ''}")
-        if self.answer_date and not self.refused:
-            parts.append(f"(as of {self.answer_date.day} {self.answer_date.strftime('%B')} {self.answer_date.year})")
         return " ".join(parts)
 
     def cited_passages(self) -> list[Passage]:
