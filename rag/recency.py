@@ -8,7 +8,9 @@
   same recurring event is never a candidate. If it holds nothing that relevant (the store lacks
   that week's report; an older article states the answer), the best passages of any date up to the
   as-of day answer, and the answer says the date it rests on. If no article at all is dated in the
-  window ("this year" in a year the store does not cover), the answer is a refusal.
+  window ("this year" in a year the store does not cover), only undated articles may answer (a
+  store without dates is answered as if the question had no time words); with none, the answer is
+  a refusal.
 - A recency word ("latest", "now") ranks the passages by publication date as well as relevance,
   keeps only the newest report's sentences where reports of different days are cited, and the
   answer says the day it is as of.
@@ -72,7 +74,8 @@ def _day(p: Passage) -> date | None:
 class TimedRetrieval:
     """The passages to answer from and how the window was applied: "window" (only articles from
     the window), "nearest" (none in the window was as relevant: the best of any date up to the as-of
-    day), "empty" (no article at all from the window) or "" (no window to search first)."""
+    day), "undated" (no dated article in the window: the undated ones), "empty" (no article at all
+    may be from the window) or "" (no window to search first)."""
 
     passages: list[Passage]
     timings_ms: dict[str, float]
@@ -94,6 +97,12 @@ def retrieve_in_time(retriever: Retriever, question: str, k: int, flt: SearchFil
         return TimedRetrieval(prefer_recent(ret.passages, reading, as_of, k), ret.timings_ms)
     inside = retriever.retrieve(question, k, time_filter(flt, reading, as_of), max_per_article)
     if not inside.passages:
+        # Articles without a date may be from the window: a store of undated articles is answered
+        # as if the question had no time words. Dated ones outside it are never used here.
+        if bound.since_ts is None:  # (a user's own "since" already leaves undated articles out)
+            ret = retriever.retrieve(question, k, replace(bound, until_ts=-1), max_per_article)
+            if ret.passages:
+                return TimedRetrieval(prefer_recent(ret.passages, reading, as_of, k), ret.timings_ms, "undated")
         return TimedRetrieval([], inside.timings_ms, "empty")
     wide = retriever.retrieve(question, pool, bound, max_per_article)
     timings = {key: inside.timings_ms.get(key, 0.0) + wide.timings_ms.get(key, 0.0)

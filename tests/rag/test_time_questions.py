@@ -124,6 +124,10 @@ def test_undated_articles_are_not_excluded_by_the_as_of_day(tmp_path: Path) -> N
     a = qa.ask("When was the lighthouse on Gull Rock built?", as_of=date(2020, 1, 1))
     assert not a.refused and "1871" in a.text
     assert [p.chunk.article_id for p in a.passages] == ["undated"]
+    # nor by a window: a store without dates answers as if the question had no time words
+    a = qa.ask("Today, when was the lighthouse on Gull Rock built?",
+               as_of=date(2020, 1, 1))
+    assert not a.refused and "1871" in a.text and a.time_window is not None
 
 
 def test_a_written_out_year_is_not_a_publication_window(qa: QA) -> None:
