@@ -180,9 +180,19 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
     unsupported = sum(1 for s in answer.sentences if not s.supported)
     warn = (f'<div class="nq-notice">{unsupported} sentence{"s" if unsupported != 1 else ""} not supported '
             f'by the sources (flagged)</div>') if unsupported else ""
-    return (f'<div class="nq-answer">{_short_answer(answer, turn, known)}{body}{warn}{_understood_as(answer)}'
+    return (f'<div class="nq-answer">{_short_answer(answer, turn, known)}{body}{_answer_date(answer)}{warn}'
+            f'{_understood_as(answer)}'
             f'<div class="nq-answer-meta">{esc(answer.backend)}{esc(took)}{esc(as_of)}</div>'
             f'{render_feedback(turn, rating)}</div>')
+
+
+def _answer_date(answer: Answer) -> str:
+    """News facts change (a price, a standing): the date of the newest cited report tells the reader
+    when the answer was true."""
+    d = answer.answer_date
+    if d is None:
+        return ""
+    return f'<div class="nq-answer-date">As of {d.day} {d:%B %Y}, the date of the newest cited report</div>'
 
 
 def _short_answer(answer: Answer, turn: int, known: set[int]) -> str:

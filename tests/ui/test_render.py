@@ -366,6 +366,15 @@ def test_as_of_is_shown_when_not_today():
     assert "as of" not in R.render_answer(ans, 0)
 
 
+def test_answer_says_the_date_of_its_newest_report():
+    ans = _simple()
+    assert "newest cited report" not in R.render_answer(ans, 0)
+    ans.answer_date = date(2024, 5, 13)
+    assert "As of 13 May 2024, the date of the newest cited report" in R.render_answer(ans, 0)
+    ans.refused = True
+    assert "newest cited report" not in R.render_answer(ans, 0)
+
+
 def test_feedback_buttons_under_each_answer_show_the_verdict():
     html = R.render_answer(_simple(), 2)
     for rating in ("up", "down", "wrong_citation"):
