@@ -104,6 +104,23 @@ def answer_correct(answer_text: str, parts: list[list[str]]) -> bool:
     return all(any(contains_spelling(text, s) for s in part) for part in parts)
 
 
+def short_answer_correct(short: str, parts: list[list[str]]) -> bool:
+    """True when the short answer span answers every part: it contains an accepted spelling, or it
+    is a whole-word piece of one that keeps at least half of it ("the Harbour Lions" for "Harbour
+    Lions", "Lindqvist" for "Anna Lindqvist" counts; "Tomas" for "Tomas Reyes Garcia" does not). A missing
+    short answer is wrong."""
+    if not parts or not short.strip():
+        return False
+    norm = normalize_text(short)
+
+    def ok(spelling: str) -> bool:
+        if contains_spelling(short, spelling):
+            return True
+        return contains_spelling(spelling, short) and len(norm) * 2 >= len(normalize_text(spelling))
+
+    return all(any(ok(s) for s in part) for part in parts)
+
+
 # --- retrieval -----------------------------------------------------------------------------------
 
 def hit_at_k(retrieved: list[str], evidence: list[str], k: int) -> bool:
@@ -246,7 +263,8 @@ def latency_summary(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str,
 # --- aggregate -----------------------------------------------------------------------------------
 
 METRICS = (
-    "hit@1", "hit@5", "mrr", "answer_correctness", "answered_rate", "refusal_precision",
+    "hit@1", "hit@5", "mrr", "answer_correctness", "short_answer_correctness", "answered_rate",
+    "refusal_precision",
     "refusal_recall", "citation_validity", "citation_recall", "citation_precision",
     "unsupported_share", "n",
 )
@@ -296,6 +314,10 @@ def _group_metrics(
         "mrr": _mean(reciprocal_rank(r.get("retrieved", []), q.evidence_ids) for q, r in retrieval),
         "answer_correctness": _mean(
             not r.get("refused") and answer_correct(r.get("answer", ""), q.answers)
+            for q, r in graded
+        ),
+        "short_answer_correctness": _mean(
+            not r.get("refused") and short_answer_correct((r.get("short_answer") or {}).get("text", ""), q.answers)
             for q, r in graded
         ),
         "answered_rate": _mean(not r.get("refused") for r in answerable),

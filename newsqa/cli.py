@@ -244,6 +244,51 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"newsqa eval: --fail-under: {f}", file=sys.stderr)
     return 1 if failures else 0
 
+class _SetAction(argparse.Action):
+    """--questions starts a question set; the --store/--articles after it say where its articles are."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        sets = getattr(namespace, "sets", None) or []
+        if self.dest == "questions":
+            sets.append({"questions": values, "store": None, "articles": []})
+        elif not sets:
+            parser.error(f"{option_string} must follow the --questions it belongs to")
+        elif self.dest == "store":
+            sets[-1]["store"] = values
+        else:
+            sets[-1]["articles"].extend(values)
+        namespace.sets = sets
+
+
+def cmd_train_ranker(args: argparse.Namespace) -> int:
+    from newsqa.evals.train_ranker import Source, train_ranker
+    from newsqa.index.store import StoreError
+
+    sources = [Source(Path(s["questions"]), Path(s["store"]) if s["store"] else None, tuple(s["articles"]))
+               for s in (getattr(args, "sets", None) or [])]
+    for src in sources:
+        if not src.questions.is_file():
+            print(f"newsqa train-ranker: {src.questions}: no such question file", file=sys.stderr)
+            return 2
+    settings = settings_from(args)
+
+    def progress(qid: str) -> None:
+        if not args.quiet:
+            print(f"  {qid}", file=sys.stderr)
+
+    try:
+        report = train_ranker(sources, settings, split=args.split, out=Path(args.out), progress=progress)
+    except StoreError as e:
+        print(f"newsqa train-ranker: {e}", file=sys.stderr)
+        return 1
+    except ValueError as e:
+        print(f"newsqa train-ranker: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=1))
+    print(f"\nweights: {args.out} (use them with NEWSQA_RANKER={args.out})")
+    return 0
+
+
 def search_filter(args: argparse.Namespace):
     from newsqa.index.store import SearchFilter
 
@@ -563,6 +608,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--judge-model", metavar="NAME", help="model name to send to the judge")
     _common(s)
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("train-ranker", help="fit the ranked backend's answer ranker and refusal threshold on question sets",
+                       description="Fit the answer ranker's weights (rag/ranker.py) and its refusal threshold on "
+                                   "one or more question sets in the evaluation format. Give each set as "
+                                   "--questions FILE followed by --store DIR or --articles FILES (the current "
+                                   "store when neither). Uses the training part (--split) only.")
+    s.add_argument("--questions", required=True, action=_SetAction, metavar="FILE.jsonl",
+                   help="a question set (repeatable; each followed by its --store or --articles)")
+    s.add_argument("--store", action=_SetAction, type=Path, metavar="DIR", help="the store holding that set's articles")
+    s.add_argument("--articles", action=_SetAction, nargs="+", metavar="FILE_OR_DIR",
+                   help="ingest that set's articles into a temporary store first")
+    s.add_argument("--split", choices=("train", "validation", "all"), default="train",
+                   help="the part of each set to fit on (default train)")
+    s.add_argument("--out", default="ranker.json", metavar="FILE", help="where the weights go (default ./ranker.json)")
+    s.add_argument("--quiet", action="store_true", help="no per-question progress")
+    s.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT (env NEWSQA_CHROMA_URL)")
+    s.add_argument("--embedder", choices=["local", "openai", "ollama", "hash"],
+                   help="embedding provider (env NEWSQA_EMBEDDER; default local)")
+    s.set_defaults(func=cmd_train_ranker)
     s = sub.add_parser("bench", help="measure ingest speed, query latency and memory by corpus size, and load",
                        description="Benchmarks on synthetic news: ingest throughput against the raw embedding "
                                    "model and plain llama-index, embedding runtimes, query latency per stage and "

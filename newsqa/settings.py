@@ -43,7 +43,7 @@ def bundled_gguf_path() -> str:
 
 
 EmbedderKind = Literal["local", "openai", "ollama", "hash"]
-BackendKind = Literal["extractive", "llamacpp", "openai"]
+BackendKind = Literal["extractive", "ranked", "llamacpp", "openai"]
 
 
 class Settings(BaseSettings):
@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     backend: BackendKind = "extractive"
     top_k: int = Field(default=5, ge=1, le=50)
     max_chunks_per_article: int = Field(default=2, ge=1)
+    ranker: str = Field(default="", description=(
+        "Answer-ranker weights from `newsqa train-ranker`; '' = the ones shipped in rag/data/ranker.json."))
     llm_path: str = Field(default="", description="GGUF path for llamacpp; '' = bundled SmolLM2.")
     llm_url: str = Field(default="", description="Base URL of an OpenAI-compatible chat endpoint.")
     llm_model: str = ""

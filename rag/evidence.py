@@ -11,7 +11,7 @@ import re
 
 from newsqa.index.text import sentence_spans
 
-# Snippet fragments ("Jan 22, 2021 ... Super Bowl LV will be ...") and table-like cells (" · ", " ; ").
+# Snippet fragments ("Mar 3, 2024 ... The river festival will be ...") and table-like cells (" · ", " ; ").
 _SNIPPET_BREAK = re.compile(r"\s*(?:\.\.\.|…)(?:\s+|$)|\s+[·•|]\s+|\s+;\s+")
 _EDGE_JUNK = " \t\n\u00a0.…·•;|-–—"
 

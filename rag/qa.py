@@ -32,6 +32,9 @@ class QA:
         self.backends = dict(backends)
         self.scorer = scorer
         self.retriever = Retriever(store, embedder)
+        from newsqa.rag.ranker import load_model
+
+        self.ranker = load_model(settings.ranker or None)
 
     def available_backends(self) -> list[str]:
         return list(self.backends)
@@ -57,6 +60,10 @@ class QA:
 
         `as_of` is the day the question is asked on (default today): relative time in the question
         ("this week", "latest") is read against it."""
+        from newsqa.rag.cite import answer_text
+        from newsqa.rag.query import analyse
+        from newsqa.rag.ranker import rank
+        from newsqa.rag.refusal import decide
         from newsqa.rag.refuse import should_refuse
 
         question = question.strip()
@@ -94,23 +101,40 @@ class QA:
 
         t = time.perf_counter()
         sentences = None
-        # A backend's stream yields text deltas and ends with its checked sentences.
-        for item in be.stream(asked, passages):
-            if isinstance(item, str):
-                yield item
-            else:
-                sentences = item
+        short = None
+        compose = getattr(be, "compose", None)
+        if compose is not None:
+            # the ranked backend: the question is analysed and its candidate sentences ranked once,
+            # for the answer and the refusal decision
+            analysed = analyse(asked)
+            ranked = rank(analysed, passages, self.scorer, self.ranker)
+            sentences, short = compose(analysed, ranked, passages)
+            yield answer_text(sentences) if sentences else REFUSAL_TEXT
+        else:
+            # A backend's stream yields text deltas and ends with its checked sentences.
+            for item in be.stream(asked, passages):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    sentences = item
         timings["answer"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        sentences = newest_only(sentences or [], passages, reading)
-        refused = should_refuse(asked, sentences, passages, self.scorer)
+        kept = newest_only(sentences or [], passages, reading)
+        if short is not None and not any(short.n in x.citations for x in kept):
+            short = None  # its sentence was dropped for an older article's
+        sentences = kept
+        if compose is not None:
+            refused = decide(analysed, ranked, sentences, passages, self.ranker).refuse
+        else:
+            refused = should_refuse(asked, sentences, passages, self.scorer)
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]
+            short = None
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,
-                     answer_date=answer_date(sentences, passages, reading))
+                     answer_date=answer_date(sentences, passages, reading), short_answer=short)
 
 
     def _answered(self, history: Sequence[Turn], flt: SearchFilter | None, as_of: date) -> list[Turn]:
@@ -125,10 +149,14 @@ class QA:
 
 
 def build_backends(settings: Settings, scorer: SupportScorer) -> dict[str, AnswerBackend]:
-    """The extractive backend always; generated ones when installed and configured."""
+    """The extractive backends (rules, and the learned ranker's) always; generated ones when
+    installed and configured."""
     from newsqa.rag.backends.extractive import ExtractiveBackend
+    from newsqa.rag.backends.ranked import RankedBackend
+    from newsqa.rag.ranker import load_model
 
-    out: dict[str, AnswerBackend] = {"extractive": ExtractiveBackend(scorer)}
+    out: dict[str, AnswerBackend] = {"extractive": ExtractiveBackend(scorer),
+                                     "ranked": RankedBackend(scorer, model=load_model(settings.ranker or None))}
     try:
         from newsqa.rag.backends.llamacpp import LlamaCppBackend, llamacpp_available
 

@@ -21,12 +21,12 @@ that a sentence combining two passages can be supported by both together.
 
 Key terms (`key_terms`, rag/terms.py) and their penalties when absent from the evidence:
 
-    year, number, day of a date, code ("Q1", "PS5")   0.15  (near-fatal: 2019 vs 2021, $10.4bn vs $11.4bn)
+    year, number, day of a date, code ("Q1", "PS5")   0.15  (near-fatal: 2019 vs 2021, $7.2bn vs $8.2bn)
     month without a day                               0.4
     name (capitalised sequence), no token present     0.3
-    name whose evidence has another person there      0.3   ("Venus Williams" where it says "Serena
-                                                            Williams"; the same title, another name)
-    name, some of its tokens present                  0.6   ("Rafael Nadal" where it says "Nadal")
+    name whose evidence has another person there      0.3   ("Mira Petrov" where it says "Ana
+                                                            Petrov"; the same title, another name)
+    name, some of its tokens present                  0.6   ("Tomas Reyes" where it says "Reyes")
     sentence-initial capitalised word, title words    0.8 or 0.45 (0.8 for "Speaking", "Currently"...)
 
     name or capitalised word found only in `context`  0.8   (the question: "Tesla's revenue was ...")
@@ -41,14 +41,14 @@ Penalties multiply, so a sentence whose year and name both differ scores about 0
 similarity. `floor` = 0.25 and `ceiling` = 0.9 suit all-MiniLM-L6-v2; the threshold (0.5) was tuned on
 hand-written paraphrases (supported) against year-, name- and number-swapped versions of them and
 other stories' passages (not supported): both sides are classified right about 89% of the time,
-flat between 0.45 and 0.65. Numbers are compared by value after normalisation ("1,000" == "1000", "10.4 billion" ==
-"$10.4bn", "five" == "5"); a passage number matches a less precise sentence number it rounds to
-("10.389 billion" backs "10.4 billion", not "11.4 billion"). Names are compared token by token, case-
+flat between 0.45 and 0.65. Numbers are compared by value after normalisation ("1,000" == "1000", "7.2 billion" ==
+"$7.2bn", "five" == "5"); a passage number matches a less precise sentence number it rounds to
+("7.189 billion" backs "7.2 billion", not "8.2 billion"). Names are compared token by token, case-
 and accent-insensitively, against all words of the evidence, so a common word capitalised at the start
 of a sentence is covered whenever the passage uses it at all.
 
-Known limit: a sentence that recombines terms that all occur in one passage ("Pliskova won" from
-"Barty beat Pliskova"), or adds a claim the passage does not make, keeps its key terms covered and
+Known limit: a sentence that recombines terms that all occur in one passage ("Reyes won" from
+"Lind beat Reyes"), or adds a claim the passage does not make, keeps its key terms covered and
 scores on semantics alone; telling those apart needs an entailment model, which the offline default
 does not ship. The negation and contrary-word rules are word lists, not understanding: they catch
 the common news reversals, not every paraphrase of one.
@@ -93,7 +93,7 @@ JOINT = 0.9
 def coverage(s: KeyTerms, e: KeyTerms, context: KeyTerms | None = None) -> tuple[float, tuple[str, ...]]:
     """Multiplicative penalty for the key terms of `s` that evidence `e` lacks, and those terms.
 
-    Names found only in `context` (the question) cost P_CONTEXT: "Tesla's revenue was $10.4 billion"
+    Names found only in `context` (the question) cost P_CONTEXT: "Lumera's revenue was $7.2 billion"
     may lean on the question for "Tesla", never for a year or a number.
     """
     factor = 1.0
@@ -144,9 +144,9 @@ def coverage(s: KeyTerms, e: KeyTerms, context: KeyTerms | None = None) -> tuple
 
 def _other_person(name: tuple[str, ...], other: tuple[str, ...]) -> bool:
     """Whether the evidence's `other` is a different person of the same family or office: the same
-    surname after another first name ("Venus Williams" / "Serena Williams"), or the same title run
+    surname after another first name ("Mira Petrov" / "Ana Petrov"), or the same title run
     ending in another person ("Foreign Ministry spokesman Maria Zakharova" / "... Sergei Lavrov").
-    A shorter form of the same name ("Nadal" for "Rafael Nadal") is not another person."""
+    A shorter form of the same name ("Reyes" for "Tomas Reyes") is not another person."""
     if len(name) < 2 or len(other) < 2 or name == other:
         return False
     if name[-1] == other[-1]:

@@ -1,6 +1,6 @@
 """Key terms of a text: the names, numbers, dates, months and codes a supporting passage must contain.
 
-`key_terms` parses them (numbers by value: "1,000" == "1000", "$10.4bn" == "10.4 billion", "five" ==
+`key_terms` parses them (numbers by value: "1,000" == "1000", "$7.2bn" == "7.2 billion", "five" ==
 "5"), `normalise_word` folds case, accents and possessives, and `num_covered` compares numbers by
 value within their written precision. Kept apart from the support scorer (rag/support.py), which
 prices missing terms, because question analysis, answer typing, candidate scoring and constraints
@@ -179,7 +179,7 @@ def _parse_number(raw: str, scale_word: str | None) -> tuple[float, float]:
 
 @lru_cache(maxsize=65536)
 def key_terms(text: str) -> KeyTerms:
-    """Names, numbers (incl. "10.4", "1,000", "$10.4 billion", "23%"), years, dates and months."""
+    """Names, numbers (incl. "7.2", "1,000", "$7.2 billion", "23%"), years, dates and months."""
     years: set[str] = set()
     dates: set[str] = set()
     full_dates: set[str] = set()
@@ -331,7 +331,7 @@ def _looks_common(w: str) -> bool:
 
 
 def num_covered(n: Num, pool: frozenset[Num]) -> bool:
-    """Whether `pool` holds `n` to `n`'s written precision ("10.389 billion" covers "10.4 billion",
+    """Whether `pool` holds `n` to `n`'s written precision ("7.189 billion" covers "7.2 billion",
     not "11.4 billion"); plain numbers and ordinals stand for each other."""
     for p in pool:
         if p.kind != n.kind and not (n.kind == "ord" and p.kind == "") and not (

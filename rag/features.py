@@ -1,0 +1,189 @@
+"""Features of a candidate sentence as an answer to an analysed question: named floats.
+
+Two sets, because analysing a sentence with spaCy and embedding it are most of an answer's cost:
+  cheap (every candidate): word overlap and BM25 over the candidate sentences, the question's named
+    things and years in the sentence and in its article's retrieved text, retrieval rank, shape;
+  full (the few best by the cheap model): adds the semantic similarity of question and sentence
+    (the support scorer's embedder), lemma overlap, and whether the sentence holds an entity of the
+    kind the question asks for that the question does not already name, and how close it stands to
+    the question's words.
+The ranker (ranker.py) weighs them; its weights are fit by `newsqa train-ranker`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING
+
+from newsqa.index.lexical import tokenize
+from newsqa.rag.sentences import Candidate, asks
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from newsqa.rag.query import AnalysedQuestion
+    from newsqa.rag.types import Passage
+
+_WORD = re.compile(r"[^\W_]+")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+BM25_K1, BM25_B = 1.2, 0.75
+# personal pronouns (a closed class): a sentence opening with one has its subject elsewhere
+_PRONOUNS = frozenset("he she it they his her its their we i".split())
+
+
+@dataclass
+class Features:
+    # cheap
+    overlap: float = 0.0  # IDF-weighted share of the question's words in the sentence
+    bm25: float = 0.0  # BM25 of the sentence over the candidate sentences, / the best candidate's
+    bm25_abs: float = 0.0  # the same, / the question's total IDF (comparable across questions)
+    names: float = 0.0  # share of the question's named-thing words in the sentence
+    names_article: float = 0.0  # ... in the sentence's article (title and retrieved chunks)
+    passage_overlap: float = 0.0  # IDF-weighted share of the question's words in its passage and title
+    neighbour_overlap: float = 0.0  # ... in the sentences just before and after it
+    year: float = 0.0  # share of the question's years in the sentence (0 when it has none)
+    year_missing: float = 0.0  # 1 when the question has a year its article's text lacks
+    rank: float = 0.0  # 1 / (1 + passage rank)
+    lead: float = 0.0  # the first sentence of its chunk
+    asks: float = 0.0  # a sentence ending in "?"
+    length: float = 0.0  # words / 40, capped at 1.5
+    has_digit: float = 0.0  # holds a number (numeric and date questions)
+    numeric_q: float = 0.0  # the question asks for a date, number, amount or share
+    typed: float = 0.0  # the question asks for a kind of entity
+    # full
+    sem: float = 0.0  # cosine of question and sentence embeddings
+    lemma_overlap: float = 0.0  # share of the question's content lemmas in the sentence
+    expected: float = 0.0  # an entity of an expected label the question does not name
+    expected_near: float = 0.0  # 1 / (1 + words between that entity and the question's words)
+    new_entity: float = 0.0  # any named entity the question does not name
+    pronoun_start: float = 0.0  # opens with a pronoun ("She said ..."): its subject is elsewhere
+
+    def vector(self, names: list[str]) -> list[float]:
+        d = asdict(self)
+        return [float(d[n]) for n in names]
+
+
+CHEAP = ["overlap", "bm25", "bm25_abs", "names", "names_article", "passage_overlap",
+         "neighbour_overlap", "year", "year_missing", "rank",
+         "lead", "asks", "length", "has_digit", "numeric_q", "typed"]
+FULL = [f.name for f in fields(Features)]
+
+
+def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list[Candidate]) -> None:
+    """Fill every candidate's cheap features."""
+    from newsqa.rag.query import AnswerKind
+
+    q_tokens = list(dict.fromkeys(tokenize(q.text)))
+    toks = [tokenize(c.text) for c in cands]
+    n_docs = max(1, len(cands))
+    df: Counter[str] = Counter()
+    for t in toks:
+        df.update(set(t))
+    idf = {w: math.log(1 + (n_docs - df[w] + 0.5) / (df[w] + 0.5)) for w in q_tokens}
+    q_idf = sum(idf.values()) or 1.0
+    avg_len = sum(len(t) for t in toks) / n_docs or 1.0
+    article_text: dict[str, str] = {}
+    for p in passages:
+        article_text[p.chunk.article_id] = (article_text.get(p.chunk.article_id, p.chunk.title or "")
+                                            + "\n" + p.chunk.text)
+    by_n = {p.n: p for p in passages}
+    article_words = {aid: _words(t) for aid, t in article_text.items()}
+    named = q.named_tokens
+    numeric = q.kind in (AnswerKind.DATE, AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT)
+    passage_tokens = {p.n: set(tokenize(f"{p.chunk.title}\n{p.chunk.text}")) for p in passages}
+    at = {(c.n, c.index): set(t) for c, t in zip(cands, toks)}
+    bm = []
+    for c, t in zip(cands, toks):
+        tf = Counter(t)
+        score = 0.0
+        for w in q_tokens:
+            if tf[w]:
+                score += idf[w] * tf[w] * (BM25_K1 + 1) / (tf[w] + BM25_K1 * (1 - BM25_B + BM25_B * len(t) / avg_len))
+        bm.append(score)
+        words = _words(c.text)
+        aid = by_n[c.n].chunk.article_id
+        f = Features()
+        f.overlap = sum(idf[w] for w in q_tokens if tf[w]) / q_idf
+        f.bm25_abs = score / q_idf
+        f.passage_overlap = sum(idf[w] for w in q_tokens if w in passage_tokens[c.n]) / q_idf
+        near = at.get((c.n, c.index - 1), set()) | at.get((c.n, c.index + 1), set())
+        f.neighbour_overlap = sum(idf[w] for w in q_tokens if w in near) / q_idf
+        if named:
+            f.names = len(named & words) / len(named)
+            f.names_article = len(named & (words | article_words[aid])) / len(named)
+        else:
+            f.names = f.names_article = 1.0
+        if q.years:
+            f.year = len(q.years & set(_YEAR.findall(c.text))) / len(q.years)
+            f.year_missing = float(not (q.years & set(_YEAR.findall(article_text[aid]))))
+        f.rank = 1.0 / (1 + c.rank)
+        f.lead = float(c.index == 0)
+        f.asks = float(asks(c.text))
+        f.length = min(len(t) / 40, 1.5)
+        f.has_digit = float(any(ch.isdigit() for ch in c.text))
+        f.numeric_q = float(numeric)
+        f.typed = float(q.typed)
+        c.features = f
+    top = max(bm, default=0.0) or 1.0
+    for c, s in zip(cands, bm):
+        c.features.bm25 = s / top
+
+
+def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[float]) -> None:
+    """Fill the full features of candidates that have their `doc` (and their similarity)."""
+    q_lower = q.text.lower()
+    named = q.named_tokens
+    for c, sim in zip(cands, sims):
+        f = c.features
+        doc = c.doc
+        f.sem = float(sim)
+        # sentences carry no lemmas (NER only, analyse.py): the question's words in either form
+        # against the sentence's words and their light stems
+        words = {t.lower_ for t in doc}
+        stems = set(tokenize(doc.text))
+        pairs = {(t.lower_, t.lemma_.lower()) for t in q.doc if t.lower_ in q.content}
+        if pairs:
+            f.lemma_overlap = sum(1 for a, b in pairs if a in words or b in words
+                                  or bool(set(tokenize(a)) & stems)) / len(pairs)
+        anchors = question_word_positions(q, doc)
+        best_near = 0.0
+        expected = new = False
+        for e in answer_entities(q, doc, q_lower, named):
+            new = True
+            if e.label_ in q.labels:
+                expected = True
+                if anchors:
+                    dist = min(min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors)
+                    best_near = max(best_near, 1.0 / (1 + dist))
+        f.expected = float(expected)
+        f.expected_near = best_near
+        f.new_entity = float(new)
+        first = next((t for t in doc if not t.is_punct), None)
+        f.pronoun_start = float(first is not None and first.lower_ in _PRONOUNS)
+
+
+def answer_entities(q: "AnalysedQuestion", doc: "Doc", q_lower: str | None = None,
+                    named: frozenset[str] | None = None) -> list:
+    """The sentence's entities the question does not already name: candidate answers."""
+    q_lower = q_lower if q_lower is not None else q.text.lower()
+    named = named if named is not None else q.named_tokens
+    out = []
+    for e in doc.ents:
+        low = e.text.lower()
+        words = set(_WORD.findall(low))
+        if low in q_lower or (words and words <= (named | q.content)):
+            continue
+        out.append(e)
+    return out
+
+
+def question_word_positions(q: "AnalysedQuestion", doc: "Doc") -> list[int]:
+    """Token positions of the question's content words in a sentence."""
+    return [t.i for t in doc if t.lower_ in q.content]
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}

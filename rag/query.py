@@ -1,0 +1,235 @@
+"""Question analysis from spaCy's parse: what kind of answer is asked for, about what.
+
+`analyse(text)` gives an `AnalysedQuestion`, made once per question and passed on to the candidate
+features, the short answer and the refusal decision of the ranked answer path
+(backends/ranked.py).
+
+Answer kinds follow the classic TREC QA answer typing: the question word, and for "which X"/"what X"
+the focus noun X, map to the entity labels that can answer it (who -> PERSON/ORG/NORP, when ->
+DATE, where -> GPE/LOC/FAC, how many -> CARDINAL, how much -> MONEY, which country -> GPE, which
+company -> ORG). Defined behaviour for the other shapes:
+  - no question word ("festival 2025 location"): the last noun is the focus;
+  - an imperative ("Tell me about the strike") or why/how/yes-no question: DESCRIPTION, no
+    expected label; the answer is the best sentence and there is no short answer;
+  - "what"/"which" with a focus noun the table does not know: ENTITY, any named thing answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from newsqa.rag.analyse import analyse_question
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+class AnswerKind(str, Enum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    PLACE = "place"
+    DATE = "date"
+    NUMBER = "number"
+    MONEY = "money"
+    PERCENT = "percent"
+    WORK = "work"  # a film, book, song, game, show
+    EVENT = "event"
+    PRODUCT = "product"
+    GROUP = "group"  # a nationality, religious or political group
+    ENTITY = "entity"  # some named thing, label unknown
+    DESCRIPTION = "description"  # why, how, tell me about, yes/no: a sentence, not a span
+
+
+LABELS: dict[AnswerKind, frozenset[str]] = {
+    AnswerKind.PERSON: frozenset({"PERSON", "ORG", "NORP"}),
+    AnswerKind.ORGANIZATION: frozenset({"ORG"}),
+    AnswerKind.PLACE: frozenset({"GPE", "LOC", "FAC"}),
+    AnswerKind.DATE: frozenset({"DATE", "TIME"}),
+    AnswerKind.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}),
+    AnswerKind.MONEY: frozenset({"MONEY", "CARDINAL", "QUANTITY"}),
+    AnswerKind.PERCENT: frozenset({"PERCENT", "CARDINAL"}),
+    AnswerKind.WORK: frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "ORG"}),
+    AnswerKind.EVENT: frozenset({"EVENT", "WORK_OF_ART", "ORG"}),
+    AnswerKind.PRODUCT: frozenset({"PRODUCT", "ORG", "WORK_OF_ART"}),
+    AnswerKind.GROUP: frozenset({"NORP", "ORG"}),
+    AnswerKind.ENTITY: frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT",
+                                  "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}),
+    AnswerKind.DESCRIPTION: frozenset(),
+}
+
+# Focus nouns ("which country", "what company") by the entity class that answers them: the answer
+# typing table of TREC-style QA, kept to classes rather than subjects.
+_FOCUS: dict[AnswerKind, frozenset[str]] = {
+    AnswerKind.PLACE: frozenset("""country nation state city town capital place region province
+        county location venue island continent village area territory district site stadium
+        destination border neighborhood neighbourhood""".split()),
+    AnswerKind.ORGANIZATION: frozenset("""company firm business bank brand team club organization
+        organisation group agency network airline retailer automaker carmaker university college
+        school party union chain maker manufacturer startup corporation giant outlet newspaper
+        publisher studio label broadcaster platform app service court department ministry
+        government store restaurant charity league federation conglomerate""".split()),
+    AnswerKind.PERSON: frozenset("""person man woman people player actor actress singer rapper star
+        leader president minister ceo founder author writer director official chief executive
+        politician candidate senator governor judge coach athlete artist musician billionaire
+        celebrity king queen prince princess pope host winner member lawmaker spokesperson
+        figure icon legend journalist comedian owner chairman successor
+        predecessor""".split()),
+    AnswerKind.DATE: frozenset("year date day month time week decade century season".split()),
+    AnswerKind.MONEY: frozenset("price cost amount salary fee fine sum value worth".split()),
+    AnswerKind.PERCENT: frozenset("percentage percent rate share".split()),
+    AnswerKind.NUMBER: frozenset("number total count".split()),
+    AnswerKind.WORK: frozenset("""film movie book song album show series game novel play episode
+        title documentary sequel""".split()),
+    AnswerKind.EVENT: frozenset("event tournament festival championship competition race".split()),
+    AnswerKind.PRODUCT: frozenset("product car phone vehicle device model drug vaccine".split()),
+    AnswerKind.GROUP: frozenset("nationality religion ethnicity".split()),
+}
+_FOCUS_KIND = {w: k for k, ws in _FOCUS.items() for w in ws}
+# a person noun the table lacks usually ends like one ("rapper", "investor", "novelist"); "-ent"
+# and "-ant" name as many things ("ingredient", "restaurant") as people, so they are left out
+_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian)$")
+_WH = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# entity labels that name a thing (relative dates and counts in a question are not named things)
+_NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+
+
+@dataclass(frozen=True)
+class AnalysedQuestion:
+    text: str
+    wh: str  # the question word ("who", "how many"), "" without one
+    kind: AnswerKind
+    focus: str  # the focus noun's lemma ("country"), "" without one
+    labels: frozenset[str]  # entity labels that can answer it
+    content: frozenset[str]  # lowercase lemmas and forms of its content words
+    named: tuple[str, ...]  # the named things it mentions ("Eastland", "the energy ministry")
+    years: frozenset[str]
+    negated: bool
+    doc: "Doc"
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.labels)
+
+    @property
+    def named_tokens(self) -> frozenset[str]:
+        """Lowercase words of the named things, without function words ("the")."""
+        return frozenset(t.lower() for n in self.named for t in re.findall(r"[^\W_]+", n)
+                         if len(t) > 1 and t.lower() not in _FUNCTION)
+
+
+_FUNCTION = frozenset("the a an of and in on at for to de la le van von".split())
+
+
+@lru_cache(maxsize=512)
+def analyse(text: str) -> AnalysedQuestion:
+    """The question's analysis (cached by text)."""
+    doc = analyse_question(text)
+    wh, kind, focus = _kind(doc)
+    content = set()
+    for t in doc:
+        if t.is_stop or t.is_punct or t.is_space or t.lower_ in _WH:
+            continue
+        content.add(t.lower_)
+        content.add(t.lemma_.lower())
+    named = [e.text for e in doc.ents if e.label_ in _NAMED]
+    in_ents = {t.i for e in doc.ents for t in e}
+    named += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in in_ents and t.i > 0]
+    return AnalysedQuestion(
+        text=text, wh=wh, kind=kind, focus=focus, labels=LABELS[kind],
+        content=frozenset(content), named=tuple(dict.fromkeys(named)),
+        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc)
+
+
+def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
+    toks = [t for t in doc if not t.is_punct]
+    if not toks:
+        return "", AnswerKind.DESCRIPTION, ""
+    wh_tok = next((t for t in toks if t.lower_ in _WH and t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    if wh_tok is None:
+        first = toks[0]
+        if first.tag_ == "VB" or first.lemma_.lower() in ("tell", "describe", "explain", "list", "name"):
+            # an imperative: "Tell me about ...", "Name the company that ..."
+            if first.lemma_.lower() == "name":
+                obj = next((c for c in first.children if c.dep_ == "dobj"), None)
+                if obj is not None:
+                    return "name", _focus_kind(obj.lemma_.lower()), obj.lemma_.lower()
+            return "", AnswerKind.DESCRIPTION, ""
+        if first.tag_ in ("VBZ", "VBD", "VBP", "MD"):
+            return "", AnswerKind.DESCRIPTION, ""  # yes/no: "Did the strike end?"
+        nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN")]
+        if nouns and nouns[-1].pos_ == "NOUN":  # a headline-style query: "... location", "... price"
+            lemma = nouns[-1].lemma_.lower()
+            return "", _focus_kind(lemma), lemma
+        return "", AnswerKind.ENTITY, ""
+    w = wh_tok.lower_
+    nxt = doc[wh_tok.i + 1] if wh_tok.i + 1 < len(doc) else None
+    if w == "how":
+        after = nxt.lower_ if nxt is not None else ""
+        if after == "many":
+            return "how many", AnswerKind.NUMBER, _noun_after(doc, wh_tok.i + 2)
+        if after == "much":
+            noun = _noun_after(doc, wh_tok.i + 2)
+            kind = _FOCUS_KIND.get(noun, AnswerKind.MONEY) if noun else AnswerKind.MONEY
+            return "how much", kind if kind in (AnswerKind.PERCENT, AnswerKind.NUMBER) else AnswerKind.MONEY, noun
+        if after in ("long", "old", "far", "big", "large", "tall", "high", "fast"):
+            return f"how {after}", AnswerKind.NUMBER, ""
+        return "how", AnswerKind.DESCRIPTION, ""
+    if w == "why":
+        return w, AnswerKind.DESCRIPTION, ""
+    if w == "when":
+        return w, AnswerKind.DATE, ""
+    if w == "where":
+        return w, AnswerKind.PLACE, ""
+    if w in ("who", "whom", "whose"):
+        return w, AnswerKind.PERSON, ""
+    # what / which: the focus noun is the word the wh-determiner modifies, or for a pronoun the
+    # noun it is equated with ("What is the name of the company", "Which of the teams")
+    focus = None
+    if wh_tok.dep_ == "det" and wh_tok.head.pos_ in ("NOUN", "PROPN"):
+        focus = wh_tok.head
+    elif nxt is not None and nxt.pos_ == "NOUN" and nxt.head.pos_ in ("NOUN", "PROPN"):
+        focus = nxt.head  # "which tech giant": the head of the compound
+    else:
+        focus = _equated_noun(doc, wh_tok)
+    if focus is None:
+        return w, AnswerKind.ENTITY, ""
+    lemma = focus.lemma_.lower()
+    if lemma in ("name", "kind", "type", "one") or (lemma == "part" and w == "which"):
+        inner = next((c for c in focus.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in inner.children if c.dep_ == "pobj"), None) if inner is not None else None
+        if obj is not None:
+            lemma = obj.lemma_.lower()
+    kind = _focus_kind(lemma)
+    if kind is AnswerKind.DESCRIPTION and w == "what":
+        kind = AnswerKind.ENTITY
+    return w, kind, lemma
+
+
+def _focus_kind(lemma: str) -> AnswerKind:
+    if lemma in _FOCUS_KIND:
+        return _FOCUS_KIND[lemma]
+    if _PERSON_SUFFIX.search(lemma) and len(lemma) > 4:
+        return AnswerKind.PERSON
+    return AnswerKind.ENTITY
+
+
+def _noun_after(doc: "Doc", i: int) -> str:
+    for t in doc[i:i + 3]:
+        if t.pos_ == "NOUN":
+            return t.lemma_.lower()
+    return ""
+
+
+def _equated_noun(doc: "Doc", wh_tok) -> object | None:
+    """For "What is the X ..." / "Which is the X": the attribute or subject noun of the wh-word's
+    clause; for "What did X buy", nothing (the object is the answer itself)."""
+    head = wh_tok.head
+    for c in head.children:
+        if c is not wh_tok and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
+            return c
+    return None

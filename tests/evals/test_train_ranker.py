@@ -1,0 +1,47 @@
+"""Fitting the answer ranker: labels from the answers, weights a file the product reads, the
+refusal pair chosen by cross-validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tiny_eval_set import write_tiny_set
+
+from newsqa.evals.train_ranker import Source, choose_refusal, train_ranker
+from newsqa.rag.ranker import load_model
+from newsqa.settings import Settings
+
+
+def test_choose_refusal_separates_answerable_from_the_rest() -> None:
+    # (best probability, names share, best is right, answerable)
+    rows = [(0.9, 1.0, True, True), (0.8, 1.0, True, True), (0.7, 1.0, False, True),
+            (0.3, 1.0, False, False), (0.2, 0.0, False, False), (0.75, 0.0, False, False)]
+    t, m, stats = choose_refusal(rows)
+    assert 0.3 < t <= 0.8
+    assert stats["refused"] == 1.0 and stats["answered_right"] == pytest.approx(2 / 3)
+    assert m > 0.0  # only the names share tells the 0.75 unanswerable one apart
+
+
+def test_train_ranker_writes_weights_the_product_reads(settings: Settings, tmp_path: Path) -> None:
+    questions, articles = write_tiny_set(tmp_path / "set")
+    out = tmp_path / "ranker.json"
+    report = train_ranker([Source(questions, articles=(str(articles),))], settings, split="all", out=out)
+    assert report["positives"] > 0 and report["instances"] > report["questions"]  # evidence-removed runs too
+    model = load_model(out)
+    assert model.meta["fit"]["sets"][0]["questions"] == str(questions)
+    assert 0.0 <= model.threshold <= 1.0
+    assert json.loads(out.read_text())["full"]["features"] == list(model.full.features)
+
+
+def test_cli_train_ranker(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsqa.cli import main
+
+    questions, articles = write_tiny_set(tmp_path / "set")
+    out = tmp_path / "w.json"
+    code = main(["train-ranker", "--questions", str(questions), "--articles", str(articles),
+                 "--split", "all", "--out", str(out), "--embedder", "hash", "--quiet"])
+    assert code == 0 and load_model(out).full.features
+    assert main(["train-ranker", "--questions", str(tmp_path / "missing.jsonl"), "--out", str(out)]) == 2
+    assert "no such question file" in capsys.readouterr().err

@@ -1,0 +1,54 @@
+"""Question analysis: answer kinds from the parse, named things, years, negation."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.rag.query import AnswerKind, analyse
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Who is the union leader in Port Arlen?", AnswerKind.PERSON),
+    ("When will the Brightwater river festival return?", AnswerKind.DATE),
+    ("Where did the glassworks open a factory?", AnswerKind.PLACE),
+    ("How many cargo ships were stranded?", AnswerKind.NUMBER),
+    ("How much did the library cost?", AnswerKind.MONEY),
+    ("Which country hosted the summit?", AnswerKind.PLACE),
+    ("Which company opened a factory in Westhaven?", AnswerKind.ORGANIZATION),
+    ("What was the average diesel price in Eastland this week?", AnswerKind.MONEY),
+    ("What is the name of the company that built the bridge?", AnswerKind.ORGANIZATION),
+    ("Which film won the jury prize?", AnswerKind.WORK),
+    ("Why was the rail line delayed?", AnswerKind.DESCRIPTION),
+    ("How did the dock workers vote?", AnswerKind.DESCRIPTION),
+    ("Did the strike end?", AnswerKind.DESCRIPTION),
+])
+def test_answer_kind_from_question_word_and_focus(text: str, kind: AnswerKind) -> None:
+    assert analyse(text).kind is kind
+
+
+def test_a_question_without_a_question_word_takes_its_last_noun_as_focus() -> None:
+    q = analyse("Brightwater festival 2025 location")
+    assert q.kind is AnswerKind.PLACE and q.focus == "location" and q.wh == ""
+    assert q.years == {"2025"}
+
+
+def test_an_imperative_is_a_description_request_without_expected_labels() -> None:
+    q = analyse("Tell me about the strike in Port Arlen")
+    assert q.kind is AnswerKind.DESCRIPTION and not q.typed and q.labels == frozenset()
+
+
+def test_an_unknown_focus_noun_asks_for_some_named_thing() -> None:
+    q = analyse("Which spacecraft docked with the station?")
+    assert q.kind in (AnswerKind.ENTITY, AnswerKind.PRODUCT) and q.typed
+
+
+def test_person_nouns_outside_the_table_are_read_by_their_ending() -> None:
+    assert analyse("Which investor bought the stake?").kind is AnswerKind.PERSON
+
+
+def test_named_things_content_words_and_negation() -> None:
+    q = analyse("Why did Lumera Glassworks not open the plant in Westhaven in 2024?")
+    assert "westhaven" in q.named_tokens and "lumera" in q.named_tokens
+    assert {"open", "plant"} <= q.content
+    assert q.years == {"2024"} and q.negated
+    assert not analyse("Who opened the plant?").negated

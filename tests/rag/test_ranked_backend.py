@@ -1,0 +1,128 @@
+"""The extractive backend on six invented articles: the answering sentence, its citation and span,
+and the short answer with offsets into the cited passage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.backends.ranked import RankedBackend
+from newsqa.rag.query import analyse
+from newsqa.rag.ranker import rank
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.types import REFUSAL_TEXT
+from rag_helpers import passages
+from six_articles import ARTICLES, QUESTIONS
+
+
+@pytest.fixture
+def backend() -> RankedBackend:
+    return RankedBackend(SupportScorer(HashingEmbedder()))
+
+
+@pytest.fixture
+def six():
+    return passages(*[t for _, t in ARTICLES], titles=tuple(h for h, _ in ARTICLES))
+
+
+@pytest.mark.parametrize("question", list(QUESTIONS))
+def test_the_answering_sentence_is_quoted_and_cited(backend: RankedBackend, six, question: str) -> None:
+    words, _ = QUESTIONS[question]
+    out = backend.answer(question, six)
+    s = next((s for s in out if words in s.text), None)
+    assert s is not None, [s.text for s in out]
+    n = s.citations[0]
+    a, b = s.spans[n]
+    assert six[n - 1].chunk.text[a:b] == s.text and s.supported
+
+
+@pytest.mark.parametrize("question", list(QUESTIONS))
+def test_short_answer_is_a_span_of_the_cited_passage(backend: RankedBackend, six, question: str) -> None:
+    _, short = QUESTIONS[question]
+    q = analyse(question)
+    sentences, sa = backend.compose(q, rank(q, six, backend.scorer), six)
+    assert sa is not None and sa.text == short
+    assert six[sa.n - 1].chunk.text[sa.start:sa.end] == short
+    assert sa.n in sentences[0].citations
+
+
+def test_no_short_answer_for_a_why_question(backend: RankedBackend, six) -> None:
+    q = analyse("Why was the coastal rail line delayed?")
+    sentences, sa = backend.compose(q, rank(q, six, backend.scorer), six)
+    assert sentences and sa is None
+    assert "delayed" in sentences[0].text  # the sentence on the topic; no span answers "why"
+
+
+def test_same_fact_twice_becomes_one_sentence_with_two_citations(backend: RankedBackend) -> None:
+    fact = "Lumera Glassworks opened a new factory in Westhaven on Monday."
+    ps = passages(fact, "Unrelated: the weather in Westhaven was mild. " + fact, ARTICLES[0][1])
+    out = backend.answer("Where did Lumera Glassworks open a new factory?", ps)
+    assert out[0].text == fact
+    assert sorted(out[0].citations) == [1, 2]
+    assert sum(s.text == fact for s in out) == 1
+    a, b = out[0].spans[2]
+    assert ps[1].chunk.text[a:b] == fact  # the other passage is highlighted where it says it
+
+
+def test_a_cited_duplicate_that_differs_in_a_number_is_dropped(backend: RankedBackend) -> None:
+    ps = passages("The walkout stranded 40 ships for nine days.", "The walkout stranded 14 ships for nine days.")
+    out = backend._sentence(ps[0].chunk.text, [1, 2], {p.n: p for p in ps}, (1, (0, len(ps[0].chunk.text))),
+                            {2: (0, len(ps[1].chunk.text))})
+    assert out.citations == [1] and out.support == 1.0
+
+
+def test_pronoun_start_brings_the_previous_sentence(backend: RankedBackend) -> None:
+    ps = passages("Anna Lindqvist chaired the Norbridge council meeting. She proposed the library plan "
+                  "on 3 March 2024.")
+    out = backend.answer("When did Lindqvist propose the library plan?", ps)
+    texts = [s.text for s in out]
+    assert texts[:2] == ["Anna Lindqvist chaired the Norbridge council meeting.",
+                         "She proposed the library plan on 3 March 2024."]
+
+
+def test_max_sentences(backend: RankedBackend, six) -> None:
+    one = RankedBackend(backend.scorer, max_sentences=1)
+    assert len(one.answer("What happened in Port Arlen?", six)) == 1
+
+
+def test_never_quotes_a_question(backend: RankedBackend) -> None:
+    ps = passages("Who will run the new library in Norbridge? The council named Anna Lindqvist director "
+                  "of the new library in Norbridge.")
+    out = backend.answer("Who will run the new library in Norbridge?", ps)
+    assert "Anna Lindqvist" in out[0].text
+
+
+def test_no_passages_or_question(backend: RankedBackend, six) -> None:
+    assert backend.answer("Who won?", []) == []
+    assert backend.answer("  ", six) == []
+    assert list(backend.stream("Who won?", [])) == [REFUSAL_TEXT, []]
+
+
+def test_stream_yields_the_text_then_the_sentences(backend: RankedBackend, six) -> None:
+    question = "Where did Lumera Glassworks open a new factory?"
+    items = list(backend.stream(question, six))
+    assert len(items) == 2
+    text, sentences = items
+    assert isinstance(text, str) and "Westhaven" in text and "[3]" in text
+    assert sentences == backend.answer(question, six)
+
+
+# -- the real model on the bundled demo articles ----------------------------------------------------
+
+@pytest.mark.slow
+def test_demo_articles_mediation_question() -> None:
+    from newsqa.index.embed import LocalEmbedder
+
+    import newsqa
+
+    demo = Path(newsqa.__file__).parent / "demo"
+    texts = []
+    for f in sorted(demo.glob("*.txt")):
+        paras = [p for p in f.read_text(encoding="utf-8").split("\n") if p.strip()]
+        texts += ["\n".join(paras[i:i + 3]) for i in range(0, len(paras), 3)]
+    backend = RankedBackend(SupportScorer(LocalEmbedder()))
+    out = backend.answer("Who offered to mediate between Israel and Iran?", passages(*texts))
+    assert out and "Putin" in out[0].text and "mediat" in out[0].text
+    assert out[0].supported

@@ -1,0 +1,49 @@
+"""The ranked backend through QA: one analysis for answer and refusal, the short answer in the
+JSON with offsets into the cited passage, and a refusal that keeps the passages as related reading."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from newsqa.index.articles import Article
+from newsqa.index.ingest import ingest
+from newsqa.rag.qa import build_qa
+from newsqa.settings import Settings
+from six_articles import ARTICLES, QUESTIONS
+
+
+def _qa(tmp_path: Path):
+    settings = Settings(store=tmp_path / "store", embedder="hash", backend="ranked")
+    qa = build_qa(settings)
+    ingest([Article(id=f"a{i}", title=t, body=b) for i, (t, b) in enumerate(ARTICLES)], settings,
+           qa.embedder, store=qa.store)
+    return qa
+
+
+def test_the_short_answer_leads_the_json(tmp_path: Path) -> None:
+    qa = _qa(tmp_path)
+    question = "What was the average diesel price in Eastland this week?"
+    a = qa.ask(question)
+    assert a.backend == "ranked" and not a.refused
+    assert a.short_answer is not None and a.short_answer.text == QUESTIONS[question][1]
+    j = a.to_json()["short_answer"]
+    cited = next(c for c in a.to_json()["citations"] if c["n"] == j["n"])
+    assert cited["text"][j["start"]:j["end"]] == j["text"] == "1.85 per litre"
+    assert "answer" in a.timings_ms and "refusal" in a.timings_ms
+
+
+def test_a_refusal_has_no_short_answer_and_keeps_its_passages(tmp_path: Path) -> None:
+    qa = _qa(tmp_path)
+    strict = replace(qa.ranker, threshold=1.01)
+    qa.ranker = strict
+    a = qa.ask("What was the average diesel price in Eastland this week?")
+    assert a.refused and a.short_answer is None and a.passages
+    assert a.sentences[0].text == "The indexed articles don't answer this."
+
+
+def test_the_rule_backend_is_unchanged_and_gives_no_short_answer(tmp_path: Path) -> None:
+    qa = _qa(tmp_path)
+    a = qa.ask("Where did Lumera Glassworks open a new factory?", backend="extractive")
+    assert a.backend == "extractive" and a.short_answer is None
+    assert "ranked" in qa.available_backends()

@@ -1,0 +1,74 @@
+"""Features, the two-stage ranker and its weights file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsqa.rag.sentences import passage_candidates
+from newsqa.rag.features import CHEAP, FULL, Features, cheap_features
+from newsqa.rag.query import analyse
+from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, cheap_rank, load_model, rank
+from newsqa.rag.support import SupportScorer
+from rag_helpers import passages
+from six_articles import ARTICLES
+
+
+@pytest.fixture
+def six():
+    return passages(*[t for _, t in ARTICLES], titles=tuple(h for h, _ in ARTICLES))
+
+
+def test_cheap_features_measure_overlap_names_and_years(six) -> None:
+    q = analyse("When will the Brightwater river festival return in 2025?")
+    cands = passage_candidates(six)
+    cheap_features(q, six, cands)
+    by_text = {c.text[:20]: c.features for c in cands}
+    f = by_text["The Brightwater rive"]
+    other = by_text["The average price of"]
+    assert f.overlap > other.overlap and f.bm25 == 1.0
+    assert f.names == 1.0 and other.names == 0.0
+    assert f.year == 1.0 and f.year_missing == 0.0 and other.year_missing == 1.0
+    assert f.numeric_q == 1.0 and f.typed == 1.0
+
+
+def test_full_features_find_an_entity_of_the_asked_kind(scorer: SupportScorer, six) -> None:
+    q = analyse("Where did Lumera Glassworks open a new factory?")
+    ranked = rank(q, six, scorer)
+    best = next(c for c in ranked if "Westhaven" in c.text)
+    assert best.features.expected == 1.0 and best.features.expected_near > 0
+    hauliers = next((c for c in ranked if c.text.startswith("Hauliers")), None)
+    assert hauliers is None or hauliers.features.expected == 0.0
+    assert len(ranked) <= PRESELECT and all(c.doc is not None for c in ranked)
+    assert ranked == sorted(ranked, key=lambda c: -c.score)
+
+
+def test_cheap_rank_scores_every_candidate_without_spacy(six) -> None:
+    q = analyse("How many cargo ships were stranded?")
+    cands = cheap_rank(q, six)
+    assert len(cands) == len(passage_candidates(six))
+    assert all(c.doc is None for c in cands)
+    assert "40 cargo ships" in " ".join(c.text for c in cands[:3])
+
+
+def test_linear_model_is_a_standardised_logistic_regression() -> None:
+    m = Linear(("overlap", "sem"), (0.5, 0.0), (0.5, 1.0), (2.0, 1.0), -1.0)
+    f = Features(overlap=1.0, sem=0.5)
+    # z = -1 + 2 * (1 - 0.5) / 0.5 + 1 * 0.5 = 1.5
+    assert m.probability(f) == pytest.approx(1 / (1 + 2.718281828 ** -1.5), rel=1e-6)
+
+
+def test_weights_file_round_trip_and_errors(tmp_path: Path) -> None:
+    model = load_model()
+    assert list(model.cheap.features) == CHEAP and list(model.full.features) == FULL
+    assert 0.0 <= model.threshold <= 1.0
+    path = tmp_path / "w.json"
+    model.save(path)
+    assert load_model(path) == model
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"cheap": {}}))
+    with pytest.raises(ValueError, match="bad.json"):
+        load_model(bad)
+    assert RankerModel.from_json(json.loads(path.read_text())) == model

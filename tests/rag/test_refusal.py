@@ -1,0 +1,65 @@
+"""The refusal decision: a threshold on the ranker's probability and the named things' presence."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.rag.backends.ranked import RankedBackend
+from newsqa.rag.query import analyse
+from newsqa.rag.ranker import load_model, rank
+from newsqa.rag.refusal import decide, names_share, should_refuse
+from newsqa.rag.support import SupportScorer
+from newsqa.rag.types import Sentence
+from rag_helpers import passages
+from six_articles import ARTICLES
+
+
+@pytest.fixture
+def six():
+    return passages(*[t for _, t in ARTICLES], titles=tuple(h for h, _ in ARTICLES))
+
+
+def _decide(question: str, ps, scorer: SupportScorer, model=None):
+    q = analyse(question)
+    ranked = rank(q, ps, scorer, model)
+    sentences, _ = RankedBackend(scorer, model=model).compose(q, ranked, ps)
+    return decide(q, ranked, sentences, ps, model), sentences
+
+
+def test_answers_when_a_passage_answers(scorer: SupportScorer, six) -> None:
+    d, sentences = _decide("Where did Lumera Glassworks open a new factory?", six, scorer)
+    assert not d.refuse, d.reason
+    assert "Westhaven" in sentences[0].text
+
+
+def test_refuses_when_the_articles_are_about_something_else(scorer: SupportScorer, six) -> None:
+    d, _ = _decide("Who won the figure skating final in Kaldoria?", six, scorer)
+    assert d.refuse
+
+
+def test_refuses_without_sentences_or_support(scorer: SupportScorer, six) -> None:
+    q = analyse("Where did Lumera Glassworks open a new factory?")
+    ranked = rank(q, six, scorer)
+    assert decide(q, ranked, [], six).refuse
+    unsupported = [Sentence("Lumera opened a plant on the moon.", [3], 0.1, False)]
+    assert decide(q, ranked, unsupported, six).reason == "no sentence is supported by the passages"
+    asking = [Sentence("Where will the plant open?", [3], 1.0, True)]
+    assert decide(q, ranked, asking, six).refuse
+
+
+def test_the_threshold_comes_from_the_fitted_model(scorer: SupportScorer, six) -> None:
+    from dataclasses import replace
+
+    question = "Where did Lumera Glassworks open a new factory?"
+    strict = replace(load_model(), threshold=1.01)
+    lenient = replace(load_model(), threshold=0.0, min_names=0.0)
+    assert _decide(question, six, scorer, strict)[0].refuse
+    assert not _decide(question, six, scorer, lenient)[0].refuse
+    assert not should_refuse(question, _decide(question, six, scorer)[1], six, scorer)
+
+
+def test_names_share_reads_the_cited_articles_only(six) -> None:
+    q = analyse("When will the Brightwater river festival return?")
+    assert names_share(q, [six[3]], six) == 1.0
+    assert names_share(q, [six[0]], six) == 0.0
+    assert names_share(analyse("When does the festival return?"), [six[0]], six) == 1.0
