@@ -8,12 +8,7 @@ workers sharing one `chroma run` server (each keeps its own BM25 cache folder).
 from __future__ import annotations
 
 import json
-import os
 import queue
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -21,99 +16,8 @@ from typing import Any, Sequence
 
 from newsqa.settings import Settings
 
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
-    """Poll `url` until it answers below 500; fail early if `proc` exits."""
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited with {proc.returncode} before answering")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError as e:  # not up yet
-            last = e
-        time.sleep(0.3)
-    raise TimeoutError(f"{url} did not come up in {timeout:.0f} s: {last}")
-
-
-class _Proc:
-    """A child process with its output in a log file; stop() always ends it."""
-
-    def __init__(self, argv: list[str], log: Path, env: dict[str, str] | None = None) -> None:
-        self.log = log
-        log.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(log, "ab")
-        self.proc = subprocess.Popen(argv, stdout=self._fh, stderr=subprocess.STDOUT, env=env or dict(os.environ))
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._fh.close()
-
-    def tail(self, n: int = 2000) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")[-n:]
-        except OSError:
-            return ""
-
-
-class ChromaProcess(_Proc):
-    """`chroma run` on 127.0.0.1 over a data folder."""
-
-    def __init__(self, path: Path, port: int | None = None, timeout: float = 60) -> None:
-        self.port = port or free_port()
-        exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        super().__init__([exe, "run", "--path", str(path), "--host", HOST, "--port", str(self.port)],
-                         path.parent / f"chroma-{self.port}.log", {**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-        try:
-            wait_http(f"{self.url}/api/v2/heartbeat", timeout, self.proc)
-        except Exception:
-            self.stop()
-            raise
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-
-class ServeProcess(_Proc):
-    """`newsqa serve` on 127.0.0.1 for the given settings (store, Chroma URL, embedder)."""
-
-    def __init__(self, settings: Settings, log_dir: Path, port: int | None = None, timeout: float = 180) -> None:
-        self.port = port or free_port()
-        argv = [sys.executable, "-m", "newsqa.cli", "serve", "--host", HOST, "--port", str(self.port),
-                "--store", str(settings.store), "--embedder", settings.embedder]
-        if settings.chroma_url:
-            argv += ["--chroma-url", settings.chroma_url]
-        env = {**os.environ, "NEWSQA_EMBED_RUNTIME": settings.embed_runtime, "GRADIO_ANALYTICS_ENABLED": "False",
-               "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-        super().__init__(argv, log_dir / f"serve-{self.port}.log", env)
-        try:
-            wait_http(self.url, timeout, self.proc)
-        except Exception as e:
-            self.stop()
-            raise RuntimeError(f"newsqa serve did not start: {e}\n{self.tail()}") from e
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}/"
+# the child servers live in evals/servers.py (the tests start the same ones)
+from newsqa.evals.servers import HOST, ChromaProcess, ServeProcess, free_port, wait_http  # noqa: E402,F401
 
 
 def ask(client: Any, base: str, question: str, timeout: float = 120.0, k: int = 5) -> dict[str, Any]:

@@ -66,13 +66,25 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-# One implementation of "a free loopback port" and "wait until the server answers", shared with
-# the load benchmark that starts the same servers.
-from newsqa.evals.bench_load import free_port, wait_http as _wait_http  # noqa: E402
+# One implementation of "a free loopback port", "wait until the server answers" and "start a
+# server without a port race", shared with the benchmarks that start the same servers.
+from newsqa.evals.servers import ChromaProcess, free_port, on_free_port, wait_http as _wait_http  # noqa: E402,F401
 
 
 def wait_http(url: str, timeout: float = 60.0) -> None:
     _wait_http(url, timeout)
+
+
+def launch_app(app, settings: Settings, **kwargs) -> str:
+    """Serve a Gradio page in this process on a free port (another one if the port was taken
+    meanwhile); returns its URL."""
+    from newsqa.ui.serve import launch
+
+    def start(port: int) -> str:
+        launch(app, settings, port=port, prevent_thread_lock=True, quiet=True, **kwargs)
+        return f"http://127.0.0.1:{port}/"
+
+    return on_free_port(start)
 
 
 class ChromaServer:
@@ -80,34 +92,28 @@ class ChromaServer:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.port = free_port()
-        self.proc = None
+        self._proc: ChromaProcess | None = None
+
+    @property
+    def port(self) -> int:
+        assert self._proc is not None
+        return self._proc.port
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        assert self._proc is not None
+        return self._proc.url
 
     def start(self) -> "ChromaServer":
-        import shutil
-        import subprocess
-        import sys
-
-        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        log = open(self.path.parent / f"chroma-{self.port}.log", "ab")
-        self.proc = subprocess.Popen(
-            [chroma, "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-        wait_http(f"{self.url}/api/v2/heartbeat")
+        if self._proc is None:
+            self._proc = ChromaProcess(self.path)
+        else:  # a restart keeps the address clients already hold
+            self._proc.start(self._proc.port)
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except Exception:
-                self.proc.kill()
-        self.proc = None
+        if self._proc is not None:
+            self._proc.stop()
 
 
 @pytest.fixture

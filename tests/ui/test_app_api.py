@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import http.server
-import socket
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -20,18 +19,14 @@ from newsqa.index.ingest import ingest
 from newsqa.rag.qa import QA, build_qa
 from newsqa.settings import Settings
 from newsqa.ui.app import UI, build_app
-from newsqa.ui.serve import AuthError, launch, parse_auth
+from newsqa.ui.serve import AuthError, parse_auth
+
+from conftest import launch_app, on_free_port
 
 DEMO = Path(__file__).resolve().parents[2] / "newsqa" / "demo"
 DATA = Path(__file__).resolve().parents[1] / "data"
 JSON_KEYS = {"question", "standalone_question", "answer", "refused", "backend", "sentences", "citations",
              "retrieved", "timings_ms"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _qa(store: Path, with_demo: bool = True) -> tuple[QA, Settings]:
@@ -45,10 +40,9 @@ def _qa(store: Path, with_demo: bool = True) -> tuple[QA, Settings]:
 
 def _serve(qa: QA, settings: Settings, auth=None) -> Iterator[str]:
     app = build_app(qa, settings)
-    port = _free_port()
-    launch(app, settings, host="127.0.0.1", port=port, auth=auth, prevent_thread_lock=True, quiet=True)
+    url = launch_app(app, settings, host="127.0.0.1", auth=auth)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield url
     finally:
         app.close()
 
@@ -273,15 +267,21 @@ def test_library_write_reports_store_errors(tmp_path):
 
 
 # --- the CLI -----------------------------------------------------------------------------------
-def test_cli_run_ingests_the_demo_then_serves(tmp_path, cli_env):
+def _cli_run(tmp_path: Path, cli_env: dict[str, str], port: int) -> tuple[str, str, Path]:
+    """`newsqa run` on an empty store of its own until its page answers, then Ctrl-C; returns
+    (the first page's HTML, the whole output, the store). A port taken before the server bound it
+    raises OSError (another port is tried)."""
     import signal
     import subprocess
     import sys
     import threading
     import time
 
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "newsqa.cli", "run", "--port", str(port)], env=cli_env,
+    from newsqa.evals.servers import is_bind_failure
+
+    store = tmp_path / f"store-{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "newsqa.cli", "run", "--port", str(port)],
+                            env={**cli_env, "NEWSQA_STORE": str(store)},
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     # read the output as it comes: the page answers a moment before `run` prints its address
@@ -297,8 +297,11 @@ def test_cli_run_ingests_the_demo_then_serves(tmp_path, cli_env):
                 break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        assert page is not None and page.status_code == 200, proc.poll()
-        assert "Who offered to mediate between Israel and Iran?" in page.text  # the demo examples
+        if page is None and proc.poll() is not None:
+            reader.join(timeout=5)
+            if is_bind_failure("".join(lines)):
+                raise OSError(f"port {port} was taken: {''.join(lines)[-500:]}")
+        assert page is not None and page.status_code == 200, (proc.poll(), "".join(lines)[-2000:])
         while time.monotonic() < deadline and not any(serving in line for line in lines):
             time.sleep(0.1)
     finally:
@@ -310,11 +313,17 @@ def test_cli_run_ingests_the_demo_then_serves(tmp_path, cli_env):
             proc.wait()
         reader.join(timeout=5)
     out = "".join(lines)
-    assert "adding the bundled sample articles" in out and "added 2" in out
     assert serving in out
+    return page.text, out, store
+
+
+def test_cli_run_ingests_the_demo_then_serves(tmp_path, cli_env):
+    page, out, store = on_free_port(lambda port: _cli_run(tmp_path, cli_env, port))
+    assert "Who offered to mediate between Israel and Iran?" in page  # the demo examples
+    assert "adding the bundled sample articles" in out and "added 2" in out
     from newsqa.index.store import Store
 
-    assert Store(Settings(store=Path(cli_env["NEWSQA_STORE"]), embedder="hash")).count_articles() == 2
+    assert Store(Settings(store=store, embedder="hash")).count_articles() == 2
 
 
 def test_cli_serve_rejects_bad_auth(tmp_path, cli_env):

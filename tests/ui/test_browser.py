@@ -11,12 +11,13 @@ Screenshots go to $NEWSQA_TEST_ARTIFACTS (default: the test's tmp_path), never t
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+
+from conftest import launch_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,28 +30,20 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 TIMEOUT = 30_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, real_embedder) -> Iterator[tuple[str, "object"]]:
     from newsqa.index.ingest import ingest
     from newsqa.rag.qa import build_qa
     from newsqa.settings import Settings
     from newsqa.ui.app import build_app
-    from newsqa.ui.serve import launch
 
     settings = Settings(store=tmp_path_factory.mktemp("browser") / "store", embedder="local")
     qa = build_qa(settings, embedder=real_embedder)
     ingest(sorted(str(p) for p in DEMO.glob("*.txt")), settings, real_embedder, store=qa.store)
     app = build_app(qa, settings)
-    port = _free_port()
-    launch(app, settings, port=port, prevent_thread_lock=True, quiet=True)
+    url = launch_app(app, settings)
     try:
-        yield f"http://127.0.0.1:{port}/", settings
+        yield url, settings
     finally:
         app.close()
 
