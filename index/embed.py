@@ -74,10 +74,12 @@ class LocalEmbedder:
     """
 
     def __init__(self, model_path: str = "", device: str = "cpu", batch_size: int = 0,
-                 runtime: str = "int8", workers: int = 0) -> None:
+                 runtime: str = "int8", workers: int = 0, light: bool = True) -> None:
         """`runtime` "int8" quantises the model's Linear layers on load (CPU only): 2.6-2.9x the
         throughput of "fp32" with the same rgb-dev hit@5 and support-scorer accuracy (`newsqa bench`).
-        `batch_size` 0 means LOCAL_BATCH; `workers` 0 means one per CPU core (see `_encode_sharded`)."""
+        `batch_size` 0 means LOCAL_BATCH; `workers` 0 means one per CPU core (see `_encode_sharded`).
+        `light` lets small inputs (questions, sentences, a few chunks) go through the numpy encoder,
+        which gives the same vectors without loading torch (see `_light_model`)."""
         configure_offline_environment()
         # OpenMP threads that spin while waiting stall torch badly whenever the CPUs are busy
         # (concurrent requests, other processes): on a loaded 2-core machine a one-line query took
@@ -100,6 +102,9 @@ class LocalEmbedder:
         self.batch_size = batch_size or LOCAL_BATCH
         self.workers = workers or os.cpu_count() or 1
         self._model = None
+        # the numpy encoder (index/minilm.py): same vectors, no torch import; None until first use,
+        # False when the model folder is not one it runs
+        self._light = None if device == "cpu" and light else False
         # int8 vectors differ slightly from fp32 ones, so the fingerprint (below) names the runtime
         self.runtime = runtime if device == "cpu" else "fp32"
         # int8 activations are quantised with one scale per forward pass, so a text's vector shifts
@@ -127,14 +132,60 @@ class LocalEmbedder:
 
     @property
     def max_tokens(self) -> int:
+        if self._model is None:
+            try:
+                with open(os.path.join(self.model_path, "sentence_bert_config.json"), encoding="utf-8") as fh:
+                    return int(json.load(fh).get("max_seq_length") or 256)
+            except (OSError, ValueError, TypeError):
+                pass
         return int(getattr(self._load(), "max_seq_length", 256) or 256)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether a model has been loaded (torch or the numpy encoder): an ingest with nothing to
+        embed loads neither."""
+        return self._model is not None or bool(self._light)
+
+    def _light_model(self, total_chars: int):
+        """The numpy encoder for an input of `total_chars`, or None where torch is the better choice:
+        once torch is loaded, above LIGHT_MAX_CHARS (torch's int8 kernels run about 4x the numpy
+        encoder's float products, which pays for loading it), or for a model folder the numpy
+        encoder does not run."""
+        if self._light is False or total_chars > LIGHT_MAX_CHARS or self._model is not None:
+            return None  # torch, once loaded, is faster on every input
+        if self._light is None:
+            from newsqa.index import minilm
+
+            self._light = minilm.MiniLM(self.model_path, self.runtime) if minilm.supported(self.model_path) else False
+        return self._light or None
+
+    def _engine(self, texts: Sequence[str]):
+        """The numpy encoder when it embeds `texts`, else None (torch). It takes a small input only
+        when torch would run it as one batch, so that int8 batchmates are the same."""
+        total = sum(len(t) for t in texts)
+        if total <= SMALL_INPUT_CHARS and len(texts) > self.batch_size:
+            return None
+        return self._light_model(total)
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Load the model `embed(texts)` will use, so that its load can be timed apart."""
+        with self._lock:
+            if self._engine(texts) is None:
+                self._load()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
+            small = sum(len(t) for t in texts) <= SMALL_INPUT_CHARS
+            light = self._engine(texts)
+            if light is not None:
+                # the batches torch would form: one for a small input (as `encode` makes it, up to
+                # batch_size texts), else `_encode_sharded`'s length-sorted ones
+                m = light.encode(list(texts)) if small else self._encode_sharded_light(light, list(texts))
+                return _normalise(m)
             model = self._load()
-            if sum(len(t) for t in texts) <= SMALL_INPUT_CHARS:
+            if small:
                 with _one_torch_thread():
                     m = model.encode(
                         list(texts), batch_size=self.batch_size, convert_to_numpy=True,
@@ -143,6 +194,27 @@ class LocalEmbedder:
             else:
                 m = self._encode_sharded(model, list(texts))
         return _normalise(m)
+
+    def _batches(self, texts: list[str]) -> list[list[int]]:
+        # ties broken by the text, so that (int8 vectors depending on batchmates) the same texts
+        # give the same vectors whatever order they come in
+        order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), texts[i]))
+        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+    def _encode_sharded_light(self, light, texts: list[str]) -> np.ndarray:
+        """`_encode_sharded`'s batches through the numpy encoder, one per worker thread (numpy lets
+        go of the GIL in its matrix products)."""
+        batches = self._batches(texts)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        workers = min(self.workers, len(batches))
+        if workers <= 1:
+            for batch in batches:
+                out[batch] = light.encode([texts[i] for i in batch])
+            return out
+        with ThreadPoolExecutor(workers, thread_name_prefix="newsqa-embed") as pool:
+            for batch, rows in zip(batches, pool.map(lambda b: light.encode([texts[i] for i in b]), batches)):
+                out[batch] = rows
+        return out
 
     def _encode_sharded(self, model, texts: list[str]) -> np.ndarray:
         """Length-sorted batches (as `encode` makes them), each run whole on one torch thread, with
@@ -155,10 +227,7 @@ class LocalEmbedder:
         """
         import torch
 
-        # ties broken by the text, so that (int8 vectors depending on batchmates) the same texts
-        # give the same vectors whatever order they come in
-        order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), texts[i]))
-        batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        batches = self._batches(texts)
         workers = min(self.workers, len(batches))
         # a fast tokenizer is not safe to call from two threads at once ("Already borrowed")
         tokenizer_lock = threading.Lock()
@@ -186,9 +255,12 @@ class LocalEmbedder:
         of bookkeeping per call, a third of a short sentence's forward pass."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
-
         with self._lock:
+            light = self._light_model(max(len(t) for t in texts))
+            if light is not None:  # one text per pass, as below
+                return _normalise(np.concatenate([light.encode([t]) for t in texts]))
+            import torch
+
             model = self._load()
             rows = []
             # one short text per pass: a second thread costs more than it saves once the other
@@ -213,6 +285,11 @@ LOCAL_BATCH = 16
 # A question is embedded fastest on one torch thread (4 ms against 7 ms with two on 2 cores);
 # anything bigger gets every thread.
 SMALL_INPUT_CHARS = 2_000
+
+# Inputs up to this many characters (about 40 chunks of 256 tokens) go through the numpy encoder
+# when torch is not loaded yet: the bundled two sample articles index in about 1 s that way, against
+# 6-10 s of importing and quantising torch first.
+LIGHT_MAX_CHARS = 50_000
 
 
 @contextmanager
@@ -321,13 +398,13 @@ _cache_lock = threading.Lock()
 def make_embedder(settings: Settings) -> Embedder:
     """Build (once per process and configuration) the embedder the settings name."""
     key = (settings.embedder, settings.embed_model, settings.embed_url, settings.embed_device,
-           settings.embed_runtime, settings.embed_batch, settings.embed_workers)
+           settings.embed_runtime, settings.embed_batch, settings.embed_workers, settings.embed_light)
     with _cache_lock:
         if key in _cache:
             return _cache[key]
         if settings.embedder == "local":
             emb: Embedder = LocalEmbedder(settings.embed_model, settings.embed_device, settings.embed_batch,
-                                          settings.embed_runtime, settings.embed_workers)
+                                          settings.embed_runtime, settings.embed_workers, settings.embed_light)
         elif settings.embedder == "hash":
             emb = HashingEmbedder()
         elif settings.embedder == "openai":

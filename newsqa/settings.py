@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     embed_device: str = "cpu"
     embed_runtime: Literal["int8", "fp32"] = Field(
         default="int8", description="Local model weights: int8 (dynamic quantisation, faster) or fp32.")
+    embed_light: bool = Field(default=True, description=(
+        "Local model: embed small inputs (questions, sentences, a few chunks) with the numpy encoder "
+        "(index/minilm.py), which needs no torch; false always loads torch."))
 
     # --- ingestion ---
     max_file_bytes: int = Field(default=20_000_000, ge=1)

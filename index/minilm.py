@@ -1,0 +1,266 @@
+"""A BERT sentence encoder (mean pooling, unit vectors) in numpy, reading the model folder's
+safetensors and tokenizer.json directly: the same vectors as the torch runtime, without importing
+torch, transformers or sentence-transformers.
+
+Why: a fresh `newsqa ask` spent about 9 s importing and quantising the torch stack to embed one
+question; this loads in a fraction of a second. It is used where it pays (questions, the support
+scorer's sentences, small ingests); large ingests still load torch, whose int8 kernels are faster
+in bulk. Both give the same vectors, so a store never sees two kinds.
+
+Same vectors, not merely similar ones: "int8" reproduces torch's dynamic quantisation of every
+Linear layer (what `LocalEmbedder` runs) step by step:
+  weights: int8, one symmetric scale per matrix, scale = max|w| / 127.5 (MinMaxObserver, qint8);
+  activations: quantised per forward pass over the whole (padded) batch tensor to 0..127 (fbgemm's
+    reduce_range), scale = (max(x, 0) - min(x, 0)) / 127, zero point round(-min / scale);
+  product: integer accumulation, times the two scales, plus the float bias.
+The integer products are exact in float32 (|127 * 128| * 384 < 2^24; the 1536-wide layer checks
+its input and falls back to float64 when a sum could pass 2^24). `tests/index/test_minilm.py` checks both runtimes against torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+
+
+class UnsupportedModel(ValueError):
+    """The folder holds a model this encoder does not implement (the torch runtime still can)."""
+
+
+def read_safetensors(path: str) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file as read-only arrays mapped from the file (no copy)."""
+    with open(path, "rb") as fh:
+        (n,) = struct.unpack("<Q", fh.read(8))
+        header = json.loads(fh.read(n))
+    raw = np.memmap(path, dtype=np.uint8, mode="r")
+    out: dict[str, np.ndarray] = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        if meta["dtype"] not in _DTYPES:
+            raise UnsupportedModel(f"{path}: tensor {name} has dtype {meta['dtype']}")
+        start, end = meta["data_offsets"]
+        out[name] = raw[8 + n + start:8 + n + end].view(_DTYPES[meta["dtype"]]).reshape(meta["shape"])
+    return out
+
+
+def _json(path: str) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def supported(model_path: str) -> bool:
+    """Whether `model_path` is a sentence-transformers BERT with mean pooling this encoder runs."""
+    try:
+        _check(model_path)
+        return True
+    except (UnsupportedModel, OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _check(model_path: str) -> dict:
+    cfg = _json(os.path.join(model_path, "config.json"))
+    if cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu" or \
+            cfg.get("position_embedding_type", "absolute") != "absolute":
+        raise UnsupportedModel(f"{model_path}: not a plain BERT")
+    modules = [m.get("type", "") for m in _json(os.path.join(model_path, "modules.json"))]
+    if modules[:2] != ["sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling"] or \
+            modules[2:] not in ([], ["sentence_transformers.models.Normalize"]):
+        raise UnsupportedModel(f"{model_path}: modules {modules}")
+    pooling = _json(os.path.join(model_path, "1_Pooling", "config.json"))
+    modes = [k for k, v in pooling.items() if k.startswith("pooling_mode") and v]
+    if modes != ["pooling_mode_mean_tokens"]:
+        raise UnsupportedModel(f"{model_path}: pooling {modes}")
+    st = _json(os.path.join(model_path, "sentence_bert_config.json"))
+    if st.get("do_lower_case"):
+        raise UnsupportedModel(f"{model_path}: do_lower_case")
+    for f in ("model.safetensors", "tokenizer.json"):
+        if not os.path.isfile(os.path.join(model_path, f)):
+            raise UnsupportedModel(f"{model_path}: no {f}")
+    return {**cfg, "max_seq_length": int(st.get("max_seq_length") or 512)}
+
+
+@dataclass
+class _Linear:
+    w: np.ndarray  # (in, out): fp32 weights, or int8 values held as floats for BLAS
+    b: np.ndarray
+    scale: np.float32 | None  # the weight scale when int8
+    exact64: bool  # int8 only: wide enough that float32 may not hold the integer sums exactly
+
+
+def _quantize_weight(w: np.ndarray) -> tuple[np.ndarray, np.float32]:
+    """torch's per-tensor symmetric qint8 weight quantisation (MinMaxObserver), as floats."""
+    amax = np.float32(max(-float(w.min()), float(w.max()), 0.0))
+    scale = np.float32(max(amax / np.float32(127.5), np.finfo(np.float32).eps))
+    q = np.clip(np.rint(w * (np.float32(1.0) / scale)), -128, 127).astype(np.float32)
+    return q, scale
+
+
+def _quantize_activation(x: np.ndarray) -> tuple[np.ndarray, np.float32]:
+    """fbgemm's dynamic activation quantisation with reduce_range (0..127), one scale over the whole
+    tensor (every text of the batch, padding included); returns (x_q - zero_point) as floats and
+    the scale."""
+    lo32, hi32 = min(x.min(), np.float32(0)), max(x.max(), np.float32(0))
+    lo, hi = float(lo32), float(hi32)
+    scale = float(np.float32(hi32 - lo32)) / 127.0  # float difference, double quotient (fbgemm)
+    if np.float32(scale) == 0 or np.isinf(np.float32(1.0) / np.float32(scale)):
+        scale = 0.1
+    if scale < 6.1e-5:  # fbgemm's smallest scale; min and max are stretched to match
+        lo, hi, scale = lo * 6.1e-5 / scale, hi * 6.1e-5 / scale, 6.1e-5
+    zp = -lo / scale if -abs(lo / scale) < 127 - abs(hi / scale) else 127 - hi / scale
+    zp = 0 if zp < 0 else 127 if zp > 127 else int(np.rint(zp))
+    s32 = np.float32(scale)
+    # fbgemm computes x * (1 / scale) + zero_point as one fused multiply-add, then rounds: an exact
+    # product in float64, one rounding to float32. Rounding the product first differs at ties.
+    t = (x.astype(np.float64) * float(np.float32(1.0) / s32) + zp).astype(np.float32)
+    q = np.clip(np.rint(t), 0, 255)
+    return (q - np.float32(zp)).astype(np.float32), s32
+
+
+class MiniLM:
+    """`encode(texts)` -> unit vectors (float32), one forward pass over all `texts` padded together."""
+
+    def __init__(self, model_path: str, runtime: str = "int8") -> None:
+        cfg = _check(model_path)
+        from tokenizers import Tokenizer
+
+        self.runtime = runtime
+        self.max_len = min(int(cfg["max_seq_length"]), int(cfg["max_position_embeddings"]))
+        self.heads = int(cfg["num_attention_heads"])
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
+        self.tokenizer = Tokenizer.from_file(os.path.join(model_path, "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_len)
+        pad_id = int(cfg.get("pad_token_id") or 0)
+        self.tokenizer.enable_padding(pad_id=pad_id, pad_token=self.tokenizer.id_to_token(pad_id) or "[PAD]")
+        t = read_safetensors(os.path.join(model_path, "model.safetensors"))
+        p = "bert." if "bert.embeddings.word_embeddings.weight" in t else ""
+        f32 = lambda name: np.asarray(t[p + name], dtype=np.float32)  # noqa: E731
+        self.word = t[p + "embeddings.word_embeddings.weight"]  # mapped: only the rows used are read
+        self.pos = f32("embeddings.position_embeddings.weight")
+        self.type = f32("embeddings.token_type_embeddings.weight")
+        self.ln = (f32("embeddings.LayerNorm.weight"), f32("embeddings.LayerNorm.bias"))
+        self.layers = []
+        for i in range(int(cfg["num_hidden_layers"])):
+            L = f"encoder.layer.{i}."
+
+            def lin(name: str) -> _Linear:
+                w = f32(L + name + ".weight")
+                if runtime == "int8":
+                    q, s = _quantize_weight(w)
+                    return _Linear(np.ascontiguousarray(q.T), f32(L + name + ".bias"), s, w.shape[1] > 1024)
+                return _Linear(np.ascontiguousarray(w.T), f32(L + name + ".bias"), None, False)
+
+            self.layers.append({
+                # Q, K and V read the same input, so one activation scale: fused into one product
+                "qkv": _fuse([lin("attention.self.query"), lin("attention.self.key"), lin("attention.self.value")]),
+                "out": lin("attention.output.dense"),
+                "ln1": (f32(L + "attention.output.LayerNorm.weight"), f32(L + "attention.output.LayerNorm.bias")),
+                "up": lin("intermediate.dense"),
+                "down": lin("output.dense"),
+                "ln2": (f32(L + "output.LayerNorm.weight"), f32(L + "output.LayerNorm.bias")),
+            })
+        self.dim = int(self.pos.shape[1])
+
+    def _linear(self, x: np.ndarray, lin: _Linear) -> np.ndarray:
+        if lin.scale is None:
+            return x @ lin.w + lin.b
+        xq, xs = _quantize_activation(x)
+        # float32 holds every integer partial sum exactly while sum|x_q| * max|w_q| < 2^24, which
+        # a wide layer's input can pass in principle (not seen in practice): then float64
+        if lin.exact64 and float(np.abs(xq).sum(-1).max()) * 128.0 >= 2.0 ** 24:
+            acc = (xq.astype(np.float64) @ lin.w.astype(np.float64)).astype(np.float32)
+        else:
+            acc = xq @ lin.w
+        scale = lin.col_scale if isinstance(lin, _FusedInt8) else lin.scale
+        return acc * (xs * scale) + lin.b
+
+    def _layer_norm(self, x: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        mu = x.mean(-1, keepdims=True)
+        d = x - mu
+        var = (d * d).mean(-1, keepdims=True)
+        return d / np.sqrt(var + np.float32(self.eps)) * wb[0] + wb[1]
+
+    def tokenize(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # sentence-transformers strips each text before tokenising
+        enc = self.tokenizer.encode_batch([str(t).strip() for t in texts])
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
+        types = np.array([e.type_ids for e in enc], dtype=np.int64)
+        return ids, mask, types
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One forward pass over `texts` padded together (int8: one activation scale for the batch,
+        as torch computes it)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with _one_blas_thread():
+            return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        ids, mask, types = self.tokenize(texts)
+        B, T = ids.shape
+        h = np.asarray(self.word[ids], dtype=np.float32) + self.pos[:T][None] + self.type[types]
+        h = self._layer_norm(h, self.ln)
+        H, D = self.heads, self.dim // self.heads
+        bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
+        inv = np.float32(1.0 / np.sqrt(D))
+        for layer in self.layers:
+            qkv = self._linear(h, layer["qkv"]).reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4)
+            scores = (qkv[0] @ qkv[1].transpose(0, 1, 3, 2)) * inv + bias
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            ctx = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(B, T, H * D)
+            h = self._layer_norm(self._linear(ctx, layer["out"]) + h, layer["ln1"])
+            up = _gelu(self._linear(h, layer["up"]))
+            h = self._layer_norm(self._linear(up, layer["down"]) + h, layer["ln2"])
+        pooled = (h * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+_blas = None
+
+
+def _one_blas_thread():
+    """OpenBLAS on one thread for the encoder's products: they are small, and a second BLAS thread
+    spinning for work made a one-line question 10x slower on a busy 2-core machine (9 ms against
+    0.9 ms per product). Parallelism comes from whole batches on threads instead."""
+    global _blas
+    from threadpoolctl import ThreadpoolController
+
+    if _blas is None:
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
+
+
+def _fuse(parts: list[_Linear]) -> _Linear:
+    """Linear layers reading one input side by side. int8: each keeps its own weight scale, which
+    folds into its columns only after the integer product, so the fused one stays exact."""
+    if parts[0].scale is None:
+        return _Linear(np.concatenate([p.w for p in parts], 1), np.concatenate([p.b for p in parts]), None, False)
+    return _FusedInt8(np.concatenate([p.w for p in parts], 1), np.concatenate([p.b for p in parts]),
+                      np.float32(1.0), False,
+                      np.concatenate([np.full(p.w.shape[1], p.scale, np.float32) for p in parts]))
+
+
+@dataclass
+class _FusedInt8(_Linear):
+    col_scale: np.ndarray | None = None
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """The exact (erf) GELU BERT uses; erf by Abramowitz-Stegun 7.1.26 (error below 1.5e-7)."""
+    z = np.abs(x) * np.float32(1 / np.sqrt(2))
+    t = 1.0 / (1.0 + np.float32(0.3275911) * z)
+    poly = t * (np.float32(0.254829592) + t * (np.float32(-0.284496736) + t * (
+        np.float32(1.421413741) + t * (np.float32(-1.453152027) + t * np.float32(1.061405429)))))
+    erf = 1.0 - poly * np.exp(-z * z)
+    return np.float32(0.5) * x * (1.0 + np.sign(x) * erf)
