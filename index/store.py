@@ -168,8 +168,6 @@ class Store:
         `embedder_fingerprint` is the embedder about to write or query; a store built by another
         embedder raises StoreError instead of returning meaningless neighbours.
         """
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         self.settings = settings
         self.client = _client(settings)
         name = settings.collection
@@ -181,13 +179,23 @@ class Store:
             self.state_col = self.client.get_or_create_collection(f"{name}_state", embedding_function=None)
         except Exception as e:
             raise StoreError(f"cannot open the store {self.location}: {e}") from e
-        self.vectors = ChromaVectorStore(chroma_collection=self.chunks)
+        self._vectors = None
         self.max_batch = max(1, min(int(self.client.get_max_batch_size()) - 1, 5000))
         self._state = self._read_state()
         if embedder_fingerprint:
             self._check_fingerprint(embedder_fingerprint)
         self._lexical: LexicalIndex | None = None
         self._lexical_token = ""
+
+    @property
+    def vectors(self):
+        """llama-index's Chroma integration over the chunks collection, which writes the chunks.
+        Built on first write: importing llama-index costs about 2 s that reading never needs."""
+        if self._vectors is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vectors = ChromaVectorStore(chroma_collection=self.chunks)
+        return self._vectors
 
     # --- identity ------------------------------------------------------------------------------
     @property
@@ -282,20 +290,22 @@ class Store:
 
     @_server_call
     def vector_search(self, vector: np.ndarray, k: int, flt: SearchFilter | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by cosine similarity (through llama-index's Chroma integration)."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+        """Nearest chunks by cosine similarity.
 
+        Asks the chunks collection directly, as llama-index's ChromaVectorStore.query does (the
+        same `query_embeddings`, `n_results` and `where`), without importing llama-index."""
         n = self.count_chunks()
         if n == 0:
             return []
         where = flt.chroma_where() if flt else None
-        q = VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=min(k, n))
-        res = self.vectors.query(q, **({"where": where} if where else {}))
+        res = self.chunks.query(query_embeddings=[[float(x) for x in vector]], n_results=min(k, n),
+                                include=["documents", "metadatas", "distances"],
+                                **({"where": where} if where else {}))
         out = []
-        for node, sim in zip(res.nodes or [], res.similarities or []):
-            # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos.
-            cos = 1.0 - float(-np.log(max(sim, 1e-12)))
-            out.append((Chunk.from_metadata(node.node_id, node.get_content(), node.metadata), cos))
+        for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
+                                        res["distances"][0]):
+            # Chroma's cosine distance is 1 - cos
+            out.append((Chunk.from_metadata(cid, doc or "", meta or {}), 1.0 - float(dist)))
         return out
 
     # --- lexical index -------------------------------------------------------------------------
