@@ -28,7 +28,7 @@ class IngestReport:
     skipped: list[Skip] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     chunks_written: int = 0
-    seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "embed": 0.0, "write": 0.0})
+    seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "model_load": 0.0, "embed": 0.0, "write": 0.0})
     wall: float = 0.0
     # per input: origin -> "added"/"updated"/"unchanged"/"skipped: reason"
     outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, article id or "", outcome)
@@ -45,11 +45,13 @@ class IngestReport:
         if self.repaired:
             lines.append(f"repaired {len(self.repaired)} article(s) left half-written by an interrupted run")
         if self.wall > 0:
-            other = self.wall - self.seconds["embed"]
+            model, embed = self.seconds["model_load"], self.seconds["embed"]
+            other = self.wall - embed - model
             lines.append(
                 f"{self.wall:.2f} s: {self.articles_seen / self.wall:.1f} articles/s, "
-                f"{self.chunks_written / self.wall:.1f} chunks/s; embedding {self.seconds['embed']:.2f} s, "
-                f"everything else {other:.2f} s ({100 * other / self.wall:.0f}%)"
+                f"{self.chunks_written / self.wall:.1f} chunks/s; "
+                + (f"loading the model {model:.2f} s, " if model else "")
+                + f"embedding {embed:.2f} s, everything else {other:.2f} s ({100 * other / self.wall:.0f}%)"
             )
         for s in self.skipped:
             lines.append(f"  skipped {s}")
@@ -154,9 +156,14 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
     report.seconds["chunk"] += time.perf_counter() - t
     if not changed:
         return
-    t = time.perf_counter()
     # Title in front of the chunk text gives short chunks the article's context in vector space.
     texts = [f"{c.title}\n{c.text}" if c.title else c.text for _, chunks in changed for c in chunks]
+    prepare = getattr(embedder, "prepare", None)  # a model loaded on first use is timed apart
+    if prepare is not None:
+        t = time.perf_counter()
+        prepare(texts)
+        report.seconds["model_load"] += time.perf_counter() - t
+    t = time.perf_counter()
     vectors = embedder.embed(texts)
     report.seconds["embed"] += time.perf_counter() - t
     t = time.perf_counter()
