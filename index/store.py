@@ -431,7 +431,10 @@ def _info(aid: str, m: dict) -> ArticleInfo:
 
 @contextmanager
 def ingest_lock(settings: Settings) -> Iterator[None]:
-    """One writer per store at a time: a second concurrent ingest is refused, not interleaved."""
+    """One writer per store at a time: a second concurrent ingest is refused, not interleaved.
+
+    A lock file serialises the processes of this machine; in Chroma-server mode a lease kept in
+    the server (index/lease.py) also serialises writers on other hosts."""
     folder = Path(settings.store)
     folder.mkdir(parents=True, exist_ok=True)
     name = "write.lock" if not settings.chroma_url else f"write-{stable_hash(settings.chroma_url, settings.collection, length=8)}.lock"
@@ -449,6 +452,20 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
         fh.truncate()
         fh.write(str(os.getpid()))
         fh.flush()
-        yield
+        if not settings.chroma_url:
+            yield
+            return
+        # other hosts writing to the same server share no lock file: a lease kept in the server
+        from newsqa.index.lease import LeaseHeld, take_lease
+
+        where = f"{settings.chroma_url} (collection {settings.collection})"
+        try:
+            lease = take_lease(_client(settings), settings.collection, where, settings.write_lease_seconds)
+        except LeaseHeld as e:
+            raise StoreError(str(e)) from None
+        try:
+            yield
+        finally:
+            lease.release()
     finally:
         fh.close()

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     store: Path = Field(default=Path(".newsqa/store"), description="Folder of the embedded store.")
     chroma_url: str = Field(default="", description="http://HOST:PORT of a Chroma server; overrides store.")
     collection: str = Field(default="newsqa", min_length=3, max_length=40)
+    write_lease_seconds: float = Field(default=60.0, ge=1.0, description=(
+        "Chroma-server mode: a writer's lease in the server lasts this long unless renewed (every "
+        "quarter of it); a writer that died is taken over after it. Must exceed the hosts' clock skew."))
 
     # --- chunking ---
     chunk_tokens: int = Field(default=256, ge=32, le=8192)

@@ -93,3 +93,87 @@ def test_two_ingests_at_once_never_corrupt_the_store(tmp_path, cli_env):
     store = Store(settings, HashingEmbedder().fingerprint)
     assert store.count_articles() == 500
     assert len(store.lexical()) == store.count_chunks() == sum(i.n_chunks for i in store.article_infos().values())
+
+
+# --- the write lease in a Chroma server: writers on two hosts --------------------------------------
+# Two hosts are two processes with their own local folders (so no shared lock file), writing to one
+# `chroma run`.
+HOLD_THE_LOCK = """
+import sys
+from newsqa.index.store import ingest_lock
+from newsqa.settings import Settings
+with ingest_lock(Settings()):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def _host_env(cli_env: dict[str, str], tmp_path: Path, host: str, url: str, **extra: str) -> dict[str, str]:
+    return {**cli_env, "NEWSQA_STORE": str(tmp_path / host), "NEWSQA_CHROMA_URL": url, **extra}
+
+
+def _hold(env: dict[str, str]) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held", proc.stderr.read()
+    return proc
+
+
+def _ingest_demo(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsqa.cli", "ingest", "--demo"], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_writer_on_another_host_is_refused_naming_the_holder(tmp_path, chroma_server, cli_env):
+    import socket
+
+    host_a = _host_env(cli_env, tmp_path, "host-a", chroma_server.url)
+    host_b = _host_env(cli_env, tmp_path, "host-b", chroma_server.url)
+    holder = _hold(host_a)
+    try:
+        refused = _ingest_demo(host_b)
+        assert refused.returncode == 1
+        assert (f"another ingest or removal is writing to {chroma_server.url} (collection newsqa) "
+                f"({socket.gethostname()} pid {holder.pid}, writing since") in refused.stderr, refused.stderr
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0
+    done = _ingest_demo(host_b)
+    assert done.returncode == 0 and "added 2" in done.stdout, done.stderr
+
+
+def test_a_dead_writers_lease_is_taken_over_after_it_expires(tmp_path, chroma_server, cli_env):
+    lease = {"NEWSQA_WRITE_LEASE_SECONDS": "3"}
+    holder = _hold(_host_env(cli_env, tmp_path, "host-a", chroma_server.url, **lease))
+    holder.kill()  # no release: the lease stays in the server until it expires
+    holder.communicate(timeout=30)
+    died = time.monotonic()
+    host_b = _host_env(cli_env, tmp_path, "host-b", chroma_server.url, **lease)
+    refused = _ingest_demo(host_b)
+    if time.monotonic() - died < 3:  # a slow machine may already be past the expiry
+        assert refused.returncode == 1 and f"pid {holder.pid}" in refused.stderr, refused.stderr
+    time.sleep(max(0.0, 3.5 - (time.monotonic() - died)))
+    done = _ingest_demo(host_b)
+    assert done.returncode == 0 and "added 2" in done.stdout, done.stderr
+
+
+def test_two_hosts_ingesting_at_once_never_interleave(tmp_path, chroma_server, cli_env):
+    ids_a = _write_jsonl(tmp_path / "a.jsonl", 0, 150)
+    ids_b = _write_jsonl(tmp_path / "b.jsonl", 150, 150)
+    envs = [_host_env(cli_env, tmp_path, h, chroma_server.url) for h in ("host-a", "host-b")]
+    procs = [_ingest_proc(tmp_path / "a.jsonl", envs[0]), _ingest_proc(tmp_path / "b.jsonl", envs[1])]
+    done = []
+    for p, ids in zip(procs, (ids_a, ids_b)):
+        out, err = p.communicate(timeout=300)
+        if p.returncode == 0:
+            assert sorted(json.loads(out)["added"]) == sorted(ids)
+            done += ids
+        else:  # refused, never interleaved: a clear message and nothing written by it
+            assert p.returncode == 1 and "another ingest or removal is writing to" in err, err
+    assert done, "at least one of the two ingests must complete"
+    settings = Settings(store=tmp_path / "reader", chroma_url=chroma_server.url, embedder="hash")
+    store = Store(settings, HashingEmbedder().fingerprint)
+    infos = store.article_infos()
+    assert sorted(infos) == sorted(done)
+    assert sum(i.n_chunks for i in infos.values()) == store.count_chunks()
+    assert store.lexical().chunk_ids() == {c.id for c in store.iter_chunks()}
