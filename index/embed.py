@@ -79,7 +79,7 @@ class LocalEmbedder:
         throughput of "fp32" with the same rgb-dev hit@5 and support-scorer accuracy (`newsqa bench`).
         `batch_size` 0 means LOCAL_BATCH; `workers` 0 means one per CPU core (see `_encode_sharded`).
         `light` lets small inputs (questions, sentences, a few chunks) go through the numpy encoder,
-        which gives the same vectors without loading torch (see `_light_model`)."""
+        torch's arithmetic without loading torch (index/minilm.py; see `_light_model`)."""
         configure_offline_environment()
         # OpenMP threads that spin while waiting stall torch badly whenever the CPUs are busy
         # (concurrent requests, other processes): on a loaded 2-core machine a one-line query took
@@ -102,8 +102,8 @@ class LocalEmbedder:
         self.batch_size = batch_size or LOCAL_BATCH
         self.workers = workers or os.cpu_count() or 1
         self._model = None
-        # the numpy encoder (index/minilm.py): same vectors, no torch import; None until first use,
-        # False when the model folder is not one it runs
+        # the numpy encoder (index/minilm.py): torch's arithmetic, no torch import; None until
+        # first use, False when the model folder is not one it runs
         self._light = None if device == "cpu" and light else False
         # int8 vectors differ slightly from fp32 ones, so the fingerprint (below) names the runtime
         self.runtime = runtime if device == "cpu" else "fp32"

@@ -21,18 +21,21 @@ import fcntl
 import functools
 import json
 import os
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
 
 from newsqa.index.articles import Article, Chunk, stable_hash
-from newsqa.index.lexical import LexicalFilter, LexicalIndex
 from newsqa.settings import Settings, configure_offline_environment
+
+if TYPE_CHECKING:  # BM25 (with scipy) loads when a command searches or writes, not to list or re-ingest
+    from newsqa.index.lexical import LexicalFilter, LexicalIndex
 
 SCHEMA = 1
 _ONE = [[1.0]]  # records in the articles/state collections carry no meaningful vector
@@ -82,6 +85,8 @@ class SearchFilter:
         return flt
 
     def lexical(self) -> LexicalFilter:
+        from newsqa.index.lexical import LexicalFilter
+
         return LexicalFilter(
             self.since_ts, self.until_ts,
             frozenset(self.sources) if self.sources is not None else None,
@@ -139,6 +144,13 @@ def _server_call(method: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+def _import_writer() -> None:
+    try:
+        import llama_index.vector_stores.chroma  # noqa: F401
+    except Exception:  # reported by the import in Store.vectors, in the writing thread
+        pass
+
+
 def _client(settings: Settings):
     configure_offline_environment()
     import chromadb
@@ -180,12 +192,20 @@ class Store:
         except Exception as e:
             raise StoreError(f"cannot open the store {self.location}: {e}") from e
         self._vectors = None
+        self._writer_import: threading.Thread | None = None
         self.max_batch = max(1, min(int(self.client.get_max_batch_size()) - 1, 5000))
         self._state = self._read_state()
         if embedder_fingerprint:
             self._check_fingerprint(embedder_fingerprint)
         self._lexical: LexicalIndex | None = None
         self._lexical_token = ""
+
+    def prepare_writes(self) -> None:
+        """Start importing llama-index's Chroma writer (about 2 s) on a background thread, so that
+        it overlaps with embedding; the first write waits for it if it has not finished."""
+        if self._vectors is None and self._writer_import is None:
+            self._writer_import = threading.Thread(target=_import_writer, name="newsqa-import", daemon=True)
+            self._writer_import.start()
 
     @property
     def vectors(self):
@@ -322,6 +342,8 @@ class Store:
 
         The token is re-read on each call, so a server-mode reader notices other writers' changes.
         """
+        from newsqa.index.lexical import LexicalIndex
+
         token = str(self._read_state().get("token", ""))
         if self._lexical is not None and self._lexical_token == token:
             return self._lexical

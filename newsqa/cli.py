@@ -486,6 +486,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.rgb_dev:
             opts.rgb_dev = Path(args.rgb_dev)
     opts.keep = args.keep
+    opts.cold = not args.no_cold
+    opts.cold_only = args.cold_only
     results = run_bench(opts, log=lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
     print(format_results(results))
     print(f"\nwrote {out / 'bench.json'} and {out / 'bench.svg'}")
@@ -627,7 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="embedding provider (env NEWSQA_EMBEDDER; default local)")
     s.set_defaults(func=cmd_train_ranker)
     s = sub.add_parser("bench", help="measure ingest speed, query latency and memory by corpus size, and load",
-                       description="Benchmarks on synthetic news: ingest throughput against the raw embedding "
+                       description="Cold start (fresh processes ingesting and asking the sample articles), "
+                                   "then benchmarks on synthetic news: ingest throughput against the raw embedding "
                                    "model and plain llama-index, embedding runtimes, query latency per stage and "
                                    "memory at each corpus size, and concurrent clients through `newsqa serve` "
                                    "(one worker, then two sharing a Chroma server), and the local LLM's first "
@@ -646,6 +649,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="bench-out", metavar="DIR", help="where bench.json and bench.svg go (default ./bench-out)")
     s.add_argument("--smoke", action="store_true", help="tiny sizes and the hashing embedder: a check that runs in seconds")
     s.add_argument("--keep", action="store_true", help="keep the temporary stores (their folder is printed)")
+    s.add_argument("--cold-only", action="store_true",
+                   help="only the cold-start section: fresh `newsqa` processes ingesting and asking the sample "
+                        "articles (about a minute)")
+    s.add_argument("--no-cold", action="store_true", help="skip the cold-start section")
     s.set_defaults(func=cmd_bench)
 
     from newsqa.cli_feedback import add_feedback_parser

@@ -86,6 +86,13 @@ def _fake_results(p50: float, chunks: int = 100_000, rss: int = 500 * 2**20) -> 
                      "first_token_ms": {"p50": 1500.0, "p95": 1700.0}, "total_ms": {"p50": 2500.0, "p95": 8000.0}},
         "load": {"single": {"clients": 2, "questions": 4, "answered": 4, "errors": 0, "not_sent": 0,
                             "error_samples": [], "latency_ms": {"p50": 10.0, "p95": 20.0}, "throughput_qps": 3.0}},
+        "cold": {"embedder": "local", "question": "Q?", "repeats": 3,
+                 "sample_ingest": {"seconds": 6.5, "rss_bytes": 400 * 2**20, "chunks": 7,
+                                   "stages": {"load": 0.01, "chunk": 0.3, "model_load": 0.2, "embed": 2.0, "write": 1.0}},
+                 "reingest": {"seconds": 0.9, "rss_bytes": 100 * 2**20, "unchanged": 2,
+                              "stages": {"load": 0.01, "chunk": 0.0, "model_load": 0.0, "embed": 0.0, "write": 0.0}},
+                 "ask": {"seconds": [2.5, 2.1, 2.9], "median_s": 2.5, "peak_rss_bytes": 240 * 2**20, "refused": False,
+                         "timings_ms": {}}},
     }
 
 
@@ -98,12 +105,23 @@ def test_targets_are_judged_on_the_largest_size():
     assert small["memory"]["met"] is None  # too small to scale up honestly
 
 
+def test_cold_start_targets_need_time_memory_and_no_model_load():
+    r = _fake_results(100.0)
+    r["cold"]["ask"]["peak_rss_bytes"] = 600 * 2**20  # fast enough, too big
+    r["cold"]["reingest"]["stages"]["model_load"] = 0.3  # fast enough, but loaded a model for nothing
+    r["cold"]["sample_ingest"]["seconds"] = 10.5
+    t = check_targets(r)
+    assert [t[k]["met"] for k in ("cold_ask", "cold_reingest", "sample_ingest")] == [False, False, False]
+
+
 def test_console_table_and_svg():
     r = _fake_results(100.0)
     r["targets"] = check_targets(r)
     text = format_results(r)
     for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000", "1.46x articles/s",
-                   "first token p50/p95 = 1500/1700 ms"):
+                   "first token p50/p95 = 1500/1700 ms", "COLD START",
+                   "cold ask, median of 3: 2.50 s (runs 2.50, 2.10, 2.90), peak RSS 240 MB",
+                   "unchanged re-ingest: 0.90 s, 2 unchanged, model load 0.00 s"):
         assert needle in text
     svg = latency_svg(r["query"])
     root = ET.fromstring(svg)
@@ -131,5 +149,10 @@ def test_smoke_run_covers_every_stage(tmp_path):
         assert load["errors"] == 0 and load["answered"] == opts.questions, load
     assert sum(saved["load"]["two_workers"]["per_worker"].values()) == opts.questions
     assert all(n > 0 for n in saved["load"]["two_workers"]["per_worker"].values())
+    cold = saved["cold"]
+    assert cold["sample_ingest"]["chunks"] > 0 and cold["reingest"]["unchanged"] == 2
+    assert cold["reingest"]["stages"]["model_load"] == 0.0 and not cold["ask"]["refused"]
+    assert cold["ask"]["peak_rss_bytes"] > 0 and len(cold["ask"]["seconds"]) == 1
     ET.fromstring((tmp_path / "out" / "bench.svg").read_text())
-    assert "LOAD" in format_results(r) and r["wall_s"] < 120
+    text = format_results(r)
+    assert "LOAD" in text and "COLD START" in text
