@@ -113,12 +113,12 @@ def make_variants(model_path: str, workdir: Path, names: Sequence[str] = VARIANT
     The torch variants are the product's own LocalEmbedder with each runtime setting (and its
     batching: `batch_size` 0 = the product's default); the ONNX ones use the same batch size."""
     out: dict[str, Embedder | str] = {}
-    fp32 = LocalEmbedder(model_path, batch_size=batch_size, runtime="fp32")
+    fp32 = LocalEmbedder(model_path, batch_size=batch_size, runtime="fp32", light=False)
     if "torch-fp32" in names:
         out["torch-fp32"] = fp32
     if "torch-int8" in names:
         try:
-            int8 = LocalEmbedder(model_path, batch_size=batch_size, runtime="int8")
+            int8 = LocalEmbedder(model_path, batch_size=batch_size, runtime="int8", light=False)
             int8._load()
             out["torch-int8"] = int8
         except Exception as e:  # an unsupported CPU or torch build: reported, not fatal
@@ -127,7 +127,7 @@ def make_variants(model_path: str, workdir: Path, names: Sequence[str] = VARIANT
         try:
             model = fp32._load()
             # from a copy of its own: after tracing, the traced model ran fp32 at half its speed
-            onnx32, onnx8 = export_onnx(LocalEmbedder(model_path, runtime="fp32"), workdir / "onnx")
+            onnx32, onnx8 = export_onnx(LocalEmbedder(model_path, runtime="fp32", light=False), workdir / "onnx")
             max_len = int(getattr(model, "max_seq_length", 256) or 256)
             if "onnx-fp32" in names:
                 out["onnx-fp32"] = _OnnxVariant(onnx32, model.tokenizer, max_len, f"{fp32.fingerprint}:onnx-fp32",

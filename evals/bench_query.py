@@ -111,6 +111,8 @@ def measure_store(settings: Settings, n_articles: int, n_questions: int, seed: i
     from newsqa.rag.qa import build_qa
 
     embedder = make_embedder(settings)
+    if hasattr(embedder, "preload"):  # steady-state latency: what a server runs once warm
+        embedder.preload()
     embedder.embed(["load the model before the memory baseline"])
     # code is not data: import what opening a store imports before taking the baseline
     import chromadb  # noqa: F401

@@ -125,6 +125,8 @@ def run_eval(
     ingest_info: dict[str, Any] | None = None
     try:
         embedder = make_embedder(settings)
+        if hasattr(embedder, "preload"):  # many questions: torch's model beats the cold-start encoder
+            embedder.preload()
         if articles:
             from newsqa.index.ingest import ingest
 

@@ -158,12 +158,12 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
         return
     # Title in front of the chunk text gives short chunks the article's context in vector space.
     texts = [f"{c.title}\n{c.text}" if c.title else c.text for _, chunks in changed for c in chunks]
-    store.prepare_writes()  # the writer's imports overlap with embedding
     prepare = getattr(embedder, "prepare", None)  # a model loaded on first use is timed apart
     if prepare is not None:
         t = time.perf_counter()
         prepare(texts)
         report.seconds["model_load"] += time.perf_counter() - t
+    store.prepare_writes()  # the writer's imports overlap with embedding
     t = time.perf_counter()
     vectors = embedder.embed(texts)
     report.seconds["embed"] += time.perf_counter() - t

@@ -138,6 +138,8 @@ class MiniLM:
         cfg = _check(model_path)
         from tokenizers import Tokenizer
 
+        _blas_controller()  # imported now, not while another thread may be importing (ingest's writer)
+
         self.runtime = runtime
         self.max_len = min(int(cfg["max_seq_length"]), int(cfg["max_position_embeddings"]))
         self.heads = int(cfg["num_attention_heads"])
@@ -236,16 +238,20 @@ class MiniLM:
 _blas = None
 
 
+def _blas_controller():
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController()
+    return _blas
+
+
 def _one_blas_thread():
     """OpenBLAS on one thread for the encoder's products: they are small, and a second BLAS thread
     spinning for work made a one-line question 10x slower on a busy 2-core machine (9 ms against
     0.9 ms per product). Parallelism comes from whole batches on threads instead."""
-    global _blas
-    from threadpoolctl import ThreadpoolController
-
-    if _blas is None:
-        _blas = ThreadpoolController()
-    return _blas.limit(limits=1, user_api="blas")
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def _fuse(parts: list[_Linear]) -> _Linear:
@@ -267,7 +273,7 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     """The exact (erf) GELU BERT uses. A batch of chunks takes scipy's erf (fast, and loaded with
     BM25 anyway); a question or a sentence an Abramowitz-Stegun 7.1.26 erf (error below 1.5e-7),
     which spares a cold `newsqa ask` importing scipy.special."""
-    if x.size > 100_000:
+    if x.size > 1_000_000:  # three chunks or more
         from scipy.special import erf
 
         return np.float32(0.5) * x * (1.0 + erf(x * np.float32(1 / np.sqrt(2))))

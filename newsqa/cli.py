@@ -437,6 +437,11 @@ def _serve_from(args: argparse.Namespace, prog: str, ingest_demo: bool) -> int:
         from newsqa.rag.qa import build_qa
 
         embedder = make_embedder(settings)
+        preload = getattr(embedder, "preload", None)
+        if preload is not None:  # a server answers many questions: torch's model, loaded meanwhile
+            import threading
+
+            threading.Thread(target=preload, name="newsqa-preload", daemon=True).start()
         store = Store(settings, embedder.fingerprint)
         if ingest_demo and store.count_articles() == 0:
             from newsqa.index.ingest import ingest
