@@ -89,9 +89,9 @@ def _fake_results(p50: float, chunks: int = 100_000, rss: int = 500 * 2**20) -> 
         "cold": {"embedder": "local", "question": "Q?", "repeats": 3,
                  "sample_ingest": {"seconds": 6.5, "rss_bytes": 400 * 2**20, "chunks": 7,
                                    "stages": {"load": 0.01, "chunk": 0.3, "model_load": 0.2, "embed": 2.0, "write": 1.0}},
-                 "reingest": {"seconds": 0.9, "rss_bytes": 100 * 2**20, "unchanged": 2,
+                 "reingest": {"seconds": 0.9, "cpu_seconds": 0.8, "rss_bytes": 100 * 2**20, "unchanged": 2,
                               "stages": {"load": 0.01, "chunk": 0.0, "model_load": 0.0, "embed": 0.0, "write": 0.0}},
-                 "ask": {"seconds": [2.5, 2.1, 2.9], "median_s": 2.5, "peak_rss_bytes": 240 * 2**20, "refused": False,
+                 "ask": {"seconds": [2.5, 2.1, 2.9], "cpu_seconds": [2.0, 1.9, 2.1], "median_s": 2.5, "peak_rss_bytes": 240 * 2**20, "refused": False,
                          "timings_ms": {}}},
     }
 
@@ -120,8 +120,8 @@ def test_console_table_and_svg():
     text = format_results(r)
     for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000", "1.46x articles/s",
                    "first token p50/p95 = 1500/1700 ms", "COLD START",
-                   "cold ask, median of 3: 2.50 s (runs 2.50, 2.10, 2.90), peak RSS 240 MB",
-                   "unchanged re-ingest: 0.90 s, 2 unchanged, model load 0.00 s"):
+                   "cold ask, median of 3: 2.50 s (runs 2.50, 2.10, 2.90; CPU 2.00, 1.90, 2.10), peak RSS 240 MB",
+                   "unchanged re-ingest: 0.90 s (CPU 0.80), 2 unchanged, model load 0.00 s"):
         assert needle in text
     svg = latency_svg(r["query"])
     root = ET.fromstring(svg)
