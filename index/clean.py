@@ -72,6 +72,36 @@ _COOKIE_NOTICE = re.compile(
 # Reported speech is article text even when it talks about cookies or subscribing.
 _REPORTED = re.compile(r"\b(?:said|says|told|according to|reported)\b|[\"“”]", re.IGNORECASE)
 
+# A video player's ad-feedback form: its question ("How relevant is this ad to you?") and its list of
+# complaints, which pages flatten into one line of options ("Video content never loaded Ad froze ...").
+_AD_FEEDBACK = re.compile(r"^(?:\d+\s*[.)]\s*)?(?:how relevant|was this|is this|rate this|why are you seeing)"
+                          r"\b.{0,40}\bads?\b.{0,20}\??$", re.IGNORECASE)
+_PLAYER_ISSUE = re.compile(
+    r"\b(?:video (?:player|content)|ad (?:froze|was|did)|audio (?:on|of) (?:the )?ad|(?:never|did not|didn't)"
+    r" (?:load|start|finish)\w*|other issues?|too loud|slow to load)\b", re.IGNORECASE)
+
+# A newsletter pitch: a short line that names a newsletter and asks or promises something of the
+# reader ("Would you like to receive ...", "... delivered to your inbox", "Sign up here").
+_NEWSLETTER = re.compile(r"\bnewsletters?\b", re.IGNORECASE)
+_PITCH = re.compile(
+    r"\b(?:sign(?:ing)? up|subscribe|subscription|receive|inbox|digest|delivered|would you like|get (?:the|our)"
+    r"|every (?:morning|evening|day|week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|weekly|daily|provides you)\b", re.IGNORECASE)
+_MAX_PITCH_LEN = 300
+
+# The sign-up form's consent text, and a plea for subscriptions: the site speaks to the reader about
+# their data or their money ("We will use the details you have shared ...", "tick here").
+_CONSENT = re.compile(
+    r"\b(?:privacy (?:policy|notice)|your (?:personal )?(?:data|details|information)|the details you"
+    r"|the information you have|tick (?:here|the box)|legitimate interest|unsubscribe at any time"
+    r"|(?:supporting|support) (?:our|strong|local|quality|independent) journalism)\b", re.IGNORECASE)
+_READER_ADDRESS = re.compile(r"\b(?:we|you|your|our)\b", re.IGNORECASE)
+# "... brands as detailed here.", "Click here": a link label that ends on the link itself.
+_LINK_TAIL = re.compile(r"\b(?:as detailed|tick|click|tap|found|available|listed) here\W*$", re.IGNORECASE)
+# A reporter's contact line: "Reach her at name@paper.com", "Follow him on Twitter: @handle".
+_CONTACT = re.compile(r"^(?:reach|contact|email|e-mail|follow|you can reach)\b.*(?:\w@\w|(?<!\w)@\w)",
+                      re.IGNORECASE)
+
 _MAX_PROMPT_LEN = 200  # furniture lines are short; a long paragraph is article text
 _MAX_COOKIE_LEN = 400
 
@@ -86,6 +116,20 @@ def is_boilerplate_line(line: str) -> bool:
     if len(s) <= _MAX_PROMPT_LEN * 1.5 and _LABEL_LINE.match(s):
         return True
     if len(s) <= _MAX_PROMPT_LEN and _PROMPT_LINE.match(s) and not _REPORTED.search(s):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN and _AD_FEEDBACK.match(s):
+        return True
+    if len(s) <= _MAX_COOKIE_LEN and len(_PLAYER_ISSUE.findall(s)) >= 3 and not _REPORTED.search(s):
+        return True
+    if (len(s) <= _MAX_PITCH_LEN and _NEWSLETTER.search(s) and _PITCH.search(s)
+            and not _REPORTED.search(s)):
+        return True
+    if (len(s) <= _MAX_COOKIE_LEN and _CONSENT.search(s) and _READER_ADDRESS.search(s)
+            and not _REPORTED.search(s)):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN and _LINK_TAIL.search(s) and not _REPORTED.search(s):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN and _CONTACT.match(s):
         return True
     if (
         len(s) <= _MAX_COOKIE_LEN

@@ -125,3 +125,57 @@ def test_real_snippets_lose_no_text() -> None:
         body = json.loads(line)["body"]
         cleaned = clean_body(body)
         assert cleaned.split() == body.replace("\u200b", "").split()
+
+
+# A page of our own making, laid out the way full news pages reach us: the story's paragraphs mixed
+# with a video player's ad-feedback form, newsletter pitches with their consent text, share buttons,
+# a "Related:" list label and the reporter's contact line.
+_MADE_UP_PAGE = """Harbour City council voted on Monday to close the old ferry pier for repairs.
+
+2. Was this ad relevant to you?
+
+Video player froze Video content never started Ad did not finish loading Audio on the ad was too loud Other issue
+
+The pier, built in 1961, carries about 4,000 commuters a day, the council said.
+
+Would you like to get the Morning Tide newsletter?
+
+The Morning Tide newsletter brings you a daily digest of harbour news.
+
+We will use the details you have shared to manage your subscription, as described in our Privacy Policy.
+
+If you wish to object to the use of your data in this way, please tick here.
+
+Share on WhatsApp
+
+Copy link
+
+Related:
+
+Repairs are expected to take eight months and cost 12 million dollars.
+
+Reach Ana Ortiz at aortiz@harbourcity-example.org or follow her on Mastodon @aortiz.
+"""
+
+
+def test_a_made_up_news_page_keeps_only_the_story() -> None:
+    assert clean_body(_MADE_UP_PAGE).split("\n\n") == [
+        "Harbour City council voted on Monday to close the old ferry pier for repairs.",
+        "The pier, built in 1961, carries about 4,000 commuters a day, the council said.",
+        "Repairs are expected to take eight months and cost 12 million dollars.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # reported speech and reporting about newsletters, ads, data and players stays
+        "The newsletter, which reaches 2 million readers a day, was sold to a rival publisher.",
+        "Regulators said the company shared users' data without consent, breaking its privacy policy.",
+        "The video player company said its ad revenue never loaded the balance sheet as hoped.",
+        "Our reporters found that the ad campaign cost the party 3 million dollars.",
+        "Investigators could reach him at the hotel only after midnight.",
+    ],
+)
+def test_article_lines_about_ads_newsletters_and_data_stay(line: str) -> None:
+    assert not is_boilerplate_line(line)
