@@ -4,16 +4,47 @@ A chunk is a run of whole sentences of the cleaned body up to `max_tokens`; the 
 with the trailing sentences of the previous one that fit in `overlap` tokens, so a fact that spans a
 boundary is still retrievable in one piece. A single sentence longer than a chunk is cut at word
 boundaries. Offsets index the cleaned body, so a citation can always be shown in its article.
+
+Contextual chunks: a chunk of a long article rarely names what it is about ("He said the deal ...").
+What gets embedded and BM25-indexed is `contextual_text`: the article's title, then its outlet and
+date, then the chunk; what is shown and cited stays `Chunk.text`, the article's own words. The
+header's tokens come out of the chunk's budget, so header and chunk together still fit the
+embedding model's window and every word of the article is embedded.
 """
 
 from __future__ import annotations
 
 import re
 
+from datetime import datetime
+
 from newsqa.index.articles import Article, Chunk, chunk_id_for
-from newsqa.index.text import count_tokens_batch, sentence_spans
+from newsqa.index.text import count_tokens, count_tokens_batch, sentence_spans
 
 _WORDS = re.compile(r"\S+")
+_WWW = re.compile(r"^(?:https?://)?(?:www\d?\.)?", re.IGNORECASE)
+
+
+def context_header(title: str, source: str = "", published_at: str = "") -> str:
+    """The lines put in front of every chunk of an article for embedding and BM25: its title, then
+    its outlet and date ("example-news.com, March 4, 2023") when known. The date is spelled out so
+    that a question's "in March" or "2023" meets it as words."""
+    outlet = _WWW.sub("", source.strip()).rstrip("/")
+    day = ""
+    if published_at:
+        try:
+            d = datetime.fromisoformat(published_at)
+            day = f"{d:%B} {d.day}, {d.year}"
+        except ValueError:
+            day = ""
+    second = ", ".join(p for p in (outlet, day) if p)
+    return "\n".join(p for p in (title.strip(), second) if p)
+
+
+def contextual_text(chunk: Chunk) -> str:
+    """What is embedded and BM25-indexed for a chunk: its article's context header, then the chunk."""
+    header = context_header(chunk.title, chunk.source, chunk.published_at)
+    return f"{header}\n{chunk.text}" if header else chunk.text
 
 
 def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int, int]]:
@@ -41,6 +72,10 @@ def chunk_article(article: Article, max_tokens: int = 256, overlap: int = 32) ->
     spans = sentence_spans(body)
     if not spans:
         return []
+    header = context_header(article.title, article.source, article.published_iso)
+    # the header shares the model's window with the chunk; a very long title still leaves half of it
+    max_tokens = max(max_tokens // 2, max_tokens - (count_tokens(header) + 1 if header else 0))
+    overlap = min(overlap, max_tokens // 4)
     counts = count_tokens_batch([body[a:b] for a, b in spans])
     units: list[tuple[int, int, int]] = []  # (start, end, tokens)
     for (a, b), c in zip(spans, counts):

@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from newsqa.index.articles import Article, Chunk, Skip
-from newsqa.index.chunk import chunk_article
+from newsqa.index.chunk import chunk_article, contextual_text
+from newsqa.index.dedup import DuplicateIndex, signature, to_hex
 from newsqa.index.embed import Embedder
 from newsqa.index.store import Store, ingest_lock
 from newsqa.settings import Settings
@@ -27,6 +28,11 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    # (article id, the indexed article it duplicates): recorded in its group, not chunked or embedded
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    # near-duplicates removed because the article that held their group's text became a duplicate
+    # of another story: ingest them again to index them
+    regrouped: list[str] = field(default_factory=list)
     chunks_written: int = 0
     seconds: dict[str, float] = field(default_factory=lambda: {"load": 0.0, "chunk": 0.0, "model_load": 0.0, "embed": 0.0, "write": 0.0})
     wall: float = 0.0
@@ -42,6 +48,12 @@ class IngestReport:
             f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
             f"skipped {len(self.skipped)}; {self.chunks_written} chunks written"
         ]
+        if self.duplicates:
+            lines.append(f"{len(self.duplicates)} near-duplicate(s) of indexed articles grouped with them "
+                         f"(not embedded again; `newsqa list --groups` shows the groups)")
+        if self.regrouped:
+            lines.append(f"removed {len(self.regrouped)} near-duplicate(s) whose group's indexed article now "
+                         f"tells another story; ingest them again: {', '.join(self.regrouped)}")
         if self.repaired:
             lines.append(f"repaired {len(self.repaired)} article(s) left half-written by an interrupted run")
         if self.wall > 0:
@@ -92,6 +104,7 @@ def ingest(
         store = store or Store(settings, embedder.fingerprint)
         store.claim_for_ingest(embedder.fingerprint)
         report = IngestReport(repaired=store.repair())
+        dups = store.duplicate_index()
         t0 = time.perf_counter()
         items = (
             _load_inputs(list(sources), settings)
@@ -104,7 +117,7 @@ def ingest(
         def flush() -> None:
             nonlocal pending_chunks
             if pending:
-                _write_batch(list(pending.values()), settings, embedder, store, report)
+                _write_batch(list(pending.values()), settings, embedder, store, report, dups)
             pending.clear()
             pending_chunks = 0
             if progress:
@@ -134,9 +147,12 @@ def ingest(
 
 
 def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder, store: Store,
-                 report: IngestReport) -> None:
+                 report: IngestReport, dups: DuplicateIndex | None = None) -> None:
     known = store.article_infos([a.id for a in articles])
     changed: list[tuple[Article, list[Chunk]]] = []
+    duplicates: list[tuple[Article, str, str]] = []
+    signatures: dict[str, str] = {}
+    dups = dups if dups is not None else DuplicateIndex()
     t = time.perf_counter()
     for a in articles:
         info = known.get(a.id)
@@ -144,6 +160,17 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
             report.unchanged.append(a.id)
             report.outcomes.append((a.origin, a.id, "unchanged"))
             continue
+        sig = signature(a.body)
+        target = dups.find(sig, exclude=a.id)
+        if target is not None:
+            dups.discard(a.id)
+            duplicates.append((a, target, to_hex(sig)))
+            report.duplicates.append((a.id, target))
+            (report.updated if info is not None else report.added).append(a.id)
+            report.outcomes.append((a.origin, a.id, f"{'updated' if info is not None else 'added'}"
+                                                    f" (near-duplicate of {target})"))
+            continue
+        signatures[a.id] = to_hex(sig)
         chunks = chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)
         if not chunks:
             skip = Skip(a.origin or a.id, "no text left after cleaning")
@@ -151,28 +178,31 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
             report.outcomes.append((skip.origin, a.id, f"skipped: {skip.reason}"))
             continue
         changed.append((a, chunks))
+        dups.add(a.id, sig)
         (report.updated if info is not None else report.added).append(a.id)
         report.outcomes.append((a.origin, a.id, "updated" if info is not None else "added"))
     report.seconds["chunk"] += time.perf_counter() - t
-    if not changed:
+    if not changed and not duplicates:
         return
-    # Title in front of the chunk text gives short chunks the article's context in vector space.
-    texts = [f"{c.title}\n{c.text}" if c.title else c.text for _, chunks in changed for c in chunks]
+    texts = [contextual_text(c) for _, chunks in changed for c in chunks]
     prepare = getattr(embedder, "prepare", None)  # a model loaded on first use is timed apart
-    if prepare is not None:
+    if prepare is not None and texts:
         t = time.perf_counter()
         prepare(texts)
         report.seconds["model_load"] += time.perf_counter() - t
-    store.prepare_writes()  # the writer's imports overlap with embedding
+    if texts:
+        store.prepare_writes()  # the writer's imports overlap with embedding
     t = time.perf_counter()
-    vectors = embedder.embed(texts)
+    vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
     report.seconds["embed"] += time.perf_counter() - t
     t = time.perf_counter()
     items, i = [], 0
     for a, chunks in changed:
         items.append((a, chunks, np.asarray(vectors[i:i + len(chunks)])))
         i += len(chunks)
-    with store.write_batch([a.id for a, _ in changed]):
-        store.put_articles(items)
+    with store.write_batch([a.id for a, _ in changed] + [a.id for a, _, _ in duplicates]):
+        if items:
+            store.put_articles(items, signatures)
+        report.regrouped += store.put_duplicates(duplicates)
     report.chunks_written += i
     report.seconds["write"] += time.perf_counter() - t

@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from newsqa.index.articles import Chunk
+from newsqa.index.chunk import contextual_text
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 STOPWORDS = frozenset(
@@ -95,6 +96,7 @@ class LexicalIndex:
         self._alive: np.ndarray | None = None
         self._ts_arr: np.ndarray | None = None
         self._n_alive = 0
+        self._df: np.ndarray | None = None
 
     # --- changes -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -105,7 +107,7 @@ class LexicalIndex:
             if c.id in self.pos:
                 self.remove([c.id])
             counts: dict[int, int] = {}
-            for tok in tokenize(f"{c.title}\n{c.text}"):
+            for tok in tokenize(contextual_text(c)):
                 tid = self.vocab.setdefault(tok, len(self.vocab))
                 counts[tid] = counts.get(tid, 0) + 1
             row = (np.fromiter(counts.keys(), np.int32, len(counts)),
@@ -175,6 +177,7 @@ class LexicalIndex:
         norm = self.K1 * (1 - self.B + self.B * lengths[doc_of] / avgdl)
         w = idf[cols] * tf * (self.K1 + 1) / (tf + norm)
         self._weights = sparse.csr_matrix((w.astype(np.float32), cols, indptr), shape=(n, v)).tocsc()
+        self._df = None
         self._ts_arr = np.asarray(self.ts, np.int64)
 
     def _mask(self, f: LexicalFilter | None) -> np.ndarray | None:
@@ -209,6 +212,37 @@ class LexicalIndex:
             return []
         top = nz[np.argsort(-scores[nz], kind="stable")[:k]] if nz.size > k else nz[np.argsort(-scores[nz], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top]
+
+    def score_chunks(self, query: str, chunk_ids: Sequence[str]) -> dict[str, float]:
+        """The BM25 score of each given chunk for the query (0.0 for chunks sharing no term)."""
+        if self._weights is None:
+            self._build()
+        assert self._weights is not None
+        terms = sorted({self.vocab[t] for t in tokenize(query) if t in self.vocab})
+        rows = [self.pos[c] for c in chunk_ids if c in self.pos]
+        if not terms or not rows:
+            return {c: 0.0 for c in chunk_ids}
+        sub = self._weights[:, terms].tocsr()[rows]
+        scores = np.asarray(sub.sum(axis=1)).ravel()
+        out = {c: 0.0 for c in chunk_ids}
+        out.update({self.ids[r]: float(s) for r, s in zip(rows, scores)})
+        return out
+
+    def idf(self, tokens: Sequence[str]) -> list[float]:
+        """Each (tokenized) term's inverse document frequency over the live chunks; unknown terms
+        get the highest, as a word no chunk holds is the rarest there is."""
+        if self._weights is None:
+            self._build()
+        assert self._weights is not None
+        n = max(self._weights.shape[0], 1)
+        if self._df is None:
+            self._df = np.diff(self._weights.indptr).astype(np.float32)  # CSC: chunks holding each term
+        out = []
+        for t in tokens:
+            tid = self.vocab.get(t)
+            df = float(self._df[tid]) if tid is not None and tid < len(self._df) else 0.0
+            out.append(float(np.log1p((n - df + 0.5) / (df + 0.5))))
+        return out
 
     # --- persistence ---------------------------------------------------------------------------
     def save(self, folder: Path, sync_token: str) -> None:

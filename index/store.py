@@ -3,9 +3,11 @@
 Three collections per store name:
   `<name>_chunks`   the chunk vectors, text and provenance, written through llama-index's
                     ChromaVectorStore;
-  `<name>_articles` one record per article: its content hash (unchanged vs. updated) and listing
-                    fields. An article record is written only after all its chunks, so its presence
-                    means the article is complete;
+  `<name>_articles` one record per article: its content hash (unchanged vs. updated), listing
+                    fields, its MinHash signature and, for a near-duplicate, `dup_of`: the article of
+                    its group whose text is indexed (a duplicate has no chunks of its own). An article
+                    record is written only after all its chunks, so its presence means the article is
+                    complete;
   `<name>_state`    the store's fingerprint (embedder and chunk settings), the change token the
                     lexical index syncs against, and the write journal.
 
@@ -32,12 +34,16 @@ from urllib.parse import urlparse
 import numpy as np
 
 from newsqa.index.articles import Article, Chunk, stable_hash
+from newsqa.index.dedup import DuplicateIndex, from_hex
 from newsqa.settings import Settings, configure_offline_environment
 
 if TYPE_CHECKING:  # BM25 (with scipy) loads when a command searches or writes, not to list or re-ingest
     from newsqa.index.lexical import LexicalFilter, LexicalIndex
 
-SCHEMA = 1
+# What the stored chunks mean. 2: chunks are embedded and BM25-indexed with their article's title,
+# outlet and date in front (index/chunk.py), and near-duplicate articles are grouped. A store of
+# another schema would answer, but from vectors made of other text: it is refused, not used.
+SCHEMA = 2
 _ONE = [[1.0]]  # records in the articles/state collections carry no meaningful vector
 _STATE_ID = "state"
 
@@ -57,6 +63,7 @@ class ArticleInfo:
     n_chunks: int
     content_hash: str
     origin: str
+    dup_of: str = ""  # the article whose indexed text stands for this one ("" when it is its own)
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,15 @@ class Store:
         return {k: v for k, v in self._state.items() if k in ("embedder", "chunk_tokens", "chunk_overlap", "schema")}
 
     def _check_fingerprint(self, embedder_fp: str) -> None:
+        schema = int(self._state.get("schema", 1) or 1)
+        if schema != SCHEMA and self.count_chunks() > 0:
+            raise StoreError(
+                f"the store {self.location} was built by a{'n older' if schema < SCHEMA else ' newer'} "
+                f"newsqa (store schema {schema}; this one reads schema {SCHEMA}: chunks embedded with "
+                f"their title, outlet and date, near-duplicate articles grouped). Its vectors would be "
+                f"compared with differently made ones, so it is not used: ingest the articles again "
+                f"into a new --store (or delete {self.location} first)."
+            )
         built = self._state.get("embedder")
         if built and built != embedder_fp and self.count_chunks() > 0:
             raise StoreError(
@@ -287,6 +303,35 @@ class Store:
                 return out
             offset += self.max_batch
 
+    @_server_call
+    def duplicate_index(self) -> DuplicateIndex:
+        """The MinHash signatures of every article whose text is indexed (not of duplicates)."""
+        idx = DuplicateIndex()
+        offset = 0
+        while True:
+            got = self.articles_col.get(include=["metadatas"], limit=self.max_batch, offset=offset)
+            for aid, m in zip(got["ids"], got["metadatas"]):
+                sig = from_hex(str(m.get("minhash", ""))) if not m.get("dup_of") else None
+                if sig is not None:
+                    idx.add(aid, sig)
+            if len(got["ids"]) < self.max_batch:
+                return idx
+            offset += self.max_batch
+
+    @_server_call
+    def duplicates_of(self, ids: Sequence[str]) -> dict[str, list[ArticleInfo]]:
+        """For each indexed article id, the other articles of its group (oldest first)."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, list[ArticleInfo]] = {}
+        for i in range(0, len(ids), self.max_batch):
+            got = self.articles_col.get(where={"dup_of": {"$in": ids[i:i + self.max_batch]}}, include=["metadatas"])
+            for aid, m in zip(got["ids"], got["metadatas"]):
+                info = _info(aid, m)
+                out.setdefault(info.dup_of, []).append(info)
+        for members in out.values():
+            members.sort(key=lambda x: (x.published_at, x.id))
+        return out
+
     def iter_chunks(self, where: dict | None = None) -> Iterator[Chunk]:
         offset = 0
         while True:
@@ -306,6 +351,17 @@ class Store:
             got = self.chunks.get(ids=ids[i:i + self.max_batch], include=["documents", "metadatas"])
             for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
                 out[cid] = Chunk.from_metadata(cid, doc or "", meta)
+        return out
+
+    @_server_call
+    def chunk_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the given chunks (those that exist)."""
+        out: dict[str, np.ndarray] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), self.max_batch):
+            got = self.chunks.get(ids=ids[i:i + self.max_batch], include=["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"]):
+                out[cid] = np.asarray(vec, dtype=np.float32)
         return out
 
     @_server_call
@@ -405,8 +461,10 @@ class Store:
         for aid in ids:
             lex.remove_article(aid)
 
-    def put_articles(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]]) -> None:
-        """Replace each article's chunks and record. Call inside `write_batch` with the same ids."""
+    def put_articles(self, items: Sequence[tuple[Article, list[Chunk], np.ndarray]],
+                     signatures: dict[str, str] | None = None) -> None:
+        """Replace each article's chunks and record. Call inside `write_batch` with the same ids.
+        `signatures` holds the articles' MinHash signatures (hex), for duplicate detection."""
         from llama_index.core.schema import TextNode
 
         lex = self._lexical if self._lexical is not None else self.lexical()
@@ -418,16 +476,44 @@ class Store:
         ]
         for i in range(0, len(nodes), self.max_batch):
             self.vectors.add(nodes[i:i + self.max_batch])
-        records = [(a.id, _record(a, len(chunks))) for a, chunks, _ in items]
+        sigs = signatures or {}
+        records = [(a.id, {**_record(a, len(chunks)), "minhash": sigs.get(a.id, ""), "dup_of": ""})
+                   for a, chunks, _ in items]
         for i in range(0, len(records), self.max_batch):
             part = records[i:i + self.max_batch]
             self.articles_col.upsert(ids=[r[0] for r in part], embeddings=_ONE * len(part),
                                      metadatas=[r[1] for r in part])
         lex.add([c for _, chunks, _ in items for c in chunks])
 
+    def put_duplicates(self, items: Sequence[tuple[Article, str, str]]) -> list[str]:
+        """Record articles as near-duplicates: (article, the indexed article it duplicates, its
+        MinHash signature in hex). Any chunks they had are deleted. An article that was itself the
+        indexed one of a group takes its group's only copy of their text with it: those members are
+        removed (returned) so that ingesting them again indexes one of them. Call inside
+        `write_batch`."""
+        if not items:
+            return []
+        lex = self._lexical if self._lexical is not None else self.lexical()
+        ids = [a.id for a, _, _ in items]
+        orphans = [m.id for group in self.duplicates_of(ids).values() for m in group if m.id not in ids]
+        self._delete_articles([*ids, *orphans], lex)
+        records = [(a.id, {**_record(a, 0), "minhash": sig, "dup_of": target}) for a, target, sig in items]
+        for i in range(0, len(records), self.max_batch):
+            part = records[i:i + self.max_batch]
+            self.articles_col.upsert(ids=[r[0] for r in part], embeddings=_ONE * len(part),
+                                     metadatas=[r[1] for r in part])
+        return orphans
+
     def remove_articles(self, ids: Sequence[str]) -> list[str]:
-        """Delete articles and their chunks from every index; returns the ids that existed."""
+        """Delete articles and their chunks from every index; returns the ids that existed.
+
+        A removed article's near-duplicates go with it: they have no indexed text of their own, so
+        they could only be listed, never found. They are among the returned ids (ingest them again
+        to index one of them)."""
         existing = list(self.article_infos(ids))
+        members = [m.id for group in self.duplicates_of(existing).values() for m in group if m.id not in ids]
+        existing += members
+        ids = [*ids, *members]
         # chunks of a half-written article have no record yet; delete by id regardless
         with self.write_batch(ids):
             self._delete_articles(ids, self.lexical() if self._lexical is None else self._lexical)
@@ -447,7 +533,7 @@ def _info(aid: str, m: dict) -> ArticleInfo:
         id=aid, title=str(m.get("title", "")), source=str(m.get("source", "")), url=str(m.get("url", "")),
         published_at=str(m.get("published_at", "")), published_ts=int(m.get("published_ts", -1)),
         n_chunks=int(m.get("n_chunks", 0)), content_hash=str(m.get("content_hash", "")),
-        origin=str(m.get("origin", "")),
+        origin=str(m.get("origin", "")), dup_of=str(m.get("dup_of", "") or ""),
     )
 
 

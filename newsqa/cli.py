@@ -109,6 +109,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.search:
         needle = args.search.lower()
         infos = [i for i in infos if needle in i.title.lower()]
+    if getattr(args, "groups", False):  # near-duplicate groups only: the indexed article, then the rest
+        by_id = {i.id: i for i in infos}
+        groups: dict[str, list] = {}
+        for i in infos:
+            if i.dup_of:
+                groups.setdefault(i.dup_of, []).append(i)
+        if args.json:
+            print(json.dumps([{"article": by_id[g].__dict__ if g in by_id else {"id": g},
+                               "also_in": [m.__dict__ for m in members]} for g, members in groups.items()],
+                             ensure_ascii=False))
+            return 0
+        if not groups:
+            print("no near-duplicate articles")
+        for g, members in groups.items():
+            head = by_id.get(g)
+            print(f"{g}\t{head.source if head else '-'}\t{head.title if head else ''}")
+            for m in members:
+                print(f"  also in\t{m.id}\t{m.published_at[:10] or '-':10}\t{m.source or '-'}\t{m.title}")
+        return 0
     if args.json:
         print(json.dumps([i.__dict__ for i in infos], ensure_ascii=False))
         return 0
@@ -116,7 +135,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("no articles; add some with: newsqa ingest PATH_OR_URL ...")
         return 0
     for i in infos:
-        print(f"{i.id}\t{i.published_at[:10] or '-':10}\t{i.source or '-'}\t{i.n_chunks} chunks\t{i.title}")
+        what = f"duplicate of {i.dup_of}" if i.dup_of else f"{i.n_chunks} chunks"
+        print(f"{i.id}\t{i.published_at[:10] or '-':10}\t{i.source or '-'}\t{what}\t{i.title}")
     return 0
 
 
@@ -132,7 +152,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
         return 1
     missing = [i for i in args.ids if i not in removed]
     for i in removed:
-        print(f"removed {i}")
+        print(f"removed {i}" if i in args.ids else
+              f"removed {i} (a near-duplicate indexed through a removed article; ingest it again to keep it)")
     for i in missing:
         print(f"no article with id {i}", file=sys.stderr)
     return 1 if missing else 0
@@ -148,6 +169,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "store": store.location, "articles": store.count_articles(), "chunks": store.count_chunks(),
             "lexical_chunks": len(lex), "built_with": store.fingerprint,
         }
+        dup_of = [i.dup_of for i in store.article_infos().values() if i.dup_of]
+        stats["duplicate_groups"], stats["near_duplicates"] = len(set(dup_of)), len(dup_of)
     except StoreError as e:
         print(f"newsqa stats: {e}", file=sys.stderr)
         return 1
@@ -548,6 +571,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("list", help="list the indexed articles", description="List indexed articles, newest first.")
     s.add_argument("--search", help="only titles containing this text")
+    s.add_argument("--groups", action="store_true",
+                   help="only near-duplicate groups: each indexed article and the articles it stands for")
     s.add_argument("--json", action="store_true")
     _common(s)
     s.set_defaults(func=cmd_list)
