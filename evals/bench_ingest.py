@@ -17,22 +17,25 @@ The machine may be shared, so each is run `repeats` times, interleaved, and the 
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from newsqa.index.articles import Article
-from newsqa.index.chunk import chunk_article
+from newsqa.index.chunk import chunk_article, contextual_text
 from newsqa.index.embed import Embedder
 from newsqa.settings import Settings
 
 
 def product_texts(articles: Sequence[Article], settings: Settings) -> list[str]:
-    """The exact strings the product's ingest embeds (title line, then the chunk)."""
-    return [f"{c.title}\n{c.text}" if c.title else c.text
-            for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)]
+    """The exact strings the product's ingest embeds (the context header, then the chunk)."""
+    return [contextual_text(c) for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)]
 
 
 class MemoEmbedder:
@@ -169,3 +172,88 @@ def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path,
     out["store"] = str(product_settings.store)
     out["_memo"] = MemoEmbedder(embedder, texts, vectors)
     return out
+
+
+# --- whole processes -------------------------------------------------------------------------------
+# What a person waits for: a fresh interpreter that imports, loads the model, reads the file and
+# fills a store, timed from outside. The in-process figures above leave out imports and model load,
+# which on a few hundred articles are a good part of the wait.
+
+def plain_llama_main(articles_file: str, store: str, model_path: str) -> None:
+    """Plain llama-index as it comes: its own HuggingFaceEmbedding of the model folder, its default
+    SentenceSplitter, `VectorStoreIndex.from_documents` into a Chroma collection."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.core import Document, StorageContext, VectorStoreIndex
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    docs = []
+    with open(articles_file, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            docs.append(Document(text=r.get("body", ""), id_=str(r.get("id", "")),
+                                 metadata={k: r.get(k, "") for k in ("title", "source", "url", "date")}))
+    client = chromadb.PersistentClient(path=store, settings=ChromaSettings(anonymized_telemetry=False))
+    collection = client.get_or_create_collection("plain_llama", embedding_function=None)
+    VectorStoreIndex.from_documents(
+        docs, storage_context=StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection)),
+        embed_model=HuggingFaceEmbedding(model_name=model_path, device="cpu"))
+    print(collection.count())
+
+
+def write_articles_file(articles: Sequence[Article], dest: Path) -> int:
+    """Articles as a JSONL file both pipelines read (id, title, body, source, url, date)."""
+    with open(dest, "w", encoding="utf-8") as out:
+        for a in articles:
+            out.write(json.dumps({"id": a.id, "title": a.title, "body": a.body, "source": a.source,
+                                  "url": a.url, "date": a.published_iso}) + "\n")
+    return len(articles)
+
+
+def sample_articles_file(source: Path, n: int, dest: Path) -> int:
+    """The first `n` records of a JSONL article file, copied to `dest`; returns how many."""
+    k = 0
+    with open(source, encoding="utf-8") as src, open(dest, "w", encoding="utf-8") as out:
+        for line in src:
+            if not line.strip():
+                continue
+            if k >= n:
+                break
+            out.write(line if line.endswith("\n") else line + "\n")
+            k += 1
+    return k
+
+
+def bench_ingest_process(articles_file: Path, workdir: Path, model_path: str, repeats: int = 2,
+                         log: Callable[[str], None] = lambda m: None) -> dict[str, Any]:
+    """Best-of-`repeats` wall time of `newsqa ingest FILE` against the plain llama-index script above,
+    each a whole new process on a new store, interleaved."""
+    env = {**os.environ, "NEWSQA_EMBEDDER": "local", "NEWSQA_CHROMA_URL": ""}
+    newsqa_cmd = [sys.executable, "-m", "newsqa.cli", "ingest", str(articles_file)]
+    llama_cmd = [sys.executable, "-m", "newsqa.evals.bench_ingest", "plain-llama", str(articles_file)]
+    runs: dict[str, list[float]] = {"newsqa": [], "llama_defaults": []}
+    for r in range(max(1, repeats)):
+        for name, cmd in (("newsqa", [*newsqa_cmd, "--store", str(workdir / f"proc-newsqa-{r}")]),
+                          ("llama_defaults", [*llama_cmd, str(workdir / f"proc-llama-{r}"), model_path])):
+            t = time.perf_counter()
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            runs[name].append(time.perf_counter() - t)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd[:5])} failed ({done.returncode}): {done.stderr[-2000:]}")
+            log(f"whole process, {name}: {runs[name][-1]:.1f} s")
+    best = {k: min(v) for k, v in runs.items()}
+    with open(articles_file, encoding="utf-8") as fh:
+        n = sum(1 for line in fh if line.strip())
+    return {"articles": n, "file": str(articles_file), "repeats": max(1, repeats), "seconds_best": best,
+            "seconds_all": runs, "newsqa_vs_llama_defaults": best["llama_defaults"] / best["newsqa"]}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "plain-llama":
+        from newsqa.settings import configure_offline_environment
+
+        configure_offline_environment()
+        plain_llama_main(*sys.argv[2:])
+    else:
+        sys.exit("usage: python -m newsqa.evals.bench_ingest plain-llama ARTICLES.jsonl STORE MODEL_DIR")

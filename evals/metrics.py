@@ -144,6 +144,40 @@ def reciprocal_rank(retrieved: list[str], evidence: list[str]) -> float:
     return 0.0
 
 
+def retrieved_groups(record: Mapping[str, Any]) -> tuple[list[str], dict[str, list[str]]]:
+    """The record's retrieved article ids, and the near-duplicates its passages list
+    (`also_in`), by indexed article: a store indexes one article of a group and finds the others
+    through it, so an evidence article that is a duplicate counts where its group's article ranks."""
+    members: dict[str, list[str]] = {}
+    for c in record.get("citations", []):
+        for m in c.get("also_in") or []:
+            members.setdefault(c.get("article_id", ""), []).append(str(m.get("article_id", "")))
+    return list(record.get("retrieved", [])), members
+
+
+def group_hit_at_k(record: Mapping[str, Any], evidence: list[str], k: int) -> bool:
+    """hit@k where each retrieved article stands for its near-duplicate group."""
+    retrieved, members = retrieved_groups(record)
+    wanted = set(evidence)
+    return any(({r} | set(members.get(r, ()))) & wanted for r in retrieved[:k])
+
+
+def group_reciprocal_rank(record: Mapping[str, Any], evidence: list[str]) -> float:
+    retrieved, members = retrieved_groups(record)
+    wanted = set(evidence)
+    for rank, r in enumerate(retrieved, start=1):
+        if ({r} | set(members.get(r, ()))) & wanted:
+            return 1.0 / rank
+    return 0.0
+
+
+def answer_in_passages(record: Mapping[str, Any], parts: list[list[str]], k: int = 5) -> bool:
+    """Whether the first k retrieved passages, together, hold every part of the expected answer:
+    what a reader (or a model) could answer from, whatever the answer step then made of it."""
+    texts = [c.get("text", "") for c in sorted(record.get("citations", []), key=lambda c: c.get("n", 0))[:k]]
+    return bool(parts) and answer_correct("\n".join(texts), parts)
+
+
 # --- citations -----------------------------------------------------------------------------------
 
 def citation_validity(record: Mapping[str, Any]) -> bool:
@@ -263,7 +297,7 @@ def latency_summary(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str,
 # --- aggregate -----------------------------------------------------------------------------------
 
 METRICS = (
-    "hit@1", "hit@5", "mrr", "answer_correctness", "short_answer_correctness", "answered_rate",
+    "hit@1", "hit@5", "mrr", "answer@5", "answer_correctness", "short_answer_correctness", "answered_rate",
     "refusal_precision",
     "refusal_recall", "citation_validity", "citation_recall", "citation_precision",
     "unsupported_share", "n",
@@ -309,9 +343,11 @@ def _group_metrics(
     answered = [(r, c) for _, r, c in rows if not r.get("refused")]
     precision, recall = refusal_precision_recall((r, q) for q, r, _ in rows)
     return {
-        "hit@1": _mean(hit_at_k(r.get("retrieved", []), q.evidence_ids, 1) for q, r in retrieval),
-        "hit@5": _mean(hit_at_k(r.get("retrieved", []), q.evidence_ids, 5) for q, r in retrieval),
-        "mrr": _mean(reciprocal_rank(r.get("retrieved", []), q.evidence_ids) for q, r in retrieval),
+        "hit@1": _mean(group_hit_at_k(r, q.evidence_ids, 1) for q, r in retrieval),
+        "hit@5": _mean(group_hit_at_k(r, q.evidence_ids, 5) for q, r in retrieval),
+        "mrr": _mean(group_reciprocal_rank(r, q.evidence_ids) for q, r in retrieval),
+        # the expected answer inside the top-5 passages (answerable questions with answer parts)
+        "answer@5": _mean(answer_in_passages(r, q.answers, 5) for q, r in graded),
         "answer_correctness": _mean(
             not r.get("refused") and answer_correct(r.get("answer", ""), q.answers)
             for q, r in graded

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 # +1: higher is better; -1: lower is better. The keys are the metrics thresholds and comparisons
 # accept; "n" is a count, not a quality.
 METRIC_DIRECTIONS: dict[str, int] = {
-    "hit@1": 1, "hit@5": 1, "mrr": 1, "answer_correctness": 1, "short_answer_correctness": 1,
+    "hit@1": 1, "hit@5": 1, "mrr": 1, "answer@5": 1, "answer_correctness": 1, "short_answer_correctness": 1,
     "answered_rate": 1,
     "refusal_precision": 1, "refusal_recall": 1, "citation_validity": 1, "citation_recall": 1,
     "citation_precision": 1, "unsupported_share": -1, "support_scorer_accuracy": 1,

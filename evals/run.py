@@ -23,7 +23,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsqa.evals.metrics import aggregate, answer_correct, hit_at_k, percentile, support_scorer_accuracy
+from newsqa.evals.metrics import (
+    aggregate, answer_correct, answer_in_passages, group_hit_at_k, percentile, support_scorer_accuracy,
+)
 from newsqa.evals.metrics import latency_summary
 from newsqa.evals.questions import Question, load_questions, load_support_pairs, support_pairs_path
 from newsqa.settings import Settings
@@ -286,9 +288,11 @@ def _record(q: Question, answer_json: dict[str, Any]) -> dict[str, Any]:
     correct = None
     if q.answerable and q.answers:
         correct = not rec.get("refused") and answer_correct(rec.get("answer", ""), q.answers)
-    hit5 = hit_at_k(rec.get("retrieved", []), q.evidence_ids, 5) if q.answerable and q.evidence_ids else None
+    hit5 = group_hit_at_k(rec, q.evidence_ids, 5) if q.answerable and q.evidence_ids else None
+    ans5 = answer_in_passages(rec, q.answers, 5) if q.answerable and q.answers else None
     rec["eval"] = {"type": q.type, "answerable": q.answerable, "expected": q.answers,
-                   "evidence_ids": q.evidence_ids, "turns": q.turns, "correct": correct, "hit@5": hit5}
+                   "evidence_ids": q.evidence_ids, "turns": q.turns, "correct": correct, "hit@5": hit5,
+                   "answer@5": ans5}
     return rec
 
 

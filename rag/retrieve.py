@@ -1,11 +1,14 @@
-"""Hybrid retrieval: vector search in Chroma and BM25 over the same chunks, fused by reciprocal
-rank, then capped per article so one long article cannot crowd out the rest.
+"""Hybrid retrieval: vector search in Chroma and BM25 over the same (contextual) chunks, reranked
+by a model fit on questions, then capped per article so one long article cannot crowd out the rest.
 
-Why RRF: cosine similarities and BM25 scores live on unrelated scales; ranks do not. A chunk found
-by both retrievers rises above one found by either alone, which is what the two are for: MiniLM
-catches paraphrase, BM25 catches the exact year, name or number a news question turns on. A light
-reranker (`rerank.rerank_score`, reading the question through the one question analysis) then
-adds a bonus for chunks that hold the question's phrases, years and kind of answer.
+Both retrievers propose candidates; every candidate then gets both signals (the vector of a chunk
+only BM25 found is read from the store, the BM25 score of a chunk only the vector search found is
+computed), plus sentence-, title- and article-level ones (`rerank.py`), and the fitted weights
+order them. MiniLM catches paraphrase, BM25 the exact year, name or number a news question turns
+on; the article-level signals let an article that is about the question lift its chunks.
+
+Near-duplicate articles share one indexed copy: each passage lists the other articles of its
+group (`Passage.also_in`), so an answer cites every outlet that ran the story.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from newsqa.index.articles import Chunk
 from newsqa.index.embed import Embedder
 from newsqa.index.store import SearchFilter, Store
-from newsqa.rag.question import Question
-from newsqa.rag.rerank import rerank_score
+from newsqa.rag.rerank import FEATURES, Candidate, compute_features, score
 from newsqa.rag.types import Passage
 
 RRF_K = 60
@@ -30,17 +34,19 @@ class Retrieval:
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, candidates: int = 40, lexical_weight: float = 1.0,
-                 rerank_weight: float = 0.5) -> None:
+    def __init__(self, store: Store, embedder: Embedder, candidates: int = 40,
+                 weights: dict[str, float] | None = None, bias: float | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
-        self.lexical_weight = lexical_weight
-        self.rerank_weight = rerank_weight
+        self.weights = weights
+        self.bias = bias
 
-    def retrieve(self, question: str, k: int = 5, flt: SearchFilter | None = None,
-                 max_per_article: int = 2) -> Retrieval:
-        timings: dict[str, float] = {}
+    def candidates_for(self, question: str, flt: SearchFilter | None = None,
+                       timings: dict[str, float] | None = None) -> list[Candidate]:
+        """Every chunk either retriever proposes, with both retrievers' signals and the reranker's
+        features filled in."""
+        timings = timings if timings is not None else {}
         t = time.perf_counter()
         qvec = self.embedder.embed([question])[0]
         timings["embed_query"] = (time.perf_counter() - t) * 1000
@@ -55,38 +61,63 @@ class Retriever:
         timings["bm25"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()
-        fused: dict[str, float] = {}
-        parts: dict[str, dict[str, float]] = {}
-        chunks: dict[str, Chunk] = {}
+        cands: dict[str, Candidate] = {}
         for rank, (chunk, sim) in enumerate(vec_hits):
-            fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
-            parts.setdefault(chunk.id, {})["vector"] = sim
-            chunks[chunk.id] = chunk
-        for rank, (cid, score) in enumerate(lex_hits):
-            fused[cid] = fused.get(cid, 0.0) + self.lexical_weight / (RRF_K + rank + 1)
-            parts.setdefault(cid, {})["bm25"] = score
-        missing = [cid for cid in fused if cid not in chunks]
-        if missing:
-            chunks.update(self.store.get_chunks(missing))
-        if fused and self.rerank_weight:
-            # scale the bonus to the fused scores: the top RRF score is about 2/(RRF_K+1)
-            top = max(fused.values())
-            q = Question.parse(question)
-            for cid in fused:
+            cands[chunk.id] = Candidate(chunk, vector=sim, vector_rank=rank)
+        lex_only: list[tuple[int, str, float]] = []
+        for rank, (cid, s) in enumerate(lex_hits):
+            if cid in cands:
+                cands[cid].bm25, cands[cid].bm25_rank = s, rank
+            else:
+                lex_only.append((rank, cid, s))
+        if lex_only:
+            ids = [cid for _, cid, _ in lex_only]
+            chunks: dict[str, Chunk] = self.store.get_chunks(ids)
+            vectors = self.store.chunk_vectors(ids)
+            for rank, cid, s in lex_only:
                 if cid in chunks:
-                    bonus = rerank_score(q, chunks[cid].text)
-                    parts[cid]["rerank"] = bonus
-                    fused[cid] += self.rerank_weight * top * bonus
-        ranked = sorted((cid for cid in fused if cid in chunks), key=lambda c: -fused[c])
+                    vec = vectors.get(cid)
+                    sim = float(np.dot(vec, qvec)) if vec is not None else 0.0
+                    cands[cid] = Candidate(chunks[cid], vector=sim, bm25=s, bm25_rank=rank)
+        vec_only = [cid for cid, c in cands.items() if c.bm25_rank is None]
+        if vec_only:
+            for cid, s in lex.score_chunks(question, vec_only).items():
+                cands[cid].bm25 = s
+        out = list(cands.values())
+        compute_features(question, out, lex)
+        timings["fusion"] = (time.perf_counter() - t) * 1000
+        return out
+
+    def retrieve(self, question: str, k: int = 5, flt: SearchFilter | None = None,
+                 max_per_article: int = 2) -> Retrieval:
+        timings: dict[str, float] = {}
+        cands = self.candidates_for(question, flt, timings)
+        t = time.perf_counter()
+        if cands:
+            feats = np.asarray([[c.features[n] for n in FEATURES] for c in cands], dtype=np.float64)
+            scores = score(feats, self.weights, self.bias)
+        else:
+            scores = np.zeros(0)
+        order = np.argsort(-scores, kind="stable")
         per_article: dict[str, int] = {}
         passages: list[Passage] = []
-        for cid in ranked:
-            c = chunks[cid]
-            if per_article.get(c.article_id, 0) >= max_per_article:
+        for i in order:
+            c = cands[int(i)]
+            aid = c.chunk.article_id
+            if per_article.get(aid, 0) >= max_per_article:
                 continue
-            per_article[c.article_id] = per_article.get(c.article_id, 0) + 1
-            passages.append(Passage(n=len(passages) + 1, chunk=c, score=fused[cid], scores=parts[cid]))
+            per_article[aid] = per_article.get(aid, 0) + 1
+            passages.append(Passage(n=len(passages) + 1, chunk=c.chunk, score=float(scores[i]),
+                                    scores={**c.features, "bm25_raw": c.bm25}))
             if len(passages) >= k:
                 break
-        timings["fusion"] = (time.perf_counter() - t) * 1000
+        if passages:
+            groups = self.store.duplicates_of([p.chunk.article_id for p in passages])
+            for p in passages:
+                p.also_in = [
+                    {"article_id": m.id, "title": m.title, "source": m.source, "url": m.url,
+                     "published_at": m.published_at}
+                    for m in groups.get(p.chunk.article_id, [])
+                ]
+        timings["fusion"] += (time.perf_counter() - t) * 1000  # features, reranking and the cap
         return Retrieval(passages, timings)

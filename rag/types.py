@@ -23,6 +23,9 @@ class Passage:
     chunk: Chunk
     score: float  # fused retrieval score, higher is better
     scores: dict[str, float] = field(default_factory=dict)  # per retriever, for inspection
+    # the other articles of its near-duplicate group (same story, another outlet): article_id,
+    # title, source, url, published_at each
+    also_in: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -128,6 +131,7 @@ class Answer:
                     "char_start": p.chunk.char_start,
                     "char_end": p.chunk.char_end,
                     "score": round(p.score, 6),
+                    "also_in": [dict(m) for m in p.also_in],
                 }
                 for p in self.passages
             ],

@@ -295,7 +295,7 @@ def test_aggregate_exact_values() -> None:
     questions, records = _aggregate_fixture()
     result = aggregate(questions, records, token_support)
     assert result["overall"] == {
-        "hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75,
+        "hit@1": 0.5, "hit@5": 1.0, "mrr": 0.75, "answer@5": 0.5,
         "answer_correctness": 0.5, "short_answer_correctness": 0.0, "answered_rate": 0.5,
         "refusal_precision": 0.5, "refusal_recall": 0.5,
         "citation_validity": 0.5, "citation_recall": 0.5, "citation_precision": 0.5,
@@ -376,3 +376,27 @@ def test_short_answer_correct() -> None:
     assert not short_answer_correct("", [["Tomas Reyes"]])
     assert not short_answer_correct("Reyes", [["Tomas Reyes"], ["1.85"]])  # every part
     assert short_answer_correct("14 June 2025", [["June 14, 2025"]])  # the same day spelled otherwise
+
+
+def test_answer_in_the_top_passages_reads_only_the_first_k() -> None:
+    from newsqa.evals.metrics import answer_in_passages
+
+    record = {"citations": [{"n": 2, "text": "The ferry carried 310 passengers."},
+                            {"n": 1, "text": "A storm closed the harbour on Friday."},
+                            {"n": 3, "text": "The captain was Lena Varga."}]}
+    assert answer_in_passages(record, [["310"]], k=2)
+    assert answer_in_passages(record, [["Friday"], ["310 passengers"]], k=2)
+    assert not answer_in_passages(record, [["Lena Varga"]], k=2)
+    assert answer_in_passages(record, [["Lena Varga"]], k=3)
+    assert not answer_in_passages(record, [], k=3)
+
+
+def test_a_duplicate_evidence_article_counts_where_its_group_ranks() -> None:
+    from newsqa.evals.metrics import group_hit_at_k, group_reciprocal_rank
+
+    record = {"retrieved": ["x", "wire"], "citations": [
+        {"n": 1, "article_id": "x", "also_in": []},
+        {"n": 2, "article_id": "wire", "also_in": [{"article_id": "paper"}, {"article_id": "site"}]}]}
+    assert group_hit_at_k(record, ["site"], 2) and not group_hit_at_k(record, ["site"], 1)
+    assert group_reciprocal_rank(record, ["paper"]) == 0.5
+    assert group_reciprocal_rank(record, ["elsewhere"]) == 0.0
