@@ -513,6 +513,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
                             generate=max(0, args.generate), out=out)
         if args.rgb_dev:
             opts.rgb_dev = Path(args.rgb_dev)
+        if args.ingest_corpus:
+            opts.ingest_corpus = Path(args.ingest_corpus)
+        opts.process_articles = max(1, args.process_articles)
     opts.keep = args.keep
     opts.cold = not args.no_cold
     opts.cold_only = args.cold_only
@@ -676,6 +679,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="questions for the local LLM's first-token latency (default 10; 0 skips; needs `make llm`)")
     s.add_argument("--rgb-dev", help="folder with rgb-dev questions.jsonl/articles.jsonl for hit@5 (default: "
                                      "shared/data/rgb-dev next to the checkout, skipped when missing)")
+    s.add_argument("--ingest-corpus", metavar="ARTICLES.jsonl",
+                   help="real articles for the whole-process ingest comparison with plain llama-index "
+                        "(its first --process-articles records; default: the synthetic articles)")
+    s.add_argument("--process-articles", type=int, default=300, metavar="N",
+                   help="articles in the whole-process ingest comparison (default 300)")
     s.add_argument("--out", default="bench-out", metavar="DIR", help="where bench.json and bench.svg go (default ./bench-out)")
     s.add_argument("--smoke", action="store_true", help="tiny sizes and the hashing embedder: a check that runs in seconds")
     s.add_argument("--keep", action="store_true", help="keep the temporary stores (their folder is printed)")
