@@ -88,6 +88,10 @@ _PITCH = re.compile(
     r"|every (?:morning|evening|day|week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|weekly|daily|provides you)\b", re.IGNORECASE)
 _MAX_PITCH_LEN = 300
+# A search-result snippet opens on its page's date ("Mar 3, 2021 ... sign up for our newsletter"):
+# the date is the page's own fact, so the line is not only furniture.
+_DATED = re.compile(r"^\W*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\b",
+                    re.IGNORECASE)
 
 # The sign-up form's consent text, and a plea for subscriptions: the site speaks to the reader about
 # their data or their money ("We will use the details you have shared ...", "tick here").
@@ -95,7 +99,10 @@ _CONSENT = re.compile(
     r"\b(?:privacy (?:policy|notice)|your (?:personal )?(?:data|details|information)|the details you"
     r"|the information you have|tick (?:here|the box)|legitimate interest|unsubscribe at any time"
     r"|(?:supporting|support) (?:our|strong|local|quality|independent) journalism)\b", re.IGNORECASE)
-_READER_ADDRESS = re.compile(r"\b(?:we|you|your|our)\b", re.IGNORECASE)
+# ... and says so from its first word: a line that opens on a fact and ends on a site footer
+# ("... to win the title. Terms of Use · Privacy Policy") is a snippet of the article, kept whole.
+_READER_ADDRESS = re.compile(r"^\W*(?:we|you|your|our|if you|thank you|please|by (?:clicking|continuing|signing"
+                             r"|subscribing|using)|to (?:unsubscribe|manage|opt))\b", re.IGNORECASE)
 # "... brands as detailed here.", "Click here": a link label that ends on the link itself.
 _LINK_TAIL = re.compile(r"\b(?:as detailed|tick|click|tap|found|available|listed) here\W*$", re.IGNORECASE)
 # A reporter's contact line: "Reach her at name@paper.com", "Follow him on Twitter: @handle".
@@ -122,9 +129,9 @@ def is_boilerplate_line(line: str) -> bool:
     if len(s) <= _MAX_COOKIE_LEN and len(_PLAYER_ISSUE.findall(s)) >= 3 and not _REPORTED.search(s):
         return True
     if (len(s) <= _MAX_PITCH_LEN and _NEWSLETTER.search(s) and _PITCH.search(s)
-            and not _REPORTED.search(s)):
+            and not _REPORTED.search(s) and not _DATED.match(s)):
         return True
-    if (len(s) <= _MAX_COOKIE_LEN and _CONSENT.search(s) and _READER_ADDRESS.search(s)
+    if (len(s) <= _MAX_COOKIE_LEN and _CONSENT.search(s) and _READER_ADDRESS.match(s)
             and not _REPORTED.search(s)):
         return True
     if len(s) <= _MAX_PROMPT_LEN and _LINK_TAIL.search(s) and not _REPORTED.search(s):

@@ -179,3 +179,15 @@ def test_a_made_up_news_page_keeps_only_the_story() -> None:
 )
 def test_article_lines_about_ads_newsletters_and_data_stay(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+def test_a_snippet_that_ends_on_a_site_footer_is_kept() -> None:
+    line = ("The home side won 3-1 to lift the cup for the first time. Sports Desk · Careers · Terms of Use · "
+            "Privacy Policy · Your Privacy Choices")
+    assert not is_boilerplate_line(line)
+
+
+def test_a_dated_search_snippet_is_kept_even_when_it_pitches_a_newsletter() -> None:
+    line = "Mar 3, 2021 ... For more gardening tips, sign up for our weekly newsletter."
+    assert not is_boilerplate_line(line)
+    assert is_boilerplate_line("For more gardening tips, sign up for our weekly newsletter.")
