@@ -2,6 +2,8 @@
 
     python -m newsqa.evals.fit_rerank --questions QUESTIONS.jsonl --store STORE [--split train]
 
+(the product's weights were fit on two sets at once: see rag/rerank.py)
+
 For each answerable training question every candidate chunk the retriever proposes is a row of
 features, labelled by whether the chunk holds the whole answer (in any accepted spelling) in an
 evidence article. The weights maximise what retrieval is judged by, on the split they are fit on:

@@ -41,9 +41,16 @@ def context_header(title: str, source: str = "", published_at: str = "") -> str:
     return "\n".join(p for p in (title.strip(), second) if p)
 
 
+def _title_for(title: str, text: str) -> str:
+    """The title, unless the text opens with it (a title derived from the body's first sentence
+    adds no context to the chunk that holds that sentence, only weight to its words)."""
+    t = title.strip().rstrip(".…").strip()
+    return "" if t and text.lstrip().startswith(t) else title
+
+
 def contextual_text(chunk: Chunk) -> str:
     """What is embedded and BM25-indexed for a chunk: its article's context header, then the chunk."""
-    header = context_header(chunk.title, chunk.source, chunk.published_at)
+    header = context_header(_title_for(chunk.title, chunk.text), chunk.source, chunk.published_at)
     return f"{header}\n{chunk.text}" if header else chunk.text
 
 

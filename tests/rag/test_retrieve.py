@@ -92,3 +92,14 @@ def test_bm25_sees_the_contextual_header(settings) -> None:
     # "railnews" and "February" are only in the header (outlet, date), never in the article's text
     assert lex.search("railnews", 5)[0][0].startswith("rail:")
     assert lex.search("february 2026", 5)[0][0].startswith("rail:")
+
+
+def test_a_when_question_prefers_a_chunk_with_a_full_date() -> None:
+    dated = _chunk("d", "a", "The bridge opened to traffic on 4 March 2019 after six years of work.")
+    vague = _chunk("v", "b", "The bridge opened to traffic after six years of work, late in the decade.")
+    lex = _lexical([dated, vague])
+    cands = [Candidate(dated), Candidate(vague)]
+    compute_features("When did the bridge open to traffic?", cands, lex)
+    assert (cands[0].features["when_date"], cands[1].features["when_date"]) == (1.0, 0.0)
+    compute_features("Who built the bridge?", cands, lex)
+    assert cands[0].features["when_date"] == 0.0
