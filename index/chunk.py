@@ -8,8 +8,11 @@ boundaries. Offsets index the cleaned body, so a citation can always be shown in
 Contextual chunks: a chunk of a long article rarely names what it is about ("He said the deal ...").
 What gets embedded and BM25-indexed is `contextual_text`: the article's title, then its outlet and
 date, then the chunk; what is shown and cited stays `Chunk.text`, the article's own words. The
-header's tokens come out of the chunk's budget, so header and chunk together still fit the
-embedding model's window and every word of the article is embedded.
+header is not taken out of the chunk's budget: that made 10% more chunks, and ingest 20% slower,
+for the same retrieval on rtqa-dev's training part (gold article in the top 5: 0.969 against 0.959,
+answer inside the top 5 passages 0.908 against 0.898, each with weights fit on its own store). Where
+header and chunk together pass the model's 256-token window, the model reads the chunk's last few
+words only in the next chunk, which starts with them (the overlap).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 from datetime import datetime
 
 from newsqa.index.articles import Article, Chunk, chunk_id_for
-from newsqa.index.text import count_tokens, count_tokens_batch, sentence_spans
+from newsqa.index.text import count_tokens_batch, sentence_spans
 
 _WORDS = re.compile(r"\S+")
 _WWW = re.compile(r"^(?:https?://)?(?:www\d?\.)?", re.IGNORECASE)
@@ -79,10 +82,6 @@ def chunk_article(article: Article, max_tokens: int = 256, overlap: int = 32) ->
     spans = sentence_spans(body)
     if not spans:
         return []
-    header = context_header(article.title, article.source, article.published_iso)
-    # the header shares the model's window with the chunk; a very long title still leaves half of it
-    max_tokens = max(max_tokens // 2, max_tokens - (count_tokens(header) + 1 if header else 0))
-    overlap = min(overlap, max_tokens // 4)
     counts = count_tokens_batch([body[a:b] for a, b in spans])
     units: list[tuple[int, int, int]] = []  # (start, end, tokens)
     for (a, b), c in zip(spans, counts):
