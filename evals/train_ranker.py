@@ -18,6 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -29,6 +30,8 @@ from newsqa.evals.split import select_split
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.features import CHEAP, FULL
 from newsqa.rag.query import AnalysedQuestion, analyse
+from newsqa.rag.recency import retrieve_in_time
+from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
 from newsqa.rag.refusal import names_share
 from newsqa.rag.select import FOLLOW
@@ -77,9 +80,15 @@ def collect(questions: Sequence[Question], settings: Settings, store: Any, embed
         runs = [(q.answerable and bool(q.answers), None)]
         if drop_evidence and q.id in filters and q.answerable:
             runs.append((False, filters[q.id]))
-        aq = analyse(q.question)
+        # the question as QA.stream answers it: its time words read against its as-of day and
+        # taken out, retrieval bounded by that day and window
+        as_of = q.as_of or date.today()
+        reading = read_time(q.question, as_of)
+        asked_text = reading.rest if reading else q.question
+        aq = analyse(asked_text)
         for answerable, flt in runs:
-            ret = retriever.retrieve(q.question, settings.top_k, flt, settings.max_chunks_per_article)
+            ret = retrieve_in_time(retriever, asked_text, settings.top_k, flt, reading, as_of,
+                                   settings.max_chunks_per_article)
             cands = featurise(aq, ret.passages, scorer, model, full_for_all=True)
             labels = [int(answerable and answer_correct(c.text, q.answers)) for c in cands]
             out.append(Instance(q.id, answerable, aq, ret.passages, cands, labels))

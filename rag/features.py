@@ -32,6 +32,13 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 BM25_K1, BM25_B = 1.2, 0.75
 # personal pronouns (a closed class): a sentence opening with one has its subject elsewhere
 _PRONOUNS = frozenset("he she it they his her its their we i".split())
+_QUOTE = re.compile(r"[\"“”]|(?:^|\s)'|'(?:\s|$)")
+# forms of the common reporting verbs (a closed class), for sentences that report speech
+_REPORTED = frozenset("""said says saying told tells described describes called calls claimed
+    claims announced announces warned warns stated states added confirmed denied explained
+    argued insisted suggested admitted revealed promised wrote reported praised urged replied
+    noted acknowledged predicted vowed pledged according""".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass
@@ -53,6 +60,12 @@ class Features:
     has_digit: float = 0.0  # holds a number (numeric and date questions)
     numeric_q: float = 0.0  # the question asks for a date, number, amount or share
     typed: float = 0.0  # the question asks for a kind of entity
+    names_near: float = 0.0  # share of the question's named-thing words in the sentences around it
+    speech: float = 0.0  # holds a quotation or a reporting verb ("said", "told")
+    statement_q: float = 0.0  # the question asks what someone said (query.AnswerKind.STATEMENT)
+    statement_speech: float = 0.0  # both: a reported statement for a question about one
+    numeric_new: float = 0.0  # a numeric question, and the sentence holds a number it does not
+    position: float = 0.0  # the sentence's index in its chunk / 10, capped at 1
     # full
     sem: float = 0.0  # cosine of question and sentence embeddings
     lemma_overlap: float = 0.0  # share of the question's content lemmas in the sentence
@@ -68,7 +81,8 @@ class Features:
 
 CHEAP = ["overlap", "bm25", "bm25_abs", "names", "names_article", "passage_overlap",
          "neighbour_overlap", "year", "year_missing", "rank",
-         "lead", "asks", "length", "has_digit", "numeric_q", "typed"]
+         "lead", "asks", "length", "has_digit", "numeric_q", "typed",
+         "names_near", "speech", "statement_q", "statement_speech", "numeric_new", "position"]
 FULL = [f.name for f in fields(Features)]
 
 
@@ -95,6 +109,9 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     numeric = q.kind in (AnswerKind.DATE, AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT)
     passage_tokens = {p.n: set(tokenize(f"{p.chunk.title}\n{p.chunk.text}")) for p in passages}
     at = {(c.n, c.index): set(t) for c, t in zip(cands, toks)}
+    text_at = {(c.n, c.index): c.text for c in cands}
+    statement = q.kind is AnswerKind.STATEMENT
+    q_numbers = set(_NUMBER.findall(q.text))
     bm = []
     for c, t in zip(cands, toks):
         tf = Counter(t)
@@ -126,6 +143,16 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         f.has_digit = float(any(ch.isdigit() for ch in c.text))
         f.numeric_q = float(numeric)
         f.typed = float(q.typed)
+        if named:
+            near_words = _words(" ".join(text_at.get((c.n, c.index + d), "") for d in (-2, -1, 1)))
+            f.names_near = len(named & near_words) / len(named)
+        else:
+            f.names_near = 1.0
+        f.speech = float(bool(_QUOTE.search(c.text)) or bool(words & _REPORTED))
+        f.statement_q = float(statement)
+        f.statement_speech = f.statement_q * f.speech
+        f.numeric_new = float(numeric and bool(set(_NUMBER.findall(c.text)) - q_numbers))
+        f.position = min(max(c.index, 0) / 10, 1.0)
         c.features = f
     top = max(bm, default=0.0) or 1.0
     for c, s in zip(cands, bm):

@@ -11,7 +11,9 @@ company -> ORG). Defined behaviour for the other shapes:
   - no question word ("festival 2025 location"): the last noun is the focus;
   - an imperative ("Tell me about the strike") or why/how/yes-no question: DESCRIPTION, no
     expected label; the answer is the best sentence and there is no short answer;
-  - "what"/"which" with a focus noun the table does not know: ENTITY, any named thing answers.
+  - "what"/"which" with a focus noun the table does not know: ENTITY, any named thing answers;
+  - "what did X say/tell/announce", "how did X describe": STATEMENT, a reported statement answers
+    (quoted or reported speech), no expected label and no short answer.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 from newsqa.rag.analyse import analyse_question
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
 class AnswerKind(str, Enum):
@@ -42,6 +44,7 @@ class AnswerKind(str, Enum):
     GROUP = "group"  # a nationality, religious or political group
     ENTITY = "entity"  # some named thing, label unknown
     DESCRIPTION = "description"  # why, how, tell me about, yes/no: a sentence, not a span
+    STATEMENT = "statement"  # what someone said, told, described: a reported statement, not a span
 
 
 LABELS: dict[AnswerKind, frozenset[str]] = {
@@ -59,7 +62,13 @@ LABELS: dict[AnswerKind, frozenset[str]] = {
     AnswerKind.ENTITY: frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT",
                                   "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"}),
     AnswerKind.DESCRIPTION: frozenset(),
+    AnswerKind.STATEMENT: frozenset(),
 }
+# Verbs of reporting (a closed class): "what did X say", "how did X describe Y" ask for what was
+# said, which a quoted or reported sentence answers whatever entities it holds.
+_REPORTING = frozenset("""say tell describe call claim announce warn state add confirm deny explain
+    argue insist suggest admit reveal promise write report praise criticise criticize accuse urge
+    respond reply comment note acknowledge predict vow pledge threaten""".split())
 
 # Focus nouns ("which country", "what company") by the entity class that answers them: the answer
 # typing table of TREC-style QA, kept to classes rather than subjects.
@@ -168,6 +177,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return "", AnswerKind.ENTITY, ""
     w = wh_tok.lower_
     nxt = doc[wh_tok.i + 1] if wh_tok.i + 1 < len(doc) else None
+    if w in ("what", "how") and _reported(wh_tok):
+        return w, AnswerKind.STATEMENT, ""
     if w == "how":
         after = nxt.lower_ if nxt is not None else ""
         if after == "many":
@@ -208,6 +219,15 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if kind is AnswerKind.DESCRIPTION and w == "what":
         kind = AnswerKind.ENTITY
     return w, kind, lemma
+
+
+def _reported(wh_tok: "Token") -> bool:
+    """The question word is the object (or manner) of a reporting verb: "What did she say about
+    the plan?", "How did he describe the talks?" ("How many ... say" is not: its head is "many")."""
+    head = wh_tok.head
+    if wh_tok.dep_ == "det" or head.pos_ not in ("VERB", "AUX"):
+        return False
+    return head.lemma_.lower() in _REPORTING
 
 
 def _focus_kind(lemma: str) -> AnswerKind:

@@ -45,3 +45,29 @@ def test_cli_train_ranker(settings: Settings, tmp_path: Path, capsys: pytest.Cap
     assert code == 0 and load_model(out).full.features
     assert main(["train-ranker", "--questions", str(tmp_path / "missing.jsonl"), "--out", str(out)]) == 2
     assert "no such question file" in capsys.readouterr().err
+
+
+def test_training_sees_the_question_as_answering_does(settings: Settings, tmp_path: Path) -> None:
+    """Time words are read into the window and taken out of the question before ranking (qa.py),
+    so the instances the ranker is fit on hold the question without them."""
+    import dataclasses
+    from datetime import date
+
+    from newsqa.evals.questions import load_questions
+    from newsqa.evals.train_ranker import collect
+    from newsqa.index.embed import make_embedder
+    from newsqa.index.ingest import ingest
+    from newsqa.index.store import Store
+    from newsqa.rag.timeframe import read_time
+
+    questions, articles = write_tiny_set(tmp_path / "set")
+    s = settings.with_overrides(store=tmp_path / "store", chroma_url="")
+    embedder = make_embedder(s)
+    store = Store(s, embedder.fingerprint)
+    ingest([str(articles)], s, embedder, store=store)
+    q = next(q for q in load_questions(questions) if q.answerable and not q.turns)
+    asked = dataclasses.replace(q, question=q.question.rstrip("?") + " this week?", as_of=date(2030, 1, 8))
+    reading = read_time(asked.question, date(2030, 1, 8))
+    assert reading is not None and "this week" not in reading.rest
+    got = collect([asked], s, store, embedder, drop_evidence=False)
+    assert got and all(i.q.text == reading.rest for i in got)

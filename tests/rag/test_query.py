@@ -21,6 +21,10 @@ from newsqa.rag.query import AnswerKind, analyse
     ("Why was the rail line delayed?", AnswerKind.DESCRIPTION),
     ("How did the dock workers vote?", AnswerKind.DESCRIPTION),
     ("Did the strike end?", AnswerKind.DESCRIPTION),
+    ("What did the harbour master say about the storm?", AnswerKind.STATEMENT),
+    ("How did the mayor describe the flood damage?", AnswerKind.STATEMENT),
+    ("What did the union tell its members?", AnswerKind.STATEMENT),
+    ("How many ships did the harbour master say were stranded?", AnswerKind.NUMBER),
 ])
 def test_answer_kind_from_question_word_and_focus(text: str, kind: AnswerKind) -> None:
     assert analyse(text).kind is kind
@@ -52,3 +56,8 @@ def test_named_things_content_words_and_negation() -> None:
     assert {"open", "plant"} <= q.content
     assert q.years == {"2024"} and q.negated
     assert not analyse("Who opened the plant?").negated
+
+
+def test_a_question_about_what_was_said_expects_a_statement_not_an_entity() -> None:
+    q = analyse("What did the energy minister say about diesel prices?")
+    assert q.kind is AnswerKind.STATEMENT and not q.typed and "minister" in q.content

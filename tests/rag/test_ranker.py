@@ -34,6 +34,26 @@ def test_cheap_features_measure_overlap_names_and_years(six) -> None:
     assert f.numeric_q == 1.0 and f.typed == 1.0
 
 
+def test_cheap_features_mark_reported_speech_named_neighbours_and_new_numbers() -> None:
+    text = ("The Port Arlen harbour reopened on Monday after the storm. "
+            "She said the damage was worse than in 2019. "
+            "About 40 boats were lost, officials counted.")
+    ps = passages(text, titles=("Harbour reopens",))
+    cands = passage_candidates(ps)
+    said = analyse("What did the harbour master say about the storm damage?")
+    cheap_features(said, ps, cands)
+    by_text = {c.text[:12]: c.features for c in cands}
+    assert by_text["She said the"].speech == 1.0 and by_text["She said the"].statement_speech == 1.0
+    assert by_text["The Port Arl"].speech == 0.0 and by_text["The Port Arl"].statement_speech == 0.0
+    named = analyse("How many boats did Port Arlen lose?")
+    cheap_features(named, ps, cands)
+    by_text = {c.text[:12]: c.features for c in cands}
+    # the named place is in the sentence before: its neighbours name it, the first sentence's do not
+    assert by_text["She said the"].names_near == 1.0 and by_text["The Port Arl"].names_near == 0.0
+    assert by_text["About 40 boa"].numeric_new == 1.0 and by_text["The Port Arl"].numeric_new == 0.0
+    assert by_text["The Port Arl"].position == 0.0 and by_text["About 40 boa"].position > 0.0
+
+
 def test_full_features_find_an_entity_of_the_asked_kind(scorer: SupportScorer, six) -> None:
     q = analyse("Where did Lumera Glassworks open a new factory?")
     ranked = rank(q, six, scorer)
