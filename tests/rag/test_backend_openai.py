@@ -39,6 +39,13 @@ QUESTION = "Who offered to mediate between Israel and Iran?"
 
 # -- a scripted OpenAI-compatible server -------------------------------------------------------------
 
+class _QuietServer(ThreadingHTTPServer):
+    # A client that hangs up mid-reply makes socketserver print a traceback to stderr, where the
+    # CLI tests read the command's own messages; what the client saw is what the tests assert.
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 class FakeLLM:
     """Replies with the scripted `answer` to answer prompts and `rewrite` to rewrite prompts.
 
@@ -110,7 +117,7 @@ class FakeLLM:
                 last = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 self.wfile.write(f"data: {json.dumps(last)}\n\ndata: [DONE]\n\n".encode())
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
 
