@@ -9,7 +9,7 @@ what/which -> a name or a quoted title. A nationality ("a Colombian") is not a p
 `required` (`required_factor`) multiplies, per year/number/date/code of the question, 1 (in the
 sentence), 0.85 (a neighbouring sentence), 0.7 (elsewhere in the passage) or 0.25 (absent), halved
 again when the sentence names another year; numbers and years that are part of a name ("Season 4",
-"Wonder Woman 1984") weigh less (0.95 / 0.9 / 0.6). `corroboration` counts the articles that carry
+"Starfall 2049") weigh less (0.95 / 0.9 / 0.6). `corroboration` counts the articles that carry
 the same candidate answer (name, date or number; a person's surname will do).
 """
 
@@ -40,7 +40,7 @@ def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = Non
 
     Years and dates are what a question most often turns on ("in 2021"); numbers and codes in a
     question are more often part of a name ("Season 4", "No 1", "93rd"), so they weigh less, as do
-    years glued to a title ("Wonder Woman 1984").
+    years glued to a title ("Starfall 2049").
     """
     factor = 1.0
     items: list[tuple[str, object, bool]] = []
@@ -155,7 +155,7 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
         new_years = set(s.years) - set(q.terms.years) - q.title_numbers
         if q.title_year and s.full_dates and q.constraints is not None and "release" in q.constraints.events \
                 and not any(d.startswith(q.title_year) for d in s.full_dates):
-            return 0.0  # "God of War (2018) is coming to PC on January 14, 2022": a later release
+            return 0.0  # "Skyreach (2019) is coming to consoles on March 3, 2023": a later release
         if q.unit == "year":
             return 1.0 if new_years or s.full_dates else 0.0
         if q.unit == "day" and (s.dates or (set(s.weak) | set(s.words)) & _WEEKDAYS):
@@ -188,7 +188,7 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
             place = is_place(name) or is_place(tuple(fresh))
             generic = any(t in GENERIC_NAME_WORDS for t in name)
             if kind == "person" and name in quoted:
-                # a name quoted on its own is a title ("'Nomadland' took best director"): news
+                # a name quoted on its own is a title ("'Harbour Lights' took best screenplay"): news
                 # quotes titles, not people (a name inside a longer quote may well be a person)
                 value = 0.3
             elif kind == "person" and len(name) == 1 and name[0] in DEMONYMS:
@@ -257,7 +257,7 @@ def corroboration(q: Question, s: KeyTerms, articles: list[KeyTerms]) -> int:
             n = sum(has_number(e, a) for a in articles)  # type: ignore[arg-type]
         else:
             name: tuple[str, ...] = e  # type: ignore[assignment]
-            # a person is named in full once, then by surname ("Rafael Nadal" ... "Nadal")
+            # a person is named in full once, then by surname ("Marta Kowalczyk" ... "Kowalczyk")
             surname = name[-1] if (q.kind == "person" and len(name) >= 2 and name[-1] not in GENERIC_NAME_WORDS
                                    and not is_place(name) and name[-1] not in PLACE_WORDS) else None
             n = sum(all(t in a.words for t in name) or (surname is not None and surname in a.words)

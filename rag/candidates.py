@@ -72,7 +72,7 @@ MIN_WORDS = 4
 VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
 WINDOW = 3  # sentences before a candidate that may name its speaker ("He said:", a long quotation)
 PRONOUN_TYPE = 0.9  # a "She said:" sentence holds the answer type of the sentence before it
-# clauses that set two subjects side by side: "X won best actor, while Y took best director"
+# clauses that set two subjects side by side: "X won the sprint, while Y took the relay"
 _CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+|,\s+but\s+", re.I)
 _PRONOUN_OPENING = re.compile(r"^[“\"']?\s*(?:he|she|they|his|her|their)\b", re.I)
 
@@ -84,7 +84,7 @@ def asks(text: str) -> bool:
     the sentence tells what someone asked or said.
     """
     if _DIRECT_QUESTION.match(text):
-        return True  # "What would a Nolan-directed version of 'The Avengers' look like?"
+        return True  # "What would a remake of 'The Lighthouse Keepers' look like?"
     m = _ASKS.search(text)
     return bool(m) and not _QUOTE_MARK.search(text[:m.start() + 1])
 
@@ -240,7 +240,7 @@ def _article_sentences(passages: list["Passage"]) -> dict[str, list[tuple[int, i
 def asked_clause(sentence: str, question_words: set[str]) -> str | None:
     """In a sentence of contrasted clauses, the one clause that holds the most of the question's
     words (None when the sentence is one clause or no clause stands out). The answer to "who won
-    best director" must sit in the clause about best director, not in the one about best actor."""
+    the relay" must sit in the clause about the relay, not in the one about the sprint."""
     parts = [x for x in _CONTRAST.split(sentence) if x.strip()]
     if len(parts) < 2:
         return None

@@ -1,7 +1,7 @@
 """What a question pins down besides its topic, and whether a sentence honours it.
 
 A sentence on the right topic can still answer another question: the men's champion for a women's
-question, the former president for "who is the president", the young Diana Prince, what Ushakov
+question, the former president for "who is the president", the young Ada Marsh, what Ushakov
 said when the question asks what Xi said. Each check below names one such constraint; a sentence
 that breaks one is a near miss, not an answer. (Years, dates and numbers are the other constraint
 family; `answer_type.required_factor` weighs those.)
@@ -16,26 +16,26 @@ qualifier - exclusive qualifiers: women's/men's/mixed, singles/doubles, winner/r
             The sentence may not name another member of the group without the question's own.
 modifier  - a word of the question that the sentence only ever uses with a restricting modifier the
             question lacks: "former president", "vice president", "video director", "best
-            director", "young Diana Prince".
+            director", "young Ada Marsh".
 speaker   - "What did X say/tell/describe...", "How did X describe...", "According to X, ...": X is
             the one speaking, i.e. stands before a speech verb of the sentence and outside a
             prepositional phrase ("in a call with X" is not X speaking); for "He said:" or a
             quotation continued from earlier sentences, X is in the window.
-about     - "What did X say about Y": every name of Y (or its initials: "US" for "United States")
+about     - "What did X say about Y": every name of Y (or its initials: "EU" for "European Union")
             is in the sentence or its window.
 event     - the question's verb names an event (acquired, released, died, directed); a sentence
             that tells only of a rival event of the same thing (founded, announced, born, starred)
             breaks it, as does one whose event happens to a derivative ("a soundtrack album of X
             was released", "X's update will be released").
-number    - a number glued to a name ("Splatoon 2", "Super Bowl LV"): the sentence's first mention
+number    - a number glued to a name ("Splatoon 2", "Grand Prix IX"): the sentence's first mention
             of that name may not carry another number.
 owner     - "president of FIFA": every "president of X" in the sentence names another X
             ("presidents of CONCACAF", "a director of music videos") and none is FIFA's.
 winner    - "Who won / was named ...": a sentence about the finalists or nominees names no winner;
             for "won"/"winner" questions, neither does a sentence (with its window) that has no
-            word of victory at all ("Argentina heads to its sixth World Cup final").
-title     - the question's title only ever starts a longer one ("Avengers: Infinity War," for
-            "The Avengers").
+            word of victory at all ("the hosts head to their sixth cup final").
+title     - the question's title only ever starts a longer one ("Tidewater: Rising," for
+            "Tidewater").
 
 (A check that every name of the question appears in the sentence's passage was tried and dropped:
 news snippets and later chunks often leave the subject unnamed, and the refusal rule's topic check
@@ -186,7 +186,7 @@ defended defends earned earns secured secures captured captures winners' victor 
 '''.split())
 _SHORTLIST = frozenset({"finalist", "finalists", "nominee", "nominees", "nominated", "shortlist",
                         "shortlisted", "contenders", "candidates"})
-# a number glued to a name makes it one thing: "Splatoon 2", "Season 4", "Super Bowl LV", "iPhone 14"
+# a number glued to a name makes it one thing: "Splatoon 2", "Season 4", "Grand Prix IX", "iPhone 14"
 _NUMBERED = re.compile(r"(?<![\w'’.-])([A-Za-z][A-Za-z'’]+)\s+(\d{1,3}|[IVXLC]{2,}|V|X)\b"
                        r"(?![.,]\d|\s*(?:%|percent|million|billion|per\b))")
 _NOT_NAMES = frozenset("""
@@ -214,7 +214,7 @@ def _numeral(raw: str) -> int:
 
 def numbered_names(text: str) -> list[tuple[str, int]]:
     """(name word, number) for every number glued to a name in `text`, in order: "Splatoon 2" ->
-    ("splatoon", 2), "Super Bowl LV" -> ("bowl", 55)."""
+    ("splatoon", 2), "Grand Prix IX" -> ("prix", 9)."""
     out = []
     for m in _NUMBERED.finditer(text):
         word = normalise_word(m.group(1))
@@ -466,7 +466,7 @@ def _other_owner(c: Constraints, sentence: str) -> list[str]:
                 continue
             before = low[max(0, i - 3):i]
             if any(has_word(o, set(before)) for o in owner):
-                right = True  # "FIFA President", "Bohemian Rhapsody director"
+                right = True  # "FIFA President", "Harbour Lights director"
                 continue
             if i + 1 >= len(low) or low[i + 1] != "of":
                 continue
@@ -492,8 +492,8 @@ _TITLE_INNER = frozenset({"of", "the", "a", "an", "in", "on", "at", "to"})
 
 
 def _longer_title(c: Constraints, sentence: str) -> list[str]:
-    """The sentence names the question's title only as the start of a longer one ("Avengers:
-    Infinity War", "Avengers: Endgame," for "The Avengers"), never on its own. A colon followed by
+    """The sentence names the question's title only as the start of a longer one ("Tidewater:
+    Rising", "Tidewater: Ebb," for "Tidewater"), never on its own. A colon followed by
     a clause ("Wimbledon: Djokovic beats Federer") is a headline, not a subtitle."""
     if not c.titles:
         return []

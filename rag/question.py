@@ -25,7 +25,7 @@ from newsqa.rag.words import content_words, stem
 
 # What a question asks for is read from its leading question word ("In which year...", "According
 # to Trump, how does..."): a "when" inside a later clause ("What did Trump say ... when Putin
-# offered") does not make it a date question. Questions without one ("Super Bowl 2021 location")
+# offered") does not make it a date question. Questions without one ("Tour final 2021 location")
 # fall back to keywords anywhere.
 _WH = re.compile(r"\b(who|whom|whose|what|when|where|which|how|why)\b", re.I)
 _ACCORDING = re.compile(r"^\s*according to\s+[^,]+,\s*", re.I)
@@ -82,7 +82,7 @@ def question_kind(question: str) -> str:
         if _PERSON_NEXT.match(rest) or (_WHAT_BE.match(rest) and _PERSON_ANY.search(rest)):
             return "person"
         return "entity"
-    # no question word: a search-style query ("Super Bowl 2021 location")
+    # no question word: a search-style query ("Tour final 2021 location")
     if _DATE_ANY.search(question):
         return "date"
     if _NUMBER_ANY.search(question):
@@ -156,7 +156,7 @@ _MONEY_Q = re.compile(r"\b(?:revenue|price|cost|worth|salary|budget|sales|profit
                       r"spend|spent|fund|valuation|income|fine|deal)", re.I)
 _TEAM_EVENT = re.compile(r"\b(?:cup|final|finals|championship|league|olympics?|games|match|"
                          r"tournament|series|bowl|relay|derby)\b", re.I)
-# a year or number glued to a capitalised word names a thing: "Wonder Woman 1984", "Season 4"
+# a year or number glued to a capitalised word names a thing: "Starfall 2049", "Season 4"
 _TITLE_NUMBER = re.compile(r"\b([A-Z][A-Za-z']*)\s+(\d{1,4})\b(?!\s*(?:%|percent|million|billion))")
 _MONTH_NAMES = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
                 "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
@@ -172,7 +172,7 @@ class Question:
     name_tokens: set[str]
     title_numbers: set[str]  # years/numbers that are part of a name
     money: bool
-    team_event: bool = False  # a contest that teams or countries win ("World Cup final")
+    team_event: bool = False  # a contest that teams or countries win ("a cup final")
     own: str = ""  # the words of the question itself, without names carried over from earlier turns
     context: set[str] = field(default_factory=set)  # carried-over name tokens: the topic, not the ask
     # "year", "day" or "date": "In which year", "On which day", "release date", "When was it released"
@@ -181,7 +181,7 @@ class Question:
     constraints: Constraints | None = None
     wh: str = ""  # the leading question word
     head: str = ""  # what a which/what question asks for ("war", "term"), stemmed
-    # "God of War (2018)": a year in brackets after a title names the work released that year
+    # "Skyreach (2019)": a year in brackets after a title names the work released that year
     title_year: str = ""
 
     @classmethod

@@ -109,7 +109,7 @@ class ExtractiveBackend:
 
     def _complete_year(self, chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
         """For a when-question answered with a day but no year ("premieres Thursday, Nov. 12"), add
-        the passage sentence that gives the same day with its year ("Thursday Nov 12, 2020")."""
+        the passage sentence that gives the same day with its year ("Tuesday Mar 9, 2021")."""
         terms = [key_terms(c.text) for c in chosen]
         if not chosen or any(t.full_dates for t in terms) or not terms[0].dates:
             return chosen
