@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.backends.quote import quoted_sentence
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.question import question_kind
 from newsqa.rag.support import SupportScorer
@@ -109,8 +110,8 @@ def test_a_quoted_sentence_scores_exactly_one_against_its_own_passage(backend: E
 
 def test_a_cited_duplicate_that_differs_in_a_number_is_dropped(backend: ExtractiveBackend) -> None:
     ps = passages("Halep won 6-2 6-2 in 56 minutes.", "Halep won 6-2 6-2 in 58 minutes.")
-    out = backend._sentence(ps[0].chunk.text, [1, 2], {p.n: p for p in ps}, (1, (0, len(ps[0].chunk.text))),
-                            {2: (0, len(ps[1].chunk.text))})
+    out = quoted_sentence(backend.scorer, ps[0].chunk.text, [1, 2], {p.n: p for p in ps},
+                          (1, (0, len(ps[0].chunk.text))), {2: (0, len(ps[1].chunk.text))})
     assert out.citations == [1] and out.support == 1.0
 
 

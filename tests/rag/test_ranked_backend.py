@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.backends.quote import quoted_sentence
 from newsqa.rag.backends.ranked import RankedBackend
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import rank
@@ -68,8 +69,8 @@ def test_same_fact_twice_becomes_one_sentence_with_two_citations(backend: Ranked
 
 def test_a_cited_duplicate_that_differs_in_a_number_is_dropped(backend: RankedBackend) -> None:
     ps = passages("The walkout stranded 40 ships for nine days.", "The walkout stranded 14 ships for nine days.")
-    out = backend._sentence(ps[0].chunk.text, [1, 2], {p.n: p for p in ps}, (1, (0, len(ps[0].chunk.text))),
-                            {2: (0, len(ps[1].chunk.text))})
+    out = quoted_sentence(backend.scorer, ps[0].chunk.text, [1, 2], {p.n: p for p in ps},
+                          (1, (0, len(ps[0].chunk.text))), {2: (0, len(ps[1].chunk.text))})
     assert out.citations == [1] and out.support == 1.0
 
 
