@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
-from urllib.parse import urlsplit
 
 from newsqa.index.articles import Chunk
+from newsqa.rag.links import safe_url
 from newsqa.rag.sqlite_db import reading, transaction, user_data_dir
 from newsqa.rag.types import Answer, Passage, Sentence, ShortAnswer, TimeWindow
 from newsqa.settings import Settings
@@ -203,19 +203,6 @@ class ConversationStore:
 
 
 # --- Markdown export -------------------------------------------------------------------------------
-def _http_url(url: str) -> str:
-    url = (url or "").strip()
-    if not url or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return url.replace("<", "%3C").replace(">", "%3E")  # it goes between <...> in Markdown
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -270,7 +257,7 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
         for k, (p, a) in enumerate(sources, 1):
             c = p.chunk
             meta = ", ".join(md_text(x) for x in (c.source, (c.published_at or "")[:10]) if x)
-            url = _http_url(c.url)
+            url = safe_url(c.url).replace("<", "%3C").replace(">", "%3E")  # it goes between <...>
             head = f"{k}. **{md_text(c.title or c.article_id)}**" + (f", {meta}" if meta else "")
             lines.append(head + (f". <{url}>" if url else ""))
             lines.append(f"   > {md_text(_quote(p, a))}")

@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Sequence
-from urllib.parse import urlsplit
 
+from newsqa.rag.links import safe_url
 from newsqa.rag.types import Answer, Passage, Sentence, TimeWindow
 
 PASSAGE_PREVIEW = 160  # characters of a passage shown under a refusal's related reading
@@ -41,26 +41,6 @@ class ChatTurn:
 def esc(text: object) -> str:
     """Text as inert HTML: `<`, `>`, `&` and both quote characters escaped."""
     return html.escape("" if text is None else str(text), quote=True)
-
-
-def safe_url(url: str | None) -> str:
-    """The URL when it is an absolute http(s) URL with a host, else ''.
-
-    `javascript:`, `data:`, relative and scheme-relative URLs are refused, as is anything holding
-    whitespace or control characters (browsers strip those and may then see another scheme).
-    """
-    if not url:
-        return ""
-    url = url.strip()
-    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return url
 
 
 def link(url: str | None, label: str | None = None) -> str:
