@@ -100,11 +100,13 @@ def build_synthetic_store(settings: Settings, n_chunks: int, fingerprint: str, d
 
 
 def measure_store(settings: Settings, n_articles: int, n_questions: int, seed: int = 0,
-                  warmup: int = 3) -> dict[str, Any]:
+                  warmup: int = 3, backends: list[str] | None = None) -> dict[str, Any]:
     """Memory and per-stage latency of one store; meant to run in a fresh process.
 
     Memory is the RSS growth from opening the store, running one vector search and loading BM25
-    (the embedding model is loaded before the first reading, so it is not counted).
+    (the embedding model is loaded before the first reading, so it is not counted). The stage
+    latencies are the settings' backend's; each of `backends` also gets its answer stage timed on
+    the same questions, since the answer stage is where extractive backends differ.
     """
     from newsqa.index.embed import make_embedder
     from newsqa.index.store import Store
@@ -140,11 +142,23 @@ def measure_store(settings: Settings, n_articles: int, n_questions: int, seed: i
         answered += int(not ans.refused)
         for s in STAGES:
             timings[s].append(float(ans.timings_ms.get(s, 0.0)))
+    by_backend = {}
+    for name in backends or []:
+        other = build_qa(settings.with_overrides(backend=name), store=store, embedder=embedder)
+        answer_ms, n_answered = [], 0
+        for i, q in enumerate(questions):
+            ans = other.ask(q.question)
+            if i >= warmup:
+                answer_ms.append(float(ans.timings_ms.get("answer", 0.0)))
+                n_answered += int(not ans.refused)
+        by_backend[name] = {"answer_p50": percentile(answer_ms, 50), "answer_p95": percentile(answer_ms, 95),
+                            "answered": n_answered}
     return {
         "chunks": store.count_chunks(), "lexical_chunks": len(lex), "articles": store.count_articles(),
         "rss_delta_bytes": after - before, "disk_bytes": folder_bytes(Path(settings.store)),
         "open_s": open_s, "questions": n_questions, "answered": answered,
         "latency_ms": {s: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for s, v in timings.items()},
+        "answer_by_backend": by_backend,
     }
 
 
@@ -164,7 +178,7 @@ def run_child(task: str, settings: Settings, timeout: float, **kwargs: Any) -> d
 
 
 def bench_query_size(workdir: Path, n_chunks: int, embedder: str, n_questions: int, seed: int = 0,
-                     timeout: float = 3600) -> dict[str, Any]:
+                     timeout: float = 3600, backends: list[str] | None = None) -> dict[str, Any]:
     """Build a store of about `n_chunks` chunks under `workdir` and measure it, each in a child."""
     from newsqa.index.embed import make_embedder
 
@@ -173,7 +187,7 @@ def bench_query_size(workdir: Path, n_chunks: int, embedder: str, n_questions: i
     built = run_child("build", settings, timeout, n_chunks=n_chunks, fingerprint=emb.fingerprint, dim=emb.dim,
                       seed=seed)
     measured = run_child("measure", settings, timeout, n_articles=built["articles"], n_questions=n_questions,
-                         seed=seed)
+                         seed=seed, backends=backends or [])
     return {"size": n_chunks, **built, **measured}
 
 

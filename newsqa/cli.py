@@ -516,6 +516,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.ingest_corpus:
             opts.ingest_corpus = Path(args.ingest_corpus)
         opts.process_articles = max(1, args.process_articles)
+    names = [b.strip() for b in args.answer_backends.split(",") if b.strip()]
+    unknown = [b for b in names if b not in ("extractive", "ranked")]
+    if unknown:
+        print(f"newsqa bench: --answer-backends takes extractive and/or ranked, got {', '.join(unknown)}",
+              file=sys.stderr)
+        return 2
+    opts.answer_backends = names
     opts.keep = args.keep
     opts.cold = not args.no_cold
     opts.cold_only = args.cold_only
@@ -684,6 +691,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(its first --process-articles records; default: the synthetic articles)")
     s.add_argument("--process-articles", type=int, default=300, metavar="N",
                    help="articles in the whole-process ingest comparison (default 300)")
+    s.add_argument("--answer-backends", default="extractive,ranked", metavar="NAMES",
+                   help="extractive backends whose answer stage is timed at every size (default extractive,ranked)")
     s.add_argument("--out", default="bench-out", metavar="DIR", help="where bench.json and bench.svg go (default ./bench-out)")
     s.add_argument("--smoke", action="store_true", help="tiny sizes and the hashing embedder: a check that runs in seconds")
     s.add_argument("--keep", action="store_true", help="keep the temporary stores (their folder is printed)")

@@ -81,7 +81,9 @@ def _fake_results(p50: float, chunks: int = 100_000, rss: int = 500 * 2**20) -> 
                    "reingest_s": 0.01, "product_vs_raw": 0.91, "product_vs_llama": 1.365,
                    "product_vs_llama_articles": 0.45, "product_vs_llama_matched_articles": 1.456, "reingest_speedup": 110.0},
         "query": [{"chunks": 1000, "rss_delta_bytes": 50 * 2**20, "disk_bytes": 2**24, "latency_ms": lat},
-                  {"chunks": chunks, "rss_delta_bytes": rss, "disk_bytes": 2**30, "latency_ms": lat}],
+                  {"chunks": chunks, "rss_delta_bytes": rss, "disk_bytes": 2**30, "latency_ms": lat,
+                   "answer_by_backend": {"extractive": {"answer_p50": p50 / 4, "answer_p95": p50, "answered": 9},
+                                         "ranked": {"answer_p50": p50 / 2, "answer_p95": p50, "answered": 8}}}],
         "generate": {"model": "smollm2.gguf", "load_s": 0.2, "questions": 10, "refused": 3,
                      "first_token_ms": {"p50": 1500.0, "p95": 1700.0}, "total_ms": {"p50": 2500.0, "p95": 8000.0}},
         "load": {"single": {"clients": 2, "questions": 4, "answered": 4, "errors": 0, "not_sent": 0,
@@ -101,6 +103,9 @@ def test_targets_are_judged_on_the_largest_size():
     assert all(t["met"] for t in ok.values()), ok
     slow = check_targets(_fake_results(400.0, rss=3 * 2**30))
     assert slow["answer_p50"]["met"] is False and slow["memory"]["met"] is False
+    assert ok["answer_stage_p50"]["value"]["p50_ms"] == {"extractive": 25.0, "ranked": 50.0}
+    assert check_targets(_fake_results(390.0))["answer_stage_p50"]["met"] is True  # ranked 195 ms
+    assert check_targets(_fake_results(410.0))["answer_stage_p50"]["met"] is False  # ranked 205 ms
     small = check_targets(_fake_results(100.0, chunks=2000, rss=200 * 2**20))
     assert small["memory"]["met"] is None  # too small to scale up honestly
 
@@ -121,7 +126,8 @@ def test_console_table_and_svg():
     for needle in ("Test CPU", "INGEST", "QUERY", "LOAD", "target >= 0.85", "[target met]", "100,000", "1.46x articles/s",
                    "first token p50/p95 = 1500/1700 ms", "COLD START",
                    "cold ask, median of 3: 2.50 s (runs 2.50, 2.10, 2.90; CPU 2.00, 1.90, 2.10), peak RSS 240 MB",
-                   "unchanged re-ingest: 0.90 s (CPU 0.80), 2 unchanged, model load 0.00 s"):
+                   "unchanged re-ingest: 0.90 s (CPU 0.80), 2 unchanged, model load 0.00 s",
+                   "answer stage p50 at 100,000 chunks: extractive 25.0 ms, ranked 50.0 ms (target <= 200 ms)"):
         assert needle in text
     svg = latency_svg(r["query"])
     root = ET.fromstring(svg)
@@ -144,6 +150,8 @@ def test_smoke_run_covers_every_stage(tmp_path):
     for q in saved["query"]:
         assert q["lexical_chunks"] == q["chunks"] and q["answered"] > 0
         assert q["latency_ms"]["total"]["p50"] > 0 and q["disk_bytes"] > 0
+        assert set(q["answer_by_backend"]) == set(opts.answer_backends) == {"extractive", "ranked"}
+        assert all(v["answer_p50"] > 0 for v in q["answer_by_backend"].values())
     for setup in ("single", "two_workers"):
         load = saved["load"][setup]
         assert load["errors"] == 0 and load["answered"] == opts.questions, load
