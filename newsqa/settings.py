@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     # --- answering ---
     backend: BackendKind = "extractive"
     top_k: int = Field(default=5, ge=1, le=50)
+    # passages per article (a passage may join two neighbouring chunks: rag/retrieve.py)
     max_chunks_per_article: int = Field(default=2, ge=1)
     ranker: str = Field(default="", description=(
         "Answer-ranker weights from `newsqa train-ranker`; '' = the ones shipped in rag/data/ranker.json."))
