@@ -160,10 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     if len(args.questions) != len(args.store):
         p.error("give one --store per --questions, in the same order")
-    embedder = make_embedder(Settings())
     sets: dict[str, list[Example]] = {}
     for qfile, store in zip(args.questions, args.store):
         settings = Settings(store=Path(store))
+        embedder = make_embedder(settings)  # the runtime follows each store's vectors
         retriever = Retriever(Store(settings, embedder.fingerprint), embedder)
         qs = [q for q in select_split(load_questions(Path(qfile)), args.split)
               if q.answerable and q.answers and q.evidence_ids]

@@ -49,9 +49,7 @@ FEATURES = ("vector", "bm25", "rrf_vector", "rrf_bm25", "sentence", "phrase", "t
 # a snippet's opening date counted as a "when" answer: 0.939 / 0.888 and 0.846 / 0.885). A zero
 # weight is a signal the fit dropped: BM25 counts through its normalised score, not its rank.
 WEIGHTS = {
-    "vector": 7.5, "bm25": 0.375, "rrf_vector": 160.0, "rrf_bm25": 0.0, "sentence": 3.0, "phrase": 2.5,
-    "title": 1.953, "article_vector": 0.098, "article_bm25": 0.8, "year": 1.6, "other_year": -2.0,
-    "when_date": 8.0,
+    "vector": 9.375, "bm25": 0.732, "rrf_vector": 0.0, "rrf_bm25": -8.0, "sentence": 3.75, "phrase": 2.5, "title": 2.441, "article_vector": 0.0, "article_bm25": 2.56, "year": 2.0, "other_year": -2.0, "when_date": 16.0,
 }
 BIAS = 0.0
 RRF_K = 60
