@@ -130,13 +130,25 @@ class LocalEmbedder:
         return self._model
 
     def _build(self):
+        from newsqa.index import minilm
+
+        if self.device == "cpu" and minilm.supported(self.model_path):
+            # the same layers without importing sentence-transformers (index/bert_torch.py)
+            from newsqa.index.bert_torch import TorchMiniLM
+
+            model = TorchMiniLM(self.model_path)
+        else:
+            model = self.sentence_transformer()
+        return _quantize(model) if self.runtime == "int8" else model
+
+    def sentence_transformer(self):
+        """The folder's model through sentence-transformers itself (fp32, as shipped)."""
         from sentence_transformers import SentenceTransformer
 
         try:
-            model = SentenceTransformer(self.model_path, device=self.device, local_files_only=True)
+            return SentenceTransformer(self.model_path, device=self.device, local_files_only=True)
         except Exception as e:  # a wrong path must say which path, not a hub stack trace
             raise EmbedderError(f"cannot load the embedding model at {self.model_path!r}: {e}") from e
-        return _quantize(model) if self.runtime == "int8" else model
 
     def preload(self) -> None:
         """Load torch's model now, for a process that answers many questions (serve, eval, bench):
