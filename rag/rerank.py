@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -85,6 +86,14 @@ def _coverage(q_tokens: Sequence[str], q_idf: Sequence[float], tokens: set[str])
     return sum(w for t, w in zip(q_tokens, q_idf) if t in tokens) / total
 
 
+@lru_cache(maxsize=8192)
+def _sentence_tokens(text: str) -> tuple[tuple[str, ...], ...]:
+    """Each sentence's tokens. Sentences are cut at whitespace and cover every word, so together
+    they are the text's tokens: one tokenising pass per chunk, kept for the next question that
+    meets the same chunk (the fusion stage's main cost)."""
+    return tuple(tuple(tokenize(s)) for s in split_sentences(text))
+
+
 def compute_features(question: str, candidates: Sequence[Candidate], lexical: LexicalIndex) -> np.ndarray:
     """One row of FEATURES per candidate (also stored on each candidate's `features`)."""
     q_tokens = list(dict.fromkeys(tokenize(question)))
@@ -103,9 +112,9 @@ def compute_features(question: str, candidates: Sequence[Candidate], lexical: Le
     rows = []
     for c in candidates:
         text = c.chunk.text
-        toks = tokenize(text)
-        sentence = max((_coverage(q_tokens, q_idf, set(tokenize(s))) for s in split_sentences(text)),
-                       default=0.0)
+        sent_tokens = _sentence_tokens(text)
+        toks = [t for st in sent_tokens for t in st]  # the chunk's tokens: sentences cover its words
+        sentence = max((_coverage(q_tokens, q_idf, set(st)) for st in sent_tokens), default=0.0)
         years = set(_YEAR.findall(text))
         aid = c.chunk.article_id
         if aid not in title_cov:
