@@ -225,9 +225,9 @@ class LocalEmbedder:
     def for_scoring(self) -> "LocalEmbedder":
         """The embedder for the answer path's sentence similarities (the support scorer, the answer
         ranker): their thresholds and weights were set on int8 vectors, so a "bf16" embedder, chosen
-        for the store's speed, hands them its int8 sibling (same model, built once). On the rtqa-dev
-        validation part, scoring with bf16 vectors instead cost 0.028 of answer correctness and one
-        of 17 refusals."""
+        for the store's speed, hands them its int8 sibling (same model, built once). Scoring with the
+        bf16 vectors instead cost 0.028 of answer correctness on the rtqa-dev validation part (0.329
+        against 0.357) and the scorer's accuracy on its labelled pairs fell from 0.957 to 0.943."""
         if self.runtime != "bf16":
             return self
         if self._scoring is None:
