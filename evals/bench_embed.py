@@ -70,7 +70,7 @@ def export_onnx(base: LocalEmbedder, folder: Path) -> tuple[Path, Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     fp32, int8 = folder / "minilm.onnx", folder / "minilm-int8.onnx"
-    model = base._load()
+    model = base.sentence_transformer()
     bert = model[0].auto_model.eval()
 
     class Body(torch.nn.Module):

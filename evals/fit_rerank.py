@@ -1,14 +1,16 @@
 """Fit the retriever's reranking weights (rag/rerank.py) on the training part of a question set.
 
-    python -m newsqa.evals.fit_rerank --questions QUESTIONS.jsonl --store STORE [--split train]
+    python -m newsqa.evals.fit_rerank --questions Q1.jsonl --store S1 [--questions Q2.jsonl --store S2 ...]
 
-(the product's weights were fit on two sets at once: see rag/rerank.py)
+(one store per question set, in the same order; the product's weights were fit on two sets at once:
+see rag/rerank.py)
 
-For each answerable training question every candidate chunk the retriever proposes is a row of
+For each answerable training question, asked as answering asks it (its time words read out and
+nothing published after its as-of day), every candidate chunk the retriever proposes is a row of
 features, labelled by whether the chunk holds the whole answer (in any accepted spelling) in an
 evidence article. The weights maximise what retrieval is judged by, on the split they are fit on:
 the share of questions with a gold article among the top-5 passages plus the share with the answer
-inside them (the product's cap of two passages per article applies), with the reciprocal rank of
+inside them (passages chosen as the product chooses them: `select_passages`), with the reciprocal rank of
 the first answer-bearing chunk as a tie-breaker. Both shares are step functions of the weights, so
 the search is coordinate ascent over multiplicative steps from the current weights (a pointwise
 logistic regression, `--method logistic`, fits the labels better and the top 5 worse). Fit on
@@ -28,6 +30,7 @@ import numpy as np
 from newsqa.evals.metrics import answer_correct
 from newsqa.evals.questions import Question, load_questions
 from newsqa.evals.split import select_split
+from newsqa.index.articles import Chunk
 from newsqa.rag.rerank import BIAS, FEATURES, WEIGHTS, Candidate
 
 
@@ -41,17 +44,25 @@ class Example:
     _labels: dict[bool, np.ndarray] = field(default_factory=dict)
     _answer_in: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
-    def answer_in(self, top: Sequence[Candidate]) -> bool:
-        key = tuple(c.chunk.id for c in top)
+    def answer_in(self, top: Sequence[Chunk]) -> bool:
+        key = tuple(c.id for c in top)
         if key not in self._answer_in:
-            self._answer_in[key] = answer_correct("\n".join(c.chunk.text for c in top), self.question.answers)
+            self._answer_in[key] = answer_correct("\n".join(c.text for c in top), self.question.answers)
         return self._answer_in[key]
 
 
 def collect(questions: Sequence[Question], retriever) -> list[Example]:
+    from datetime import date
+
+    from newsqa.rag.recency import time_filter
+    from newsqa.rag.timeframe import read_time
+
     out = []
     for q in questions:
-        cands = retriever.candidates_for(q.question)
+        as_of = q.as_of or date.today()
+        reading = read_time(q.question, as_of)
+        asked = reading.rest if reading else q.question
+        cands = retriever.candidates_for(asked, time_filter(None, None, as_of))
         ids = list({c.chunk.article_id for c in cands})
         groups = {a: {a} for a in ids}
         for canon, members in retriever.store.duplicates_of(ids).items():
@@ -75,19 +86,10 @@ def _labels(ex: Example, anywhere: bool) -> np.ndarray:
         for c in ex.candidates], dtype=np.int64)
 
 
-def top_passages(ex: Example, w: np.ndarray, bias: float, k: int = 5, per_article: int = 2) -> list[Candidate]:
-    order = np.argsort(-(ex.features @ w + bias), kind="stable")
-    seen: dict[str, int] = {}
-    out = []
-    for i in order:
-        c = ex.candidates[int(i)]
-        if seen.get(c.chunk.article_id, 0) >= per_article:
-            continue
-        seen[c.chunk.article_id] = seen.get(c.chunk.article_id, 0) + 1
-        out.append(c)
-        if len(out) >= k:
-            break
-    return out
+def top_passages(ex: Example, w: np.ndarray, bias: float, k: int = 5, per_article: int = 2) -> list[Chunk]:
+    from newsqa.rag.retrieve import select_passages
+
+    return [chunk for chunk, _ in select_passages(ex.candidates, ex.features @ w + bias, k, per_article)]
 
 
 def evaluate(examples: Sequence[Example], w: np.ndarray, bias: float) -> dict[str, float]:
@@ -95,7 +97,7 @@ def evaluate(examples: Sequence[Example], w: np.ndarray, bias: float) -> dict[st
     for ex in examples:
         top = top_passages(ex, w, bias)
         gold = set(ex.question.evidence_ids)
-        hit += any(ex.groups.get(c.chunk.article_id, {c.chunk.article_id}) & gold for c in top)
+        hit += any(ex.groups.get(c.article_id, {c.article_id}) & gold for c in top)
         ans += ex.answer_in(top)
     n = max(1, len(examples))
     return {"gold_article_in_top5": hit / n, "answer_in_top5_passages": ans / n, "n": len(examples)}
@@ -117,9 +119,12 @@ def coordinate_ascent(examples: Sequence[Example], start: np.ndarray, rounds: in
     for _ in range(rounds):
         improved = False
         for i in range(len(best)):
-            for f in (0.0, 0.25, 0.5, 0.8, 1.25, 2.0, 4.0):
+            # multiplicative steps keep a weight's sign; a zero weight (a new feature) tries both
+            steps = [best[i] * f for f in (0.0, 0.25, 0.5, 0.8, 1.25, 2.0, 4.0)] if best[i] else \
+                [s * 0.5 * f for s in (1.0, -1.0) for f in (0.25, 0.5, 0.8, 1.25, 2.0, 4.0)]
+            for value in steps:
                 w = best.copy()
-                w[i] = best[i] * f if best[i] else 0.5 * f
+                w[i] = value
                 o = objective(examples, w)
                 if o > best_obj + 1e-9:
                     best, best_obj, improved = w, o, True
@@ -145,29 +150,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsqa.settings import Settings
 
     p = argparse.ArgumentParser(prog="python -m newsqa.evals.fit_rerank", description=__doc__.split("\n\n")[0])
-    p.add_argument("--questions", required=True)
-    p.add_argument("--store", required=True)
+    p.add_argument("--questions", required=True, action="append")
+    p.add_argument("--store", required=True, action="append")
     p.add_argument("--split", default="train")
     p.add_argument("--method", choices=("ascent", "logistic"), default="ascent")
     p.add_argument("--label", choices=("answer-in-evidence", "answer-anywhere"), default="answer-in-evidence",
                    help="logistic only: which chunks count as positive")
     p.add_argument("--c", type=float, default=1.0, help="logistic only: inverse regularisation strength")
     args = p.parse_args(argv)
-    settings = Settings(store=Path(args.store))
-    embedder = make_embedder(settings)
-    retriever = Retriever(Store(settings, embedder.fingerprint), embedder)
-    qs = [q for q in select_split(load_questions(Path(args.questions)), args.split)
-          if q.answerable and q.answers and q.evidence_ids]
-    examples = collect(qs, retriever)
+    if len(args.questions) != len(args.store):
+        p.error("give one --store per --questions, in the same order")
+    sets: dict[str, list[Example]] = {}
+    for qfile, store in zip(args.questions, args.store):
+        settings = Settings(store=Path(store))
+        embedder = make_embedder(settings)  # the runtime follows each store's vectors
+        retriever = Retriever(Store(settings, embedder.fingerprint), embedder)
+        qs = [q for q in select_split(load_questions(Path(qfile)), args.split)
+              if q.answerable and q.answers and q.evidence_ids]
+        sets[qfile] = collect(qs, retriever)
+    examples = [ex for exs in sets.values() for ex in exs]
     start = np.asarray([WEIGHTS[n] for n in FEATURES], dtype=np.float64)
-    current = evaluate(examples, start, BIAS)
     if args.method == "ascent":
         w, b = coordinate_ascent(examples, start), BIAS
     else:
         w, b = fit(examples, args.label == "answer-anywhere", args.c)
-    fitted = evaluate(examples, w, b)
-    print(json.dumps({"split": args.split, "questions": len(qs), "current_weights": current,
-                      "fitted": fitted, "weights": {n: round(float(v), 3) for n, v in zip(FEATURES, w)},
+    print(json.dumps({"split": args.split,
+                      "sets": {name: {"questions": len(exs), "current_weights": evaluate(exs, start, BIAS),
+                                      "fitted": evaluate(exs, w, b)} for name, exs in sets.items()},
+                      "weights": {n: round(float(v), 3) for n, v in zip(FEATURES, w)},
                       "bias": round(b, 3)}, indent=1))
     return 0
 

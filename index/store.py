@@ -180,6 +180,21 @@ def _client(settings: Settings):
     return chromadb.PersistentClient(path=str(path / "chroma"), settings=chroma_settings)
 
 
+def built_embedder(settings: Settings) -> str | None:
+    """The fingerprint of the embedder that built the store the settings name, without creating
+    anything: None for a store that does not exist yet or holds no record."""
+    if not settings.chroma_url and not (Path(settings.store) / "chroma").is_dir():
+        return None
+    try:
+        col = _client(settings).get_collection(f"{settings.collection}_state")
+        got = col.get(ids=[_STATE_ID], include=["metadatas"])
+    except Exception:  # no such collection (a new store), or a server that is not up yet
+        return None
+    if not got["ids"]:
+        return None
+    return str(got["metadatas"][0].get("embedder") or "") or None
+
+
 class Store:
     def __init__(self, settings: Settings, embedder_fingerprint: str | None = None) -> None:
         """Open (creating if needed) the store the settings name.

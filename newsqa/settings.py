@@ -72,8 +72,11 @@ class Settings(BaseSettings):
     embed_workers: int = Field(default=0, ge=0, le=256, description=(
         "Local model: batches embedded side by side, each on one thread; 0 = one per CPU core."))
     embed_device: str = "cpu"
-    embed_runtime: Literal["int8", "fp32"] = Field(
-        default="int8", description="Local model weights: int8 (dynamic quantisation, faster) or fp32.")
+    embed_runtime: Literal["auto", "int8", "fp32", "bf16"] = Field(
+        default="auto", description=(
+            "Local model: int8 (dynamic quantisation, faster than fp32), fp32, or bf16 (fp32's vectors "
+            "to rounding, with bfloat16 matrix products: the fastest on a CPU with AMX); auto follows "
+            "the store's vectors, and for a new store takes bf16 on an AMX CPU, else int8."))
     embed_light: bool = Field(default=True, description=(
         "Local model: embed small inputs (questions, sentences, a few chunks) with the numpy encoder "
         "(index/minilm.py), which needs no torch; false always loads torch."))
@@ -86,6 +89,7 @@ class Settings(BaseSettings):
     # --- answering ---
     backend: BackendKind = "extractive"
     top_k: int = Field(default=5, ge=1, le=50)
+    # passages per article (a passage may join two neighbouring chunks: rag/retrieve.py)
     max_chunks_per_article: int = Field(default=2, ge=1)
     ranker: str = Field(default="", description=(
         "Answer-ranker weights from `newsqa train-ranker`; '' = the ones shipped in rag/data/ranker.json."))

@@ -14,9 +14,13 @@ For every candidate chunk (the union of the vector and BM25 candidates) it reads
   article    the best vector and BM25 signal of any candidate chunk of the same article (an
              article about the question lifts its other chunks);
   year       the share of the question's years the chunk holds ("in 2021" is not "in 2023");
+  other_year a question that names a year, and a chunk that names years but none of the
+             question's: a report of another year's edition, season or quarter;
   when_date  a question that asks when, and a chunk that holds a full date (month, day and year):
              the one answer type read from the wording, because "when" questions are common and
-             a chunk without a date cannot answer them.
+             a chunk without a date cannot answer them. A search-result snippet's opening date
+             ("Mar 3, 2021 ... ") is the page's date, not what the snippet reports, so it does not
+             count (it counts for `year` and `other_year`, which are about what the page covers).
 The weights are a logistic regression fit on the training part of a question set
 (`python -m newsqa.evals.fit_rerank`); the score is its logit, so only the order matters.
 Nothing here parses the question beyond tokenising it.
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -35,16 +40,19 @@ from newsqa.index.lexical import LexicalIndex, tokenize
 from newsqa.index.text import split_sentences
 
 FEATURES = ("vector", "bm25", "rrf_vector", "rrf_bm25", "sentence", "phrase", "title",
-            "article_vector", "article_bm25", "year", "when_date")
+            "article_vector", "article_bm25", "year", "other_year", "when_date")
 
 # Fit by coordinate ascent (evals/fit_rerank.py) on the training parts of rtqa-dev (98 answerable
-# questions over its 900 articles) and rgb-dev (26 over its 338 snippets) together. On those parts:
-# rtqa-dev gold article in the top-5 passages 0.969, answer inside them 0.898; rgb-dev 0.923 and
-# 0.962 (the vector and BM25 ranks fused alone: 0.959 / 0.898 and 0.769 / 0.808). A zero weight is
-# a signal the fit dropped: BM25 counts through its normalised score, not its rank.
+# questions over its 900 articles) and rgb-dev (26 over its 338 snippets) together, in stores built
+# with the bf16 runtime, each question asked as answering asks it (time words read out, nothing after
+# its as-of day), passages chosen by `select_passages`. On those parts: rtqa-dev gold article in the
+# top-5 passages 0.969, answer inside them 0.918; rgb-dev 1.000 and 1.000 (the weights fit before on
+# int8 stores: 0.949 / 0.918 and 0.962 / 1.000). A zero weight is a signal the fit dropped; the
+# reciprocal ranks are at most 1/61, so rrf_bm25's -8 moves a score by 0.13 at most.
 WEIGHTS = {
-    "vector": 3.0, "bm25": 0.75, "rrf_vector": 200.0, "rrf_bm25": 0.0, "sentence": 6.0, "phrase": 0.0,
-    "title": 1.562, "article_vector": 0.781, "article_bm25": 0.4, "year": 1.6, "when_date": 0.5,
+    "vector": 9.375, "bm25": 0.732, "rrf_vector": 0.0, "rrf_bm25": -8.0, "sentence": 3.75, "phrase": 2.5,
+    "title": 2.441, "article_vector": 0.0, "article_bm25": 2.56, "year": 2.0, "other_year": -2.0,
+    "when_date": 16.0,
 }
 BIAS = 0.0
 RRF_K = 60
@@ -54,6 +62,8 @@ _ASKS_WHEN = re.compile(r"^\W*(?:when\b|on what (?:date|day)\b|what (?:date|day)
                         re.IGNORECASE)
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+# a search-result snippet opens on its page's date and an ellipsis: "Mar 3, 2021 ... "
+_DATELINE = re.compile(rf"^\W*{_MONTH}\.?\s+\d{{1,2}},?\s+(?:1[89]|20)\d\d\s*(?:\.\.\.|…)")
 _FULL_DATE = re.compile(
     rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,|\s+of)?\s+(?:1[89]|20)\d\d\b"
     rf"|\b\d{{1,2}}\s+{_MONTH}\.?,?\s+(?:1[89]|20)\d\d\b", re.IGNORECASE)
@@ -76,6 +86,14 @@ def _coverage(q_tokens: Sequence[str], q_idf: Sequence[float], tokens: set[str])
     return sum(w for t, w in zip(q_tokens, q_idf) if t in tokens) / total
 
 
+@lru_cache(maxsize=8192)
+def _sentence_tokens(text: str) -> tuple[tuple[str, ...], ...]:
+    """Each sentence's tokens. Sentences are cut at whitespace and cover every word, so together
+    they are the text's tokens: one tokenising pass per chunk, kept for the next question that
+    meets the same chunk (the fusion stage's main cost)."""
+    return tuple(tuple(tokenize(s)) for s in split_sentences(text))
+
+
 def compute_features(question: str, candidates: Sequence[Candidate], lexical: LexicalIndex) -> np.ndarray:
     """One row of FEATURES per candidate (also stored on each candidate's `features`)."""
     q_tokens = list(dict.fromkeys(tokenize(question)))
@@ -94,9 +112,10 @@ def compute_features(question: str, candidates: Sequence[Candidate], lexical: Le
     rows = []
     for c in candidates:
         text = c.chunk.text
-        toks = tokenize(text)
-        sentence = max((_coverage(q_tokens, q_idf, set(tokenize(s))) for s in split_sentences(text)),
-                       default=0.0)
+        sent_tokens = _sentence_tokens(text)
+        toks = [t for st in sent_tokens for t in st]  # the chunk's tokens: sentences cover its words
+        sentence = max((_coverage(q_tokens, q_idf, set(st)) for st in sent_tokens), default=0.0)
+        years = set(_YEAR.findall(text))
         aid = c.chunk.article_id
         if aid not in title_cov:
             title_cov[aid] = _coverage(q_tokens, q_idf, set(tokenize(c.chunk.title)))
@@ -110,8 +129,9 @@ def compute_features(question: str, candidates: Sequence[Candidate], lexical: Le
             "title": title_cov[aid],
             "article_vector": best_vec[aid],
             "article_bm25": best_bm25[aid],
-            "year": (len(q_years & set(_YEAR.findall(text))) / len(q_years)) if q_years else 0.0,
-            "when_date": 1.0 if asks_when and _FULL_DATE.search(text) else 0.0,
+            "year": (len(q_years & years) / len(q_years)) if q_years else 0.0,
+            "other_year": 1.0 if q_years and years and not q_years & years else 0.0,
+            "when_date": 1.0 if asks_when and _FULL_DATE.search(_DATELINE.sub("", text, count=1)) else 0.0,
         }
         c.features = f
         rows.append([f[name] for name in FEATURES])

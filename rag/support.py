@@ -266,6 +266,10 @@ class SupportScorer:
 
     def __init__(self, embedder: Embedder, threshold: float = DEFAULT_THRESHOLD, *,
                  floor: float = 0.25, ceiling: float = 0.9, cache_size: int = 20000) -> None:
+        # the thresholds (and the answer ranker's weights, which read these similarities) were set
+        # on the local model's int8 vectors: a store embedded in bf16 still scores with those
+        scoring = getattr(embedder, "for_scoring", None)
+        embedder = scoring() if scoring is not None else embedder
         self.embedder = embedder
         self.threshold = threshold
         self.floor = floor

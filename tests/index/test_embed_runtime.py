@@ -1,11 +1,14 @@
-"""The local model's runtime setting: int8 (default, dynamic quantisation) or fp32."""
+"""The local model's runtime setting: int8 (dynamic quantisation), fp32, bf16, or auto (the default:
+the store's vectors, else the fastest faithful runtime for this CPU)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from newsqa.index.embed import EmbedderError, LocalEmbedder, make_embedder
+from newsqa.index import embed as embed_module
+from newsqa.index.embed import EmbedderError, LocalEmbedder, make_embedder, resolve_runtime
+from newsqa.index.store import Store
 from newsqa.settings import Settings
 
 
@@ -20,7 +23,7 @@ def test_runtime_is_part_of_the_fingerprint_and_loads_nothing():
 
 
 def test_settings_choose_the_runtime(monkeypatch):
-    assert Settings().embed_runtime == "int8"
+    assert Settings().embed_runtime == "auto"
     monkeypatch.setenv("NEWSQA_EMBED_RUNTIME", "fp32")
     assert Settings().embed_runtime == "fp32"
     assert make_embedder(Settings()).fingerprint.endswith(":384")
@@ -65,6 +68,40 @@ def _long_texts(n: int) -> list[str]:
             for i in range(n)]
 
 
+def test_bf16_shares_fp32s_fingerprint_and_is_not_batch_dependent():
+    bf16 = LocalEmbedder(runtime="bf16")
+    assert bf16.fingerprint == LocalEmbedder(runtime="fp32").fingerprint == "st:all-MiniLM-L6-v2:384"
+    assert not bf16.batch_dependent and bf16._model is None
+
+
+@pytest.mark.parametrize("amx", [True, False])
+def test_auto_follows_the_store_and_picks_for_a_new_one(tmp_path, monkeypatch, amx):
+    monkeypatch.setattr(embed_module, "cpu_has_bf16_matrix_units", lambda: amx)
+    new = Settings(store=tmp_path / "new")
+    assert resolve_runtime(new) == ("bf16" if amx else "int8")
+    assert not (tmp_path / "new").exists()  # looking created nothing
+    for built, expected in (("st:all-MiniLM-L6-v2:384:int8", "int8"),
+                            ("st:all-MiniLM-L6-v2:384", "bf16" if amx else "fp32")):
+        s = Settings(store=tmp_path / built.replace(":", "_"))
+        Store(s, built).claim_for_ingest(built)
+        assert resolve_runtime(s) == expected
+        assert make_embedder(s).fingerprint == built  # so the store opens with the default settings
+    assert resolve_runtime(Settings(store=tmp_path / "x", embed_runtime="fp32")) == "fp32"  # explicit wins
+
+
+def test_cpu_flags_are_read_without_torch():
+    assert isinstance(embed_module.cpu_has_bf16_matrix_units(), bool)
+
+
+@pytest.mark.slow
+def test_bf16_vectors_are_fp32s_to_rounding():
+    texts = ["The harbour authority raised mooring fees by a tenth for the summer season.",
+             "Two red pandas arrived at the city zoo from a breeding programme abroad."]
+    fp32 = LocalEmbedder(runtime="fp32", light=False).embed(texts)
+    bf16 = LocalEmbedder(runtime="bf16", light=False).embed(texts)
+    assert float(np.min(np.sum(fp32 * bf16, axis=1))) > 0.999
+
+
 def test_batch_and_worker_settings_reach_the_local_embedder():
     assert LocalEmbedder().batch_size == 16 and LocalEmbedder().workers >= 1
     e = make_embedder(Settings(embed_batch=8, embed_workers=3))
@@ -100,3 +137,15 @@ def test_sharded_int8_is_deterministic_and_safe_from_concurrent_callers():
     assert np.array_equal(runs[0], first) and np.array_equal(runs[2], first)
     # reversed input: the same length-sorted batches, so the same vectors, in the caller's order
     assert np.allclose(runs[1][::-1], first, atol=1e-6)
+
+
+def test_the_answer_path_scores_with_the_int8_model_it_was_calibrated_on():
+    from newsqa.rag.support import SupportScorer
+
+    bf16 = LocalEmbedder(runtime="bf16")
+    scorer = SupportScorer(bf16)
+    assert scorer.embedder.runtime == "int8" and scorer.embedder.model_path == bf16.model_path
+    assert bf16.for_scoring() is scorer.embedder  # built once
+    for runtime in ("int8", "fp32"):
+        e = LocalEmbedder(runtime=runtime)
+        assert SupportScorer(e).embedder is e

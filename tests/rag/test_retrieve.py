@@ -12,7 +12,7 @@ from newsqa.index.ingest import ingest
 from newsqa.index.lexical import LexicalIndex
 from newsqa.index.store import Store
 from newsqa.rag.rerank import FEATURES, Candidate, compute_features, score
-from newsqa.rag.retrieve import Retriever
+from newsqa.rag.retrieve import Retriever, select_passages
 
 
 def _chunk(cid: str, article: str, text: str, title: str = "") -> Chunk:
@@ -103,3 +103,64 @@ def test_a_when_question_prefers_a_chunk_with_a_full_date() -> None:
     assert (cands[0].features["when_date"], cands[1].features["when_date"]) == (1.0, 0.0)
     compute_features("Who built the bridge?", cands, lex)
     assert cands[0].features["when_date"] == 0.0
+
+
+def test_a_search_snippets_opening_date_is_not_an_answer_to_when() -> None:
+    snippet = _chunk("s", "a", "Jun 2, 2024 ... The ferry company says the new route will open next spring.")
+    answer = _chunk("r", "b", "Jun 2, 2024 ... The new ferry route opened on April 9, 2025, with two sailings a day.")
+    lex = _lexical([snippet, answer])
+    cands = [Candidate(snippet), Candidate(answer)]
+    compute_features("When did the new ferry route open?", cands, lex)
+    assert (cands[0].features["when_date"], cands[1].features["when_date"]) == (0.0, 1.0)
+    assert cands[0].features["year"] == 0.0  # no year in the question
+
+
+def test_other_year_marks_a_chunk_about_another_year_only() -> None:
+    same = _chunk("a", "a", "The 2022 harvest festival drew 40,000 visitors, more than in 2021.")
+    other = _chunk("b", "b", "The 2023 harvest festival drew 52,000 visitors.")
+    undated = _chunk("c", "c", "The harvest festival draws visitors from across the region.")
+    lex = _lexical([same, other, undated])
+    cands = [Candidate(same), Candidate(other), Candidate(undated)]
+    compute_features("How many visitors came to the harvest festival in 2022?", cands, lex)
+    assert [c.features["other_year"] for c in cands] == [0.0, 1.0, 0.0]
+    assert [c.features["year"] for c in cands] == [1.0, 0.0, 0.0]
+    compute_features("How many visitors came to the harvest festival?", cands, lex)
+    assert all(c.features["other_year"] == 0.0 for c in cands)
+
+
+def _split_body(body: str, cuts: list[tuple[int, int]], article: str = "a") -> list[Chunk]:
+    return [Chunk(id=f"{article}{i}", article_id=article, ordinal=i, text=body[a:b], char_start=a, char_end=b)
+            for i, (a, b) in enumerate(cuts)]
+
+
+def test_neighbouring_chunks_of_one_article_join_into_one_passage() -> None:
+    body = ("The council met on Tuesday. It debated the tram extension for three hours. "
+            "In the end it voted 31 to 12 for the extension. Work starts in the autumn.")
+    s2, s3 = body.index("It debated"), body.index("In the end")
+    # three chunks; the second starts with the first one's last sentence (the overlap)
+    chunks = _split_body(body, [(0, s3 - 1), (s2, len(body) - 27), (s3, len(body))])
+    other = _chunk("x", "b", "The tram company hired forty drivers.")
+    cands = [Candidate(c) for c in [chunks[0], other, chunks[1], chunks[2]]]
+    chosen = select_passages(cands, np.array([3.0, 0.5, 2.0, 1.0]), k=2)
+    first, best = chosen[0]
+    assert best == 0 and [c.article_id for c, _ in chosen] == ["a", "b"]
+    # chunks 0 and 1 (then 2) were joined: the passage is the article's own text from its start
+    assert first.text == body[first.char_start:first.char_end] == body
+    assert first.char_start == 0 and first.char_end == len(body)
+    # a neighbour that ranks below the k-th passage is not looked at
+    chosen = select_passages(cands, np.array([3.0, 2.0, 1.0, 0.5]), k=2)
+    assert [c.text for c, _ in chosen] == [body[:s3 - 1], "The tram company hired forty drivers."]
+
+
+def test_joining_keeps_the_cap_and_never_joins_distant_chunks() -> None:
+    body = "One. Two. Three. Four. Five. Six."
+    chunks = _split_body(body, [(0, 9), (10, 16), (17, 22), (23, 33)])  # no overlap: a space between
+    cands = [Candidate(chunks[0]), Candidate(chunks[2]), Candidate(chunks[3])]
+    chosen = select_passages(cands, np.array([3.0, 2.0, 1.0]), k=5, max_per_article=1)
+    # chunk 2 is not next to chunk 0 and the article has its one passage; chunk 3 joins neither
+    # (ordinal 3 does not neighbour the passage's chunk 0)
+    assert [c.text for c, _ in chosen] == ["One. Two."]
+    chosen = select_passages(cands, np.array([3.0, 2.0, 1.0]), k=5, max_per_article=2)
+    # chunk 3 neighbours chunk 2 but their texts do not touch: the characters between them are
+    # unknown here, so it is not joined, and the article has its two passages
+    assert [c.text for c, _ in chosen] == ["One. Two.", "Four."]
