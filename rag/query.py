@@ -197,7 +197,9 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if w == "where":
         return w, AnswerKind.PLACE, ""
     if w in ("who", "whom", "whose"):
-        return w, AnswerKind.PERSON, ""
+        # "Who is the union leader ...": the noun it is equated with is the focus
+        eq = _equated_noun(doc, wh_tok)
+        return w, AnswerKind.PERSON, eq.lemma_.lower() if eq is not None else ""
     # what / which: the focus noun is the word the wh-determiner modifies, or for a pronoun the
     # noun it is equated with ("What is the name of the company", "Which of the teams")
     focus = None
@@ -253,3 +255,33 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
         if c is not wh_tok and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
             return c
     return None
+
+
+_WH_TAGS = ("WDT", "WP", "WP$", "WRB")
+
+
+def question_parts(q: AnalysedQuestion) -> list[str]:
+    """The questions a compound question asks ("Which firm bought the mill, and when did it
+    close?"): split before every "and" followed by a question word, so each part is answered on its
+    own. A part without a verb of its own borrows the last part's ("Which city and which year did
+    the fair open in?"). One part (the question itself) when it asks one thing."""
+    doc = q.doc
+    cuts = [t.i for t in doc[1:-1] if t.lower_ == "and" and doc[t.i + 1].tag_ in _WH_TAGS]
+    if not cuts:
+        return [q.text]
+    spans, start = [], 0
+    for i in cuts:
+        spans.append(doc[start:i])
+        start = i + 1
+    spans.append(doc[start:])
+    texts = [s.text.strip(" ,;") for s in spans]
+    last = spans[-1]
+    verb = next((t for t in last if t.pos_ in ("AUX", "VERB") and t.tag_ not in _WH_TAGS), None)
+    out = []
+    for span, text in zip(spans[:-1], texts[:-1]):
+        if verb is not None and not any(t.pos_ in ("AUX", "VERB") for t in span):
+            text = f"{text} {doc[verb.i:last.end].text}"
+        out.append(text.rstrip(" ,;?") + "?")
+    out.append(texts[-1])
+    out = [t[:1].upper() + t[1:] for t in out if len(t.split()) > 1]
+    return out if len(out) > 1 else [q.text]
