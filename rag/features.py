@@ -74,6 +74,8 @@ class Features:
     # three before it (a quotation's later sentences name their speaker earlier)
     statement_topic: float = 0.0  # a statement question: topic of a sentence that reports speech
     statement_speaker: float = 0.0  # a statement question: its speaker in context of reported speech
+    speaker_match: float = 0.0  # a statement question's speaker named in a sentence reporting speech
+    # (1), or in one of the three before a sentence that reports speech without naming anyone (0.5)
     # full
     sem: float = 0.0  # cosine of question and sentence embeddings
     lemma_overlap: float = 0.0  # share of the question's content lemmas in the sentence
@@ -93,7 +95,8 @@ CHEAP = ["overlap", "bm25", "bm25_abs", "names", "names_article", "passage_overl
          "neighbour_overlap", "year", "year_missing", "rank",
          "lead", "asks", "length", "has_digit", "numeric_q", "typed",
          "names_near", "speech", "statement_q", "statement_speech", "numeric_new", "position",
-         "overlap_rel", "topic", "speaker_context", "statement_topic", "statement_speaker"]
+         "overlap_rel", "topic", "speaker_context", "statement_topic", "statement_speaker",
+         "speaker_match"]
 FULL = [f.name for f in fields(Features)]
 
 
@@ -174,6 +177,11 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         else:
             f.speaker_context = 1.0
         f.statement_topic = f.statement_q * f.speech * f.topic
+        if q.speaker and f.speech:
+            if q.speaker <= words:
+                f.speaker_match = 1.0
+            elif q.speaker <= _words(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
+                f.speaker_match = 0.5
         f.statement_speaker = f.statement_q * f.speech * f.speaker_context
         c.features = f
     top = max(bm, default=0.0) or 1.0

@@ -119,6 +119,8 @@ class AnalysedQuestion:
     years: frozenset[str]
     negated: bool
     doc: "Doc"
+    speaker: frozenset[str] = frozenset()  # a statement question's speaker's words ("ilse",
+    # "varga" in "What did Ilse Varga say ..."), lowercase; empty for other kinds
 
     @property
     def typed(self) -> bool:
@@ -151,7 +153,32 @@ def analyse(text: str) -> AnalysedQuestion:
     return AnalysedQuestion(
         text=text, wh=wh, kind=kind, focus=focus, labels=LABELS[kind],
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
-        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc)
+        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc,
+        speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset())
+
+
+def _speaker(doc: "Doc") -> frozenset[str]:
+    """The words naming who made the statement a question asks about: the proper nouns of its
+    reporting verb's subject ("ilse", "varga" in "What did Mayor Ilse Varga say"), or its nouns
+    when it has none ("harbour", "master")."""
+    for t in doc:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING:
+            subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            if subj.pos_ == "PRON":
+                # a follow-up's "he"/"she": the person among the names the conversation carried
+                # over (chat.standalone_question appends them after the question); the small
+                # pipeline often labels a name in such a list ORG
+                later = [e for e in doc.ents if e.start > t.i and e.label_ in ("PERSON", "ORG")]
+                person = next((e for e in later if e.label_ == "PERSON"), later[0] if later else None)
+                if subj.lower_ in ("he", "she") and person is not None:
+                    return frozenset(w.lower_ for w in person if w.is_alpha and len(w.text) > 1)
+                continue
+            words = [w for w in subj.subtree if not w.is_stop and len(w.text) > 1]
+            proper = [w for w in words if w.pos_ == "PROPN" and w.ent_type_]
+            return frozenset(w.lower_ for w in (proper or [w for w in words if w.pos_ in ("PROPN", "NOUN")]))
+    return frozenset()
 
 
 def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:

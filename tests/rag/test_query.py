@@ -79,3 +79,11 @@ def test_one_question_with_coordinated_words_stays_whole() -> None:
     for text in ("Which bakery sells bread and cakes?", "Who won the race?",
                  "What did the mayor say about roads and bridges?"):
         assert question_parts(analyse(text)) == [text]
+
+
+def test_a_statement_question_knows_whose_statement_it_asks_for() -> None:
+    assert analyse("What did Mayor Ilse Varga say about the ferry?").speaker >= {"ilse", "varga"}
+    assert analyse("How did the harbour master describe the storm?").speaker == {"harbour", "master"}
+    # a follow-up's pronoun: the person the conversation carried over
+    assert analyse("What did she say next? (Ilse Varga, Norbridge)").speaker == {"ilse", "varga"}
+    assert analyse("Who opened the terminal?").speaker == frozenset()

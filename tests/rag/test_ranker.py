@@ -108,6 +108,12 @@ def test_a_quotation_names_its_speaker_sentences_earlier() -> None:
     assert goal.names == 0.0 and goal.speaker_context == 1.0  # the mayor is named two sentences up
     assert goal.statement_speaker == 1.0 and goal.statement_topic > by_text["She said: \"T"].statement_topic
     assert by_text["The terminal"].statement_speaker == 0.0  # no reported speech
+    # the speaker is named in a sentence before this quotation's: half; in a reporting sentence: 1
+    assert goal.speaker_match == 0.5 and by_text["The terminal"].speaker_match == 0.0
+    other = passages("Ilse Varga said the second pier comes first.")
+    c = passage_candidates(other)
+    cheap_features(q, other, c)
+    assert c[0].features.speaker_match == 1.0
     assert max(c.features.overlap_rel for c in cands) == 0.0 and min(c.features.overlap_rel for c in cands) < 0
 
 
