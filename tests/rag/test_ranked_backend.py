@@ -160,3 +160,10 @@ def test_a_compound_question_refuses_only_when_every_part_is_refused(six) -> Non
     assert all("Kaldoria" not in s.text for s in reply.sentences)
     strict = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(model, threshold=1.01))
     assert strict.respond(question, six).refused
+
+
+def test_the_short_answer_is_not_the_person_the_question_names(backend: RankedBackend) -> None:
+    ps = passages("Councillor Ada Brenner praised Mayor Tomas Lind for reopening the Kelham ferry.")
+    q = analyse("Which councillor praised Lind?")
+    _, sa = backend.compose(q, rank(q, ps, backend.scorer), ps)
+    assert sa is not None and sa.text == "Ada Brenner"
