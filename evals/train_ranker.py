@@ -30,7 +30,7 @@ from newsqa.evals.split import select_split
 from newsqa.evals.train_cache import Analyses, Asked, TrainCache, digest, file_digest, source_code_digest, store_identity
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.features import CHEAP, FULL
-from newsqa.rag.query import AnalysedQuestion, analyse
+from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.recency import retrieve_in_time
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
@@ -104,16 +104,24 @@ def retrieve_questions(questions: Sequence[Question], settings: Settings, store:
 def featurise_asked(asked: Sequence[Asked], scorer: Any, analyses: Analyses | None = None,
                     model: RankerModel | None = None) -> list[Instance]:
     """Instances with every candidate's features (cheap and full) and labels: a sentence is a
-    positive when it holds an accepted spelling of the whole answer."""
+    positive when it holds an accepted spelling of the whole answer. A compound question whose
+    answer has one part per question part is trained on part by part, as it is answered
+    (backends/ranked.py); each part is an instance of the same question (one CV group)."""
     analyses = analyses or Analyses(None, "")
     embed = analyses.embedder(scorer)
     model = model or load_model()
     out: list[Instance] = []
     for a in asked:
         aq = analyse(a.text)
-        cands = featurise(aq, a.passages, embed, model, full_for_all=True, analyser=analyses.analyser)
-        labels = [int(a.answerable and answer_correct(c.text, a.answers)) for c in cands]
-        out.append(Instance(a.qid, a.answerable, aq, a.passages, cands, labels))
+        parts = question_parts(aq)
+        if len(parts) > 1 and (not a.answerable or len(a.answers) == len(parts)):
+            asks = [(analyse(t), [a.answers[j]] if a.answerable else []) for j, t in enumerate(parts)]
+        else:
+            asks = [(aq, a.answers)]
+        for q, answers in asks:
+            cands = featurise(q, a.passages, embed, model, full_for_all=True, analyser=analyses.analyser)
+            labels = [int(a.answerable and answer_correct(c.text, answers)) for c in cands]
+            out.append(Instance(a.qid, a.answerable, q, a.passages, cands, labels))
     return out
 
 

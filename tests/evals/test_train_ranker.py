@@ -125,3 +125,26 @@ def test_follow_ups_are_asked_as_answering_asks_them(settings: Settings, tmp_pat
     asked = retrieve_questions(follow_up, s, store, embedder, drop_evidence=False)
     assert [a.qid for a in asked] == [q.id for q in follow_up]
     assert "Acme Robotics" in asked[0].text and asked[0].text.startswith(follow_up[0].question)
+
+
+def test_a_compound_question_is_trained_on_part_by_part(settings: Settings, tmp_path: Path) -> None:
+    """One instance per part, each labelled with its own answer part, as answering splits it."""
+    from newsqa.evals.questions import Question
+    from newsqa.evals.train_ranker import collect
+    from newsqa.index.embed import make_embedder
+    from newsqa.index.ingest import ingest
+    from newsqa.index.store import Store
+
+    _, articles = write_tiny_set(tmp_path / "set")
+    s = settings.with_overrides(store=tmp_path / "store", chroma_url="")
+    embedder = make_embedder(s)
+    store = Store(s, embedder.fingerprint)
+    ingest([str(articles)], s, embedder, store=store)
+    q = Question("c1", "Who is the chief executive of Acme Robotics, and how many people does the Lyon plant employ?",
+                 [["Marie Dubois"], ["400"]], ["acme"])
+    got = collect([q], s, store, embedder, drop_evidence=False)
+    assert [i.qid for i in got] == ["c1", "c1"]
+    assert got[0].q.text.startswith("Who is the chief executive") and got[1].q.text.startswith("How many people")
+    for inst, answer in zip(got, ("Marie Dubois", "400")):
+        assert all(answer in c.text for c, lab in zip(inst.cands, inst.labels) if lab)
+        assert any(inst.labels)
