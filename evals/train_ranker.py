@@ -41,6 +41,7 @@ from newsqa.settings import Settings
 
 MIN_NAMES_GRID = (0.0, 0.25, 0.34, 0.5, 0.67, 0.75, 1.0)
 FOLDS = 5
+REPEATS = 3  # cross-validation repeated with other fold assignments
 
 
 @dataclass
@@ -203,28 +204,50 @@ def _objective(answered: Sequence[bool], rows: Sequence[Row]) -> tuple[float, di
 
 def choose_refusal(rows: list[tuple[float, float, bool, bool]]) -> tuple[float, float, dict[str, float]]:
     """The (threshold, min_names) maximising answered-right share + refused share over rows of
-    (score, names share, best is right, answerable)."""
-    ans = [r for r in rows if r[3]]
-    una = [r for r in rows if not r[3]]
-    best_key: tuple[float, float, float] | None = None
-    probs = sorted({round(r[0], 4) for r in rows} | {0.0})
-    for t in probs:
-        for m in MIN_NAMES_GRID:
-            answered = lambda r: r[0] >= t and r[1] >= m  # noqa: E731
-            right = sum(answered(r) and r[2] for r in ans) / max(1, len(ans))
-            refused = sum(not answered(r) for r in una) / max(1, len(una))
-            key = (right + refused, -t, -m)
-            if best_key is None or key > best_key:
-                best_key, best_stats = key, {"answered_right": right, "refused": refused,
-                                             "answered": sum(answered(r) for r in ans) / max(1, len(ans))}
-    assert best_key is not None
-    return -best_key[1], -best_key[2], best_stats
+    (score, names share, best is right, answerable); ties go to the lower threshold, then the lower
+    share."""
+    p = np.array([r[0] for r in rows], dtype=float)
+    share = np.array([r[1] for r in rows], dtype=float)
+    right = np.array([r[2] for r in rows], dtype=bool)
+    ans = np.array([r[3] for r in rows], dtype=bool)
+    n_ans, n_una = max(1, int(ans.sum())), max(1, int((~ans).sum()))
+    thresholds = np.array(sorted({round(float(x), 4) for x in p} | {0.0}))
+    best: tuple[float, float, float, dict[str, float]] | None = None
+    for m in MIN_NAMES_GRID:
+        answered = (p[None, :] >= thresholds[:, None]) & (share[None, :] >= m)
+        got_right = (answered & (ans & right)[None, :]).sum(axis=1) / n_ans
+        refused = (~answered & (~ans)[None, :]).sum(axis=1) / n_una
+        k = int(np.argmax(got_right + refused))  # the first maximum: the lowest threshold
+        score = float(got_right[k] + refused[k])
+        better = best is None or score > best[0] + 1e-12 or (
+            abs(score - best[0]) <= 1e-12 and float(thresholds[k]) < best[1])
+        if better:
+            best = (score, float(thresholds[k]), m, {
+                "answered_right": float(got_right[k]), "refused": float(refused[k]),
+                "answered": float((answered[k] & ans).sum() / n_ans)})
+    assert best is not None
+    return best[1], best[2], best[3]
 
 
 def _folds(qids: Sequence[str], folds: int, seed: int) -> dict[str, int]:
     keys = sorted(set(qids))
     order = np.random.default_rng(seed).permutation(len(keys))
     return {keys[k]: int(pos % folds) for pos, k in enumerate(order)}
+
+
+def _answerable_oof(rows: list[Row], folds: int, seed: int) -> list[float]:
+    """Each row's answerability probability from a model fit on the other folds' rows."""
+    fold_of = _folds([r.qid for r in rows], folds, seed)
+    out = [0.0] * len(rows)
+    for f in range(folds):
+        tr = [r for r in rows if fold_of[r.qid] != f]
+        if len({r.answerable for r in tr}) < 2:
+            continue
+        m = fit_answerable(tr)
+        for k, r in enumerate(rows):
+            if fold_of[r.qid] == f:
+                out[k] = m.probability(r.qf)
+    return out
 
 
 def fit_answerable(rows: Sequence[Row], C: float = 1.0) -> Linear:
@@ -237,34 +260,31 @@ def fit_answerable(rows: Sequence[Row], C: float = 1.0) -> Linear:
 def fit(instances: list[Instance], folds: int = FOLDS) -> tuple[RankerModel, dict[str, Any]]:
     """Weights on every instance; the refusal decision by grouped cross-validation: the ranker's
     outputs on each fold come from models fit on the others, and the answerability model is then
-    judged by a second grouped cross-validation over those outputs. Of the two decisions (a
+    judged by a second grouped cross-validation over those outputs; both are repeated with
+    `REPEATS` fold assignments and the threshold chosen over all of them. Of the two decisions (a
     threshold on the best probability with a names share, or on the answerability model) the one
     with the higher cross-validated objective is kept."""
-    fold_of = _folds([i.qid for i in instances], folds, 0)
+    # repeated with REPEATS fold assignments, so that the threshold does not rest on one split
     rows: list[Row] = []
-    for f in range(folds):
-        train = [i for i in instances if fold_of[i.qid] != f]
-        held = [i for i in instances if fold_of[i.qid] == f]
-        if not held or not train:
-            continue
-        cheap, full = fit_models(train)
-        rows += [decide_inputs(i, cheap, full) for i in held]
+    oof: list[float] = []
+    for rep in range(REPEATS):
+        fold_of = _folds([i.qid for i in instances], folds, rep)
+        got: list[Row] = []
+        for f in range(folds):
+            train = [i for i in instances if fold_of[i.qid] != f]
+            held = [i for i in instances if fold_of[i.qid] == f]
+            if not held or not train:
+                continue
+            cheap, full = fit_models(train)
+            got += [decide_inputs(i, cheap, full) for i in held]
+        rows += got
+        oof += _answerable_oof(got, folds, 100 + rep)
     threshold, min_names, cv = choose_refusal([(r.best, r.share, r.right, r.answerable) for r in rows])
     plain = {"threshold": threshold, "min_names": min_names}
     plain_score = cv["answered_right"] + cv["refused"]
     answerable: Linear | None = None
     cv_model: dict[str, float] = {}
     if len({r.answerable for r in rows}) == 2:
-        fold2 = _folds([r.qid for r in rows], folds, 1)
-        oof = [0.0] * len(rows)
-        for f in range(folds):
-            tr = [r for r in rows if fold2[r.qid] != f]
-            if len({r.answerable for r in tr}) < 2:
-                continue
-            m = fit_answerable(tr)
-            for k, r in enumerate(rows):
-                if fold2[r.qid] == f:
-                    oof[k] = m.probability(r.qf)
         t2, m2, cv_model = choose_refusal([(p, r.share, r.right, r.answerable) for p, r in zip(oof, rows)])
         if cv_model["answered_right"] + cv_model["refused"] > plain_score:
             answerable, threshold, min_names = fit_answerable(rows), t2, m2
