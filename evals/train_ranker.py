@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -27,24 +27,26 @@ import numpy as np
 from newsqa.evals.metrics import answer_correct
 from newsqa.evals.questions import Question, load_questions
 from newsqa.evals.split import select_split
+from newsqa.evals.train_cache import Analyses, Asked, TrainCache, digest, file_digest, source_code_digest, store_identity
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.features import CHEAP, FULL
-from newsqa.rag.query import AnalysedQuestion, analyse
+from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.recency import retrieve_in_time
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
-from newsqa.rag.refusal import names_share
+from newsqa.rag.refusal import QUESTION_FEATURES, QuestionFeatures, names_share, question_features
 from newsqa.rag.select import FOLLOW
 from newsqa.rag.types import Passage
 from newsqa.settings import Settings
 
 MIN_NAMES_GRID = (0.0, 0.25, 0.34, 0.5, 0.67, 0.75, 1.0)
 FOLDS = 5
+REPEATS = 3  # cross-validation repeated with other fold assignments
 
 
 @dataclass
 class Instance:
-    """One question asked once, with or without its evidence."""
+    """One question asked once, with or without its evidence, with its featurised candidates."""
 
     qid: str
     answerable: bool  # False for an unanswerable question and for one asked without its evidence
@@ -63,38 +65,73 @@ class Source:
     articles: tuple[str, ...] = ()
 
 
-def collect(questions: Sequence[Question], settings: Settings, store: Any, embedder: Any,
-            drop_evidence: bool = True, progress: Callable[[str], None] | None = None) -> list[Instance]:
+def retrieve_questions(questions: Sequence[Question], settings: Settings, store: Any, embedder: Any,
+                       drop_evidence: bool = True,
+                       progress: Callable[[str], None] | None = None) -> list[Asked]:
+    """Every question asked as answering asks it (a follow-up made standalone from its earlier
+    turns, time words read against its as-of day and taken out, retrieval bounded by that day and
+    window), and each answerable one again with its evidence filtered out."""
     from newsqa.evals.run import _per_question_filters
-    from newsqa.rag.retrieve import Retriever
-    from newsqa.rag.support import SupportScorer
+    from newsqa.rag.chat import Turn, needs_context, standalone_question
+    from newsqa.rag.qa import build_qa
 
-    scorer = SupportScorer(embedder)
-    retriever = Retriever(store, embedder)
-    model = load_model()
-    asked = [q for q in questions if not q.turns]  # follow-ups need the conversation: skipped
-    answers_of = {q.id: q.answers for q in asked if q.answerable and q.answers}
-    filters = _per_question_filters(store, asked, answers_of) if drop_evidence else {}
-    out: list[Instance] = []
-    for q in asked:
+    qa = build_qa(settings, store=store, embedder=embedder)
+    answers_of = {q.id: q.answers for q in questions if q.answerable and q.answers}
+    filters = _per_question_filters(store, list(questions), answers_of) if drop_evidence else {}
+    out: list[Asked] = []
+    for q in questions:
+        as_of = q.as_of or date.today()
+        text = q.question
+        if q.turns:  # as QA.stream makes it standalone
+            history = [Turn(t) for t in q.turns]
+            if needs_context(q.question):
+                history = qa._answered(history, None, as_of)
+            text = standalone_question(q.question, history)
         runs = [(q.answerable and bool(q.answers), None)]
         if drop_evidence and q.id in filters and q.answerable:
             runs.append((False, filters[q.id]))
-        # the question as QA.stream answers it: its time words read against its as-of day and
-        # taken out, retrieval bounded by that day and window
-        as_of = q.as_of or date.today()
-        reading = read_time(q.question, as_of)
-        asked_text = reading.rest if reading else q.question
-        aq = analyse(asked_text)
+        reading = read_time(text, as_of)
+        asked_text = reading.rest if reading else text
         for answerable, flt in runs:
-            ret = retrieve_in_time(retriever, asked_text, settings.top_k, flt, reading, as_of,
+            ret = retrieve_in_time(qa.retriever, asked_text, settings.top_k, flt, reading, as_of,
                                    settings.max_chunks_per_article)
-            cands = featurise(aq, ret.passages, scorer, model, full_for_all=True)
-            labels = [int(answerable and answer_correct(c.text, q.answers)) for c in cands]
-            out.append(Instance(q.id, answerable, aq, ret.passages, cands, labels))
+            out.append(Asked(q.id, answerable, asked_text, q.answers if answerable else [],
+                             ret.passages, q.type or ""))
         if progress:
             progress(q.id)
     return out
+
+
+def featurise_asked(asked: Sequence[Asked], scorer: Any, analyses: Analyses | None = None,
+                    model: RankerModel | None = None) -> list[Instance]:
+    """Instances with every candidate's features (cheap and full) and labels: a sentence is a
+    positive when it holds an accepted spelling of the whole answer. A compound question whose
+    answer has one part per question part is trained on part by part, as it is answered
+    (backends/ranked.py); each part is an instance of the same question (one CV group)."""
+    analyses = analyses or Analyses(None, "")
+    embed = analyses.embedder(scorer)
+    model = model or load_model()
+    out: list[Instance] = []
+    for a in asked:
+        aq = analyse(a.text)
+        parts = question_parts(aq)
+        if len(parts) > 1 and (not a.answerable or len(a.answers) == len(parts)):
+            asks = [(analyse(t), [a.answers[j]] if a.answerable else []) for j, t in enumerate(parts)]
+        else:
+            asks = [(aq, a.answers)]
+        for q, answers in asks:
+            cands = featurise(q, a.passages, embed, model, full_for_all=True, analyser=analyses.analyser)
+            labels = [int(a.answerable and answer_correct(c.text, answers)) for c in cands]
+            out.append(Instance(a.qid, a.answerable, q, a.passages, cands, labels))
+    return out
+
+
+def collect(questions: Sequence[Question], settings: Settings, store: Any, embedder: Any,
+            drop_evidence: bool = True, progress: Callable[[str], None] | None = None) -> list[Instance]:
+    from newsqa.rag.support import SupportScorer
+
+    asked = retrieve_questions(questions, settings, store, embedder, drop_evidence, progress)
+    return featurise_asked(asked, SupportScorer(embedder))
 
 
 def _matrix(cands: list[Candidate], names: list[str]) -> np.ndarray:
@@ -124,12 +161,24 @@ def fit_models(instances: list[Instance]) -> tuple[Linear, Linear]:
     return cheap, full
 
 
-def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> tuple[float, float, bool]:
-    """(best probability, named-things share of its article, the answer is right) as the product
-    would compute them: the cheap model pre-selects, the full model scores, and the answer quotes
-    the best and the next ones within `select.FOLLOW` of it (up to three)."""
+@dataclass
+class Row:
+    """One instance as decided by models that did not see its question (cross-validation)."""
+
+    qid: str
+    best: float  # the best candidate's probability
+    share: float  # named-things share of its article
+    right: bool  # the quoted sentences hold the answer
+    answerable: bool
+    qf: QuestionFeatures
+
+
+def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
+    """The instance as the product would decide it: the cheap model pre-selects, the full model
+    scores, and the answer quotes the best and the next ones within `select.FOLLOW` of it (up to
+    three)."""
     if not inst.cands:
-        return 0.0, 0.0, False
+        return Row(inst.qid, 0.0, 0.0, False, inst.answerable, question_features(inst.q, [], inst.passages))
     order = sorted(range(len(inst.cands)), key=lambda k: -cheap.probability(inst.cands[k].features))
     top = order[:PRESELECT]
     probs = {k: full.probability(inst.cands[k].features) for k in top}
@@ -138,90 +187,180 @@ def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> tuple[float, f
     quoted = [k for k in ranked[:3] if probs[k] >= FOLLOW * probs[best]]
     by_n = {p.n: p for p in inst.passages}
     share = names_share(inst.q, [by_n[inst.cands[best].n]], inst.passages)
-    return probs[best], share, any(inst.labels[k] for k in quoted)
+    scored = [replace(inst.cands[k], score=probs[k]) for k in ranked]
+    qf = question_features(inst.q, scored, inst.passages)
+    return Row(inst.qid, probs[best], share, any(inst.labels[k] for k in quoted), inst.answerable, qf)
+
+
+def _objective(answered: Sequence[bool], rows: Sequence[Row]) -> tuple[float, dict[str, float]]:
+    """(share of answerable instances answered right) + (share of the others refused)."""
+    ans = [(a, r) for a, r in zip(answered, rows) if r.answerable]
+    una = [(a, r) for a, r in zip(answered, rows) if not r.answerable]
+    right = sum(a and r.right for a, r in ans) / max(1, len(ans))
+    refused = sum(not a for a, _ in una) / max(1, len(una))
+    return right + refused, {"answered_right": right, "refused": refused,
+                             "answered": sum(a for a, _ in ans) / max(1, len(ans))}
 
 
 def choose_refusal(rows: list[tuple[float, float, bool, bool]]) -> tuple[float, float, dict[str, float]]:
     """The (threshold, min_names) maximising answered-right share + refused share over rows of
-    (best probability, names share, best is right, answerable)."""
-    ans = [r for r in rows if r[3]]
-    una = [r for r in rows if not r[3]]
-    best_key: tuple[float, float, float] | None = None
-    probs = sorted({round(r[0], 4) for r in rows} | {0.0})
-    for t in probs:
-        for m in MIN_NAMES_GRID:
-            answered = lambda r: r[0] >= t and r[1] >= m  # noqa: E731
-            right = sum(answered(r) and r[2] for r in ans) / max(1, len(ans))
-            refused = sum(not answered(r) for r in una) / max(1, len(una))
-            key = (right + refused, -t, -m)
-            if best_key is None or key > best_key:
-                best_key, best_stats = key, {"answered_right": right, "refused": refused,
-                                             "answered": sum(answered(r) for r in ans) / max(1, len(ans))}
-    assert best_key is not None
-    return -best_key[1], -best_key[2], best_stats
+    (score, names share, best is right, answerable); ties go to the lower threshold, then the lower
+    share."""
+    p = np.array([r[0] for r in rows], dtype=float)
+    share = np.array([r[1] for r in rows], dtype=float)
+    right = np.array([r[2] for r in rows], dtype=bool)
+    ans = np.array([r[3] for r in rows], dtype=bool)
+    n_ans, n_una = max(1, int(ans.sum())), max(1, int((~ans).sum()))
+    thresholds = np.array(sorted({round(float(x), 4) for x in p} | {0.0}))
+    best: tuple[float, float, float, dict[str, float]] | None = None
+    for m in MIN_NAMES_GRID:
+        answered = (p[None, :] >= thresholds[:, None]) & (share[None, :] >= m)
+        got_right = (answered & (ans & right)[None, :]).sum(axis=1) / n_ans
+        refused = (~answered & (~ans)[None, :]).sum(axis=1) / n_una
+        k = int(np.argmax(got_right + refused))  # the first maximum: the lowest threshold
+        score = float(got_right[k] + refused[k])
+        better = best is None or score > best[0] + 1e-12 or (
+            abs(score - best[0]) <= 1e-12 and float(thresholds[k]) < best[1])
+        if better:
+            best = (score, float(thresholds[k]), m, {
+                "answered_right": float(got_right[k]), "refused": float(refused[k]),
+                "answered": float((answered[k] & ans).sum() / n_ans)})
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _folds(qids: Sequence[str], folds: int, seed: int) -> dict[str, int]:
+    keys = sorted(set(qids))
+    order = np.random.default_rng(seed).permutation(len(keys))
+    return {keys[k]: int(pos % folds) for pos, k in enumerate(order)}
+
+
+def _answerable_oof(rows: list[Row], folds: int, seed: int) -> list[float]:
+    """Each row's answerability probability from a model fit on the other folds' rows."""
+    fold_of = _folds([r.qid for r in rows], folds, seed)
+    out = [0.0] * len(rows)
+    for f in range(folds):
+        tr = [r for r in rows if fold_of[r.qid] != f]
+        if len({r.answerable for r in tr}) < 2:
+            continue
+        m = fit_answerable(tr)
+        for k, r in enumerate(rows):
+            if fold_of[r.qid] == f:
+                out[k] = m.probability(r.qf)
+    return out
+
+
+def fit_answerable(rows: Sequence[Row], C: float = 1.0) -> Linear:
+    """The question-level model: is the answer in these passages (the instance is answerable)."""
+    X = np.array([r.qf.vector(QUESTION_FEATURES) for r in rows], dtype=float)
+    y = np.array([int(r.answerable) for r in rows])
+    return _fit_linear(X, y, QUESTION_FEATURES, C=C)
 
 
 def fit(instances: list[Instance], folds: int = FOLDS) -> tuple[RankerModel, dict[str, Any]]:
-    """Weights on every instance; the refusal pair by grouped cross-validation."""
-    qids = sorted({i.qid for i in instances})
-    rng = np.random.default_rng(0)
-    order = rng.permutation(len(qids))
-    fold_of = {qids[k]: int(pos % folds) for pos, k in enumerate(order)}
-    rows: list[tuple[float, float, bool, bool]] = []
-    for f in range(folds):
-        train = [i for i in instances if fold_of[i.qid] != f]
-        held = [i for i in instances if fold_of[i.qid] == f]
-        if not held or not train:
-            continue
-        cheap, full = fit_models(train)
-        for i in held:
-            p, share, right = decide_inputs(i, cheap, full)
-            rows.append((p, share, right, i.answerable))
-    threshold, min_names, cv = choose_refusal(rows)
+    """Weights on every instance; the refusal decision by grouped cross-validation: the ranker's
+    outputs on each fold come from models fit on the others, and the answerability model is then
+    judged by a second grouped cross-validation over those outputs; both are repeated with
+    `REPEATS` fold assignments and the threshold chosen over all of them. Of the two decisions (a
+    threshold on the best probability with a names share, or on the answerability model) the one
+    with the higher cross-validated objective is kept."""
+    # repeated with REPEATS fold assignments, so that the threshold does not rest on one split
+    rows: list[Row] = []
+    oof: list[float] = []
+    for rep in range(REPEATS):
+        fold_of = _folds([i.qid for i in instances], folds, rep)
+        got: list[Row] = []
+        for f in range(folds):
+            train = [i for i in instances if fold_of[i.qid] != f]
+            held = [i for i in instances if fold_of[i.qid] == f]
+            if not held or not train:
+                continue
+            cheap, full = fit_models(train)
+            got += [decide_inputs(i, cheap, full) for i in held]
+        rows += got
+        oof += _answerable_oof(got, folds, 100 + rep)
+    threshold, min_names, cv = choose_refusal([(r.best, r.share, r.right, r.answerable) for r in rows])
+    plain = {"threshold": threshold, "min_names": min_names}
+    plain_score = cv["answered_right"] + cv["refused"]
+    answerable: Linear | None = None
+    cv_model: dict[str, float] = {}
+    if len({r.answerable for r in rows}) == 2:
+        t2, m2, cv_model = choose_refusal([(p, r.share, r.right, r.answerable) for p, r in zip(oof, rows)])
+        if cv_model["answered_right"] + cv_model["refused"] > plain_score:
+            answerable, threshold, min_names = fit_answerable(rows), t2, m2
     cheap, full = fit_models(instances)
     n_pos = sum(sum(i.labels) for i in instances)
-    report = {"instances": len(instances), "questions": len(qids),
+    report = {"instances": len(instances), "questions": len({i.qid for i in instances}),
               "answerable_instances": sum(i.answerable for i in instances),
               "candidates": sum(len(i.cands) for i in instances), "positives": n_pos,
               "threshold": threshold, "min_names": min_names,
-              "cv": {k: round(v, 4) for k, v in cv.items()}}
-    return RankerModel(cheap, full, threshold, min_names, {"fit": report}), report
+              "refusal": "answerability model" if answerable else "best probability",
+              "cv": {k: round(v, 4) for k, v in (cv_model if answerable else cv).items()},
+              "cv_best_probability": {**{k: round(v, 4) for k, v in cv.items()}, **plain},
+              "cv_answerability_model": {k: round(v, 4) for k, v in cv_model.items()},
+              # the ranker alone: answerable instances whose quoted sentences hold the answer
+              "cv_quoted_right": round(sum(r.right for r in rows if r.answerable)
+                                       / max(1, sum(r.answerable for r in rows)), 4)}
+    return RankerModel(cheap, full, threshold, min_names, {"fit": report}, answerable), report
 
 
 def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "train",
-                 out: Path | None = None, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Collect instances from every source, fit, write the weights to `out` (when given)."""
+                 out: Path | None = None, progress: Callable[[str], None] | None = None,
+                 cache_dir: Path | None = None) -> dict[str, Any]:
+    """Collect instances from every source, fit, write the weights to `out` (when given).
+    With `cache_dir`, retrievals and sentence analyses are kept there (evals/train_cache.py)."""
     from newsqa.index.embed import make_embedder
-    from newsqa.index.store import Store
+    from newsqa.index.store import SCHEMA, Store
+    from newsqa.rag.analyse import MODEL, nlp
+    from newsqa.rag.support import SupportScorer
 
     embedder = make_embedder(settings)
+    cache = TrainCache(cache_dir)
+    pipeline = f"{MODEL}-{nlp().meta.get('version', '')}"
+    analyses = Analyses.load(cache_dir, pipeline, embedder.fingerprint)
+    scorer = SupportScorer(embedder)
     instances: list[Instance] = []
     sets: list[dict[str, Any]] = []
+    retrieval_key = (source_code_digest(), settings.top_k, settings.max_chunks_per_article,
+                     embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA)
     for src in sources:
         questions = select_split(load_questions(src.questions), split)
+        q_key = (file_digest([src.questions]), split)
+        asked: list[Asked] | None = None
+        key = ""
+        if src.articles:
+            key = digest("articles", file_digest(list(src.articles)), q_key, retrieval_key)
+            asked = cache.retrievals(key)
         tmp: str | None = None
         try:
-            if src.articles:
-                from newsqa.index.ingest import ingest
+            if asked is None:
+                if src.articles:
+                    from newsqa.index.ingest import ingest
 
-                tmp = tempfile.mkdtemp(prefix="newsqa-train-")
-                s = settings.with_overrides(store=Path(tmp), chroma_url="")
-                store = Store(s, embedder.fingerprint)
-                ingest(list(src.articles), s, embedder, store=store)
-            else:
-                s = settings.with_overrides(store=src.store) if src.store else settings
-                store = Store(s, embedder.fingerprint)
-            got = collect(questions, s, store, embedder, progress=progress)
+                    tmp = tempfile.mkdtemp(prefix="newsqa-train-")
+                    s = settings.with_overrides(store=Path(tmp), chroma_url="")
+                    store = Store(s, embedder.fingerprint)
+                    ingest(list(src.articles), s, embedder, store=store)
+                else:
+                    s = settings.with_overrides(store=src.store) if src.store else settings
+                    store = Store(s, embedder.fingerprint)
+                    key = digest("store", store_identity(store), q_key, retrieval_key)
+                    asked = cache.retrievals(key)
+                if asked is None:
+                    asked = retrieve_questions(questions, s, store, embedder, progress=progress)
+                    cache.save_retrievals(key, asked)
         finally:
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)
+        got = featurise_asked(asked, scorer, analyses)
+        analyses.save()
         instances += got
         sets.append({"questions": str(src.questions), "split": split, "asked": len(got)})
     if not instances:
         raise ValueError("no questions to train on")
     model, report = fit(instances)
     report["sets"] = sets
-    model = RankerModel(model.cheap, model.full, model.threshold, model.min_names, {"fit": report})
+    model = replace(model, meta={"fit": report})
     if out is not None:
         model.save(out)
     return report

@@ -300,7 +300,8 @@ def cmd_train_ranker(args: argparse.Namespace) -> int:
             print(f"  {qid}", file=sys.stderr)
 
     try:
-        report = train_ranker(sources, settings, split=args.split, out=Path(args.out), progress=progress)
+        report = train_ranker(sources, settings, split=args.split, out=Path(args.out), progress=progress,
+                              cache_dir=None if args.no_cache else Path(args.cache))
     except StoreError as e:
         print(f"newsqa train-ranker: {e}", file=sys.stderr)
         return 1
@@ -664,6 +665,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the part of each set to fit on (default train)")
     s.add_argument("--out", default="ranker.json", metavar="FILE", help="where the weights go (default ./ranker.json)")
     s.add_argument("--quiet", action="store_true", help="no per-question progress")
+    s.add_argument("--cache", default=".newsqa/train-cache", metavar="DIR",
+                   help="keep retrievals and sentence analyses here, so a refit takes seconds "
+                        "(default .newsqa/train-cache; invalidated when the store, the questions or "
+                        "the retrieval code change)")
+    s.add_argument("--no-cache", action="store_true", help="recompute everything and keep nothing")
     s.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT (env NEWSQA_CHROMA_URL)")
     s.add_argument("--embedder", choices=["local", "openai", "ollama", "hash"],
                    help="embedding provider (env NEWSQA_EMBEDDER; default local)")

@@ -66,6 +66,16 @@ class Features:
     statement_speech: float = 0.0  # both: a reported statement for a question about one
     numeric_new: float = 0.0  # a numeric question, and the sentence holds a number it does not
     position: float = 0.0  # the sentence's index in its chunk / 10, capped at 1
+    overlap_rel: float = 0.0  # overlap minus the best candidate's: relative to the question's own
+    # candidates, which carries across corpora (a long article has more words for every sentence)
+    topic: float = 0.0  # IDF-weighted share of the question's words other than its named things
+    # (what a statement is about, beside who made it)
+    speaker_context: float = 0.0  # share of the question's named-thing words in the sentence or the
+    # three before it (a quotation's later sentences name their speaker earlier)
+    statement_topic: float = 0.0  # a statement question: topic of a sentence that reports speech
+    statement_speaker: float = 0.0  # a statement question: its speaker in context of reported speech
+    speaker_match: float = 0.0  # a statement question's speaker named in a sentence reporting speech
+    # (1), or in one of the three before a sentence that reports speech without naming anyone (0.5)
     # full
     sem: float = 0.0  # cosine of question and sentence embeddings
     lemma_overlap: float = 0.0  # share of the question's content lemmas in the sentence
@@ -73,6 +83,8 @@ class Features:
     expected_near: float = 0.0  # 1 / (1 + words between that entity and the question's words)
     new_entity: float = 0.0  # any named entity the question does not name
     pronoun_start: float = 0.0  # opens with a pronoun ("She said ..."): its subject is elsewhere
+    focus_near: float = 0.0  # the question's focus noun ("leader") within three words of an entity
+    # of the kind asked for ("union leader Tomas Reyes")
 
     def vector(self, names: list[str]) -> list[float]:
         d = asdict(self)
@@ -82,7 +94,9 @@ class Features:
 CHEAP = ["overlap", "bm25", "bm25_abs", "names", "names_article", "passage_overlap",
          "neighbour_overlap", "year", "year_missing", "rank",
          "lead", "asks", "length", "has_digit", "numeric_q", "typed",
-         "names_near", "speech", "statement_q", "statement_speech", "numeric_new", "position"]
+         "names_near", "speech", "statement_q", "statement_speech", "numeric_new", "position",
+         "overlap_rel", "topic", "speaker_context", "statement_topic", "statement_speaker",
+         "speaker_match"]
 FULL = [f.name for f in fields(Features)]
 
 
@@ -98,6 +112,9 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         df.update(set(t))
     idf = {w: math.log(1 + (n_docs - df[w] + 0.5) / (df[w] + 0.5)) for w in q_tokens}
     q_idf = sum(idf.values()) or 1.0
+    named_stems = set(tokenize(" ".join(q.named)))
+    topic_tokens = [w for w in q_tokens if w not in named_stems]
+    topic_idf = sum(idf[w] for w in topic_tokens) or 1.0
     avg_len = sum(len(t) for t in toks) / n_docs or 1.0
     article_text: dict[str, str] = {}
     for p in passages:
@@ -153,10 +170,25 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         f.statement_speech = f.statement_q * f.speech
         f.numeric_new = float(numeric and bool(set(_NUMBER.findall(c.text)) - q_numbers))
         f.position = min(max(c.index, 0) / 10, 1.0)
+        f.topic = sum(idf[w] for w in topic_tokens if tf[w]) / topic_idf
+        if named:
+            before = _words(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3)))
+            f.speaker_context = len(named & (words | before)) / len(named)
+        else:
+            f.speaker_context = 1.0
+        f.statement_topic = f.statement_q * f.speech * f.topic
+        if q.speaker and f.speech:
+            if q.speaker <= words:
+                f.speaker_match = 1.0
+            elif q.speaker <= _words(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
+                f.speaker_match = 0.5
+        f.statement_speaker = f.statement_q * f.speech * f.speaker_context
         c.features = f
     top = max(bm, default=0.0) or 1.0
+    top_overlap = max((c.features.overlap for c in cands), default=0.0)
     for c, s in zip(cands, bm):
         c.features.bm25 = s / top
+        c.features.overlap_rel = c.features.overlap - top_overlap
 
 
 def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[float]) -> None:
@@ -187,6 +219,11 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
                     best_near = max(best_near, 1.0 / (1 + dist))
         f.expected = float(expected)
         f.expected_near = best_near
+        if q.focus and expected:
+            focus_at = [t.i for t in doc if t.lower_ == q.focus or tokenize(t.lower_) == tokenize(q.focus)]
+            f.focus_near = float(any(e.label_ in q.labels and any(
+                min(abs(a - e.start), abs(a - (e.end - 1))) <= 3 for a in focus_at)
+                for e in answer_entities(q, doc, q_lower, named)))
         f.new_entity = float(new)
         first = next((t for t in doc if not t.is_punct), None)
         f.pronoun_start = float(first is not None and first.lower_ in _PRONOUNS)

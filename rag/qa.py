@@ -32,9 +32,6 @@ class QA:
         self.backends = dict(backends)
         self.scorer = scorer
         self.retriever = Retriever(store, embedder)
-        from newsqa.rag.ranker import load_model
-
-        self.ranker = load_model(settings.ranker or None)
 
     def available_backends(self) -> list[str]:
         return list(self.backends)
@@ -61,9 +58,6 @@ class QA:
         `as_of` is the day the question is asked on (default today): relative time in the question
         ("this week", "latest") is read against it."""
         from newsqa.rag.cite import answer_text
-        from newsqa.rag.query import analyse
-        from newsqa.rag.ranker import rank
-        from newsqa.rag.refusal import decide
         from newsqa.rag.refuse import should_refuse
 
         question = question.strip()
@@ -102,14 +96,15 @@ class QA:
         t = time.perf_counter()
         sentences = None
         short = None
-        compose = getattr(be, "compose", None)
-        if compose is not None:
-            # the ranked backend: the question is analysed and its candidate sentences ranked once,
-            # for the answer and the refusal decision
-            analysed = analyse(asked)
-            ranked = rank(analysed, passages, self.scorer, self.ranker)
-            sentences, short = compose(analysed, ranked, passages)
-            yield answer_text(sentences) if sentences else REFUSAL_TEXT
+        respond = getattr(be, "respond", None)
+        if respond is not None:
+            # the ranked backend: each part of the question is analysed and its candidate sentences
+            # ranked once, for the answer and the refusal decision
+            reply = respond(asked, passages, lambda s: newest_only(s, passages, reading))
+            timings["answer"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            refused, sentences, short = reply.refused, reply.sentences, reply.short
+            yield answer_text(sentences) if not refused else REFUSAL_TEXT
         else:
             # A backend's stream yields text deltas and ends with its checked sentences.
             for item in be.stream(asked, passages):
@@ -117,15 +112,9 @@ class QA:
                     yield item
                 else:
                     sentences = item
-        timings["answer"] = (time.perf_counter() - t) * 1000
-        t = time.perf_counter()
-        kept = newest_only(sentences or [], passages, reading)
-        if short is not None and not any(short.n in x.citations for x in kept):
-            short = None  # its sentence was dropped for an older article's
-        sentences = kept
-        if compose is not None:
-            refused = decide(analysed, ranked, sentences, passages, self.ranker).refuse
-        else:
+            timings["answer"] = (time.perf_counter() - t) * 1000
+            t = time.perf_counter()
+            sentences = newest_only(sentences or [], passages, reading)
             refused = should_refuse(asked, sentences, passages, self.scorer)
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:

@@ -119,6 +119,8 @@ class AnalysedQuestion:
     years: frozenset[str]
     negated: bool
     doc: "Doc"
+    speaker: frozenset[str] = frozenset()  # a statement question's speaker's words ("ilse",
+    # "varga" in "What did Ilse Varga say ..."), lowercase; empty for other kinds
 
     @property
     def typed(self) -> bool:
@@ -151,7 +153,32 @@ def analyse(text: str) -> AnalysedQuestion:
     return AnalysedQuestion(
         text=text, wh=wh, kind=kind, focus=focus, labels=LABELS[kind],
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
-        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc)
+        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc,
+        speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset())
+
+
+def _speaker(doc: "Doc") -> frozenset[str]:
+    """The words naming who made the statement a question asks about: the proper nouns of its
+    reporting verb's subject ("ilse", "varga" in "What did Mayor Ilse Varga say"), or its nouns
+    when it has none ("harbour", "master")."""
+    for t in doc:
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING:
+            subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            if subj.pos_ == "PRON":
+                # a follow-up's "he"/"she": the person among the names the conversation carried
+                # over (chat.standalone_question appends them after the question); the small
+                # pipeline often labels a name in such a list ORG
+                later = [e for e in doc.ents if e.start > t.i and e.label_ in ("PERSON", "ORG")]
+                person = next((e for e in later if e.label_ == "PERSON"), later[0] if later else None)
+                if subj.lower_ in ("he", "she") and person is not None:
+                    return frozenset(w.lower_ for w in person if w.is_alpha and len(w.text) > 1)
+                continue
+            words = [w for w in subj.subtree if not w.is_stop and len(w.text) > 1]
+            proper = [w for w in words if w.pos_ == "PROPN" and w.ent_type_]
+            return frozenset(w.lower_ for w in (proper or [w for w in words if w.pos_ in ("PROPN", "NOUN")]))
+    return frozenset()
 
 
 def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
@@ -197,7 +224,9 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if w == "where":
         return w, AnswerKind.PLACE, ""
     if w in ("who", "whom", "whose"):
-        return w, AnswerKind.PERSON, ""
+        # "Who is the union leader ...": the noun it is equated with is the focus
+        eq = _equated_noun(doc, wh_tok)
+        return w, AnswerKind.PERSON, eq.lemma_.lower() if eq is not None else ""
     # what / which: the focus noun is the word the wh-determiner modifies, or for a pronoun the
     # noun it is equated with ("What is the name of the company", "Which of the teams")
     focus = None
@@ -253,3 +282,33 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
         if c is not wh_tok and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
             return c
     return None
+
+
+_WH_TAGS = ("WDT", "WP", "WP$", "WRB")
+
+
+def question_parts(q: AnalysedQuestion) -> list[str]:
+    """The questions a compound question asks ("Which firm bought the mill, and when did it
+    close?"): split before every "and" followed by a question word, so each part is answered on its
+    own. A part without a verb of its own borrows the last part's ("Which city and which year did
+    the fair open in?"). One part (the question itself) when it asks one thing."""
+    doc = q.doc
+    cuts = [t.i for t in doc[1:-1] if t.lower_ == "and" and doc[t.i + 1].tag_ in _WH_TAGS]
+    if not cuts:
+        return [q.text]
+    spans, start = [], 0
+    for i in cuts:
+        spans.append(doc[start:i])
+        start = i + 1
+    spans.append(doc[start:])
+    texts = [s.text.strip(" ,;") for s in spans]
+    last = spans[-1]
+    verb = next((t for t in last if t.pos_ in ("AUX", "VERB") and t.tag_ not in _WH_TAGS), None)
+    out = []
+    for span, text in zip(spans[:-1], texts[:-1]):
+        if verb is not None and not any(t.pos_ in ("AUX", "VERB") for t in span):
+            text = f"{text} {doc[verb.i:last.end].text}"
+        out.append(text.rstrip(" ,;?") + "?")
+    out.append(texts[-1])
+    out = [t[:1].upper() + t[1:] for t in out if len(t.split()) > 1]
+    return out if len(out) > 1 else [q.text]

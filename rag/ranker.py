@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.sentences import Candidate, passage_candidates
@@ -27,6 +27,8 @@ from newsqa.rag.cite import without_injections
 from newsqa.rag.features import Features, cheap_features, full_features
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.support import SupportScorer
     from newsqa.rag.types import Passage
@@ -45,7 +47,8 @@ class Linear:
     coef: tuple[float, ...]
     intercept: float
 
-    def probability(self, f: Features) -> float:
+    def probability(self, f: "Features | Any") -> float:
+        """`f`: any object with `vector(names)` (Features, refusal.QuestionFeatures)."""
         z = self.intercept
         for x, m, s, w in zip(f.vector(list(self.features)), self.mean, self.scale, self.coef):
             z += w * (x - m) / (s or 1.0)
@@ -65,20 +68,27 @@ class Linear:
 class RankerModel:
     cheap: Linear
     full: Linear
-    threshold: float  # refuse when the best candidate's probability is below this
+    threshold: float  # refuse below this: the answerability model's probability when there is one,
+    # else the best candidate's probability
     min_names: float  # ... or when the cited articles hold less than this share of the named things
     meta: dict[str, Any]
+    answerable: Linear | None = None  # question-level: is the answer in these passages (refusal.py)
 
     def to_json(self) -> dict[str, Any]:
-        return {"cheap": self.cheap.to_json(), "full": self.full.to_json(),
-                "refusal": {"threshold": self.threshold, "min_names": self.min_names}, "meta": self.meta}
+        refusal: dict[str, Any] = {"threshold": self.threshold, "min_names": self.min_names}
+        if self.answerable is not None:
+            refusal["answerable"] = self.answerable.to_json()
+        return {"cheap": self.cheap.to_json(), "full": self.full.to_json(), "refusal": refusal,
+                "meta": self.meta}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "RankerModel":
         try:
+            r = d["refusal"]
+            answerable = Linear.from_json(r["answerable"]) if r.get("answerable") else None
             return cls(Linear.from_json(d["cheap"]), Linear.from_json(d["full"]),
-                       float(d["refusal"]["threshold"]), float(d["refusal"]["min_names"]), d.get("meta", {}))
-        except (KeyError, TypeError, ValueError) as e:
+                       float(r["threshold"]), float(r["min_names"]), d.get("meta", {}), answerable)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ValueError(f"ranker weights: missing or bad field ({e})") from e
 
     def save(self, path: Path) -> None:
@@ -116,15 +126,17 @@ def cheap_rank(q: "AnalysedQuestion", passages: list["Passage"],
 
 
 def featurise(q: "AnalysedQuestion", passages: list["Passage"], scorer: "SupportScorer",
-              model: RankerModel, preselect: int = PRESELECT, full_for_all: bool = False) -> list[Candidate]:
+              model: RankerModel, preselect: int = PRESELECT, full_for_all: bool = False,
+              analyser: "Callable[[Sequence[str]], list[Doc]]" = analyse_sentences) -> list[Candidate]:
     """Candidates with cheap features (all) and full features (the `preselect` best by the cheap
-    model, or every one with `full_for_all`, which training uses), best cheap score first."""
+    model, or every one with `full_for_all`, which training uses), best cheap score first.
+    `scorer` needs only `embed`; training passes cached analyses and embeddings."""
     # never quote (or score) an instruction planted in an article
     cands = cheap_rank(q, passages, model)
     if not cands:
         return []
     top = cands if full_for_all else cands[:preselect]
-    for c, d in zip(top, analyse_sentences([c.text for c in top])):
+    for c, d in zip(top, analyser([c.text for c in top])):
         c.doc = d
     vecs = scorer.embed([q.text] + [c.text for c in top])
     sims = (vecs[1:] @ vecs[0]).tolist()

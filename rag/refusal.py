@@ -1,19 +1,28 @@
 """When to say "the indexed articles don't answer this" instead of showing an answer.
 
-A calibrated decision on the ranker's own scores, for every backend alike:
+A calibrated decision on the ranker's own scores:
   - nothing to say: no answer sentence, or none supported by its cited passages (support.py);
-  - the best candidate sentence's probability of answering is below the threshold;
+  - the question is unlikely to be answered by these passages: a question-level logistic regression
+    (`RankerModel.answerable`) over `QuestionFeatures` (the best candidate's probability, its lead
+    over the next candidates, whether the question's named things and content words are in the best
+    sentence, around it and in its article, its similarity to the question, and the kind of answer
+    asked for, whose weights act as per-kind offsets) gives a probability, refused below the
+    threshold. A probability read relative to the question's own candidates and to what the question
+    names carries across corpora better than the raw probability of one sentence, whose scale
+    moves with how long and how many the passages are;
   - the cited articles (title and retrieved text) hold less than `min_names` of the words of the
     question's named things: they are about something else.
-The threshold and `min_names` are chosen by cross-validation on the training part of the question
-sets when `newsqa train-ranker` fits the ranker, and stored with its weights (rag/data/ranker.json).
+The model, the threshold and `min_names` are chosen by cross-validation on the training part of the
+question sets when `newsqa train-ranker` fits the ranker, and stored with its weights
+(rag/data/ranker.json; a weights file without the model thresholds the best probability).
 A refused answer still carries its passages, which the page lists as related reading.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from newsqa.rag.sentences import Candidate, asks
 from newsqa.rag.query import AnalysedQuestion, analyse
@@ -29,6 +38,81 @@ class Refusal:
     refuse: bool
     reason: str = ""
     answer_score: float = 0.0
+
+
+@dataclass
+class QuestionFeatures:
+    """Named floats about a question and its ranked candidates, for the answerability model."""
+
+    best_logit: float = -6.0  # logit of the best candidate's probability (clipped to +-6)
+    margin: float = 0.0  # best probability minus the next one's
+    best_share: float = 0.0  # best probability / the sum over the ranked candidates
+    names_best: float = 0.0  # share of the question's named-thing words in the best sentence
+    names_near: float = 0.0  # ... in the sentences around it
+    names_article: float = 0.0  # ... in its article's title and retrieved text
+    overlap_best: float = 0.0  # IDF-weighted share of the question's words in the best sentence
+    passage_overlap: float = 0.0  # ... in its passage and title
+    lemma_overlap: float = 0.0  # share of the question's content lemmas in the best sentence
+    sem_best: float = 0.0  # cosine of question and best sentence
+    sem_max: float = 0.0  # the highest cosine among the ranked candidates
+    expected: float = 0.0  # the best sentence holds an entity of the kind asked for
+    year_missing: float = 0.0  # the question's year is not in the best sentence's article
+    named_q: float = 0.0  # the question names something
+    numeric_q: float = 0.0  # kinds: a date, number, amount or share ...
+    statement_q: float = 0.0  # ... a reported statement
+    typed_q: float = 0.0  # ... an entity of some kind (numeric ones included)
+    description_q: float = 0.0  # ... a description (why, how, tell me about)
+
+    def vector(self, names: list[str]) -> list[float]:
+        d = asdict(self)
+        return [float(d[n]) for n in names]
+
+
+QUESTION_FEATURES = [f.name for f in fields(QuestionFeatures)]
+
+
+def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage]) -> QuestionFeatures:
+    """The answerability model's input for `ranked` (best first, full features filled)."""
+    from newsqa.rag.query import AnswerKind
+
+    qf = QuestionFeatures()
+    qf.named_q = float(bool(q.named_tokens))
+    qf.numeric_q = float(q.kind in (AnswerKind.DATE, AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT))
+    qf.statement_q = float(q.kind is AnswerKind.STATEMENT)
+    qf.typed_q = float(q.typed)
+    qf.description_q = float(q.kind is AnswerKind.DESCRIPTION)
+    scored = [c for c in ranked if c.features is not None]
+    if not scored:
+        return qf
+    best = scored[0]
+    f = best.features
+    p1 = min(max(best.score, 1e-6), 1 - 1e-6)
+    qf.best_logit = max(-6.0, min(6.0, math.log(p1 / (1 - p1))))
+    qf.margin = best.score - (scored[1].score if len(scored) > 1 else 0.0)
+    qf.best_share = best.score / (sum(c.score for c in scored) or 1.0)
+    qf.names_best = f.names
+    qf.names_near = f.names_near
+    by_n = {p.n: p for p in passages}
+    qf.names_article = names_share(q, [by_n[best.n]], passages) if best.n in by_n else 0.0
+    qf.overlap_best = f.overlap
+    qf.passage_overlap = f.passage_overlap
+    qf.lemma_overlap = f.lemma_overlap
+    qf.sem_best = f.sem
+    qf.sem_max = max(c.features.sem for c in scored)
+    qf.expected = f.expected
+    qf.year_missing = f.year_missing
+    return qf
+
+
+def answer_probability(model: RankerModel, q: AnalysedQuestion, ranked: list[Candidate],
+                       passages: list[Passage]) -> float:
+    """What the refusal threshold is compared with: the answerability model's probability, or
+    (weights without one) the best candidate's."""
+    if model.answerable is None:
+        return ranked[0].score if ranked else 0.0
+    if not ranked:
+        return 0.0
+    return model.answerable.probability(question_features(q, ranked, passages))  # type: ignore[arg-type]
 
 
 def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passage]) -> float:
@@ -51,7 +135,7 @@ def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentenc
     good = [s for s in sentences if s.supported and s.citations and not asks(s.text)]
     if not good:
         return Refusal(True, "no sentence is supported by the passages")
-    best = ranked[0].score if ranked else 0.0
+    best = answer_probability(model, q, ranked, passages)
     if best < model.threshold:
         return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
     by_n = {p.n: p for p in passages}

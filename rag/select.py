@@ -9,6 +9,7 @@ name, the one nearest the question's words; a count or amount keeps its unit ("1
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from newsqa.rag.sentences import Candidate, asks
@@ -73,7 +74,10 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
     if not q.typed or c.doc is None:
         return None
     doc = c.doc
-    new = answer_entities(q, doc)
+    named = q.named_tokens
+    # "Mayor Tomas Lind" does not answer a question that names "Lind": the same person
+    new = [e for e in answer_entities(q, doc)
+           if not (e.label_ == "PERSON" and _surname(e.text) in named)]
     ents = [e for e in new if e.label_ in q.labels]
     if not ents and q.kind in _NAMED_KINDS:
         # the small pipeline often labels an unfamiliar company a PERSON and the reverse: for a
@@ -99,6 +103,11 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
             end -= len(tail)
     base = c.span[0]
     return ShortAnswer(text=doc.text[start:end], n=c.n, start=base + start, end=base + end)
+
+
+def _surname(name: str) -> str:
+    words = re.findall(r"[^\W_]+", name.lower())
+    return words[-1] if words else ""
 
 
 def _preference(q: AnalysedQuestion) -> dict[str, int]:

@@ -10,16 +10,28 @@ who/what/which/when/where/how-many questions.
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
-from newsqa.rag.query import AnalysedQuestion, analyse
+from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence, ShortAnswer
+
+
+@dataclass
+class RankedReply:
+    """The ranked path's whole reply: the cited sentences (or none), the short answer, and whether
+    and why it refuses."""
+
+    sentences: list[Sentence]
+    short: ShortAnswer | None
+    refused: bool
+    reason: str = ""
 
 
 class RankedBackend:
@@ -34,10 +46,10 @@ class RankedBackend:
 
     # -- AnswerBackend -------------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage]) -> list[Sentence]:
+        """The cited sentences, before any refusal decision (QA.stream decides through `respond`)."""
         if not question.strip() or not passages:
             return []
-        q = analyse(question)
-        return self.compose(q, rank(q, passages, self.scorer, self.model or load_model()), passages)[0]
+        return self.respond(question, passages, refusals=False).sentences
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | list[Sentence]]:
         """The whole answer text at once, then its sentences."""
@@ -45,18 +57,49 @@ class RankedBackend:
         yield answer_text(sentences) if sentences else REFUSAL_TEXT
         yield sentences
 
-    def compose(self, q: AnalysedQuestion, ranked: list[Candidate],
-                passages: list[Passage]) -> tuple[list[Sentence], ShortAnswer | None]:
-        """The cited sentences for already ranked candidates (QA ranks once for answer and refusal),
+    def compose(self, q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage],
+                max_sentences: int | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
+        """The cited sentences for already ranked candidates (ranked once for answer and refusal),
         and the short answer taken from the best of them that holds a span of the asked kind."""
-        chosen = select(ranked, self.max_sentences)
+        most = max_sentences or self.max_sentences
+        chosen = select(ranked, most)
         if not chosen:
             return [], None
         # the span comes from the best quoted sentence that holds one
         short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)
-        return self._sentences(chosen, passages), short
+        return quote_sentences(chosen, passages, self.scorer, most,
+                               lambda c: c.features is not None and c.features.pronoun_start > 0), short
 
-    # -- sentences -----------------------------------------------------------------------------
-    def _sentences(self, chosen: list[Candidate], passages: list[Passage]) -> list[Sentence]:
-        return quote_sentences(chosen, passages, self.scorer, self.max_sentences,
-                               lambda c: c.features is not None and c.features.pronoun_start > 0)
+    def respond(self, question: str, passages: list[Passage],
+                keep: Callable[[list[Sentence]], list[Sentence]] = lambda s: s,
+                refusals: bool = True) -> RankedReply:
+        """Analyse, rank, compose and decide, once per part of a compound question ("Which firm
+        bought the mill, and when did it close?"): each part gets its own sentences and its own
+        refusal decision; the reply quotes the parts that are answered (the first such part's short
+        answer leads) and refuses only when every part is refused. `keep` filters a part's
+        sentences before its decision (the newest report for a recency question, recency.py);
+        `refusals=False` skips the decisions."""
+        from newsqa.rag.refusal import decide
+
+        model = self.model or load_model()
+        q = analyse(question)
+        parts = [q] if len(texts := question_parts(q)) < 2 else [analyse(t) for t in texts]
+        per_part = self.max_sentences if len(parts) == 1 else max(1, self.max_sentences - 1)
+        sentences: list[Sentence] = []
+        short: ShortAnswer | None = None
+        reasons: list[str] = []
+        for part in parts:
+            ranked = rank(part, passages, self.scorer, model)
+            chosen, sh = self.compose(part, ranked, passages, per_part)
+            chosen = keep(chosen)
+            d = decide(part, ranked, chosen, passages, model) if refusals else None
+            if d is not None and d.refuse:
+                reasons.append(d.reason)
+                continue
+            if sh is not None and short is None and any(sh.n in x.citations for x in chosen):
+                short = sh
+            seen = {x.text for x in sentences}
+            sentences += [x for x in chosen if x.text not in seen]
+        if not sentences:
+            return RankedReply([], None, True, "; ".join(dict.fromkeys(reasons)))
+        return RankedReply(sentences, short, False)

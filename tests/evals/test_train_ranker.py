@@ -41,7 +41,8 @@ def test_cli_train_ranker(settings: Settings, tmp_path: Path, capsys: pytest.Cap
     questions, articles = write_tiny_set(tmp_path / "set")
     out = tmp_path / "w.json"
     code = main(["train-ranker", "--questions", str(questions), "--articles", str(articles),
-                 "--split", "all", "--out", str(out), "--embedder", "hash", "--quiet"])
+                 "--split", "all", "--out", str(out), "--embedder", "hash", "--quiet",
+                 "--cache", str(tmp_path / "cache")])
     assert code == 0 and load_model(out).full.features
     assert main(["train-ranker", "--questions", str(tmp_path / "missing.jsonl"), "--out", str(out)]) == 2
     assert "no such question file" in capsys.readouterr().err
@@ -71,3 +72,79 @@ def test_training_sees_the_question_as_answering_does(settings: Settings, tmp_pa
     assert reading is not None and "this week" not in reading.rest
     got = collect([asked], s, store, embedder, drop_evidence=False)
     assert got and all(i.q.text == reading.rest for i in got)
+
+
+def test_a_refit_reads_retrievals_and_analyses_from_the_cache(settings: Settings, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsqa.evals.train_ranker as tr
+    import newsqa.rag.analyse as an
+
+    questions, articles = write_tiny_set(tmp_path / "set")
+    cache = tmp_path / "cache"
+    src = [Source(questions, articles=(str(articles),))]
+    first = train_ranker(src, settings, split="all", out=tmp_path / "a.json", cache_dir=cache)
+
+    def no_more(*a: object, **k: object) -> None:
+        raise AssertionError("recomputed although cached")
+
+    with monkeypatch.context() as m:
+        m.setattr(tr, "retrieve_questions", no_more)
+        m.setattr(an, "analyse_sentences", no_more)
+        second = train_ranker(src, settings, split="all", out=tmp_path / "b.json", cache_dir=cache)
+    assert second["candidates"] == first["candidates"] and second["positives"] == first["positives"]
+    assert load_model(tmp_path / "a.json").full == load_model(tmp_path / "b.json").full
+
+    # another question file is another key: retrieval runs again
+    questions.write_text(questions.read_text() + "\n")
+    calls: list[int] = []
+    real = tr.retrieve_questions
+
+    def counted(*a: object, **k: object):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(tr, "retrieve_questions", counted)
+    train_ranker(src, settings, split="all", out=tmp_path / "c.json", cache_dir=cache)
+    assert calls == [1]
+
+
+def test_follow_ups_are_asked_as_answering_asks_them(settings: Settings, tmp_path: Path) -> None:
+    """A follow-up is trained on as QA.stream makes it standalone: the earlier turn's names carried."""
+    from newsqa.evals.questions import load_questions
+    from newsqa.evals.train_ranker import retrieve_questions
+    from newsqa.index.embed import make_embedder
+    from newsqa.index.ingest import ingest
+    from newsqa.index.store import Store
+
+    questions, articles = write_tiny_set(tmp_path / "set")
+    s = settings.with_overrides(store=tmp_path / "store", chroma_url="")
+    embedder = make_embedder(s)
+    store = Store(s, embedder.fingerprint)
+    ingest([str(articles)], s, embedder, store=store)
+    follow_up = [q for q in load_questions(questions) if q.turns]
+    asked = retrieve_questions(follow_up, s, store, embedder, drop_evidence=False)
+    assert [a.qid for a in asked] == [q.id for q in follow_up]
+    assert "Acme Robotics" in asked[0].text and asked[0].text.startswith(follow_up[0].question)
+
+
+def test_a_compound_question_is_trained_on_part_by_part(settings: Settings, tmp_path: Path) -> None:
+    """One instance per part, each labelled with its own answer part, as answering splits it."""
+    from newsqa.evals.questions import Question
+    from newsqa.evals.train_ranker import collect
+    from newsqa.index.embed import make_embedder
+    from newsqa.index.ingest import ingest
+    from newsqa.index.store import Store
+
+    _, articles = write_tiny_set(tmp_path / "set")
+    s = settings.with_overrides(store=tmp_path / "store", chroma_url="")
+    embedder = make_embedder(s)
+    store = Store(s, embedder.fingerprint)
+    ingest([str(articles)], s, embedder, store=store)
+    q = Question("c1", "Who is the chief executive of Acme Robotics, and how many people does the Lyon plant employ?",
+                 [["Marie Dubois"], ["400"]], ["acme"])
+    got = collect([q], s, store, embedder, drop_evidence=False)
+    assert [i.qid for i in got] == ["c1", "c1"]
+    assert got[0].q.text.startswith("Who is the chief executive") and got[1].q.text.startswith("How many people")
+    for inst, answer in zip(got, ("Marie Dubois", "400")):
+        assert all(answer in c.text for c, lab in zip(inst.cands, inst.labels) if lab)
+        assert any(inst.labels)

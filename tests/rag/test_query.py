@@ -61,3 +61,29 @@ def test_named_things_content_words_and_negation() -> None:
 def test_a_question_about_what_was_said_expects_a_statement_not_an_entity() -> None:
     q = analyse("What did the energy minister say about diesel prices?")
     assert q.kind is AnswerKind.STATEMENT and not q.typed and "minister" in q.content
+
+
+def test_a_compound_question_splits_into_its_parts() -> None:
+    from newsqa.rag.query import question_parts
+
+    assert question_parts(analyse("Who founded the Norbridge bakery, and when did it close?")) == [
+        "Who founded the Norbridge bakery?", "When did it close?"]
+    # a part without a verb of its own borrows the last part's
+    assert question_parts(analyse("Which city and which year did the glass fair open in?")) == [
+        "Which city did the glass fair open in?", "Which year did the glass fair open in?"]
+
+
+def test_one_question_with_coordinated_words_stays_whole() -> None:
+    from newsqa.rag.query import question_parts
+
+    for text in ("Which bakery sells bread and cakes?", "Who won the race?",
+                 "What did the mayor say about roads and bridges?"):
+        assert question_parts(analyse(text)) == [text]
+
+
+def test_a_statement_question_knows_whose_statement_it_asks_for() -> None:
+    assert analyse("What did Mayor Ilse Varga say about the ferry?").speaker >= {"ilse", "varga"}
+    assert analyse("How did the harbour master describe the storm?").speaker == {"harbour", "master"}
+    # a follow-up's pronoun: the person the conversation carried over
+    assert analyse("What did she say next? (Ilse Varga, Norbridge)").speaker == {"ilse", "varga"}
+    assert analyse("Who opened the terminal?").speaker == frozenset()

@@ -127,3 +127,43 @@ def test_demo_articles_mediation_question() -> None:
     out = backend.answer("Who offered to mediate between Israel and Iran?", passages(*texts))
     assert out and "Putin" in out[0].text and "mediat" in out[0].text
     assert out[0].supported
+
+
+def test_a_compound_question_is_answered_part_by_part(six) -> None:
+    from dataclasses import replace
+
+    from newsqa.rag.ranker import load_model
+
+    lenient = replace(load_model(), threshold=0.0, min_names=0.0)
+    backend = RankedBackend(SupportScorer(HashingEmbedder()), model=lenient)
+    reply = backend.respond("Where did Lumera Glassworks open a new factory, and how many cargo ships "
+                            "were stranded by the strike?", six)
+    text = " ".join(s.text for s in reply.sentences)
+    assert not reply.refused and "Westhaven" in text and "40 cargo ships" in text
+    assert reply.short is not None and reply.short.text == "Westhaven"  # the first part's span leads
+
+
+def test_a_compound_question_refuses_only_when_every_part_is_refused(six) -> None:
+    from dataclasses import replace
+
+    from newsqa.rag.ranker import load_model
+
+    model = replace(load_model(), answerable=None, min_names=0.0)
+    question = "Where did Lumera Glassworks open a new factory, and who won the skating final in Kaldoria?"
+    q = analyse("Where did Lumera Glassworks open a new factory?")
+    best = rank(q, six, SupportScorer(HashingEmbedder()), model)[0].score
+    off = rank(analyse("Who won the skating final in Kaldoria?"), six, SupportScorer(HashingEmbedder()), model)[0].score
+    assert off < best
+    between = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(model, threshold=(off + best) / 2))
+    reply = between.respond(question, six)
+    assert not reply.refused and "Westhaven" in reply.sentences[0].text
+    assert all("Kaldoria" not in s.text for s in reply.sentences)
+    strict = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(model, threshold=1.01))
+    assert strict.respond(question, six).refused
+
+
+def test_the_short_answer_is_not_the_person_the_question_names(backend: RankedBackend) -> None:
+    ps = passages("Councillor Ada Brenner praised Mayor Tomas Lind for reopening the Kelham ferry.")
+    q = analyse("Which councillor praised Lind?")
+    _, sa = backend.compose(q, rank(q, ps, backend.scorer), ps)
+    assert sa is not None and sa.text == "Ada Brenner"

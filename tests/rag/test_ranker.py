@@ -92,3 +92,36 @@ def test_weights_file_round_trip_and_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="bad.json"):
         load_model(bad)
     assert RankerModel.from_json(json.loads(path.read_text())) == model
+
+
+def test_a_quotation_names_its_speaker_sentences_earlier() -> None:
+    text = ("Mayor Ilse Varga spoke at the opening of the Norbridge ferry terminal. "
+            "She said: \"This terminal took nine years to build.\" "
+            "\"Our first goal now is a second pier for the winter routes.\" "
+            "The terminal cost 30 million crowns.")
+    ps = passages(text, titles=("Ferry terminal opens",))
+    cands = passage_candidates(ps)
+    q = analyse("What did Ilse Varga say is the first goal now?")
+    cheap_features(q, ps, cands)
+    by_text = {c.text[:12]: c.features for c in cands}
+    goal = by_text["\"Our first g"]
+    assert goal.names == 0.0 and goal.speaker_context == 1.0  # the mayor is named two sentences up
+    assert goal.statement_speaker == 1.0 and goal.statement_topic > by_text["She said: \"T"].statement_topic
+    assert by_text["The terminal"].statement_speaker == 0.0  # no reported speech
+    # the speaker is named in a sentence before this quotation's: half; in a reporting sentence: 1
+    assert goal.speaker_match == 0.5 and by_text["The terminal"].speaker_match == 0.0
+    other = passages("Ilse Varga said the second pier comes first.")
+    c = passage_candidates(other)
+    cheap_features(q, other, c)
+    assert c[0].features.speaker_match == 1.0
+    assert max(c.features.overlap_rel for c in cands) == 0.0 and min(c.features.overlap_rel for c in cands) < 0
+
+
+def test_the_focus_noun_beside_an_entity_of_the_asked_kind(scorer: SupportScorer) -> None:
+    ps = passages("Dock workers in Kelham ended their strike on Friday. "
+                  "Union leader Marta Olsen said members voted to return to work.")
+    q = analyse("Who is the union leader in Kelham?")
+    ranked = rank(q, ps, scorer)
+    by_text = {c.text[:10]: c.features for c in ranked}
+    assert by_text["Union lead"].focus_near == 1.0
+    assert by_text["Dock worke"].focus_near == 0.0

@@ -26,10 +26,17 @@ def _decide(question: str, ps, scorer: SupportScorer, model=None):
     return decide(q, ranked, sentences, ps, model), sentences
 
 
-def test_answers_when_a_passage_answers(scorer: SupportScorer, six) -> None:
-    d, sentences = _decide("Where did Lumera Glassworks open a new factory?", six, scorer)
+@pytest.mark.slow
+def test_answers_when_a_passage_answers(six) -> None:
+    """The shipped weights with the real embedder: the answerability model reads similarities."""
+    from newsqa.index.embed import make_embedder
+    from newsqa.settings import Settings
+
+    minilm = SupportScorer(make_embedder(Settings(embedder="local")))
+    d, sentences = _decide("Where did Lumera Glassworks open a new factory?", six, minilm)
     assert not d.refuse, d.reason
     assert "Westhaven" in sentences[0].text
+    assert _decide("Who won the figure skating final in Kaldoria?", six, minilm)[0].refuse
 
 
 def test_refuses_when_the_articles_are_about_something_else(scorer: SupportScorer, six) -> None:
@@ -55,7 +62,32 @@ def test_the_threshold_comes_from_the_fitted_model(scorer: SupportScorer, six) -
     lenient = replace(load_model(), threshold=0.0, min_names=0.0)
     assert _decide(question, six, scorer, strict)[0].refuse
     assert not _decide(question, six, scorer, lenient)[0].refuse
-    assert not should_refuse(question, _decide(question, six, scorer)[1], six, scorer)
+    assert not should_refuse(question, _decide(question, six, scorer, lenient)[1], six, scorer, lenient)
+
+
+def test_the_answerability_model_decides_when_the_weights_have_one(scorer: SupportScorer, six) -> None:
+    """With a question-level model the threshold applies to its probability, not to the best
+    sentence's: here a model that only reads whether the question's named things are in the best
+    sentence's article."""
+    from dataclasses import replace
+
+    from newsqa.rag.ranker import Linear
+    from newsqa.rag.refusal import QUESTION_FEATURES, answer_probability, question_features
+
+    coef = tuple(8.0 if n == "names_article" else 0.0 for n in QUESTION_FEATURES)
+    names_only = Linear(tuple(QUESTION_FEATURES), (0.0,) * len(coef), (1.0,) * len(coef), coef, -4.0)
+    model = replace(load_model(), answerable=names_only, threshold=0.5, min_names=0.0)
+    on_topic, off_topic = analyse("Where did Lumera Glassworks open a new factory?"), analyse(
+        "Who won the figure skating final in Kaldoria?")
+    r_on, r_off = rank(on_topic, six, scorer, model), rank(off_topic, six, scorer, model)
+    assert question_features(on_topic, r_on, six).names_article == 1.0
+    assert question_features(off_topic, r_off, six).names_article == 0.0
+    assert answer_probability(model, on_topic, r_on, six) > 0.98
+    assert answer_probability(model, off_topic, r_off, six) < 0.02
+    assert not _decide("Where did Lumera Glassworks open a new factory?", six, scorer, model)[0].refuse
+    assert _decide("Who won the figure skating final in Kaldoria?", six, scorer, model)[0].refuse
+    plain = replace(model, answerable=None)  # without one: the best sentence's probability
+    assert answer_probability(plain, on_topic, r_on, six) == r_on[0].score
 
 
 def test_names_share_reads_the_cited_articles_only(six) -> None:
