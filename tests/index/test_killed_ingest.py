@@ -3,6 +3,7 @@ present exactly once, whole, and the vector and lexical indexes agree."""
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -35,20 +36,24 @@ def _run(env: dict, src: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _wait_until_written(store_dir: Path, proc: subprocess.Popen, chunks: int, timeout: float = 60) -> None:
-    """Wait until committed batches hold at least `chunks` chunks (the saved lexical index says so).
+def _stop_when_written(store_dir: Path, proc: subprocess.Popen, chunks: int, timeout: float = 120) -> None:
+    """Return with the ingest frozen (SIGSTOP) once committed batches hold at least `chunks` chunks
+    (the saved lexical index says so).
 
     Counting batches instead of sleeping makes "somewhere in the middle" hold on a fast machine and
-    a slow one alike."""
+    a slow one alike, and reading only while the process is frozen means it cannot run on to the
+    end between the reading and the signal, however long a loaded machine keeps this test waiting."""
     from newsqa.index.lexical import LexicalIndex
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        os.kill(proc.pid, signal.SIGSTOP)
         for folder in (store_dir / "lexical").glob("*"):
             loaded = LexicalIndex.load(folder)
             if loaded is not None and len(loaded[0]) >= chunks:
                 return
-        assert proc.poll() is None, proc.communicate()
+        os.kill(proc.pid, signal.SIGCONT)
         time.sleep(0.02)
     raise TimeoutError(f"ingest never wrote {chunks} chunks")
 
@@ -59,8 +64,9 @@ def test_interrupted_ingest_completes_on_rerun(tmp_path, cli_env, sig):
     store_dir = Path(cli_env["NEWSQA_STORE"])
     proc = _run(cli_env, src)
     # somewhere in the first third of the ~6,000 chunks: after one to a few committed batches
-    _wait_until_written(store_dir, proc, random.Random(int(sig)).randint(1, 2000))
+    _stop_when_written(store_dir, proc, random.Random(int(sig)).randint(1, 2000))
     proc.send_signal(sig)
+    os.kill(proc.pid, signal.SIGCONT)  # a pending SIGINT is delivered as the process resumes
     proc.wait(60)
     assert proc.returncode != 0, "the ingest finished before it could be interrupted; make the corpus larger"
 
