@@ -52,6 +52,17 @@ def demo_files() -> list[str]:
     return sorted(str(p) for p in DEMO.glob("*.txt"))
 
 
+def default_sigint() -> None:
+    """`preexec_fn` for a CLI child that a test stops with Ctrl-C (SIGINT).
+
+    A job started in the background by a non-interactive shell (CI runners, `cmd &`) inherits SIGINT
+    ignored, and Python then installs no KeyboardInterrupt handler: the child gets the default
+    disposition back so that it behaves as under a terminal user's Ctrl-C."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path

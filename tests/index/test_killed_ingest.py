@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_jsonl
+from conftest import default_sigint, write_jsonl
 from newsqa.index.store import Store
 from newsqa.settings import Settings
 
@@ -31,16 +31,9 @@ def _corpus(path: Path) -> Path:
     return write_jsonl(path, records)
 
 
-def _default_sigint() -> None:
-    # a job started in the background by a non-interactive shell (CI runners, `cmd &`) inherits
-    # SIGINT ignored, and Python then installs no KeyboardInterrupt handler: give the child the
-    # default disposition so that the Ctrl-C case is what a terminal user gets
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _run(env: dict, src: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "newsqa.cli", "ingest", str(src), "--quiet"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
 
 
 def _stop_when_written(store_dir: Path, proc: subprocess.Popen, chunks: int, timeout: float = 120) -> None:

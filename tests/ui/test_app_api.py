@@ -21,7 +21,7 @@ from newsqa.settings import Settings
 from newsqa.ui.app import UI, build_app
 from newsqa.ui.serve import AuthError, parse_auth
 
-from conftest import launch_app, on_free_port
+from conftest import default_sigint, launch_app, on_free_port
 
 DEMO = Path(__file__).resolve().parents[2] / "newsqa" / "demo"
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -282,7 +282,8 @@ def _cli_run(tmp_path: Path, cli_env: dict[str, str], port: int) -> tuple[str, s
     store = tmp_path / f"store-{port}"
     proc = subprocess.Popen([sys.executable, "-m", "newsqa.cli", "run", "--port", str(port)],
                             env={**cli_env, "NEWSQA_STORE": str(store)},
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=default_sigint)
     lines: list[str] = []
     # read the output as it comes: the page answers a moment before `run` prints its address
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
