@@ -34,7 +34,7 @@ from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.recency import retrieve_in_time
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
-from newsqa.rag.refusal import QUESTION_FEATURES, QuestionFeatures, names_share, question_features
+from newsqa.rag.refusal import QUESTION_FEATURES, SIGNS, QuestionFeatures, names_share, question_features
 from newsqa.rag.select import FOLLOW
 from newsqa.rag.types import Passage
 from newsqa.settings import Settings
@@ -138,16 +138,44 @@ def _matrix(cands: list[Candidate], names: list[str]) -> np.ndarray:
     return np.array([c.features.vector(names) for c in cands], dtype=float).reshape(len(cands), len(names))
 
 
-def _fit_linear(X: np.ndarray, y: np.ndarray, names: list[str], C: float = 1.0) -> Linear:
-    from sklearn.linear_model import LogisticRegression
-
+def _fit_linear(X: np.ndarray, y: np.ndarray, names: list[str], C: float = 1.0,
+                signs: dict[str, int] | None = None) -> Linear:
+    """A standardised L2 logistic regression (scikit-learn's, same C); with `signs`, the named
+    features' weights are kept >= 0 (sign 1) or <= 0 (sign -1)."""
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=C, max_iter=2000)
-    clf.fit((X - mean) / scale, y)
+    Z = (X - mean) / scale
+    if signs:
+        coef, intercept = _fit_signed(Z, y, [signs.get(n, 0) for n in names], C)
+    else:
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=C, max_iter=2000)
+        clf.fit(Z, y)
+        coef, intercept = clf.coef_[0], float(clf.intercept_[0])
     return Linear(tuple(names), tuple(float(v) for v in mean), tuple(float(v) for v in scale),
-                  tuple(float(v) for v in clf.coef_[0]), float(clf.intercept_[0]))
+                  tuple(float(v) for v in coef), float(intercept))
+
+
+def _fit_signed(Z: np.ndarray, y: np.ndarray, signs: list[int], C: float) -> tuple[np.ndarray, float]:
+    """Minimise C * log loss + |w|^2 / 2 (the intercept unpenalised) with bounds on the signed
+    weights (L-BFGS-B)."""
+    from scipy.optimize import minimize
+
+    t = 2.0 * np.asarray(y, dtype=float) - 1.0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        m = t * (Z @ w + b)
+        value = C * float(np.logaddexp(0.0, -m).sum()) + 0.5 * float(w @ w)
+        g = -C * t / (1.0 + np.exp(np.clip(m, -500, 500)))
+        return value, np.concatenate([Z.T @ g + w, [g.sum()]])
+
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+    res = minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B",
+                   bounds=bounds + [(None, None)], options={"maxiter": 5000})
+    return res.x[:-1], float(res.x[-1])
 
 
 def fit_models(instances: list[Instance]) -> tuple[Linear, Linear]:
@@ -171,6 +199,8 @@ class Row:
     right: bool  # the quoted sentences hold the answer
     answerable: bool
     qf: QuestionFeatures
+    preselected: bool = False  # a sentence holding the answer is among those the full model scores
+    anywhere: bool = False  # a candidate sentence of the passages holds the answer
 
 
 def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
@@ -189,7 +219,8 @@ def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
     share = names_share(inst.q, [by_n[inst.cands[best].n]], inst.passages)
     scored = [replace(inst.cands[k], score=probs[k]) for k in ranked]
     qf = question_features(inst.q, scored, inst.passages)
-    return Row(inst.qid, probs[best], share, any(inst.labels[k] for k in quoted), inst.answerable, qf)
+    return Row(inst.qid, probs[best], share, any(inst.labels[k] for k in quoted), inst.answerable, qf,
+               any(inst.labels[k] for k in top), any(inst.labels))
 
 
 def _objective(answered: Sequence[bool], rows: Sequence[Row]) -> tuple[float, dict[str, float]]:
@@ -254,7 +285,7 @@ def fit_answerable(rows: Sequence[Row], C: float = 1.0) -> Linear:
     """The question-level model: is the answer in these passages (the instance is answerable)."""
     X = np.array([r.qf.vector(QUESTION_FEATURES) for r in rows], dtype=float)
     y = np.array([int(r.answerable) for r in rows])
-    return _fit_linear(X, y, QUESTION_FEATURES, C=C)
+    return _fit_linear(X, y, QUESTION_FEATURES, C=C, signs=SIGNS)
 
 
 def fit(instances: list[Instance], folds: int = FOLDS) -> tuple[RankerModel, dict[str, Any]]:
@@ -300,7 +331,13 @@ def fit(instances: list[Instance], folds: int = FOLDS) -> tuple[RankerModel, dic
               "cv_answerability_model": {k: round(v, 4) for k, v in cv_model.items()},
               # the ranker alone: answerable instances whose quoted sentences hold the answer
               "cv_quoted_right": round(sum(r.right for r in rows if r.answerable)
-                                       / max(1, sum(r.answerable for r in rows)), 4)}
+                                       / max(1, sum(r.answerable for r in rows)), 4),
+              # ... whose answer is among the candidates the full model scores (the cheap model's
+              # pre-selection), and anywhere in the passages: what each stage loses
+              "cv_preselected": round(sum(r.preselected for r in rows if r.answerable)
+                                      / max(1, sum(r.answerable for r in rows)), 4),
+              "answer_in_passages": round(sum(r.anywhere for r in rows if r.answerable)
+                                          / max(1, sum(r.answerable for r in rows)), 4)}
     return RankerModel(cheap, full, threshold, min_names, {"fit": report}, answerable), report
 
 

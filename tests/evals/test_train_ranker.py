@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tiny_eval_set import write_tiny_set
 
-from newsqa.evals.train_ranker import Source, choose_refusal, train_ranker
+from newsqa.evals.train_ranker import Source, _fit_linear, choose_refusal, train_ranker
 from newsqa.rag.ranker import load_model
 from newsqa.settings import Settings
 
@@ -24,11 +25,28 @@ def test_choose_refusal_separates_answerable_from_the_rest() -> None:
     assert m > 0.0  # only the names share tells the 0.75 unanswerable one apart
 
 
+def test_a_signed_weight_stays_on_its_side() -> None:
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=400)
+    b = a + 0.3 * rng.normal(size=400)  # correlated with a
+    y = (2 * a - b + 0.5 * rng.normal(size=400) > 0).astype(int)  # b counts against, given a
+    X = np.column_stack([a, b])
+    free = _fit_linear(X, y, ["a", "b"])
+    assert free.coef[1] < 0
+    signed = _fit_linear(X, y, ["a", "b"], signs={"b": 1})
+    assert signed.coef[1] >= 0 and signed.coef[0] > 0
+    # with no sign binding, the same fit as scikit-learn's
+    same = _fit_linear(X, y, ["a", "b"], signs={"a": 1})
+    assert np.allclose(same.coef, free.coef, atol=1e-3) and abs(same.intercept - free.intercept) < 1e-3
+
+
 def test_train_ranker_writes_weights_the_product_reads(settings: Settings, tmp_path: Path) -> None:
     questions, articles = write_tiny_set(tmp_path / "set")
     out = tmp_path / "ranker.json"
     report = train_ranker([Source(questions, articles=(str(articles),))], settings, split="all", out=out)
     assert report["positives"] > 0 and report["instances"] > report["questions"]  # evidence-removed runs too
+    # each stage can only lose answers: quoted <= pre-selected <= in the passages
+    assert 0.0 <= report["cv_quoted_right"] <= report["cv_preselected"] <= report["answer_in_passages"] <= 1.0
     model = load_model(out)
     assert model.meta["fit"]["sets"][0]["questions"] == str(questions)
     assert 0.0 <= model.threshold <= 1.0

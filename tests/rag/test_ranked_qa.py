@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from newsqa.index.articles import Article
 from newsqa.index.ingest import ingest
 from newsqa.rag.qa import build_qa
@@ -50,3 +52,22 @@ def test_the_rule_backend_is_unchanged_and_gives_no_short_answer(tmp_path: Path)
     a = qa.ask("Where did Lumera Glassworks open a new factory?", backend="extractive")
     assert a.backend == "extractive" and a.short_answer is None
     assert "ranked" in qa.available_backends()
+
+
+@pytest.mark.slow
+def test_six_small_articles_with_the_real_model_answer_and_refuse(tmp_path: Path, real_embedder) -> None:
+    """The shipped weights and threshold on a corpus unlike the ones they were fit on (six short
+    articles): a question one sentence answers word for word is answered with its span, and
+    questions whose answer is in none of the articles are refused."""
+    settings = Settings(store=tmp_path / "store", backend="ranked")
+    qa = build_qa(settings, embedder=real_embedder)
+    ingest([Article(id=f"a{i}", title=t, body=b) for i, (t, b) in enumerate(ARTICLES)], settings,
+           real_embedder, store=qa.store)
+    a = qa.ask("What was the average diesel price in Eastland this week?")
+    assert not a.refused and a.short_answer is not None and a.short_answer.text == "1.85 per litre"
+    assert "1.85 per litre" in a.sentences[0].text and a.sentences[0].citations
+    # the articles name Eastland and Port Arlen, but say nothing of these
+    for absent in ("Who won the Eastland chess championship?",
+                   "How much did the new bridge in Port Arlen cost?"):
+        refused = qa.ask(absent)
+        assert refused.refused and refused.short_answer is None, absent
