@@ -36,7 +36,7 @@ from newsqa.settings import Settings
 
 def product_texts(articles: Sequence[Article], settings: Settings, embedder: Embedder | None = None) -> list[str]:
     """The exact strings the product's ingest embeds (the context header, then the chunk)."""
-    window = embed_window(embedder) if embedder is not None else None
+    window = embed_window(embedder) if embedder is not None and settings.chunk_fit_window else None
     return [contextual_text(c) for a in articles
             for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap, window)]
 

@@ -161,7 +161,7 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
     signatures: dict[str, str] = {}
     dups = dups if dups is not None else DuplicateIndex()
     t = time.perf_counter()
-    window = embed_window(embedder)
+    window = embed_window(embedder) if settings.chunk_fit_window else None
     for a in articles:
         info = known.get(a.id)
         if info is not None and info.content_hash == a.content_hash:

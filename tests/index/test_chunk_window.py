@@ -54,7 +54,8 @@ def _fits(text: str, size: int) -> bool:
 
 
 def test_every_embedded_text_fits_the_window(tmp_path):
-    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8)
+    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8,
+                        chunk_fit_window=True)
     emb = _WindowedEmbedder()
     articles = [_article(i) for i in range(3)]
     report = ingest(articles, settings, emb)
@@ -88,13 +89,20 @@ def test_a_long_sentence_is_cut_to_the_window_at_words():
     assert all(body[c.char_start:c.char_end] == c.text and not c.text.startswith(" ") for c in chunks)
 
 
+def test_the_window_is_off_unless_asked_for(tmp_path):
+    emb = _WindowedEmbedder()
+    ingest([_article()], Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8), emb)
+    assert not all(_fits(t, emb.size) for t in emb.seen)
+
+
 def test_chunk_ids_stay_content_derived_with_a_window():
     w = Window(64, _count)
     assert [c.id for c in chunk_article(_article(), 64, 8, w)] == [c.id for c in chunk_article(_article(), 64, 8, w)]
 
 
 def test_a_store_built_before_keeps_its_chunks_until_an_article_changes(tmp_path):
-    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8)
+    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8,
+                        chunk_fit_window=True)
     old = HashingEmbedder()  # same fingerprint, no window: chunks as an older newsqa cut them
     ingest([_article(0), _article(1)], settings, old)
     before = {c.id for c in Store(settings, old.fingerprint).iter_chunks(where={"article_id": "w0"})}
