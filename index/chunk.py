@@ -13,8 +13,9 @@ Given the embedding model's `Window` (its tokenizer and input size), a chunk als
 header and the chunk together would pass what the model reads, counted in the model's own word
 pieces: otherwise the model cuts the text's end, and those words are in no vector (with 256
 cl100k-token chunks and MiniLM's 256-word-piece window, 803 of 1,551 rtqa-dev chunks were cut and
-1.2% of the words never embedded). Without a window (an HTTP embedder) chunks are sized in cl100k
-tokens only.
+1.2% of the words never embedded). Ingest passes the window only with `chunk_fit_window` on (off
+by default until the answer stage is refit on such chunks, see newsqa/settings.py). Without a
+window (that setting off, an HTTP embedder) chunks are sized in cl100k tokens only.
 """
 
 from __future__ import annotations
