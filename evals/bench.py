@@ -194,7 +194,7 @@ def _run_stages(opts: BenchOptions, results: dict[str, Any], workdir: Path, log:
         rgb = opts.rgb_dev if opts.rgb_dev and (opts.rgb_dev / "questions.jsonl").exists() else None
         if rgb is None:
             log("embedder runtimes: rgb-dev not found; speed only")
-        texts = product_texts(articles, base)[:128]
+        texts = product_texts(articles, base, embedder)[:128]
         results["runtimes"] = bench_embedders(texts, workdir / "runtimes", rgb, base.embed_model,
                                               repeats=max(2, opts.repeats), log=log)
 

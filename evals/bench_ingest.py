@@ -30,12 +30,15 @@ import numpy as np
 from newsqa.index.articles import Article
 from newsqa.index.chunk import chunk_article, contextual_text
 from newsqa.index.embed import Embedder
+from newsqa.index.ingest import embed_window
 from newsqa.settings import Settings
 
 
-def product_texts(articles: Sequence[Article], settings: Settings) -> list[str]:
+def product_texts(articles: Sequence[Article], settings: Settings, embedder: Embedder | None = None) -> list[str]:
     """The exact strings the product's ingest embeds (the context header, then the chunk)."""
-    return [contextual_text(c) for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)]
+    window = embed_window(embedder) if embedder is not None and settings.chunk_fit_window else None
+    return [contextual_text(c) for a in articles
+            for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap, window)]
 
 
 class MemoEmbedder:
@@ -107,7 +110,7 @@ def bench_ingest(articles: Sequence[Article], embedder: Embedder, workdir: Path,
     from newsqa.index.ingest import ingest
 
     base = settings or Settings(store=workdir / "ingest")
-    texts = product_texts(articles, base)  # also loads the tokenizer, once, before any timing
+    texts = product_texts(articles, base, embedder)  # also loads the tokenizer, once, before any timing
     embedder.embed(["warm up the model before timing"])
     import chromadb  # noqa: F401  (one-off import costs are not throughput)
     import llama_index.core  # noqa: F401

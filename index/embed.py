@@ -118,6 +118,7 @@ class LocalEmbedder:
         # torch modules are not re-entrant across threads on CPU under heavy load; serialise calls
         self._lock = threading.Lock()
         self._scoring: LocalEmbedder | None = None
+        self._window = None  # the tokenizer-backed Window, read on first use (False: none)
         dim = _dim_from_config(model_path)
         if dim is None:
             dim = int(self._load().get_embedding_dimension())
@@ -171,6 +172,29 @@ class LocalEmbedder:
             except (OSError, ValueError, TypeError):
                 pass
         return int(getattr(self._load(), "max_seq_length", 256) or 256)
+
+    def window(self):
+        """The model's input window with its own tokenizer (the folder's tokenizer.json, read by
+        `tokenizers` alone: no model load, no transformers import), so that the chunker sizes what
+        is embedded in what the model reads; None when the folder has no tokenizer.json."""
+        if self._window is None:
+            path = os.path.join(self.model_path, "tokenizer.json")
+            if not os.path.isfile(path):
+                self._window = False
+            else:
+                from tokenizers import Tokenizer
+
+                from newsqa.index.chunk import Window
+
+                tok = Tokenizer.from_file(path)
+                tok.no_truncation()
+                tok.no_padding()
+
+                def count(texts: list[str]) -> list[int]:
+                    return [len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False)]
+
+                self._window = Window(self.max_tokens, count, len(tok.encode("").ids))
+        return self._window or None
 
     def _light_model(self, total_chars: int):
         """The numpy encoder for an input of `total_chars`, or None where torch is the better choice:

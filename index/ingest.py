@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from newsqa.index.articles import Article, Chunk, Skip
-from newsqa.index.chunk import chunk_article, contextual_text
+from newsqa.index.chunk import Window, chunk_article, contextual_text
 from newsqa.index.dedup import DuplicateIndex, signature, to_hex
 from newsqa.index.embed import Embedder
 from newsqa.index.store import Store, ingest_lock
@@ -146,6 +146,13 @@ def ingest(
         return report
 
 
+def embed_window(embedder: Embedder) -> Window | None:
+    """The embedder's input window (`Embedder.window()`), when it has one: chunks are then cut so
+    that everything embedded is read by the model."""
+    get = getattr(embedder, "window", None)
+    return get() if callable(get) else None
+
+
 def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder, store: Store,
                  report: IngestReport, dups: DuplicateIndex | None = None) -> None:
     known = store.article_infos([a.id for a in articles])
@@ -154,6 +161,7 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
     signatures: dict[str, str] = {}
     dups = dups if dups is not None else DuplicateIndex()
     t = time.perf_counter()
+    window = embed_window(embedder) if settings.chunk_fit_window else None
     for a in articles:
         info = known.get(a.id)
         if info is not None and info.content_hash == a.content_hash:
@@ -171,7 +179,7 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
                                                     f" (near-duplicate of {target})"))
             continue
         signatures[a.id] = to_hex(sig)
-        chunks = chunk_article(a, settings.chunk_tokens, settings.chunk_overlap)
+        chunks = chunk_article(a, settings.chunk_tokens, settings.chunk_overlap, window)
         if not chunks:
             skip = Skip(a.origin or a.id, "no text left after cleaning")
             report.skipped.append(skip)
