@@ -145,6 +145,16 @@ class LexicalIndex:
     def chunk_ids(self) -> set[str]:
         return set(self.pos)
 
+    def date_span(self) -> tuple[int, int] | None:
+        """The earliest and latest publication time of the live chunks (an undated chunk counts as
+        -1), or None when there is none."""
+        if self._weights is None:
+            self._build()
+        assert self._ts_arr is not None
+        if not len(self._ts_arr):
+            return None
+        return int(self._ts_arr.min()), int(self._ts_arr.max())
+
     # --- search --------------------------------------------------------------------------------
     def _compact(self) -> None:
         """Drop tombstones so that positions are dense again (done before building or saving)."""

@@ -26,7 +26,7 @@ import os
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import urlparse
@@ -77,6 +77,24 @@ class SearchFilter:
 
     def is_empty(self) -> bool:
         return self == SearchFilter()
+
+    def loosened_to(self, span: tuple[int, int] | None) -> "SearchFilter":
+        """The same filter without the date bounds that every chunk dated within `span` (earliest,
+        latest) already meets. Chroma evaluates any `where` clause by listing the matching ids
+        before its HNSW search, so a bound that excludes nothing (the as-of day on a store of
+        older news, the usual case) still cost 67 ms at 30,000 chunks against 1.7 ms without it."""
+        if span is None:
+            return self
+        lo, hi = span
+        since = None if self.since_ts is not None and self.since_ts <= lo else self.since_ts
+        until = None if self.until_ts is not None and self.until_ts >= hi else self.until_ts
+        return replace(self, since_ts=since, until_ts=until)
+
+    def admits(self, chunk: Chunk) -> bool:
+        """Whether a chunk passes the date bounds (the other fields are checked by the search)."""
+        ts = chunk.published_ts
+        return ((self.since_ts is None or ts >= self.since_ts)
+                and (self.until_ts is None or ts <= self.until_ts))
 
     @classmethod
     def from_user(cls, since: str | None = "", until: str | None = "", sources: Sequence[str] | None = None,
@@ -388,7 +406,12 @@ class Store:
         n = self.count_chunks()
         if n == 0:
             return []
-        where = flt.chroma_where() if flt else None
+        # The BM25 index is kept in step with the collection, so its dates say which bounds can be
+        # left out of Chroma's query; hits are still checked against the full filter in case a
+        # writer in another process added a chunk in between.
+        loose = flt.loosened_to(self.lexical().date_span()) if flt and (
+            flt.since_ts is not None or flt.until_ts is not None) else flt
+        where = loose.chroma_where() if loose else None
         res = self.chunks.query(query_embeddings=[[float(x) for x in vector]], n_results=min(k, n),
                                 include=["documents", "metadatas", "distances"],
                                 **({"where": where} if where else {}))
@@ -396,7 +419,9 @@ class Store:
         for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
                                         res["distances"][0]):
             # Chroma's cosine distance is 1 - cos
-            out.append((Chunk.from_metadata(cid, doc or "", meta or {}), 1.0 - float(dist)))
+            chunk = Chunk.from_metadata(cid, doc or "", meta or {})
+            if loose is flt or flt is None or flt.admits(chunk):
+                out.append((chunk, 1.0 - float(dist)))
         return out
 
     # --- lexical index -------------------------------------------------------------------------
