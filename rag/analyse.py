@@ -32,7 +32,9 @@ _CACHE_SIZE = 4096
 @lru_cache(maxsize=1)
 def nlp() -> "Language":
     """The loaded pipeline (loaded on first use)."""
-    import spacy
+    from newsqa.rag.spacy_import import import_spacy
+
+    spacy = import_spacy()
 
     try:
         return spacy.load(MODEL)

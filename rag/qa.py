@@ -17,6 +17,7 @@ from newsqa.rag.backends.base import AnswerBackend
 from newsqa.rag.chat import Turn, needs_context, standalone_question
 from newsqa.rag.recency import answer_date, newest_only, retrieve_in_time
 from newsqa.rag.retrieve import Retriever
+from newsqa.rag.short import short_answer_for
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence
@@ -120,6 +121,10 @@ class QA:
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]
             short = None
+        elif respond is None:
+            t = time.perf_counter()
+            short = short_answer_for(asked, sentences, passages)
+            timings["short_answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,

@@ -47,10 +47,13 @@ def test_a_refusal_has_no_short_answer_and_keeps_its_passages(tmp_path: Path) ->
     assert a.sentences[0].text == "The indexed articles don't answer this."
 
 
-def test_the_rule_backend_is_unchanged_and_gives_no_short_answer(tmp_path: Path) -> None:
+def test_the_rule_backend_is_unchanged_and_its_short_answer_is_in_its_cited_passage(tmp_path: Path) -> None:
     qa = _qa(tmp_path)
     a = qa.ask("Where did Lumera Glassworks open a new factory?", backend="extractive")
-    assert a.backend == "extractive" and a.short_answer is None
+    assert a.backend == "extractive" and a.short_answer is not None
+    p = next(p for p in a.passages if p.n == a.short_answer.n)
+    assert p.chunk.text[a.short_answer.start:a.short_answer.end] == a.short_answer.text
+    assert any(a.short_answer.n in s.citations for s in a.sentences)
     assert "ranked" in qa.available_backends()
 
 
