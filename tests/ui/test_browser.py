@@ -95,6 +95,7 @@ def test_person_uses_the_page(server, artifacts):
             answer = _ask(page, "Who offered to mediate between Israel and Iran?")
             expect(answer.locator(".nq-refusal")).to_have_count(0)
             expect(answer).to_contain_text("Putin")
+            expect(answer.locator(".nq-short-text")).to_contain_text("Putin")  # the short answer leads
             cited = answer.locator(".nq-sent", has=page.locator("button.nq-cite")).filter(has_text="Putin")
             assert cited.count() >= 1
             expect(page.locator("#nq-sources .nq-source.nq-focused")).to_be_visible(timeout=TIMEOUT)
@@ -114,7 +115,8 @@ def test_person_uses_the_page(server, artifacts):
             focused = page.locator("#nq-sources .nq-source.nq-focused")
             mark = focused.locator("mark.nq-hl")
             expect(mark.first).to_be_visible()
-            expect(mark.first).to_contain_text("Putin")
+            # the short answer is highlighted apart inside the cited sentence's highlight
+            expect(focused.locator("mark.nq-hl-short").first).to_contain_text("Putin")
             expect(focused.locator(".nq-support")).to_contain_text("support")
             page.screenshot(path=str(artifacts / "03-citation-clicked.png"), full_page=True)
 
