@@ -247,10 +247,20 @@ class Store:
             self._writer_import = threading.Thread(target=_import_writer, name="newsqa-import", daemon=True)
             self._writer_import.start()
 
+    def _await_writer_import(self) -> None:
+        """Wait for `prepare_writes`'s import before this thread imports any of llama-index: two
+        threads importing its circularly dependent modules at once can each be handed the other's
+        partially initialised module (ImportError "partially initialized module
+        'llama_index.core.schema'", seen in about 1 of 4 training runs)."""
+        t = self._writer_import
+        if t is not None and t is not threading.current_thread():
+            t.join()
+
     @property
     def vectors(self):
         """llama-index's Chroma integration over the chunks collection, which writes the chunks.
         Built on first write: importing llama-index costs about 2 s that reading never needs."""
+        self._await_writer_import()
         if self._vectors is None:
             from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -505,6 +515,7 @@ class Store:
                      signatures: dict[str, str] | None = None) -> None:
         """Replace each article's chunks and record. Call inside `write_batch` with the same ids.
         `signatures` holds the articles' MinHash signatures (hex), for duplicate detection."""
+        self._await_writer_import()
         from llama_index.core.schema import TextNode
 
         lex = self._lexical if self._lexical is not None else self.lexical()
