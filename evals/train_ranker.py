@@ -351,16 +351,22 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
     from newsqa.rag.analyse import MODEL, nlp
     from newsqa.rag.support import SupportScorer
 
-    embedder = make_embedder(settings)
     cache = TrainCache(cache_dir)
     pipeline = f"{MODEL}-{nlp().meta.get('version', '')}"
-    analyses = Analyses.load(cache_dir, pipeline, embedder.fingerprint)
-    scorer = SupportScorer(embedder)
+    analyses_of: dict[str, Analyses] = {}
     instances: list[Instance] = []
     sets: list[dict[str, Any]] = []
-    retrieval_key = (source_code_digest(), settings.top_k, settings.max_chunks_per_article,
-                     embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA)
     for src in sources:
+        # each store is read with the embedder that built it (the "auto" runtime reads an int8
+        # store with int8); article files are ingested as `newsqa eval --articles` ingests them
+        s = settings.with_overrides(store=src.store) if src.store and not src.articles else settings
+        embedder = make_embedder(s)
+        if embedder.fingerprint not in analyses_of:
+            analyses_of[embedder.fingerprint] = Analyses.load(cache_dir, pipeline, embedder.fingerprint)
+        analyses = analyses_of[embedder.fingerprint]
+        scorer = SupportScorer(embedder)
+        retrieval_key = (source_code_digest(), settings.top_k, settings.max_chunks_per_article,
+                         embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA)
         questions = select_split(load_questions(src.questions), split)
         q_key = (file_digest([src.questions]), split)
         asked: list[Asked] | None = None
@@ -379,7 +385,6 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
                     store = Store(s, embedder.fingerprint)
                     ingest(list(src.articles), s, embedder, store=store)
                 else:
-                    s = settings.with_overrides(store=src.store) if src.store else settings
                     store = Store(s, embedder.fingerprint)
                     key = digest("store", store_identity(store), q_key, retrieval_key)
                     asked = cache.retrievals(key)

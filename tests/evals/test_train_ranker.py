@@ -166,3 +166,28 @@ def test_a_compound_question_is_trained_on_part_by_part(settings: Settings, tmp_
     for inst, answer in zip(got, ("Marie Dubois", "400")):
         assert all(answer in c.text for c, lab in zip(inst.cands, inst.labels) if lab)
         assert any(inst.labels)
+
+
+def test_each_store_is_read_with_the_embedder_settings_that_name_it(settings: Settings, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedder is made from settings naming the source's store, so the "auto" runtime follows
+    that store (an int8 store is read with int8) without NEWSQA_EMBED_RUNTIME."""
+    import newsqa.index.embed as emb
+    from newsqa.index.ingest import ingest
+    from newsqa.index.store import Store
+
+    questions, articles = write_tiny_set(tmp_path / "set")
+    s = settings.with_overrides(store=tmp_path / "store", chroma_url="")
+    embedder = emb.make_embedder(s)
+    ingest([str(articles)], s, embedder, store=Store(s, embedder.fingerprint))
+    seen: list[Path] = []
+    real = emb.make_embedder
+
+    def recording(x: Settings):
+        seen.append(Path(x.store))
+        return real(x)
+
+    monkeypatch.setattr(emb, "make_embedder", recording)
+    report = train_ranker([Source(questions, store=tmp_path / "store")], settings, split="all")
+    assert report["positives"] > 0
+    assert seen == [tmp_path / "store"]
