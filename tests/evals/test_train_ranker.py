@@ -47,6 +47,8 @@ def test_train_ranker_writes_weights_the_product_reads(settings: Settings, tmp_p
     assert report["positives"] > 0 and report["instances"] > report["questions"]  # evidence-removed runs too
     # each stage can only lose answers: quoted <= pre-selected <= in the passages
     assert 0.0 <= report["cv_quoted_right"] <= report["cv_preselected"] <= report["answer_in_passages"] <= 1.0
+    # short answers right, the rule's and the span model's: neither beyond the quoted sentences
+    assert 0.0 <= report["cv_short_rule"] <= 1.0 and 0.0 <= report["cv_short_model"] <= 1.0
     model = load_model(out)
     assert model.meta["fit"]["sets"][0]["questions"] == str(questions)
     assert 0.0 <= model.threshold <= 1.0
