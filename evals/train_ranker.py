@@ -288,6 +288,28 @@ class Row:
     anywhere: bool = False  # a candidate sentence of the passages holds the answer
 
 
+def by_set(rows: Sequence[Row], scores: Sequence[float], threshold: float, min_names: float,
+           set_of: dict[str, str]) -> dict[str, dict[str, float]]:
+    """The cross-validated figures per question set: a gain on the pooled figures can come from
+    one set alone (the bundled set's questions share two articles)."""
+    out: dict[str, dict[str, float]] = {}
+    for name in dict.fromkeys(set_of.values()):
+        got = [(r, s) for r, s in zip(rows, scores) if set_of.get(r.qid) == name]
+        ans = [(r, s) for r, s in got if r.answerable]
+        una = [(r, s) for r, s in got if not r.answerable]
+        n_a, n_u = max(1, len(ans)), max(1, len(una))
+
+        def answered(r: Row, s: float) -> bool:
+            return s >= threshold and r.share >= min_names
+
+        out[name] = {"answerable": len(ans), "not_answerable": len(una),
+                     "quoted_right": round(sum(r.right for r, _ in ans) / n_a, 4),
+                     "preselected": round(sum(r.preselected for r, _ in ans) / n_a, 4),
+                     "answered_right": round(sum(r.right and answered(r, s) for r, s in ans) / n_a, 4),
+                     "refused": round(sum(not answered(r, s) for r, s in una) / n_u, 4)}
+    return out
+
+
 def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
     """The instance as the product would decide it: the cheap model pre-selects, the full model
     scores, and the answer quotes the best and the next ones within `select.FOLLOW` of it (up to
@@ -373,7 +395,8 @@ def fit_answerable(rows: Sequence[Row], C: float = 1.0) -> Linear:
     return _fit_linear(X, y, QUESTION_FEATURES, C=C, signs=SIGNS)
 
 
-def fit(instances: list[Instance], folds: int = FOLDS) -> tuple[RankerModel, dict[str, Any]]:
+def fit(instances: list[Instance], folds: int = FOLDS,
+        set_of: dict[str, str] | None = None) -> tuple[RankerModel, dict[str, Any]]:
     """Weights on every instance; the refusal decision by grouped cross-validation: the ranker's
     outputs on each fold come from models fit on the others, and the answerability model is then
     judged by a second grouped cross-validation over those outputs; both are repeated with
@@ -435,6 +458,9 @@ def fit(instances: list[Instance], folds: int = FOLDS) -> tuple[RankerModel, dic
               # answerable instances whose short answer is right: the rule's, the span model's
               "cv_short_rule": round(span_cv["rule"] / max(1, span_cv["n"]), 4),
               "cv_short_model": round(span_cv["model"] / max(1, span_cv["n"]), 4)}
+    if set_of:
+        scores = oof if answerable is not None else [r.best for r in rows]
+        report["cv_by_set"] = by_set(rows, scores, threshold, min_names, set_of)
     return RankerModel(cheap, full, threshold, min_names, {"fit": report}, answerable, span_model), report
 
 
@@ -451,6 +477,7 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
     cache = TrainCache(cache_dir)
     pipeline = f"{MODEL}-{nlp().meta.get('version', '')}"
     analyses_of: dict[str, Analyses] = {}
+    set_of: dict[str, str] = {}  # question id -> its question file, for the figures per set
     instances: list[Instance] = []
     sets: list[dict[str, Any]] = []
     for src in sources:
@@ -493,11 +520,12 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
                 shutil.rmtree(tmp, ignore_errors=True)
         got = featurise_asked(asked, scorer, analyses)
         analyses.save()
+        set_of.update({i.qid: str(src.questions) for i in got})
         instances += got
         sets.append({"questions": str(src.questions), "split": split, "asked": len(got)})
     if not instances:
         raise ValueError("no questions to train on")
-    model, report = fit(instances)
+    model, report = fit(instances, set_of=set_of)
     report["sets"] = sets
     model = replace(model, meta={"fit": report})
     if out is not None:

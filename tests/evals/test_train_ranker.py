@@ -49,6 +49,10 @@ def test_train_ranker_writes_weights_the_product_reads(settings: Settings, tmp_p
     assert 0.0 <= report["cv_quoted_right"] <= report["cv_preselected"] <= report["answer_in_passages"] <= 1.0
     # short answers right, the rule's and the span model's: neither beyond the quoted sentences
     assert 0.0 <= report["cv_short_rule"] <= 1.0 and 0.0 <= report["cv_short_model"] <= 1.0
+    per_set = report["cv_by_set"][str(questions)]  # one set: its figures are the pooled ones
+    assert per_set["quoted_right"] == report["cv_quoted_right"]
+    assert per_set["preselected"] == report["cv_preselected"]
+    assert per_set["answered_right"] == report["cv"]["answered_right"] and per_set["refused"] == report["cv"]["refused"]
     model = load_model(out)
     assert model.meta["fit"]["sets"][0]["questions"] == str(questions)
     assert 0.0 <= model.threshold <= 1.0
