@@ -165,7 +165,8 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
             f.names_near = len(named & near_words) / len(named)
         else:
             f.names_near = 1.0
-        f.speech = float(bool(_QUOTE.search(c.text)) or bool(words & _REPORTED))
+        f.speech = float(bool(_QUOTE.search(c.text)) or bool(words & _REPORTED)
+                         or inside_quotation(by_n[c.n].chunk.text, c.span[0]))
         f.statement_q = float(statement)
         f.statement_speech = f.statement_q * f.speech
         f.numeric_new = float(numeric and bool(set(_NUMBER.findall(c.text)) - q_numbers))
@@ -247,6 +248,13 @@ def answer_entities(q: "AnalysedQuestion", doc: "Doc", q_lower: str | None = Non
 def question_word_positions(q: "AnalysedQuestion", doc: "Doc") -> list[int]:
     """Token positions of the question's content words in a sentence."""
     return [t.i for t in doc if t.lower_ in q.content]
+
+
+def inside_quotation(text: str, start: int) -> bool:
+    """Whether position `start` of `text` lies inside a quotation opened earlier in it: a
+    quotation's later sentences are reported speech though they hold no quote mark."""
+    before = text[:start]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _words(text: str) -> set[str]:

@@ -171,6 +171,10 @@ def _speaker(doc: "Doc") -> frozenset[str]:
                 # over (chat.standalone_question appends them after the question); the small
                 # pipeline often labels a name in such a list ORG
                 later = [e for e in doc.ents if e.start > t.i and e.label_ in ("PERSON", "ORG")]
+                # ... and among them those in that list, not a person the question asks about
+                # ("What did he say about Tomas Reyes? (Anna Lind, ...)" asks what Lind said)
+                paren = next((x.i for x in doc if x.text == "(" and x.i > t.i), None)
+                later = [e for e in later if paren is not None and e.start > paren] or later
                 person = next((e for e in later if e.label_ == "PERSON"), later[0] if later else None)
                 if subj.lower_ in ("he", "she") and person is not None:
                     return frozenset(w.lower_ for w in person if w.is_alpha and len(w.text) > 1)

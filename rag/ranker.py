@@ -1,7 +1,8 @@
 """Scoring candidate sentences with weights learned from data.
 
 Two logistic regressions over `Features` (features.py), fit by `newsqa train-ranker` and stored in
-rag/data/ranker.json (refit them on your own news with that command):
+rag/data/ranker.json with the refusal model (refusal.py) and the short answer's span model (span.py;
+refit them all on your own news with that command):
   cheap: on the cheap features of every candidate; the best `preselect` go on;
   full:  on all features of those few (after spaCy and the embedder have read them); its output is
          the probability that the sentence answers the question, the score that selection and the
@@ -73,21 +74,26 @@ class RankerModel:
     min_names: float  # ... or when the cited articles hold less than this share of the named things
     meta: dict[str, Any]
     answerable: Linear | None = None  # question-level: is the answer in these passages (refusal.py)
+    span: Linear | None = None  # the short answer's span among the quoted sentences' (span.py)
 
     def to_json(self) -> dict[str, Any]:
         refusal: dict[str, Any] = {"threshold": self.threshold, "min_names": self.min_names}
         if self.answerable is not None:
             refusal["answerable"] = self.answerable.to_json()
-        return {"cheap": self.cheap.to_json(), "full": self.full.to_json(), "refusal": refusal,
-                "meta": self.meta}
+        out = {"cheap": self.cheap.to_json(), "full": self.full.to_json(), "refusal": refusal,
+               "meta": self.meta}
+        if self.span is not None:
+            out["span"] = self.span.to_json()
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "RankerModel":
         try:
             r = d["refusal"]
             answerable = Linear.from_json(r["answerable"]) if r.get("answerable") else None
+            span = Linear.from_json(d["span"]) if d.get("span") else None
             return cls(Linear.from_json(d["cheap"]), Linear.from_json(d["full"]),
-                       float(r["threshold"]), float(r["min_names"]), d.get("meta", {}), answerable)
+                       float(r["threshold"]), float(r["min_names"]), d.get("meta", {}), answerable, span)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ValueError(f"ranker weights: missing or bad field ({e})") from e
 

@@ -93,7 +93,13 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
         dist = min((min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors), default=0)
         return (order.get(e.label_, 9), dist, e.start)
 
-    e = min(ents, key=key)
+    return span_answer(c, min(ents, key=key))
+
+
+def span_answer(c: Candidate, e: "Span") -> ShortAnswer:
+    """Entity `e` of candidate `c` as a short answer: a count or amount keeps its unit ("1.85 per
+    litre"), a possessive loses its "'s"; offsets in passage `c.n`'s chunk text."""
+    doc = c.doc
     start, end = e.start_char, e.end_char
     if e.label_ in _NUMERIC:
         end = _with_unit(doc, e)

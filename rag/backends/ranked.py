@@ -4,8 +4,9 @@ with the learned ranker in place of the hand-set rules of backends/extractive.py
 The candidates are ranked by the learned ranker (rag/ranker.py) and chosen by rag/select.py; this
 module turns the chosen ones into cited, checked sentences. A chosen sentence that opens with a
 pronoun or is very short is preceded by the sentence before it in its article ("She said: ..."
-needs the sentence that names her). The answer leads with the short answer span (select.py) for
-who/what/which/when/where/how-many questions.
+needs the sentence that names her). The answer leads with the short answer span for
+who/what/which/when/where/how-many questions: the quoted sentences' span the learned span model
+scores highest (span.py), or with weights that lack one, select.py's rule.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from newsqa.rag.cite import answer_text
 from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
+from newsqa.rag.span import learned_short_answer
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence, ShortAnswer
 
@@ -65,8 +67,11 @@ class RankedBackend:
         chosen = select(ranked, most)
         if not chosen:
             return [], None
-        # the span comes from the best quoted sentence that holds one
-        short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)
+        model = self.model or load_model()
+        if model.span is not None:  # the learned choice among the quoted sentences' spans
+            short = learned_short_answer(q, chosen, ranked, model.span)
+        else:  # the span comes from the best quoted sentence that holds one
+            short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)
         return quote_sentences(chosen, passages, self.scorer, most,
                                lambda c: c.features is not None and c.features.pronoun_start > 0), short
 

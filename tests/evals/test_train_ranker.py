@@ -47,6 +47,12 @@ def test_train_ranker_writes_weights_the_product_reads(settings: Settings, tmp_p
     assert report["positives"] > 0 and report["instances"] > report["questions"]  # evidence-removed runs too
     # each stage can only lose answers: quoted <= pre-selected <= in the passages
     assert 0.0 <= report["cv_quoted_right"] <= report["cv_preselected"] <= report["answer_in_passages"] <= 1.0
+    # short answers right, the rule's and the span model's: neither beyond the quoted sentences
+    assert 0.0 <= report["cv_short_rule"] <= 1.0 and 0.0 <= report["cv_short_model"] <= 1.0
+    per_set = report["cv_by_set"][str(questions)]  # one set: its figures are the pooled ones
+    assert per_set["quoted_right"] == report["cv_quoted_right"]
+    assert per_set["preselected"] == report["cv_preselected"]
+    assert per_set["answered_right"] == report["cv"]["answered_right"] and per_set["refused"] == report["cv"]["refused"]
     model = load_model(out)
     assert model.meta["fit"]["sets"][0]["questions"] == str(questions)
     assert 0.0 <= model.threshold <= 1.0
@@ -166,3 +172,28 @@ def test_a_compound_question_is_trained_on_part_by_part(settings: Settings, tmp_
     for inst, answer in zip(got, ("Marie Dubois", "400")):
         assert all(answer in c.text for c, lab in zip(inst.cands, inst.labels) if lab)
         assert any(inst.labels)
+
+
+def test_each_store_is_read_with_the_embedder_settings_that_name_it(settings: Settings, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedder is made from settings naming the source's store, so the "auto" runtime follows
+    that store (an int8 store is read with int8) without NEWSQA_EMBED_RUNTIME."""
+    import newsqa.index.embed as emb
+    from newsqa.index.ingest import ingest
+    from newsqa.index.store import Store
+
+    questions, articles = write_tiny_set(tmp_path / "set")
+    s = settings.with_overrides(store=tmp_path / "store", chroma_url="")
+    embedder = emb.make_embedder(s)
+    ingest([str(articles)], s, embedder, store=Store(s, embedder.fingerprint))
+    seen: list[Path] = []
+    real = emb.make_embedder
+
+    def recording(x: Settings):
+        seen.append(Path(x.store))
+        return real(x)
+
+    monkeypatch.setattr(emb, "make_embedder", recording)
+    report = train_ranker([Source(questions, store=tmp_path / "store")], settings, split="all")
+    assert report["positives"] > 0
+    assert seen == [tmp_path / "store"]

@@ -1,0 +1,99 @@
+"""The short answer's span model: candidate spans and their features, its fit (one choice per
+question), its weights in the ranker file, and the ranked backend using it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsqa.evals.train_ranker import fit_span
+from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.analyse import analyse_sentences
+from newsqa.rag.backends.ranked import RankedBackend
+from newsqa.rag.query import analyse
+from newsqa.rag.ranker import Linear, load_model, rank
+from newsqa.rag.sentences import Candidate
+from newsqa.rag.span import SPAN_FEATURES, choose_span, span_candidates
+from newsqa.rag.support import SupportScorer
+from rag_helpers import passages
+
+
+def _cands(*texts: str, scores: tuple[float, ...] = ()) -> list[Candidate]:
+    docs = analyse_sentences(list(texts))
+    return [Candidate(n=i + 1, rank=i, span=(0, len(t)), text=t, index=0, doc=d,
+                      score=scores[i] if i < len(scores) else 0.5)
+            for i, (t, d) in enumerate(zip(texts, docs))]
+
+
+def _only(feature: str, weight: float = 3.0) -> Linear:
+    """A span model that reads one feature."""
+    n = len(SPAN_FEATURES)
+    return Linear(tuple(SPAN_FEATURES), (0.0,) * n, (1.0,) * n,
+                  tuple(weight if f == feature else 0.0 for f in SPAN_FEATURES), 0.0)
+
+
+def test_spans_leave_out_what_the_question_names_and_mark_parts_and_repeats() -> None:
+    q = analyse("Who did Lumera Glassworks appoint as its new director?")
+    quoted = _cands("Lumera Glassworks appointed Tomas Reyes as director, and Reyes starts in May.",
+                    "Tomas Reyes led the Westhaven plant for six years.")
+    spans = span_candidates(q, quoted[:1], quoted)
+    texts = [s.ent.text for s in spans]
+    assert "Tomas Reyes" in texts and not any("Lumera" in t for t in texts)
+    full = next(s for s in spans if s.ent.text == "Tomas Reyes").features
+    assert full.label == 1.0 and full.best == 1.0 and full.repeated == 1.0 and full.contained == 0.0
+    part = next((s for s in spans if s.ent.text == "Reyes"), None)
+    if part is not None:  # "Reyes" alone, when the pipeline marks it, is part of the longer name
+        assert part.features.contained == 1.0
+
+
+def test_no_spans_for_a_question_that_asks_for_no_entity() -> None:
+    q = analyse("Why was the coastal rail line delayed?")
+    assert span_candidates(q, _cands("The line was delayed by floods near Port Arlen in March."), []) == []
+
+
+def test_the_model_chooses_by_its_weights() -> None:
+    q = analyse("When did the Norbridge library open?")
+    quoted = _cands("The Norbridge library, planned since 2019, opened on 3 May 2024 after delays.")
+    exact = choose_span(q, quoted, quoted, _only("numbers"))
+    assert exact is not None and exact.ent.text == "3 May 2024"
+    first = choose_span(q, quoted, quoted, _only("position", -3.0))
+    assert first is not None and first.ent.text == "2019"
+
+
+def test_fit_span_learns_which_feature_marks_the_right_span() -> None:
+    rng = np.random.default_rng(1)
+    k = SPAN_FEATURES.index("near")
+    groups = []
+    for _ in range(60):
+        X = rng.random((4, len(SPAN_FEATURES)))
+        y = np.zeros(4)
+        y[int(np.argmax(X[:, k]))] = 1.0  # the span nearest the question's words is right
+        groups.append((X, y))
+    model = fit_span(groups)
+    assert model is not None and model.features == tuple(SPAN_FEATURES)
+    assert model.coef[k] == max(model.coef) > 0
+    assert fit_span([(np.zeros((2, len(SPAN_FEATURES))), np.zeros(2))]) is None  # nothing right
+
+
+def test_the_span_model_is_kept_in_the_weights_file(tmp_path: Path) -> None:
+    model = replace(load_model(), span=_only("near"))
+    model.save(tmp_path / "w.json")
+    assert load_model(tmp_path / "w.json").span == model.span
+    without = replace(model, span=None)
+    without.save(tmp_path / "w2.json")
+    assert load_model(tmp_path / "w2.json").span is None
+
+
+@pytest.mark.parametrize("feature, weight, expected", [("numbers", 3.0, "3 May 2024"), ("position", -3.0, "2019")])
+def test_the_ranked_backend_takes_the_short_answer_from_the_span_model(feature: str, weight: float,
+                                                                       expected: str) -> None:
+    text = "The Norbridge library, planned since 2019, opened on 3 May 2024 after two years of delays."
+    ps = passages(text)
+    backend = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(load_model(), span=_only(feature, weight)))
+    q = analyse("When did the Norbridge library open?")
+    sentences, short = backend.compose(q, rank(q, ps, backend.scorer, backend.model), ps)
+    assert short is not None and short.text == expected
+    assert ps[0].chunk.text[short.start:short.end] == expected and short.n in sentences[0].citations
