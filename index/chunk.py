@@ -1,8 +1,9 @@
 """Sentence-aware chunking measured in tiktoken tokens, with exact character offsets.
 
 A chunk is a run of whole sentences of the cleaned body up to `max_tokens`; the next chunk starts
-with the trailing sentences of the previous one that fit in `overlap` tokens, so a fact that spans a
-boundary is still retrievable in one piece. A single sentence longer than a chunk is cut at word
+with the trailing sentences of the previous one that fit in `overlap` tokens, and with at least its
+last whole sentence where that is at most half a chunk, so a fact that spans a boundary is still
+retrievable in one piece and a sentence that leans on the one before it ("She said: ...") keeps it. A single sentence longer than a chunk is cut at word
 boundaries. Offsets index the cleaned body, so a citation can always be shown in its article.
 
 Contextual chunks: a chunk of a long article rarely names what it is about ("He said the deal ...").
@@ -13,9 +14,9 @@ Given the embedding model's `Window` (its tokenizer and input size), a chunk als
 header and the chunk together would pass what the model reads, counted in the model's own word
 pieces: otherwise the model cuts the text's end, and those words are in no vector (with 256
 cl100k-token chunks and MiniLM's 256-word-piece window, 803 of 1,551 rtqa-dev chunks were cut and
-1.2% of the words never embedded). Ingest passes the window only with `chunk_fit_window` on (off
-by default until the answer stage is refit on such chunks, see newsqa/settings.py). Without a
-window (that setting off, an HTTP embedder) chunks are sized in cl100k tokens only.
+1.2% of the words never embedded). Ingest passes the window with `chunk_fit_window` on (the
+default, see newsqa/settings.py). Without a window (that setting off, an HTTP embedder) chunks are
+sized in cl100k tokens only.
 """
 
 from __future__ import annotations
@@ -107,6 +108,28 @@ def _budget(article: Article, window: Window) -> int:
     return max(window.size - window.specials - head, window.size // 2)
 
 
+def _next_start(units: list[tuple[int, int, int, int]], first: int, end: int, overlap: int,
+                max_tokens: int, budget: int | None) -> int:
+    """Where the chunk after units[first:end] starts: back over the trailing units that fit in
+    `overlap` tokens, and over at least the last whole one where it is at most half a chunk and it
+    fits in one chunk with the next unit. A sentence often leans on the one before it ("She said:
+    ..." after the sentence naming her); a 32-token overlap does not reach back over a long one,
+    and the chunk that starts with the quote would lose who said it. Always makes progress."""
+    k, back = end, 0
+    while k - 1 > first and back + units[k - 1][2] <= overlap:
+        back += units[k - 1][2]
+        k -= 1
+    if k == end and end - 1 > first and overlap > 0:
+        last, nxt = units[end - 1], units[end]
+        half_tokens = max_tokens // 2
+        fits = last[2] <= half_tokens and last[2] + nxt[2] + 2 <= max_tokens
+        if budget is not None:
+            fits = fits and last[3] <= budget // 2 and last[3] + nxt[3] <= budget
+        if fits:
+            k = end - 1
+    return k
+
+
 def chunk_article(article: Article, max_tokens: int = 256, overlap: int = 32,
                   window: Window | None = None) -> list[Chunk]:
     """Chunks of at most ~`max_tokens` cl100k tokens, the next starting with up to `overlap` tokens
@@ -138,12 +161,7 @@ def chunk_article(article: Article, max_tokens: int = 256, overlap: int = 32,
         windows.append((i, j - 1))
         if j >= len(units):
             break
-        # back up over trailing units that fit in the overlap, but always make progress
-        k, back = j, 0
-        while k - 1 > i and back + units[k - 1][2] <= overlap:
-            back += units[k - 1][2]
-            k -= 1
-        i = k
+        i = _next_start(units, i, j, overlap, max_tokens, budget)
 
     chunks: list[Chunk] = []
     for ordinal, (first, last) in enumerate(windows):
