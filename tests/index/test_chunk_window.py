@@ -54,8 +54,7 @@ def _fits(text: str, size: int) -> bool:
 
 
 def test_every_embedded_text_fits_the_window(tmp_path):
-    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8,
-                        chunk_fit_window=True)
+    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8)  # window on by default
     emb = _WindowedEmbedder()
     articles = [_article(i) for i in range(3)]
     report = ingest(articles, settings, emb)
@@ -89,9 +88,10 @@ def test_a_long_sentence_is_cut_to_the_window_at_words():
     assert all(body[c.char_start:c.char_end] == c.text and not c.text.startswith(" ") for c in chunks)
 
 
-def test_the_window_is_off_unless_asked_for(tmp_path):
+def test_the_window_can_be_turned_off(tmp_path):
     emb = _WindowedEmbedder()
-    ingest([_article()], Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8), emb)
+    ingest([_article()], Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8,
+                                  chunk_fit_window=False), emb)
     assert not all(_fits(t, emb.size) for t in emb.seen)
 
 
