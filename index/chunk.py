@@ -1,9 +1,11 @@
 """Sentence-aware chunking measured in tiktoken tokens, with exact character offsets.
 
-A chunk is a run of whole sentences of the cleaned body up to `max_tokens`; the next chunk starts
-with the trailing sentences of the previous one that fit in `overlap` tokens, so a fact that spans a
-boundary is still retrievable in one piece. A single sentence longer than a chunk is cut at word
-boundaries. Offsets index the cleaned body, so a citation can always be shown in its article.
+A chunk is a run of whole sentences of the article's text (its headline, then its cleaned body) up
+to `max_tokens`; the next chunk starts with the trailing sentences of the previous one that fit in
+`overlap` tokens, and with at least its last whole sentence where that is at most half a chunk, so
+a fact that spans a boundary is still retrievable in one piece and a sentence that leans on the one
+before it ("She said: ...") keeps it. A single sentence longer than a chunk is cut at word
+boundaries. Offsets index `article_text`, so a citation can always be shown in its article.
 
 Contextual chunks: a chunk of a long article rarely names what it is about ("He said the deal ...").
 What gets embedded and BM25-indexed is `contextual_text`: the article's title, then its outlet and
@@ -13,9 +15,9 @@ Given the embedding model's `Window` (its tokenizer and input size), a chunk als
 header and the chunk together would pass what the model reads, counted in the model's own word
 pieces: otherwise the model cuts the text's end, and those words are in no vector (with 256
 cl100k-token chunks and MiniLM's 256-word-piece window, 803 of 1,551 rtqa-dev chunks were cut and
-1.2% of the words never embedded). Ingest passes the window only with `chunk_fit_window` on (off
-by default until the answer stage is refit on such chunks, see newsqa/settings.py). Without a
-window (that setting off, an HTTP embedder) chunks are sized in cl100k tokens only.
+1.2% of the words never embedded). Ingest passes the window with `chunk_fit_window` on (the
+default, see newsqa/settings.py). Without a window (that setting off, an HTTP embedder) chunks are
+sized in cl100k tokens only.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from newsqa.index.text import count_tokens_batch, sentence_spans
 
 _WORDS = re.compile(r"\S+")
 _WWW = re.compile(r"^(?:https?://)?(?:www\d?\.)?", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+([^|–—-]{1,40})$")
 
 
 @dataclass(frozen=True)
@@ -60,16 +64,19 @@ def context_header(title: str, source: str = "", published_at: str = "") -> str:
     return "\n".join(p for p in (title.strip(), second) if p)
 
 
-def _title_for(title: str, text: str) -> str:
-    """The title, unless the text opens with it (a title derived from the body's first sentence
-    adds no context to the chunk that holds that sentence, only weight to its words)."""
+def _title_for(title: str, text: str, source: str = "") -> str:
+    """The title, unless the text opens with it (the lead chunk holds the headline; a title derived
+    from the body's first sentence adds no context to the chunk that holds that sentence, only
+    weight to its words)."""
+    opening = text.lstrip()
     t = title.strip().rstrip(".…").strip()
-    return "" if t and text.lstrip().startswith(t) else title
+    h = headline(title, source)
+    return "" if (t and opening.startswith(t)) or (h and opening.startswith(h)) else title
 
 
 def contextual_text(chunk: Chunk) -> str:
     """What is embedded and BM25-indexed for a chunk: its article's context header, then the chunk."""
-    header = context_header(_title_for(chunk.title, chunk.text), chunk.source, chunk.published_at)
+    header = context_header(_title_for(chunk.title, chunk.text, chunk.source), chunk.source, chunk.published_at)
     return f"{header}\n{chunk.text}" if header else chunk.text
 
 
@@ -107,11 +114,59 @@ def _budget(article: Article, window: Window) -> int:
     return max(window.size - window.specials - head, window.size // 2)
 
 
+def _next_start(units: list[tuple[int, int, int, int]], first: int, end: int, overlap: int,
+                max_tokens: int, budget: int | None) -> int:
+    """Where the chunk after units[first:end] starts: back over the trailing units that fit in
+    `overlap` tokens, and over at least the last whole one where it is at most half a chunk and it
+    fits in one chunk with the next unit. A sentence often leans on the one before it ("She said:
+    ..." after the sentence naming her); a 32-token overlap does not reach back over a long one,
+    and the chunk that starts with the quote would lose who said it. Always makes progress."""
+    k, back = end, 0
+    while k - 1 > first and back + units[k - 1][2] <= overlap:
+        back += units[k - 1][2]
+        k -= 1
+    if k == end and end - 1 > first and overlap > 0:
+        last, nxt = units[end - 1], units[end]
+        half_tokens = max_tokens // 2
+        fits = last[2] <= half_tokens and last[2] + nxt[2] + 2 <= max_tokens
+        if budget is not None:
+            fits = fits and last[3] <= budget // 2 and last[3] + nxt[3] <= budget
+        if fits:
+            k = end - 1
+    return k
+
+
+def headline(title: str, source: str = "") -> str:
+    """The title as a page shows it above its article: without a trailing ellipsis (a title a
+    listing cut short) and without the outlet's own name after a separator ("... | Example News"
+    from example-news.com), which names the page, not the story."""
+    t = _ELLIPSIS.sub("", title.strip()).strip()
+    m = _SITE_SUFFIX.search(t)
+    if m:
+        name = re.sub(r"[^a-z0-9]", "", m.group(1).lower())
+        host = re.sub(r"[^a-z0-9]", "", _WWW.sub("", source.strip().lower()))
+        if len(name) >= 2 and name in host:
+            t = t[:m.start()].rstrip()
+    return t
+
+
+def article_text(article: Article) -> str:
+    """What is chunked, and what chunk offsets index: the headline as the article's first
+    paragraph, then its cleaned body (the body alone when it opens with the headline, e.g. a title
+    taken from its first sentence). A headline is the article's own words and often states the
+    news itself ("... turns 31"); left out of the text, it was embedded but could not be shown or
+    cited, and an answer that sits only there was lost."""
+    h = headline(article.title, article.source)
+    if not h or article.body.lstrip().startswith(h):
+        return article.body
+    return f"{h}\n\n{article.body}"
+
+
 def chunk_article(article: Article, max_tokens: int = 256, overlap: int = 32,
                   window: Window | None = None) -> list[Chunk]:
     """Chunks of at most ~`max_tokens` cl100k tokens, the next starting with up to `overlap` tokens
     of the previous one; with a `window`, each chunk's `contextual_text` also fits in it."""
-    body = article.body
+    body = article_text(article)
     spans = sentence_spans(body)
     if not spans:
         return []
@@ -138,12 +193,7 @@ def chunk_article(article: Article, max_tokens: int = 256, overlap: int = 32,
         windows.append((i, j - 1))
         if j >= len(units):
             break
-        # back up over trailing units that fit in the overlap, but always make progress
-        k, back = j, 0
-        while k - 1 > i and back + units[k - 1][2] <= overlap:
-            back += units[k - 1][2]
-            k -= 1
-        i = k
+        i = _next_start(units, i, j, overlap, max_tokens, budget)
 
     chunks: list[Chunk] = []
     for ordinal, (first, last) in enumerate(windows):

@@ -60,11 +60,11 @@ class Settings(BaseSettings):
     # --- chunking ---
     chunk_tokens: int = Field(default=256, ge=32, le=8192)
     chunk_overlap: int = Field(default=32, ge=0, le=1024)
-    chunk_fit_window: bool = Field(default=False, description=(
+    chunk_fit_window: bool = Field(default=True, description=(
         "End each chunk where its title/outlet/date header and its text would pass the local model's "
-        "input window (its own word pieces), so every word is embedded. Off until the answer stage is "
-        "refit on such chunks: on, the bundled set's answer correctness falls 0.935 -> 0.891 (two "
-        "questions whose speaker is named in the sentence before a chunk's first are refused)."))
+        "input window (its own word pieces), so every word is embedded. Off: chunks are sized in "
+        "cl100k tokens only and the model cuts the end of about half of them (1.2% of a news "
+        "corpus's words then in no vector)."))
 
     # --- embeddings ---
     embedder: EmbedderKind = "local"

@@ -89,6 +89,9 @@ class LlamaCppBackend(GeneratedBackend):
             prompt_tokens = sum(self._count(llm, m["content"]) + 12 for m in messages) + SAFETY_TOKENS
             # never ask for more than the window has left after the prompt
             max_tokens = max(16, min(max_tokens, llm.n_ctx() - prompt_tokens))
+            # a fresh context each time: reusing the previous prompt's cached prefix evaluates the
+            # rest in other batches, and greedy decoding then gave another answer to the same prompt
+            llm.reset()
             try:
                 chunks = llm.create_chat_completion(messages=messages, stream=True, temperature=0.0,
                                                     max_tokens=max_tokens)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsqa.index.chunk import contextual_text
 from newsqa.index.ingest import ingest
 from newsqa.index.store import SearchFilter, Store, StoreError
 from newsqa.settings import Settings
@@ -19,7 +20,8 @@ def test_ingest_and_query_through_chroma_server(tmp_path, chroma_server, real_em
     assert store.count_articles() == 2 and store.count_chunks() == len(store.lexical()) > 2
     q = real_embedder.embed(["Who offered to mediate between Israel and Iran?"])[0]
     hits = store.vector_search(q, 3)
-    assert "Putin" in hits[0][0].text and hits[0][1] > 0.3
+    # what was embedded names him: the chunk, or its article's title in front of it
+    assert "Putin" in contextual_text(hits[0][0]) and hits[0][1] > 0.3
     only = SearchFilter(article_ids=("000_d17cc11a6fb020e6",))
     assert {c.article_id for c, _ in store.vector_search(q, 5, only)} == {"000_d17cc11a6fb020e6"}
     # a second process-like reader (a new Store) sees the same data and re-ingest changes nothing

@@ -4,7 +4,7 @@ from newsqa.index.text import count_tokens, sentence_spans
 
 
 def _article(body: str) -> Article:
-    return Article(id="a1", title="T", body=body, source="S")
+    return Article(id="a1", title="", body=body, source="S")
 
 
 def test_chunks_respect_token_budget_and_offsets(demo_files):

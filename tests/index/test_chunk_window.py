@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from newsqa.index.articles import Article
-from newsqa.index.chunk import Window, chunk_article, contextual_text
+from newsqa.index.chunk import Window, article_text, chunk_article, contextual_text
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.index.store import Store
@@ -54,8 +54,7 @@ def _fits(text: str, size: int) -> bool:
 
 
 def test_every_embedded_text_fits_the_window(tmp_path):
-    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8,
-                        chunk_fit_window=True)
+    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8)  # window on by default
     emb = _WindowedEmbedder()
     articles = [_article(i) for i in range(3)]
     report = ingest(articles, settings, emb)
@@ -64,12 +63,12 @@ def test_every_embedded_text_fits_the_window(tmp_path):
     store = Store(settings, emb.fingerprint)
     for a in articles:
         chunks = sorted(store.iter_chunks(where={"article_id": a.id}), key=lambda c: c.ordinal)
-        covered = set()
+        covered, text = set(), article_text(a)  # headline, then body
         for c in chunks:
-            assert a.body[c.char_start:c.char_end] == c.text  # provenance exact, text the article's own
+            assert text[c.char_start:c.char_end] == c.text  # provenance exact, text the article's own
             covered.update(range(c.char_start, c.char_end))
         # every word lies inside some chunk, and (above) every chunk's embedded text is read whole
-        assert all(set(range(m.start(), m.end())) <= covered for m in re.finditer(r"\S+", a.body))
+        assert all(set(range(m.start(), m.end())) <= covered for m in re.finditer(r"\S+", text))
 
 
 def test_without_the_window_the_same_chunks_would_be_cut():
@@ -83,15 +82,18 @@ def test_without_the_window_the_same_chunks_would_be_cut():
 
 def test_a_long_sentence_is_cut_to_the_window_at_words():
     body = "The crane " + "lifts and turns, " * 60 + "then stops."
-    chunks = chunk_article(_article(body=body), 256, 0, Window(64, _count))
+    a = _article(body=body)
+    chunks = chunk_article(a, 256, 0, Window(64, _count))
     assert len(chunks) > 3
     assert all(_fits(contextual_text(c), 64) for c in chunks)
-    assert all(body[c.char_start:c.char_end] == c.text and not c.text.startswith(" ") for c in chunks)
+    text = article_text(a)
+    assert all(text[c.char_start:c.char_end] == c.text and not c.text.startswith(" ") for c in chunks)
 
 
-def test_the_window_is_off_unless_asked_for(tmp_path):
+def test_the_window_can_be_turned_off(tmp_path):
     emb = _WindowedEmbedder()
-    ingest([_article()], Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8), emb)
+    ingest([_article()], Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=64, chunk_overlap=8,
+                                  chunk_fit_window=False), emb)
     assert not all(_fits(t, emb.size) for t in emb.seen)
 
 
@@ -139,4 +141,4 @@ def test_the_models_own_word_pieces_fit_its_window(minilm_window):
     assert any(n_pieces(contextual_text(c)) > 256 for c in chunk_article(a, 256, 32))
     chunks = chunk_article(a, 256, 32, minilm_window)
     assert all(n_pieces(contextual_text(c)) <= 256 for c in chunks)
-    assert all(body[c.char_start:c.char_end] == c.text for c in chunks)
+    assert all(article_text(a)[c.char_start:c.char_end] == c.text for c in chunks)

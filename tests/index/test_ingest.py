@@ -46,7 +46,7 @@ def test_changed_article_replaces_all_old_chunks(settings, hash_embedder):
     assert report.updated == ["art2"] and len(report.unchanged) == 5
     store = Store(settings, hash_embedder.fingerprint)
     chunks = list(store.iter_chunks(where={"article_id": "art2"}))
-    assert [c.text for c in chunks] == ["A short rewrite about zebras."]
+    assert [c.text for c in chunks] == ["Story 2\n\nA short rewrite about zebras."]  # headline, body
     assert store.count_chunks() == len(store.lexical())
     assert not store.lexical().search("topic2", 50)  # no stale chunk in BM25 either
     assert store.lexical().search("zebras", 5)[0][0] == chunks[0].id

@@ -81,7 +81,9 @@ def test_candidates_carry_both_signals_whichever_retriever_found_them(settings) 
     ret = retriever.retrieve("When do night trains return to the northern line?", k=2)
     assert ret.passages[0].chunk.article_id == "rail"
     assert ret.passages[0].also_in == []
-    assert ret.passages[0].chunk.text.startswith("The rail operator")  # the shown text has no header
+    # the shown text is the article's own: its headline, then its body; no outlet/date header
+    assert ret.passages[0].chunk.text.startswith("Night trains return to the northern line\n\nThe rail operator")
+    assert "railnews" not in ret.passages[0].chunk.text
     assert set(ret.timings_ms) >= {"embed_query", "vector_search", "bm25", "fusion"}
 
 
