@@ -86,7 +86,7 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
     if not ents:
         return None
     # prefer the first-listed labels of the kind (a count over a date for "how many")
-    order = _preference(q)
+    order = preference(q)
     anchors = question_word_positions(q, doc)
 
     def key(e: "Span") -> tuple[int, int, int]:
@@ -116,7 +116,9 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-def _preference(q: AnalysedQuestion) -> dict[str, int]:
+def preference(q: AnalysedQuestion) -> dict[str, int]:
+    """Labels of the question's kind in the order they usually answer it (a count before a date
+    for "how many"); a kind without an order gives each of its labels the same place."""
     prefs = {
         AnswerKind.PERSON: ["PERSON", "ORG", "NORP"],
         AnswerKind.NUMBER: ["CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"],
@@ -124,7 +126,7 @@ def _preference(q: AnalysedQuestion) -> dict[str, int]:
         AnswerKind.PERCENT: ["PERCENT", "CARDINAL"],
         AnswerKind.PLACE: ["GPE", "LOC", "FAC"],
     }.get(q.kind)
-    return {lab: i for i, lab in enumerate(prefs)} if prefs else {}
+    return {lab: i for i, lab in enumerate(prefs)} if prefs else {lab: 0 for lab in q.labels}
 
 
 def _with_unit(doc, e: "Span") -> int:

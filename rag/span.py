@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 from newsqa.rag.features import answer_entities, question_word_positions
+from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from newsqa.rag.sentences import Candidate
     from newsqa.rag.types import ShortAnswer
 
-_ANY_NAME = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
-_NUMERIC = {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -70,21 +69,6 @@ class SpanCandidate:
     ent: "Span"
     features: SpanFeatures
     score: float = 0.0
-
-
-def preference(q: "AnalysedQuestion") -> dict[str, int]:
-    """Labels of the question's kind in the order they usually answer it (a count before a date
-    for "how many")."""
-    from newsqa.rag.query import AnswerKind
-
-    prefs = {
-        AnswerKind.PERSON: ["PERSON", "ORG", "NORP"],
-        AnswerKind.NUMBER: ["CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"],
-        AnswerKind.MONEY: ["MONEY", "QUANTITY", "CARDINAL"],
-        AnswerKind.PERCENT: ["PERCENT", "CARDINAL"],
-        AnswerKind.PLACE: ["GPE", "LOC", "FAC"],
-    }.get(q.kind)
-    return {lab: i for i, lab in enumerate(prefs)} if prefs else {lab: 0 for lab in q.labels}
 
 
 def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
@@ -150,8 +134,6 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
 
 def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
                          model: "Linear") -> "ShortAnswer | None":
-    from newsqa.rag.select import span_answer
-
     best = choose_span(q, quoted, ranked, model)
     return span_answer(best.cand, best.ent) if best is not None else None
 
@@ -164,8 +146,3 @@ def normalise(text: str) -> str:
 
 def _gap(a: int, e: "Span") -> int:
     return min(abs(a - e.start), abs(a - (e.end - 1)))
-
-
-def _surname(name: str) -> str:
-    words = _WORD.findall(name.lower())
-    return words[-1] if words else ""
