@@ -12,7 +12,7 @@ from newsqa.index.ingest import ingest
 from newsqa.index.lexical import LexicalIndex
 from newsqa.index.store import Store
 from newsqa.rag.rerank import FEATURES, Candidate, compute_features, score
-from newsqa.rag.retrieve import Retriever, select_passages
+from newsqa.rag.retrieve import MERGE_MAX_CHARS, Retriever, select_passages
 
 
 def _chunk(cid: str, article: str, text: str, title: str = "") -> Chunk:
@@ -149,9 +149,25 @@ def test_neighbouring_chunks_of_one_article_join_into_one_passage() -> None:
     # chunks 0 and 1 (then 2) were joined: the passage is the article's own text from its start
     assert first.text == body[first.char_start:first.char_end] == body
     assert first.char_start == 0 and first.char_end == len(body)
-    # a neighbour that ranks below the k-th passage is not looked at
+    # neighbours that rank below the k-th passage still join it: the answer is often the sentence
+    # after the one that matches the question
     chosen = select_passages(cands, np.array([3.0, 2.0, 1.0, 0.5]), k=2)
-    assert [c.text for c, _ in chosen] == [body[:s3 - 1], "The tram company hired forty drivers."]
+    assert [c.text for c, _ in chosen] == [body, "The tram company hired forty drivers."]
+    # but no candidate below the k-th takes a place of its own
+    assert len(select_passages(cands, np.array([3.0, 2.0, 0.1, 1.0]), k=1)) == 1
+
+
+def test_a_joined_passage_stays_within_the_character_cap() -> None:
+    sentence = "The river rose by a metre overnight. "
+    body = sentence * 200  # 7,400 characters
+    step = len(sentence) * 25  # chunks of 925 characters, touching
+    chunks = _split_body(body, [(a, a + step) for a in range(0, len(body), step)])
+    cands = [Candidate(c) for c in chunks]
+    chosen = select_passages(cands, np.arange(len(chunks), 0, -1, dtype=float), k=1)
+    (passage, best), = chosen
+    assert best == 0 and passage.char_start == 0
+    # chunks join in score order while the passage fits: three of 925 characters, not a fourth
+    assert passage.text == body[:3 * step] and len(passage.text) <= MERGE_MAX_CHARS < 4 * step
 
 
 def test_joining_keeps_the_cap_and_never_joins_distant_chunks() -> None:
