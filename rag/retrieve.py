@@ -17,8 +17,10 @@ the 2026-12-03 chunking), against joining only candidates that rank above the fi
 2,500 characters: the answer inside the top-5 passages 0.929 -> 0.949 (every miss left has its
 answer in no evidence chunk dated by the as-of day), answer right 0.408 -> 0.418, refusal recall
 unchanged (0.750), for 45 % more text per question (10,040 characters on average against 6,930;
-2,500 characters with the wider join: 0.939). Joining only the neighbours above the fifth passage
-had taken that part from 0.898 to 0.918 against chunks kept apart (earlier chunking and weights).
+2,500 characters with the wider join: 0.939); the extractive answer stage reads it in about 10-20 ms
+more per question (p50 on rtqa-dev validation, alternating runs, about +10 %). Joining only the
+neighbours above the fifth passage had taken that part from 0.898 to 0.918 against chunks kept
+apart (earlier chunking and weights).
 Two passages an article (`max_chunks_per_article`) stays the default: one gave 0.918 there, three
 0.939 (and a gold article in the top 5 for 0.959 instead of 0.969).
 
