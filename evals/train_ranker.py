@@ -36,6 +36,7 @@ from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
 from newsqa.rag.refusal import QUESTION_FEATURES, SIGNS, QuestionFeatures, names_share, question_features
 from newsqa.rag.select import FOLLOW
+from newsqa.rag.stack import RuleView, read_rules
 from newsqa.rag.types import Passage
 from newsqa.settings import Settings
 
@@ -55,6 +56,7 @@ class Instance:
     cands: list[Candidate]
     labels: list[int]
     answers: list[list[str]] = field(default_factory=list)  # the accepted spellings, part by part
+    rules: RuleView | None = None  # the rule path's reading of the passages (stack.py)
 
 
 @dataclass(frozen=True)
@@ -115,15 +117,17 @@ def featurise_asked(asked: Sequence[Asked], scorer: Any, analyses: Analyses | No
     out: list[Instance] = []
     for a in asked:
         aq = analyse(a.text)
+        rules = read_rules(a.text, a.passages, embed)  # once per question, as answering does
         parts = question_parts(aq)
         if len(parts) > 1 and (not a.answerable or len(a.answers) == len(parts)):
             asks = [(analyse(t), [a.answers[j]] if a.answerable else []) for j, t in enumerate(parts)]
         else:
             asks = [(aq, a.answers)]
         for q, answers in asks:
-            cands = featurise(q, a.passages, embed, model, full_for_all=True, analyser=analyses.analyser)
+            cands = featurise(q, a.passages, embed, model, full_for_all=True, analyser=analyses.analyser,
+                              rules=rules)
             labels = [int(a.answerable and answer_correct(c.text, answers)) for c in cands]
-            out.append(Instance(a.qid, a.answerable, q, a.passages, cands, labels, answers))
+            out.append(Instance(a.qid, a.answerable, q, a.passages, cands, labels, answers, rules))
     return out
 
 
@@ -315,7 +319,8 @@ def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
     scores, and the answer quotes the best and the next ones within `select.FOLLOW` of it (up to
     three)."""
     if not inst.cands:
-        return Row(inst.qid, 0.0, 0.0, False, inst.answerable, question_features(inst.q, [], inst.passages))
+        return Row(inst.qid, 0.0, 0.0, False, inst.answerable,
+                   question_features(inst.q, [], inst.passages, inst.rules))
     order = sorted(range(len(inst.cands)), key=lambda k: -cheap.probability(inst.cands[k].features))
     top = order[:PRESELECT]
     probs = {k: full.probability(inst.cands[k].features) for k in top}
@@ -325,7 +330,7 @@ def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
     by_n = {p.n: p for p in inst.passages}
     share = names_share(inst.q, [by_n[inst.cands[best].n]], inst.passages)
     scored = [replace(inst.cands[k], score=probs[k]) for k in ranked]
-    qf = question_features(inst.q, scored, inst.passages)
+    qf = question_features(inst.q, scored, inst.passages, inst.rules)
     return Row(inst.qid, probs[best], share, any(inst.labels[k] for k in quoted), inst.answerable, qf,
                any(inst.labels[k] for k in top), any(inst.labels))
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from newsqa.rag.query import AnalysedQuestion
+    from newsqa.rag.stack import RuleView
     from newsqa.rag.types import Passage
 
 _WORD = re.compile(r"[^\W_]+")
@@ -76,6 +77,11 @@ class Features:
     statement_speaker: float = 0.0  # a statement question: its speaker in context of reported speech
     speaker_match: float = 0.0  # a statement question's speaker named in a sentence reporting speech
     # (1), or in one of the three before a sentence that reports speech without naming anyone (0.5)
+    # the rule path's reading of the same sentence (stack.py): learned where the rules are right
+    rule_rel: float = 0.0  # its rule score over the best rule score of the question's candidates
+    rule_pick: float = 0.0  # the rule backend quotes it
+    rule_top: float = 0.0  # ... as its first sentence
+    rule_broken: float = 0.0  # constraints of the question it breaks by the rules (0, 0.5, 1)
     # full
     sem: float = 0.0  # cosine of question and sentence embeddings
     lemma_overlap: float = 0.0  # share of the question's content lemmas in the sentence
@@ -96,12 +102,13 @@ CHEAP = ["overlap", "bm25", "bm25_abs", "names", "names_article", "passage_overl
          "lead", "asks", "length", "has_digit", "numeric_q", "typed",
          "names_near", "speech", "statement_q", "statement_speech", "numeric_new", "position",
          "overlap_rel", "topic", "speaker_context", "statement_topic", "statement_speaker",
-         "speaker_match"]
+         "speaker_match", "rule_rel", "rule_pick", "rule_top", "rule_broken"]
 FULL = [f.name for f in fields(Features)]
 
 
-def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list[Candidate]) -> None:
-    """Fill every candidate's cheap features."""
+def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list[Candidate],
+                   rules: "RuleView | None" = None) -> None:
+    """Fill every candidate's cheap features (the rule features stay 0 without `rules`)."""
     from newsqa.rag.query import AnswerKind
 
     q_tokens = list(dict.fromkeys(tokenize(q.text)))
@@ -184,6 +191,12 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
             elif q.speaker <= _words(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
                 f.speaker_match = 0.5
         f.statement_speaker = f.statement_q * f.speech * f.speaker_context
+        if rules is not None:
+            key = (c.n, c.index)
+            f.rule_rel = rules.relative(key)
+            f.rule_pick = float(key in rules.chosen)
+            f.rule_top = float(key == rules.top())
+            f.rule_broken = min(rules.violations.get(key, 0), 2) / 2
         c.features = f
     top = max(bm, default=0.0) or 1.0
     top_overlap = max((c.features.overlap for c in cands), default=0.0)

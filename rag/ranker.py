@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from newsqa.rag.query import AnalysedQuestion
+    from newsqa.rag.stack import RuleView
     from newsqa.rag.support import SupportScorer
     from newsqa.rag.types import Passage
 
@@ -119,12 +120,13 @@ def _bundled() -> RankerModel:
 
 
 def cheap_rank(q: "AnalysedQuestion", passages: list["Passage"],
-               model: RankerModel | None = None) -> list[Candidate]:
-    """Every candidate scored by the cheap model alone (no spaCy, no embedder), best first."""
+               model: RankerModel | None = None, rules: "RuleView | None" = None) -> list[Candidate]:
+    """Every candidate scored by the cheap model alone (no spaCy, no embedder beyond what `rules`
+    already read), best first."""
     model = model or load_model()
     cands = without_injections(passage_candidates(passages), passages)
     if cands:
-        cheap_features(q, passages, cands)
+        cheap_features(q, passages, cands, rules)
         for c in cands:
             c.score = model.cheap.probability(c.features)
         cands.sort(key=lambda c: (-c.score, c.rank, c.index))
@@ -133,12 +135,18 @@ def cheap_rank(q: "AnalysedQuestion", passages: list["Passage"],
 
 def featurise(q: "AnalysedQuestion", passages: list["Passage"], scorer: "SupportScorer",
               model: RankerModel, preselect: int = PRESELECT, full_for_all: bool = False,
-              analyser: "Callable[[Sequence[str]], list[Doc]]" = analyse_sentences) -> list[Candidate]:
+              analyser: "Callable[[Sequence[str]], list[Doc]]" = analyse_sentences,
+              rules: "RuleView | None" = None) -> list[Candidate]:
     """Candidates with cheap features (all) and full features (the `preselect` best by the cheap
     model, or every one with `full_for_all`, which training uses), best cheap score first.
-    `scorer` needs only `embed`; training passes cached analyses and embeddings."""
+    `scorer` needs only `embed`; training passes cached analyses and embeddings. `rules`: the rule
+    path's reading of the passages (stack.py), read here when not given."""
+    from newsqa.rag.stack import read_rules
+
+    if rules is None:
+        rules = read_rules(q.text, passages, scorer)
     # never quote (or score) an instruction planted in an article
-    cands = cheap_rank(q, passages, model)
+    cands = cheap_rank(q, passages, model, rules)
     if not cands:
         return []
     top = cands if full_for_all else cands[:preselect]
@@ -153,10 +161,10 @@ def featurise(q: "AnalysedQuestion", passages: list["Passage"], scorer: "Support
 
 
 def rank(q: "AnalysedQuestion", passages: list["Passage"], scorer: "SupportScorer",
-         model: RankerModel | None = None) -> list[Candidate]:
+         model: RankerModel | None = None, rules: "RuleView | None" = None) -> list[Candidate]:
     """The pre-selected candidates scored by the full model, best first (the rest are dropped)."""
     model = model or load_model()
-    cands = [c for c in featurise(q, passages, scorer, model) if c.doc is not None]
+    cands = [c for c in featurise(q, passages, scorer, model, rules=rules) if c.doc is not None]
     for c in cands:
         c.score = model.full.probability(c.features)
     cands.sort(key=lambda c: (-c.score, c.rank, c.index))

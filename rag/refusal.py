@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, fields
 from newsqa.rag.sentences import Candidate, asks
 from newsqa.rag.query import AnalysedQuestion, analyse
 from newsqa.rag.ranker import RankerModel, load_model, rank
+from newsqa.rag.stack import RuleView, read_rules
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Passage, Sentence
 
@@ -62,6 +63,10 @@ class QuestionFeatures:
     statement_q: float = 0.0  # ... a reported statement
     typed_q: float = 0.0  # ... an entity of some kind (numeric ones included)
     description_q: float = 0.0  # ... a description (why, how, tell me about)
+    # the rule path's verdict (stack.py): the answerability model learns where to trust it
+    rule_answers: float = 0.0  # the rules' refusal checks pass
+    rule_best: float = 0.0  # the best rule score of the question's candidates (capped at 1.5)
+    rule_agree: float = 0.0  # the ranker's best sentence is one the rules quote
 
     def vector(self, names: list[str]) -> list[float]:
         d = asdict(self)
@@ -80,8 +85,10 @@ QUESTION_FEATURES = [f.name for f in fields(QuestionFeatures)]
 SIGNS = {"best_logit": 1, "margin": 1, "best_share": 1}
 
 
-def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage]) -> QuestionFeatures:
-    """The answerability model's input for `ranked` (best first, full features filled)."""
+def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage],
+                      rules: RuleView | None = None) -> QuestionFeatures:
+    """The answerability model's input for `ranked` (best first, full features filled); the rule
+    features stay 0 without `rules`."""
     from newsqa.rag.query import AnswerKind
 
     qf = QuestionFeatures()
@@ -90,6 +97,9 @@ def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: li
     qf.statement_q = float(q.kind is AnswerKind.STATEMENT)
     qf.typed_q = float(q.typed)
     qf.description_q = float(q.kind is AnswerKind.DESCRIPTION)
+    if rules is not None:
+        qf.rule_answers = float(not rules.refuse)
+        qf.rule_best = min(rules.best, 1.5)
     scored = [c for c in ranked if c.features is not None]
     if not scored:
         return qf
@@ -110,18 +120,20 @@ def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: li
     qf.sem_max = max(c.features.sem for c in scored)
     qf.expected = f.expected
     qf.year_missing = f.year_missing
+    if rules is not None:
+        qf.rule_agree = float((best.n, best.index) in rules.chosen)
     return qf
 
 
 def answer_probability(model: RankerModel, q: AnalysedQuestion, ranked: list[Candidate],
-                       passages: list[Passage]) -> float:
+                       passages: list[Passage], rules: RuleView | None = None) -> float:
     """What the refusal threshold is compared with: the answerability model's probability, or
     (weights without one) the best candidate's."""
     if model.answerable is None:
         return ranked[0].score if ranked else 0.0
     if not ranked:
         return 0.0
-    return model.answerable.probability(question_features(q, ranked, passages))  # type: ignore[arg-type]
+    return model.answerable.probability(question_features(q, ranked, passages, rules))  # type: ignore[arg-type]
 
 
 def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passage]) -> float:
@@ -137,14 +149,15 @@ def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passag
 
 
 def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentence],
-           passages: list[Passage], model: RankerModel | None = None) -> Refusal:
+           passages: list[Passage], model: RankerModel | None = None,
+           rules: RuleView | None = None) -> Refusal:
     model = model or load_model()
     if not sentences:
         return Refusal(True, "no sentence answers the question")
     good = [s for s in sentences if s.supported and s.citations and not asks(s.text)]
     if not good:
         return Refusal(True, "no sentence is supported by the passages")
-    best = answer_probability(model, q, ranked, passages)
+    best = answer_probability(model, q, ranked, passages, rules)
     if best < model.threshold:
         return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
     by_n = {p.n: p for p in passages}
@@ -158,4 +171,5 @@ def should_refuse(question: str, sentences: list[Sentence], passages: list[Passa
                   scorer: SupportScorer, model: RankerModel | None = None) -> bool:
     """`decide` for a question given as text (analysed and ranked here)."""
     q = analyse(question)
-    return decide(q, rank(q, passages, scorer, model), sentences, passages, model).refuse
+    rules = read_rules(question, passages, scorer)
+    return decide(q, rank(q, passages, scorer, model, rules), sentences, passages, model, rules).refuse

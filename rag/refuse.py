@@ -88,8 +88,31 @@ class RefusalPolicy:
         q = Question.parse(question)
         by_n = {p.n: p for p in passages}
         cited = list({n: by_n[n] for s in good for n in s.citations if n in by_n}.values())
-        evidence = key_terms("\n".join([s.text for s in good]
-                                       + [f"{p.chunk.title}\n{p.chunk.text}" for p in cited]))
+        failed = self._content_checks(q, [s.text for s in good], cited, passages)
+        if failed is not None:
+            return failed
+        return self._answering(scored_answers(question, good, passages, scorer))
+
+    def decide_candidates(self, q: Question, chosen: list[Candidate], passages: list[Passage]) -> Refusal:
+        """The same checks on candidates the rules have already scored and chosen (stack.py), without
+        the support check: nothing is scored twice."""
+        good = [c for c in chosen if not asks(c.text)]
+        if not good:
+            return Refusal(True, "no sentence answers the question")
+        by_n = {p.n: p for p in passages}
+        cited = list({n: by_n[n] for c in good for n in (c.citations or [c.n]) if n in by_n}.values())
+        texts = [c.text for c in good]
+        parts = [Question.parse(part) for part in q.parts] or [q]
+        decisions = [self._content_checks(part, texts, cited, passages) for part in parts]
+        if all(d is not None for d in decisions):
+            return decisions[0]  # type: ignore[return-value]
+        return self._answering(good)
+
+    def _content_checks(self, q: Question, texts: list[str], cited: list[Passage],
+                        passages: list[Passage]) -> Refusal | None:
+        """Checks 3-5 (specific, on topic, typed) on the answer's sentences and the passages they
+        cite; the first that fails, or None."""
+        evidence = key_terms("\n".join(texts + [f"{p.chunk.title}\n{p.chunk.text}" for p in cited]))
 
         if required_factor(q, evidence) < 1.0:
             return Refusal(True, "the passages lack the question's " + ", ".join(sorted(q.terms.required)))
@@ -100,7 +123,7 @@ class RefusalPolicy:
             # a reference only the cited articles count: a list of animated-film nominees does not
             # answer who directed Avatar because another retrieved article names Avatar.
             articles = {p.chunk.article_id for p in cited}
-            anaphoric = any(_UNNAMED_SUBJECT.search(t) for t in [s.text for s in good] + [p.chunk.text for p in cited])
+            anaphoric = any(_UNNAMED_SUBJECT.search(t) for t in texts + [p.chunk.text for p in cited])
             topic = key_terms("\n".join(f"{p.chunk.title}\n{p.chunk.text}" for p in passages
                                         if anaphoric or p.chunk.article_id in articles))
             share = sum(has_word(t, evidence.words) or has_word(t, topic.words)
@@ -111,10 +134,12 @@ class RefusalPolicy:
         if q.kind in ("date", "number", "person", "place"):
             # a year or "yesterday" does answer "when"; the other kinds need a clear instance
             need = self.min_date_type if q.kind == "date" else self.min_type
-            if not any(answer_type_score(q, key_terms(s.text), s.text) >= need for s in good):
+            if not any(answer_type_score(q, key_terms(t), t) >= need for t in texts):
                 return Refusal(True, f"no sentence gives a {q.kind}")
+        return None
 
-        cands = scored_answers(question, good, passages, scorer)
+    def _answering(self, cands: list[Candidate]) -> Refusal:
+        """Checks 6-7 (constrained, answering) on the scored answer candidates."""
         if cands and all(c.violations for c in cands):
             # every sentence is a near miss: another competition, the former holder, another speaker
             best = max(cands, key=lambda c: c.score)

@@ -85,19 +85,21 @@ class RankedBackend:
         sentences before its decision (the newest report for a recency question, recency.py);
         `refusals=False` skips the decisions."""
         from newsqa.rag.refusal import decide
+        from newsqa.rag.stack import read_rules
 
         model = self.model or load_model()
         q = analyse(question)
+        rules = read_rules(question, passages, self.scorer)  # once for every part and the decision
         parts = [q] if len(texts := question_parts(q)) < 2 else [analyse(t) for t in texts]
         per_part = self.max_sentences if len(parts) == 1 else max(1, self.max_sentences - 1)
         sentences: list[Sentence] = []
         short: ShortAnswer | None = None
         reasons: list[str] = []
         for part in parts:
-            ranked = rank(part, passages, self.scorer, model)
+            ranked = rank(part, passages, self.scorer, model, rules)
             chosen, sh = self.compose(part, ranked, passages, per_part)
             chosen = keep(chosen)
-            d = decide(part, ranked, chosen, passages, model) if refusals else None
+            d = decide(part, ranked, chosen, passages, model, rules) if refusals else None
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 continue

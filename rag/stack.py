@@ -1,0 +1,66 @@
+"""The rule path's reading of the passages, as evidence for the learned one (stacking).
+
+The hand-set rules (candidates.py scoring, backends/extractive.py selection, refuse.py's checks) are
+strong on some kinds of questions and weak on others; the learned ranker is the reverse. Rather than
+choosing between them per question by hand, the ranker gets the rules' verdicts as features and
+learns, from the training parts, where to trust them: each candidate sentence's rule score relative
+to the best, whether the rules would quote it, the constraints it breaks, and (for the answerability
+model) whether the rules' refusal checks would refuse.
+
+`read_rules` runs the rules once per question (their question parse, candidate scoring and
+selection) and returns a `RuleView`, which the ranked backend passes to every stage that reads it
+(ranker.py for each part of a compound question, refusal.py): nothing of the rule path is computed
+twice. Its refusal verdict skips the rules' support check (an embedding per quoted sentence): the
+ranked path checks support on what it quotes itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsqa.rag.question import Question
+    from newsqa.rag.support import SupportScorer
+    from newsqa.rag.types import Passage
+
+Key = tuple[int, int]  # (passage n, sentence index in the passage)
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """Per candidate sentence (by passage and index) the rules' score, the sentences they would
+    quote, the constraints each breaks, and the rules' refusal verdict."""
+
+    scores: dict[Key, float] = field(default_factory=dict)
+    violations: dict[Key, int] = field(default_factory=dict)
+    chosen: tuple[Key, ...] = ()  # the sentences the rule backend quotes, best first
+    best: float = 0.0  # the best rule score
+    refuse: bool = True  # the rules' refusal checks refuse
+    reason: str = ""
+
+    def relative(self, key: Key) -> float:
+        """The sentence's rule score over the best one's (0 when the rules see nothing)."""
+        return self.scores.get(key, 0.0) / self.best if self.best > 0 else 0.0
+
+    def top(self) -> Key | None:
+        return self.chosen[0] if self.chosen else None
+
+
+def read_rules(question: str, passages: list["Passage"], scorer: "SupportScorer") -> RuleView:
+    """The rules' scores, choice and refusal verdict for `question` over `passages` (one pass)."""
+    from newsqa.rag.backends.extractive import ExtractiveBackend
+    from newsqa.rag.candidates import passage_candidates, score_candidates
+    from newsqa.rag.cite import without_injections
+    from newsqa.rag.refuse import RefusalPolicy
+
+    cands = without_injections(passage_candidates(passages), passages)
+    if not question.strip() or not cands:
+        return RuleView()
+    q: "Question" = score_candidates(question, passages, cands, scorer)
+    chosen = ExtractiveBackend(scorer)._select(cands)
+    verdict = RefusalPolicy().decide_candidates(q, chosen, passages)
+    return RuleView(scores={(c.n, c.index): c.score for c in cands},
+                    violations={(c.n, c.index): len(c.violations) for c in cands},
+                    chosen=tuple((c.n, c.index) for c in chosen),
+                    best=max(c.score for c in cands), refuse=verdict.refuse, reason=verdict.reason)
