@@ -117,13 +117,13 @@ def featurise_asked(asked: Sequence[Asked], scorer: Any, analyses: Analyses | No
     out: list[Instance] = []
     for a in asked:
         aq = analyse(a.text)
-        rules = read_rules(a.text, a.passages, embed)  # once per question, as answering does
         parts = question_parts(aq)
         if len(parts) > 1 and (not a.answerable or len(a.answers) == len(parts)):
             asks = [(analyse(t), [a.answers[j]] if a.answerable else []) for j, t in enumerate(parts)]
         else:
             asks = [(aq, a.answers)]
         for q, answers in asks:
+            rules = read_rules(q.text, a.passages, embed)  # per part, as answering reads it
             cands = featurise(q, a.passages, embed, model, full_for_all=True, analyser=analyses.analyser,
                               rules=rules)
             labels = [int(a.answerable and answer_correct(c.text, answers)) for c in cands]

@@ -7,10 +7,9 @@ learns, from the training parts, where to trust them: each candidate sentence's 
 to the best, whether the rules would quote it, the constraints it breaks, and (for the answerability
 model) whether the rules' refusal checks would refuse.
 
-`read_rules` runs the rules once per question (their question parse, candidate scoring and
-selection) and returns a `RuleView`, which the ranked backend passes to every stage that reads it
-(ranker.py for each part of a compound question, refusal.py): nothing of the rule path is computed
-twice. Its refusal verdict skips the rules' support check (an embedding per quoted sentence): the
+`read_rules` runs the rules once per question, or per part of a compound question (their question
+parse, candidate scoring and selection), and returns a `RuleView`, which the ranked backend passes
+to every stage that reads it (ranker.py, refusal.py): nothing of the rule path is computed twice. Its refusal verdict skips the rules' support check (an embedding per quoted sentence): the
 ranked path checks support on what it quotes itself.
 """
 

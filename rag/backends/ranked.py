@@ -89,13 +89,14 @@ class RankedBackend:
 
         model = self.model or load_model()
         q = analyse(question)
-        rules = read_rules(question, passages, self.scorer)  # once for every part and the decision
         parts = [q] if len(texts := question_parts(q)) < 2 else [analyse(t) for t in texts]
         per_part = self.max_sentences if len(parts) == 1 else max(1, self.max_sentences - 1)
         sentences: list[Sentence] = []
         short: ShortAnswer | None = None
         reasons: list[str] = []
         for part in parts:
+            # the rules' reading of this part, made once for its ranking and its decision
+            rules = read_rules(part.text, passages, self.scorer)
             ranked = rank(part, passages, self.scorer, model, rules)
             chosen, sh = self.compose(part, ranked, passages, per_part)
             chosen = keep(chosen)
