@@ -327,6 +327,9 @@ def decide_inputs(inst: Instance, cheap: Linear, full: Linear) -> Row:
     ranked = sorted(top, key=lambda k: -probs[k])
     best = ranked[0]
     quoted = [k for k in ranked[:3] if probs[k] >= FOLLOW * probs[best]]
+    if inst.rules is not None and not inst.rules.refuse and inst.rules.chosen:
+        # the rules' first sentence follows the ranker's choice (stack.rules_first_choice)
+        quoted += [k for k, c in enumerate(inst.cands) if (c.n, c.index) == inst.rules.chosen[0]]
     by_n = {p.n: p for p in inst.passages}
     share = names_share(inst.q, [by_n[inst.cands[best].n]], inst.passages)
     scored = [replace(inst.cands[k], score=probs[k]) for k in ranked]

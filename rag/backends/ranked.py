@@ -11,6 +11,7 @@ scores highest (span.py), or with weights that lack one, select.py's rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -21,8 +22,13 @@ from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
 from newsqa.rag.span import learned_short_answer
+from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence, ShortAnswer
+
+
+# a sentence the ranker did not analyse that opens with a personal pronoun refers back
+_PRONOUN = re.compile(r"^[“\"']?\s*(?:he|she|it|they|his|her|its|their)\b", re.I)
 
 
 @dataclass
@@ -60,9 +66,12 @@ class RankedBackend:
         yield sentences
 
     def compose(self, q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage],
-                max_sentences: int | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
+                max_sentences: int | None = None,
+                rules: RuleView | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
         """The cited sentences for already ranked candidates (ranked once for answer and refusal),
-        and the short answer taken from the best of them that holds a span of the asked kind."""
+        and the short answer taken from the best of them that holds a span of the asked kind. With
+        the rules' reading (`rules`), their first sentence follows when the ranker chose another
+        fact (stack.rules_first_choice)."""
         most = max_sentences or self.max_sentences
         chosen = select(ranked, most)
         if not chosen:
@@ -72,8 +81,11 @@ class RankedBackend:
             short = learned_short_answer(q, chosen, ranked, model.span)
         else:  # the span comes from the best quoted sentence that holds one
             short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)
-        return quote_sentences(chosen, passages, self.scorer, most,
-                               lambda c: c.features is not None and c.features.pronoun_start > 0), short
+        extra = rules_first_choice(chosen, ranked, rules, passages)
+        quoted = chosen + [extra] if extra is not None else chosen
+        return quote_sentences(quoted, passages, self.scorer, most + (extra is not None),
+                               lambda c: (c.features.pronoun_start > 0 if c.features is not None
+                                          else _PRONOUN.match(c.text) is not None)), short
 
     def respond(self, question: str, passages: list[Passage],
                 keep: Callable[[list[Sentence]], list[Sentence]] = lambda s: s,
@@ -98,7 +110,7 @@ class RankedBackend:
             # the rules' reading of this part, made once for its ranking and its decision
             rules = read_rules(part.text, passages, self.scorer)
             ranked = rank(part, passages, self.scorer, model, rules)
-            chosen, sh = self.compose(part, ranked, passages, per_part)
+            chosen, sh = self.compose(part, ranked, passages, per_part, rules)
             chosen = keep(chosen)
             d = decide(part, ranked, chosen, passages, model, rules) if refusals else None
             if d is not None and d.refuse:

@@ -61,3 +61,22 @@ def test_rule_features_reach_the_ranker_and_the_answerability_model(scorer: Supp
     assert qf.rule_agree == float((ranked[0].n, ranked[0].index) in view.chosen)
     # without the view the rule features stay at 0 (weights fit without them are unaffected)
     assert question_features(q, ranked, ps).rule_answers == 0.0
+
+
+def test_the_rules_first_sentence_follows_when_the_ranker_chose_another(scorer: SupportScorer) -> None:
+    from newsqa.rag.stack import rules_first_choice
+
+    ps = passages(*RACES)
+    view = read_rules("Who won the Vesterby marathon in 2021?", ps, scorer)
+    q = analyse("Who won the Vesterby marathon in 2021?")
+    ranked = rank(q, ps, scorer, load_model(), view)
+    other = [c for c in ranked if (c.n, c.index) != view.top()][:1]
+    extra = rules_first_choice(other, ranked, view, ps)
+    assert extra is not None and extra.text == RACES[2] and extra.citations == [3]
+    mine = [c for c in ranked if (c.n, c.index) == view.top()]
+    assert rules_first_choice(mine, ranked, view, ps) is None  # already quoted
+    # a sentence the ranker did not pre-select is cut from its passage
+    assert rules_first_choice(other, [], view, ps).text == RACES[2]
+    refused = read_rules("Who won the Vesterby marathon in 2016?", ps, scorer)
+    assert rules_first_choice(other, ranked, refused, ps) is None  # the rules would not answer
+    assert rules_first_choice(other, ranked, None, ps) is None
