@@ -60,7 +60,7 @@ def read_rules(question: str, passages: list["Passage"], scorer: "SupportScorer"
     if not question.strip() or not cands:
         return RuleView()
     q: "Question" = score_candidates(question, passages, cands, scorer)
-    chosen = ExtractiveBackend(scorer)._select(cands)
+    chosen = ExtractiveBackend(scorer).select(cands)
     verdict = RefusalPolicy().decide_candidates(q, chosen, passages)
     return RuleView(scores={(c.n, c.index): c.score for c in cands},
                     violations={(c.n, c.index): len(c.violations) for c in cands},

@@ -50,7 +50,7 @@ class ExtractiveBackend:
         if not question.strip() or not cands:
             return []
         q = score_candidates(question, passages, cands, self.scorer)
-        chosen = self._select(cands)
+        chosen = self.select(cands)
         if q.parts:
             chosen = self._cover_parts(q.parts, chosen, cands, passages)
         if q.kind == "date":
@@ -80,7 +80,9 @@ class ExtractiveBackend:
         yield sentences
 
     # -- selection -----------------------------------------------------------------------------
-    def _select(self, cands: list[Candidate]) -> list[Candidate]:
+    def select(self, cands: list[Candidate]) -> list[Candidate]:
+        """The sentences to quote from scored candidates, best first, each with its citations (the
+        rule path's choice; stack.py reads it for the learned path)."""
         ranked = sorted(cands, key=lambda c: (-c.score, c.rank, c.index))
         best = ranked[0]
         chosen: list[Candidate] = []
