@@ -149,8 +149,9 @@ def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passag
 
 
 def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentence],
-           passages: list[Passage], model: RankerModel | None = None,
-           rules: RuleView | None = None) -> Refusal:
+           passages: list[Passage], rules: RuleView | None, model: RankerModel | None = None) -> Refusal:
+    """Refuse or not. `rules`: the rule path's reading that `ranked` was ranked with (stack.py); the
+    answerability model reads its verdict, so None (the rules not read) counts as their refusal."""
     model = model or load_model()
     if not sentences:
         return Refusal(True, "no sentence answers the question")
@@ -172,4 +173,4 @@ def should_refuse(question: str, sentences: list[Sentence], passages: list[Passa
     """`decide` for a question given as text (analysed and ranked here)."""
     q = analyse(question)
     rules = read_rules(question, passages, scorer)
-    return decide(q, rank(q, passages, scorer, model, rules), sentences, passages, model, rules).refuse
+    return decide(q, rank(q, passages, scorer, model, rules), sentences, passages, rules, model).refuse

@@ -112,7 +112,7 @@ class RankedBackend:
             ranked = rank(part, passages, self.scorer, model, rules)
             chosen, sh = self.compose(part, ranked, passages, per_part, rules)
             chosen = keep(chosen)
-            d = decide(part, ranked, chosen, passages, model, rules) if refusals else None
+            d = decide(part, ranked, chosen, passages, rules, model) if refusals else None
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 continue

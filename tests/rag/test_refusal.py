@@ -8,6 +8,7 @@ from newsqa.rag.backends.ranked import RankedBackend
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import load_model, rank
 from newsqa.rag.refusal import decide, names_share, should_refuse
+from newsqa.rag.stack import read_rules
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Sentence
 from rag_helpers import passages
@@ -21,9 +22,10 @@ def six():
 
 def _decide(question: str, ps, scorer: SupportScorer, model=None):
     q = analyse(question)
-    ranked = rank(q, ps, scorer, model)
-    sentences, _ = RankedBackend(scorer, model=model).compose(q, ranked, ps)
-    return decide(q, ranked, sentences, ps, model), sentences
+    rules = read_rules(question, ps, scorer)
+    ranked = rank(q, ps, scorer, model, rules)
+    sentences, _ = RankedBackend(scorer, model=model).compose(q, ranked, ps, rules=rules)
+    return decide(q, ranked, sentences, ps, rules, model), sentences
 
 
 @pytest.mark.slow
@@ -47,11 +49,11 @@ def test_refuses_when_the_articles_are_about_something_else(scorer: SupportScore
 def test_refuses_without_sentences_or_support(scorer: SupportScorer, six) -> None:
     q = analyse("Where did Lumera Glassworks open a new factory?")
     ranked = rank(q, six, scorer)
-    assert decide(q, ranked, [], six).refuse
+    assert decide(q, ranked, [], six, None).refuse
     unsupported = [Sentence("Lumera opened a plant on the moon.", [3], 0.1, False)]
-    assert decide(q, ranked, unsupported, six).reason == "no sentence is supported by the passages"
+    assert decide(q, ranked, unsupported, six, None).reason == "no sentence is supported by the passages"
     asking = [Sentence("Where will the plant open?", [3], 1.0, True)]
-    assert decide(q, ranked, asking, six).refuse
+    assert decide(q, ranked, asking, six, None).refuse
 
 
 def test_the_threshold_comes_from_the_fitted_model(scorer: SupportScorer, six) -> None:
