@@ -2,7 +2,8 @@
 
 Two sets, because analysing a sentence with spaCy and embedding it are most of an answer's cost:
   cheap (every candidate): word overlap and BM25 over the candidate sentences, the question's named
-    things and years in the sentence and in its article's retrieved text, retrieval rank, shape;
+    things and years in the sentence and in its article's retrieved text, retrieval rank, shape,
+    and the rule path's reading of it (stack.py: its rule score, whether the rules quote it);
   full (the few best by the cheap model): adds the semantic similarity of question and sentence
     (the support scorer's embedder), lemma overlap, and whether the sentence holds an entity of the
     kind the question asks for that the question does not already name, and how close it stands to

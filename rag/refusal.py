@@ -5,9 +5,10 @@ A calibrated decision on the ranker's own scores:
   - the question is unlikely to be answered by these passages: a question-level logistic regression
     (`RankerModel.answerable`) over `QuestionFeatures` (the best candidate's probability, its lead
     over the next candidates, whether the question's named things and content words are in the best
-    sentence, around it and in its article, its similarity to the question, and the kind of answer
-    asked for, whose weights act as per-kind offsets) gives a probability, refused below the
-    threshold. A probability read relative to the question's own candidates and to what the question
+    sentence, around it and in its article, its similarity to the question, the kind of answer
+    asked for, whose weights act as per-kind offsets, and the rule path's verdict: whether its
+    refusal checks pass, its best score, whether it quotes the same sentence; stack.py) gives a
+    probability, refused below the threshold. A probability read relative to the question's own candidates and to what the question
     names carries across corpora better than the raw probability of one sentence, whose scale
     moves with how long and how many the passages are;
   - the cited articles (title and retrieved text) hold less than `min_names` of the words of the

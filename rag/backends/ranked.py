@@ -1,8 +1,11 @@
 """The ranked backend (`ranked`): answers by quoting the passages' own sentences, no language model,
 with the learned ranker in place of the hand-set rules of backends/extractive.py.
 
-The candidates are ranked by the learned ranker (rag/ranker.py) and chosen by rag/select.py; this
-module turns the chosen ones into cited, checked sentences. A chosen sentence that opens with a
+The rule path reads the passages first (stack.py: its scores, choice and refusal verdict, once per
+question or part), and its reading is evidence for every later stage. The candidates are ranked by
+the learned ranker (rag/ranker.py) and chosen by rag/select.py; when the rules would answer and the
+ranker chose another fact, the rules' first sentence follows. This module turns the chosen ones
+into cited, checked sentences. A chosen sentence that opens with a
 pronoun or is very short is preceded by the sentence before it in its article ("She said: ..."
 needs the sentence that names her). The answer leads with the short answer span for
 who/what/which/when/where/how-many questions: the quoted sentences' span the learned span model
