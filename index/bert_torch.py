@@ -70,15 +70,49 @@ class _Layer(nn.Module):
 
     def _forward_bf16(self, h: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         """What torch autocast (bfloat16) runs for `forward`: the Linear products and attention in
-        bfloat16, the residual sums and LayerNorm in float32, GELU on the bfloat16 product."""
+        bfloat16, the residual sums and LayerNorm in float32, GELU on the product."""
         w, (b, t, d) = self.bf16, h.shape
         assert w is not None
-        qkv = F.linear(h.to(torch.bfloat16), w["qkv_w"], w["qkv_b"]).view(b, t, 3, self.heads, d // self.heads)
+        lin = _linear_bf16()
+        qkv = lin(h.to(torch.bfloat16), w["qkv_w"], w["qkv_b"]).view(b, t, 3, self.heads, d // self.heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
         ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(torch.bfloat16))
-        h = self.ln1(F.linear(ctx.transpose(1, 2).reshape(b, t, d), w["out_weight"], w["out_bias"]) + h)
-        up = F.gelu(F.linear(h.to(torch.bfloat16), w["up_weight"], w["up_bias"]))
-        return self.ln2(F.linear(up, w["down_weight"], w["down_bias"]) + h)
+        h = self.ln1(lin(ctx.transpose(1, 2).reshape(b, t, d), w["out_weight"], w["out_bias"]) + h)
+        up = lin(h.to(torch.bfloat16), w["up_weight"], w["up_bias"], gelu=True)
+        return self.ln2(lin(up, w["down_weight"], w["down_bias"]) + h)
+
+
+_LINEAR_BF16 = None
+
+
+def _linear_bf16():
+    """`linear(x, weight, bias, gelu=False)` in bfloat16: torch's oneDNN linear, which applies the
+    GELU to the product before rounding it and costs about a sixth less than `F.linear` then
+    `F.gelu` on this model's shapes (2-core AMX machine: 11.2 -> 9.2 ms per layer for 16 chunks),
+    or those two where this torch build has no such kernel."""
+    global _LINEAR_BF16
+    if _LINEAR_BF16 is None:
+        def plain(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, gelu: bool = False) -> torch.Tensor:
+            y = F.linear(x, weight, bias)
+            return F.gelu(y) if gelu else y
+
+        _LINEAR_BF16 = plain
+        try:
+            op = torch.ops.mkldnn._linear_pointwise
+
+            def fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, gelu: bool = False) -> torch.Tensor:
+                return op(x, weight, bias, "gelu", [], "none") if gelu else op(x, weight, bias, "none", [], "")
+
+            x = torch.linspace(-2, 2, 24).reshape(1, 2, 12).to(torch.bfloat16)
+            wt = torch.linspace(-1, 1, 60).reshape(5, 12).to(torch.bfloat16)
+            bs = torch.linspace(-1, 1, 5).to(torch.bfloat16)
+            with torch.inference_mode():
+                if all(torch.allclose(fused(x, wt, bs, g).float(), plain(x, wt, bs, g).float(), atol=0.05)
+                       for g in (False, True)):
+                    _LINEAR_BF16 = fused
+        except Exception:  # no oneDNN, or no bfloat16 support on this CPU: the plain products
+            pass
+    return _LINEAR_BF16
 
 
 class TorchMiniLM(nn.Module):
