@@ -138,6 +138,8 @@ class LocalEmbedder:
             from newsqa.index.bert_torch import TorchMiniLM
 
             model = TorchMiniLM(self.model_path)
+            if self.runtime == "bf16":
+                model.use_bf16()  # autocast's arithmetic without its per-call casts
         else:
             model = self.sentence_transformer()
         return _quantize(model) if self.runtime == "int8" else model
@@ -261,16 +263,21 @@ class LocalEmbedder:
 
     def _autocast(self):
         """bfloat16 matrix products for the "bf16" runtime (entered in the thread that runs the model)."""
-        if self.runtime != "bf16":
-            return nullcontext()
+        if self.runtime != "bf16" or getattr(self._model, "bf16", False):
+            return nullcontext()  # (a TorchMiniLM runs its products in bfloat16 itself)
         import torch
 
         return torch.autocast("cpu", dtype=torch.bfloat16)
 
-    def _batches(self, texts: list[str]) -> list[list[int]]:
+    def _batches(self, texts: list[str], lengths: Sequence[int] | None = None) -> list[list[int]]:
+        """Batches of texts of similar `lengths` (the model's tokens; characters when not given),
+        longest first: a batch is padded to its longest text, so texts of the same length in
+        characters but not in tokens pad (news chunks fitted to the window: 7.5% more tokens run
+        through the model when sorted by characters)."""
+        key = lengths if lengths is not None else [len(t) for t in texts]
         # ties broken by the text, so that (int8 vectors depending on batchmates) the same texts
         # give the same vectors whatever order they come in
-        order = sorted(range(len(texts)), key=lambda i: (-len(texts[i]), texts[i]))
+        order = sorted(range(len(texts)), key=lambda i: (-key[i], texts[i]))
         return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
 
     def _encode_sharded_light(self, light, texts: list[str]) -> np.ndarray:
@@ -299,14 +306,20 @@ class LocalEmbedder:
         """
         import torch
 
-        batches = self._batches(texts)
+        # tokenised once, here, when the model can build a batch from token ids: the batches are
+        # then sorted by what the model reads, and the workers never wait for the tokenizer
+        ids = model.token_ids(texts) if hasattr(model, "token_ids") else None
+        batches = self._batches(texts, None if ids is None else [len(x) for x in ids])
         workers = min(self.workers, len(batches))
         # a fast tokenizer is not safe to call from two threads at once ("Already borrowed")
         tokenizer_lock = threading.Lock()
 
         def run(batch: list[int]) -> np.ndarray:
-            with tokenizer_lock:
-                features = _features(model, [texts[i] for i in batch])
+            if ids is not None:
+                features = model.features([ids[i] for i in batch])
+            else:
+                with tokenizer_lock:
+                    features = _features(model, [texts[i] for i in batch])
             with torch.inference_mode(), self._autocast():  # autocast is per thread: entered here
                 return model(features)["sentence_embedding"].float().cpu().numpy()
 

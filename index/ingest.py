@@ -2,12 +2,15 @@
 
 Articles are handled in batches: each batch looks up the stored content hashes once, chunks only
 what is new or changed, embeds all of those chunks in one call (the model is the bottleneck, so it
-gets full batches), and writes them inside one journaled store batch.
+gets full batches), and writes them inside one journaled store batch. A batch embeds while the
+next one is read and chunked and the previous one is written.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -113,35 +116,63 @@ def ingest(
         )
         pending: dict[str, Article] = {}
         pending_chunks = 0
+        # One batch embeds on a thread of its own while this thread reads, chunks and writes the
+        # batches on either side: chunking and writing run on one core, and embedding alone left
+        # the other one idle for about a fifth of a 300-article ingest. Writes stay in order, each
+        # inside its journaled store batch, on this thread.
+        in_flight: list[tuple[_Batch, Future]] = []
 
-        def flush() -> None:
+        def write_in_flight() -> None:
+            while in_flight:
+                batch, vectors = in_flight.pop(0)
+                _store_batch(batch, vectors.result(), store, report)
+                if progress:
+                    progress(Progress(report.articles_seen, report.chunks_written, len(report.skipped),
+                                      time.perf_counter() - t0))
+
+        def flush(pool: ThreadPoolExecutor) -> None:
             nonlocal pending_chunks
+            if any(a in batch.ids for batch, _ in in_flight for a in pending):
+                write_in_flight()  # an article again: its earlier copy is stored before it is compared
             if pending:
-                _write_batch(list(pending.values()), settings, embedder, store, report, dups)
+                batch = _plan_batch(list(pending.values()), settings, embedder, store, report, dups)
+                loaded = threading.Event()
+                vectors = pool.submit(_embed_batch, batch, embedder, report, loaded)
+                # Loading the model (importing torch) holds the interpreter lock most of the time,
+                # and nothing embeds before it is done: this thread waits instead of taking turns
+                # with it (a 300-article ingest loaded the model in 1.0 s alone, 2.1 s alongside
+                # chunking); then the writer's imports overlap with embedding.
+                loaded.wait()
+                if batch.texts:
+                    store.prepare_writes()
+                write_in_flight()  # the previous batch, while this one embeds
+                in_flight.append((batch, vectors))
             pending.clear()
             pending_chunks = 0
-            if progress:
+            if progress and not in_flight:
                 progress(Progress(report.articles_seen, report.chunks_written, len(report.skipped),
                                   time.perf_counter() - t0))
 
-        it = iter(items)
-        while True:
-            tl = time.perf_counter()
-            item = next(it, None)
-            report.seconds["load"] += time.perf_counter() - tl
-            if item is None:
-                break
-            if isinstance(item, Skip):
-                report.skipped.append(item)
-                report.outcomes.append((item.origin, "", f"skipped: {item.reason}"))
-                continue
-            if item.id in pending:  # the same article twice in one run: the later copy wins
-                flush()
-            pending[item.id] = item
-            pending_chunks += max(1, len(item.body) // (settings.chunk_tokens * 4))
-            if pending_chunks >= batch_chunks:
-                flush()
-        flush()
+        with ThreadPoolExecutor(1, thread_name_prefix="newsqa-embed-batch") as pool:
+            it = iter(items)
+            while True:
+                tl = time.perf_counter()
+                item = next(it, None)
+                report.seconds["load"] += time.perf_counter() - tl
+                if item is None:
+                    break
+                if isinstance(item, Skip):
+                    report.skipped.append(item)
+                    report.outcomes.append((item.origin, "", f"skipped: {item.reason}"))
+                    continue
+                if item.id in pending:  # the same article twice in one run: the later copy wins
+                    flush(pool)
+                pending[item.id] = item
+                pending_chunks += max(1, len(item.body) // (settings.chunk_tokens * 4))
+                if pending_chunks >= batch_chunks:
+                    flush(pool)
+            flush(pool)
+            write_in_flight()
         report.wall = time.perf_counter() - t0
         return report
 
@@ -153,8 +184,19 @@ def embed_window(embedder: Embedder) -> Window | None:
     return get() if callable(get) else None
 
 
-def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder, store: Store,
-                 report: IngestReport, dups: DuplicateIndex | None = None) -> None:
+@dataclass
+class _Batch:
+    """A batch of articles, chunked: what is embedded, then written in one journaled store batch."""
+    ids: set[str]
+    changed: list[tuple[Article, list[Chunk]]]
+    duplicates: list[tuple[Article, str, str]]  # (article, the indexed article it duplicates, signature)
+    signatures: dict[str, str]
+    texts: list[str]  # what is embedded: every changed article's chunks' contextual text, in order
+
+
+def _plan_batch(articles: list[Article], settings: Settings, embedder: Embedder, store: Store,
+                report: IngestReport, dups: DuplicateIndex | None = None) -> _Batch:
+    """Sort a batch's articles into unchanged, near-duplicates and changed ones, and chunk those."""
     known = store.article_infos([a.id for a in articles])
     changed: list[tuple[Article, list[Chunk]]] = []
     duplicates: list[tuple[Article, str, str]] = []
@@ -189,28 +231,40 @@ def _write_batch(articles: list[Article], settings: Settings, embedder: Embedder
         dups.add(a.id, sig)
         (report.updated if info is not None else report.added).append(a.id)
         report.outcomes.append((a.origin, a.id, "updated" if info is not None else "added"))
-    report.seconds["chunk"] += time.perf_counter() - t
-    if not changed and not duplicates:
-        return
     texts = [contextual_text(c) for _, chunks in changed for c in chunks]
-    prepare = getattr(embedder, "prepare", None)  # a model loaded on first use is timed apart
-    if prepare is not None and texts:
-        t = time.perf_counter()
-        prepare(texts)
-        report.seconds["model_load"] += time.perf_counter() - t
-    if texts:
-        store.prepare_writes()  # the writer's imports overlap with embedding
+    report.seconds["chunk"] += time.perf_counter() - t
+    return _Batch({a.id for a in articles}, changed, duplicates, signatures, texts)
+
+
+def _embed_batch(batch: _Batch, embedder: Embedder, report: IngestReport, loaded: threading.Event) -> np.ndarray:
+    """The batch's vectors; `loaded` is set once the model that embeds them is ready."""
+    try:
+        if not batch.texts:
+            return np.zeros((0, embedder.dim), np.float32)
+        prepare = getattr(embedder, "prepare", None)  # a model loaded on first use is timed apart
+        if prepare is not None:
+            t = time.perf_counter()
+            prepare(batch.texts)
+            report.seconds["model_load"] += time.perf_counter() - t
+    finally:
+        loaded.set()
     t = time.perf_counter()
-    vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
+    vectors = embedder.embed(batch.texts)
     report.seconds["embed"] += time.perf_counter() - t
+    return vectors
+
+
+def _store_batch(batch: _Batch, vectors: np.ndarray, store: Store, report: IngestReport) -> None:
+    if not batch.changed and not batch.duplicates:
+        return
     t = time.perf_counter()
     items, i = [], 0
-    for a, chunks in changed:
+    for a, chunks in batch.changed:
         items.append((a, chunks, np.asarray(vectors[i:i + len(chunks)])))
         i += len(chunks)
-    with store.write_batch([a.id for a, _ in changed] + [a.id for a, _, _ in duplicates]):
+    with store.write_batch([a.id for a, _ in batch.changed] + [a.id for a, _, _ in batch.duplicates]):
         if items:
-            store.put_articles(items, signatures)
-        report.regrouped += store.put_duplicates(duplicates)
+            store.put_articles(items, batch.signatures)
+        report.regrouped += store.put_duplicates(batch.duplicates)
     report.chunks_written += i
     report.seconds["write"] += time.perf_counter() - t

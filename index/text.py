@@ -3,7 +3,6 @@ sentence means the same thing when a chunk is cut and when an answer is verified
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 
@@ -77,5 +76,8 @@ def count_tokens(text: str) -> int:
 
 
 def count_tokens_batch(texts: list[str]) -> list[int]:
-    enc = _encoding()
-    return [len(t) for t in enc.encode_batch(texts, disallowed_special=(), num_threads=os.cpu_count() or 1)]
+    """`count_tokens` of each text. One call at a time: tiktoken's `encode_batch` starts a thread
+    pool per call, which on an article's sentences cost more than the encoding (300 news articles:
+    about 1 s of wall time against 0.15 s)."""
+    encode = _encoding().encode_ordinary  # special tokens' text as plain text, as `count_tokens`
+    return [len(encode(t)) for t in texts]

@@ -102,6 +102,18 @@ def test_bf16_vectors_are_fp32s_to_rounding():
     assert float(np.min(np.sum(fp32 * bf16, axis=1))) > 0.999
 
 
+def test_batches_group_texts_by_the_models_tokens_when_known():
+    e = LocalEmbedder(batch_size=2)
+    # characters and word pieces disagree: a figure-heavy text is short in characters, long in pieces
+    texts = ["Rates: 4.25%/5.5% (2023-24).", "A plain and rather long sentence about the weather.",
+             "Short.", "Another quite ordinary sentence of words."]
+    pieces = [16, 11, 3, 8]
+    assert e._batches(texts, pieces) == [[0, 1], [3, 2]]
+    assert e._batches(texts) == [[1, 3], [0, 2]]  # by characters when the lengths are not given
+    # the same batchmates whatever order the texts come in (int8 vectors depend on them)
+    assert e._batches(texts[::-1], pieces[::-1]) == [[3, 2], [0, 1]]
+
+
 def test_batch_and_worker_settings_reach_the_local_embedder():
     assert LocalEmbedder().batch_size == 16 and LocalEmbedder().workers >= 1
     e = make_embedder(Settings(embed_batch=8, embed_workers=3))

@@ -113,3 +113,57 @@ def test_filters_apply_to_both_retrievers(settings, hash_embedder):
     assert {c.source for c, _ in store.vector_search(vec, 20, flt)} == {"Wire"}
     lex_ids = [cid for cid, _ in store.lexical().search("topic2 item3", 20, flt.lexical())]
     assert lex_ids and all(store.get_chunks([cid])[cid].source == "Wire" for cid in lex_ids)
+
+
+class _SlowEmbedder(HashingEmbedder):
+    """The hashing embedder, slow enough that the next batch is chunked while one embeds; records
+    which threads embedded and how many calls there were."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[str] = set()
+        self.calls = 0
+
+    def embed(self, texts):
+        import threading
+        import time
+
+        self.threads.add(threading.current_thread().name)
+        self.calls += 1
+        time.sleep(0.05)
+        return super().embed(texts)
+
+
+def test_batches_embed_on_their_own_thread_and_are_written_in_order(settings):
+    import threading
+
+    seen = []
+    emb = _SlowEmbedder()
+    arts = _articles(12)
+    report = ingest(arts, settings, emb, batch_chunks=2,
+                    progress=lambda p: seen.append((p.articles, p.chunks)))
+    assert emb.calls >= 4 and threading.current_thread().name not in emb.threads
+    store = Store(settings, emb.fingerprint)
+    assert sorted(report.added) == sorted(a.id for a in arts)
+    assert _counts(store) == (12, report.chunks_written, report.chunks_written)
+    # every batch is reported once it is written, in order
+    assert [c for _, c in seen] == sorted(c for _, c in seen) and seen[-1] == (12, report.chunks_written)
+    again = ingest(arts, settings, emb, batch_chunks=2)
+    assert sorted(again.unchanged) == sorted(a.id for a in arts) and again.chunks_written == 0
+
+
+def test_an_article_again_in_the_next_batch_replaces_the_copy_still_being_embedded(settings):
+    arts = _articles(4)
+    changed = Article(id=arts[1].id, title=arts[1].title, body=arts[1].body + " One more sentence at the end.",
+                      source=arts[1].source)
+    emb = _SlowEmbedder()
+    # one article a batch: article 1, then (while it embeds) its changed copy, then that copy again
+    report = ingest([arts[0], arts[1], changed, changed, arts[2], arts[3]], settings, emb, batch_chunks=1)
+    store = Store(settings, emb.fingerprint)
+    assert store.count_articles() == 4
+    assert report.updated == [arts[1].id] and report.unchanged == [arts[1].id]
+    assert sorted(report.added) == sorted(a.id for a in arts)
+    assert store.article_infos([arts[1].id])[arts[1].id].content_hash == changed.content_hash
+    texts = [c.text for c in store.iter_chunks(where={"article_id": arts[1].id})]
+    assert any("One more sentence at the end." in t for t in texts)
+    assert _counts(store)[1] == _counts(store)[2]
