@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=10_000_000, ge=1)
 
     # --- answering ---
-    backend: BackendKind = "extractive"
+    backend: BackendKind = "ranked"
     top_k: int = Field(default=5, ge=1, le=50)
     # passages per article (a passage may join two neighbouring chunks: rag/retrieve.py)
     max_chunks_per_article: int = Field(default=2, ge=1)

@@ -67,7 +67,7 @@ def test_records_and_aggregates(settings: Settings, tiny: tuple[Path, Path], tra
     meta = result.meta
     assert meta["articles"] == [str(articles)] and meta["store"] == "temporary"
     assert meta["ingest"]["added"] == len(ARTICLES)
-    assert meta["k"] == 3 and meta["backend"] == "extractive" and meta["embedder"] == "hash:256"
+    assert meta["k"] == 3 and meta["backend"] == "ranked" and meta["embedder"] == "hash:256"
     assert meta["timestamp"] and meta["machine"]["cpus"]
     assert result.baseline_aggregates is None and result.baseline_records == []
     assert result.html.startswith("<!DOCTYPE html>") and "<svg" in result.html

@@ -86,7 +86,7 @@ def test_ask_returns_the_cli_json_shape(served):
     out = client.predict("Who offered to mediate between Israel and Iran?", api_name="/ask")
     assert JSON_KEYS <= set(out)
     assert out["question"] == "Who offered to mediate between Israel and Iran?"
-    assert out["backend"] == "extractive"
+    assert out["backend"] == "ranked"
     assert out["citations"] and {"n", "article_id", "title", "text", "url", "score"} <= set(out["citations"][0])
     assert set(out["retrieved"]) <= {"000_d17cc11a6fb020e6", "003_f412a60b1a2d2441"}
     # what the API says is what QA says for the same question
