@@ -11,6 +11,7 @@ row survive a power cut, not just a crash.
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -75,12 +76,31 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.row_factory = sqlite3.Row
     except (OSError, sqlite3.Error) as e:
         raise UserDataError(f"cannot open {path}: {e}") from e
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to the write-ahead log, waiting like any other write. Changing the journal
+    mode needs the file to itself, and SQLite answers "database is locked" at once, without calling
+    the busy handler, when another connection is opening the same new file at that moment; so the
+    switch is retried until the busy timeout. A file already in WAL mode is left alone."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def _statements(schema: str) -> list[str]:
