@@ -1,6 +1,7 @@
 """Fit the retriever's reranking weights (rag/rerank.py) on the training part of a question set.
 
     python -m newsqa.evals.fit_rerank --questions Q1.jsonl --store S1 [--questions Q2.jsonl --store S2 ...]
+    python -m newsqa.evals.fit_rerank ... --no-fit --caps 0,2000,3000   (the join cap's effect only)
 
 (one store per question set, in the same order; the product's weights were fit on two sets at once:
 see rag/rerank.py)
@@ -86,21 +87,27 @@ def _labels(ex: Example, anywhere: bool) -> np.ndarray:
         for c in ex.candidates], dtype=np.int64)
 
 
-def top_passages(ex: Example, w: np.ndarray, bias: float, k: int = 5, per_article: int = 2) -> list[Chunk]:
-    from newsqa.rag.retrieve import select_passages
+def top_passages(ex: Example, w: np.ndarray, bias: float, k: int = 5, per_article: int = 2,
+                 merge_max_chars: int | None = None) -> list[Chunk]:
+    from newsqa.rag.retrieve import MERGE_MAX_CHARS, select_passages
 
-    return [chunk for chunk, _ in select_passages(ex.candidates, ex.features @ w + bias, k, per_article)]
+    cap = MERGE_MAX_CHARS if merge_max_chars is None else merge_max_chars
+    return [chunk for chunk, _ in select_passages(ex.candidates, ex.features @ w + bias, k, per_article, cap)]
 
 
-def evaluate(examples: Sequence[Example], w: np.ndarray, bias: float) -> dict[str, float]:
-    hit = ans = 0
+def evaluate(examples: Sequence[Example], w: np.ndarray, bias: float,
+             merge_max_chars: int | None = None) -> dict[str, float]:
+    """The top-5 shares, and the passages' mean length in characters (what the answer stage reads)."""
+    hit = ans = chars = 0
     for ex in examples:
-        top = top_passages(ex, w, bias)
+        top = top_passages(ex, w, bias, merge_max_chars=merge_max_chars)
         gold = set(ex.question.evidence_ids)
         hit += any(ex.groups.get(c.article_id, {c.article_id}) & gold for c in top)
         ans += ex.answer_in(top)
+        chars += sum(len(c.text) for c in top)
     n = max(1, len(examples))
-    return {"gold_article_in_top5": hit / n, "answer_in_top5_passages": ans / n, "n": len(examples)}
+    return {"gold_article_in_top5": hit / n, "answer_in_top5_passages": ans / n,
+            "passage_chars_mean": round(chars / n), "n": len(examples)}
 
 
 def objective(examples: Sequence[Example], w: np.ndarray) -> float:
@@ -157,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--label", choices=("answer-in-evidence", "answer-anywhere"), default="answer-in-evidence",
                    help="logistic only: which chunks count as positive")
     p.add_argument("--c", type=float, default=1.0, help="logistic only: inverse regularisation strength")
+    p.add_argument("--caps", metavar="N,N,...",
+                   help="also report the current weights' top-5 shares and passage length with each of these "
+                        "join caps in characters (0: chunks kept apart)")
+    p.add_argument("--no-fit", action="store_true", help="only report the current weights (with --caps: per cap)")
     args = p.parse_args(argv)
     if len(args.questions) != len(args.store):
         p.error("give one --store per --questions, in the same order")
@@ -170,15 +181,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets[qfile] = collect(qs, retriever)
     examples = [ex for exs in sets.values() for ex in exs]
     start = np.asarray([WEIGHTS[n] for n in FEATURES], dtype=np.float64)
-    if args.method == "ascent":
-        w, b = coordinate_ascent(examples, start), BIAS
-    else:
-        w, b = fit(examples, args.label == "answer-anywhere", args.c)
-    print(json.dumps({"split": args.split,
-                      "sets": {name: {"questions": len(exs), "current_weights": evaluate(exs, start, BIAS),
-                                      "fitted": evaluate(exs, w, b)} for name, exs in sets.items()},
-                      "weights": {n: round(float(v), 3) for n, v in zip(FEATURES, w)},
-                      "bias": round(b, 3)}, indent=1))
+    out: dict = {"split": args.split,
+                 "sets": {name: {"questions": len(exs), "current_weights": evaluate(exs, start, BIAS)}
+                          for name, exs in sets.items()}}
+    if args.caps:
+        try:
+            caps = [int(c) for c in args.caps.split(",") if c.strip()]
+        except ValueError:
+            p.error(f"--caps: give whole numbers of characters separated by commas, not {args.caps!r}")
+        for name, exs in sets.items():
+            out["sets"][name]["by_join_cap"] = {str(c): evaluate(exs, start, BIAS, c) for c in caps}
+    if not args.no_fit:
+        if args.method == "ascent":
+            w, b = coordinate_ascent(examples, start), BIAS
+        else:
+            w, b = fit(examples, args.label == "answer-anywhere", args.c)
+        for name, exs in sets.items():
+            out["sets"][name]["fitted"] = evaluate(exs, w, b)
+        out["weights"] = {n: round(float(v), 3) for n, v in zip(FEATURES, w)}
+        out["bias"] = round(b, 3)
+    print(json.dumps(out, indent=1))
     return 0
 
 

@@ -62,11 +62,12 @@ def _merged(a: Chunk, b: Chunk) -> Chunk | None:
 
 
 def select_passages(candidates: Sequence[Candidate], scores: np.ndarray, k: int,
-                    max_per_article: int = 2) -> list[tuple[Chunk, int]]:
+                    max_per_article: int = 2, merge_max_chars: int = MERGE_MAX_CHARS) -> list[tuple[Chunk, int]]:
     """The k passages, best first, as (chunk, index of the best candidate in it): candidates in
     score order, at most `max_per_article` passages per article; a candidate that neighbours
-    (ordinal +-1) a chosen passage of its article is joined to it (up to MERGE_MAX_CHARS) instead of
-    taking a place, also once the k places are taken (then nothing but joins)."""
+    (ordinal +-1) a chosen passage of its article is joined to it (up to `merge_max_chars`; 0 keeps
+    chunks apart) instead of taking a place, also once the k places are taken (then nothing but
+    joins)."""
     order = np.argsort(-np.asarray(scores), kind="stable")
     chosen: list[tuple[Chunk, int]] = []
     spans: list[tuple[int, int]] = []  # ordinals each chosen passage covers
@@ -78,7 +79,7 @@ def select_passages(candidates: Sequence[Candidate], scores: np.ndarray, k: int,
             lo, hi = spans[j]
             if p.article_id == c.article_id and (c.ordinal == lo - 1 or c.ordinal == hi + 1):
                 m = _merged(p, c)
-                if m is not None and len(m.text) <= MERGE_MAX_CHARS:
+                if m is not None and len(m.text) <= merge_max_chars:
                     chosen[j] = (m, best)
                     spans[j] = (min(lo, c.ordinal), max(hi, c.ordinal))
                     joined = True
