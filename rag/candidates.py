@@ -26,15 +26,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from newsqa.rag.answer_type import answer_type_score, corroboration, required_factor
 from newsqa.rag.constraints import has_word, violations
 from newsqa.rag.evidence import evidence_spans
+from newsqa.rag.pronouns import PEOPLE, opening
 from newsqa.rag.question import Question
+from newsqa.rag.sentences import MIN_WORDS, Candidate
 from newsqa.rag.terms import KeyTerms, key_terms, union_terms
 from newsqa.rag.words import CONTENT_TOKEN, content_words, idf_weights, matched_words
 
@@ -68,13 +67,12 @@ _SOCIAL = re.compile(r"\b\d[\d.,]*[KkMm]?\s+likes\b|(?:^|\s)[@#][A-Za-z]\w{2,}")
 _TAIL_START = re.compile(r"^(?:to|and|or|of|for|with|by|from|in|on|at|as|but|than|that|which|who)\s", )
 TAIL = 0.7
 FRAGMENT = 0.85
-MIN_WORDS = 4
 VIOLATION = 0.35  # per broken constraint of the question (rag/constraints.py), up to two
 WINDOW = 3  # sentences before a candidate that may name its speaker ("He said:", a long quotation)
 PRONOUN_TYPE = 0.9  # a "She said:" sentence holds the answer type of the sentence before it
 # clauses that set two subjects side by side: "X won the sprint, while Y took the relay"
 _CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+|,\s+but\s+", re.I)
-_PRONOUN_OPENING = re.compile(r"^[“\"']?\s*(?:he|she|they|his|her|their)\b", re.I)
+_PRONOUN_OPENING = opening(PEOPLE)
 
 
 def asks(text: str) -> bool:
@@ -89,41 +87,17 @@ def asks(text: str) -> bool:
     return bool(m) and not _QUOTE_MARK.search(text[:m.start() + 1])
 
 
-@dataclass
-class Candidate:
-    """One passage sentence scored as an answer."""
-
-    n: int
-    rank: int
-    span: tuple[int, int]
-    text: str
-    index: int  # sentence index within its passage
-    score: float = 0.0
-    features: dict[str, float] = field(default_factory=dict)
-    citations: list[int] = field(default_factory=list)
-    # for each citation of another passage: the span there of the sentence that says the same
-    cited_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
-    vector: np.ndarray | None = None
-    violations: list[str] = field(default_factory=list)  # constraints of the question it breaks
-
-
-def passage_candidates(passages: list["Passage"]) -> list[Candidate]:
-    """Every sentence of every passage long enough to answer something (snippet dates and table
-    labels are not)."""
-    out: list[Candidate] = []
-    for rank, p in enumerate(passages):
-        text = p.chunk.text
-        for i, (a, b) in enumerate(evidence_spans(text)):
-            s = text[a:b]
-            if len(CONTENT_TOKEN.findall(s)) < MIN_WORDS:
-                continue
-            out.append(Candidate(n=p.n, rank=rank, span=(a, b), text=s, index=i))
-    return out
+def rule_candidates(cut: list[Candidate]) -> list[Candidate]:
+    """Unscored copies of the cut sentences (sentences.py) that the rules score: those of at least
+    MIN_WORDS words when a contraction counts as one ("it's"; the cut counts it as two). The rules'
+    candidates, and the word rarity measured over them, stay what the rule scores were set on."""
+    return [c.fresh() for c in cut if len(CONTENT_TOKEN.findall(c.text)) >= MIN_WORDS]
 
 
 def score_candidates(question: str, passages: list["Passage"], cands: list[Candidate],
                      scorer: "SupportScorer", pool: list[str] | None = None) -> Question:
-    """Fill each candidate's `score`, `features` and `vector`; returns the parsed question.
+    """Fill each candidate's `score`, `factors`, `violations` and `vector`; returns the parsed
+    question.
 
     `pool` is the set of sentences word rarity is measured over (default: the candidates). A
     candidate with a negative `index` is not a passage sentence (a generated answer): it has no
@@ -201,9 +175,9 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         factor = typed * req * fragment * bonus * VIOLATION ** min(len(broken), 2)
         partial.append((lexical, factor, overlap))
         c.violations = broken
-        c.features = {"sem": 0.0, "overlap": overlap, "names": names, "type": kind,
-                      "required": req, "fragment": fragment, "corroborated": float(corroborated),
-                      "violations": float(len(broken))}
+        c.factors = {"sem": 0.0, "overlap": overlap, "names": names, "type": kind,
+                     "required": req, "fragment": fragment, "corroborated": float(corroborated),
+                     "violations": float(len(broken))}
         c.vector = None
 
     # Embedding the candidates is most of an answer's cost. Only the sentences that could still
@@ -220,7 +194,7 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         sim = sims.get(i, 0.0)
         lexical, factor, _ = partial[i]
         c.score = (W_SEM * max(sim, 0.0) + lexical) * factor
-        c.features["sem"] = float(sim)
+        c.factors["sem"] = float(sim)
     for i, v in zip(picked, vecs[1:]):
         cands[i].vector = v
     return q

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
 from newsqa.index.lexical import tokenize
+from newsqa.rag.pronouns import PERSONAL as _PRONOUNS
 from newsqa.rag.sentences import Candidate, asks
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[^\W_]+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 BM25_K1, BM25_B = 1.2, 0.75
-# personal pronouns (a closed class): a sentence opening with one has its subject elsewhere
-_PRONOUNS = frozenset("he she it they his her its their we i".split())
 _QUOTE = re.compile(r"[\"“”]|(?:^|\s)'|'(?:\s|$)")
 # forms of the common reporting verbs (a closed class), for sentences that report speech
 _REPORTED = frozenset("""said says saying told tells described describes called calls claimed

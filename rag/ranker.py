@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from newsqa.rag.analyse import analyse_sentences
-from newsqa.rag.sentences import Candidate, passage_candidates
-from newsqa.rag.cite import without_injections
+from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.features import Features, cheap_features, full_features
 
 if TYPE_CHECKING:
@@ -124,7 +123,7 @@ def cheap_rank(q: "AnalysedQuestion", passages: list["Passage"],
     """Every candidate scored by the cheap model alone (no spaCy, no embedder beyond what `rules`
     already read), best first."""
     model = model or load_model()
-    cands = without_injections(passage_candidates(passages), passages)
+    cands = rules.candidates(passages) if rules is not None else quotable_candidates(passages)
     if cands:
         cheap_features(q, passages, cands, rules)
         for c in cands:

@@ -30,16 +30,9 @@ from newsqa.rag.query import AnalysedQuestion, analyse
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.stack import RuleView, read_rules
 from newsqa.rag.support import SupportScorer
-from newsqa.rag.types import Passage, Sentence
+from newsqa.rag.types import Passage, Refusal, Sentence
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-@dataclass(frozen=True)
-class Refusal:
-    refuse: bool
-    reason: str = ""
-    answer_score: float = 0.0
 
 
 @dataclass

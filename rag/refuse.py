@@ -35,13 +35,14 @@ import re
 from dataclasses import dataclass
 
 from newsqa.rag.answer_type import answer_type_score, required_factor
-from newsqa.rag.candidates import Candidate, asks, passage_candidates, score_candidates
+from newsqa.rag.candidates import asks, rule_candidates, score_candidates
 from newsqa.rag.constraints import has_word
 from newsqa.rag.evidence import evidence_spans
 from newsqa.rag.question import Question
+from newsqa.rag.sentences import Candidate, passage_candidates
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.terms import key_terms
-from newsqa.rag.types import Passage, Sentence
+from newsqa.rag.types import Passage, Refusal, Sentence
 
 
 # "the company", "the film", "its": a passage that talks about a subject it does not name
@@ -49,13 +50,6 @@ _UNNAMED_SUBJECT = re.compile(
     r"\b(?:the|its|this|that)\s+(?:company|firm|carmaker|automaker|maker|group|bank|network|"
     r"film|movie|show|series|game|sequel|team|club|side|band|album|book|season|episode|event|"
     r"tournament|race|election|league|country|city|state)\b|\b(?:he|she|his|her|its)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    refuse: bool
-    reason: str = ""
-    answer_score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -160,8 +154,8 @@ def answer_score(question: str, sentences: list[Sentence], passages: list[Passag
 
 def scored_answers(question: str, sentences: list[Sentence], passages: list[Passage],
                    scorer: SupportScorer) -> list[Candidate]:
-    """The sentences as scored answer candidates (score, features, broken constraints)."""
-    pool = [c.text for c in passage_candidates(passages)]
+    """The sentences as scored answer candidates (score, factors, broken constraints)."""
+    pool = [c.text for c in rule_candidates(passage_candidates(passages))]
     rank = {p.n: i for i, p in enumerate(passages)}
     by_n = {p.n: p for p in passages}
     cands: list[Candidate] = []

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newsqa.rag.sentences import Candidate, asks
+from newsqa.rag.sentences import Candidate, asks, restates
 from newsqa.rag.features import answer_entities, question_word_positions
 from newsqa.rag.query import AnalysedQuestion, AnswerKind
-from newsqa.rag.terms import key_terms
 from newsqa.rag.types import ShortAnswer
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 FOLLOW = 0.4  # on the training part: 0.8 quoted 1.5 sentences and held the answer in 0.60 of
 # answerable questions, 0.4 quoted 2.7 and held it in 0.71
-DUPLICATE_COS = 0.86
 MAX_CITATIONS = 3
 _NUMERIC = {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}
 _NAMED_KINDS = {AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE, AnswerKind.WORK,
@@ -61,12 +59,7 @@ def same_fact(a: Candidate, b: Candidate) -> bool:
     with another year or number state another fact)."""
     if a.n == b.n and a.index == b.index:
         return True
-    if a.text == b.text:
-        return True
-    if a.vector is None or b.vector is None or float(a.vector @ b.vector) < DUPLICATE_COS:
-        return False
-    ka, kb = key_terms(a.text), key_terms(b.text)
-    return ka.years == kb.years and {str(n) for n in ka.numbers} == {str(n) for n in kb.numbers}
+    return a.text == b.text or restates(a, b)
 
 
 def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:

@@ -9,8 +9,11 @@ model) whether the rules' refusal checks would refuse.
 
 `read_rules` runs the rules once per question, or per part of a compound question (their question
 parse, candidate scoring and selection), and returns a `RuleView`, which the ranked backend passes
-to every stage that reads it (ranker.py, refusal.py): nothing of the rule path is computed twice. Its refusal verdict skips the rules' support check (an embedding per quoted sentence): the
-ranked path checks support on what it quotes itself.
+to every stage that reads it (ranker.py, refusal.py): nothing of the rule path is computed twice.
+The view also carries the passages' sentences as cut for it (sentences.py), from which the ranker
+takes its own candidates rather than cutting the passages again. Its refusal verdict skips the
+rules' support check (an embedding per quoted sentence): the ranked path checks support on what it
+quotes itself.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsqa.rag.sentences import Candidate
+from newsqa.rag.sentences import Candidate, quotable_candidates
 
 if TYPE_CHECKING:
     from newsqa.rag.question import Question
@@ -31,7 +34,7 @@ Key = tuple[int, int]  # (passage n, sentence index in the passage)
 @dataclass(frozen=True)
 class RuleView:
     """Per candidate sentence (by passage and index) the rules' score, the sentences they would
-    quote, the constraints each breaks, and the rules' refusal verdict."""
+    quote, the constraints each breaks, and the rules' refusal verdict; and the sentences read."""
 
     scores: dict[Key, float] = field(default_factory=dict)
     violations: dict[Key, int] = field(default_factory=dict)
@@ -40,6 +43,9 @@ class RuleView:
     best: float = 0.0  # the best rule score
     refuse: bool = True  # the rules' refusal checks refuse
     reason: str = ""
+    # the passages' quotable sentences this reading was made on, unscored (None: not cut). Both
+    # paths score copies: these stay as cut.
+    cut: tuple[Candidate, ...] | None = field(default=None, compare=False, repr=False)
 
     def relative(self, key: Key) -> float:
         """The sentence's rule score over the best one's (0 when the rules see nothing)."""
@@ -48,24 +54,35 @@ class RuleView:
     def top(self) -> Key | None:
         return self.chosen[0] if self.chosen else None
 
+    def candidates(self, passages: list["Passage"]) -> list[Candidate]:
+        """Unscored candidates for the passages this view was read on: copies of its cut, or, for a
+        view made without one, the passages cut now."""
+        if self.cut is None:
+            return quotable_candidates(passages)
+        return [c.fresh() for c in self.cut]
 
-def read_rules(question: str, passages: list["Passage"], scorer: "SupportScorer") -> RuleView:
-    """The rules' scores, choice and refusal verdict for `question` over `passages` (one pass)."""
+
+def read_rules(question: str, passages: list["Passage"], scorer: "SupportScorer",
+               cut: list[Candidate] | None = None) -> RuleView:
+    """The rules' scores, choice and refusal verdict for `question` over `passages` (one pass).
+    `cut`: the passages' quotable sentences (sentences.quotable_candidates), cut here when not
+    given; the view keeps it for the ranker."""
     from newsqa.rag.backends.extractive import ExtractiveBackend
-    from newsqa.rag.candidates import passage_candidates, score_candidates
-    from newsqa.rag.cite import without_injections
+    from newsqa.rag.candidates import rule_candidates, score_candidates
     from newsqa.rag.refuse import RefusalPolicy
 
-    cands = without_injections(passage_candidates(passages), passages)
+    cut = quotable_candidates(passages) if cut is None else cut
+    cands = rule_candidates(cut)
     if not question.strip() or not cands:
-        return RuleView()
+        return RuleView(cut=tuple(cut))
     q: "Question" = score_candidates(question, passages, cands, scorer)
     chosen = ExtractiveBackend(scorer).select(cands)
     verdict = RefusalPolicy().decide_candidates(q, chosen, passages)
     return RuleView(scores={(c.n, c.index): c.score for c in cands},
                     violations={(c.n, c.index): len(c.violations) for c in cands},
                     chosen=tuple((c.n, c.index) for c in chosen), spans=tuple(c.span for c in chosen),
-                    best=max(c.score for c in cands), refuse=verdict.refuse, reason=verdict.reason)
+                    best=max(c.score for c in cands), refuse=verdict.refuse, reason=verdict.reason,
+                    cut=tuple(cut))
 
 
 def rules_first_choice(chosen: list[Candidate], ranked: list[Candidate], rules: RuleView | None,

@@ -55,6 +55,16 @@ class ShortAnswer:
     end: int
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A refusal decision (the rule checks' in refuse.py, the learned path's in refusal.py): whether
+    to refuse, why, and the best answer score it weighed."""
+
+    refuse: bool
+    reason: str = ""
+    answer_score: float = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class TimeWindow:
     """The publication dates a question is about, read against its as-of date ("this week", "in

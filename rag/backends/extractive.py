@@ -14,25 +14,27 @@ instead of repeating the fact.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Iterator
 
-from newsqa.rag.candidates import Candidate, passage_candidates, score_candidates
+from newsqa.rag.candidates import rule_candidates, score_candidates
 from newsqa.rag.backends.quote import quote_sentences
-from newsqa.rag.cite import answer_text, without_injections
+from newsqa.rag.cite import answer_text
+from newsqa.rag.pronouns import THIRD_PERSON, opening
+from newsqa.rag.sentences import Candidate, quotable_candidates, restates
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.terms import key_terms
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence
 
 FOLLOW_RATIO = 0.85  # a further sentence must score at least this share of the best
 CITE_RATIO = 0.7  # a near-duplicate this close to the best still adds its passage as a citation
-DUPLICATE_COS = 0.86  # candidates this similar state the same fact
 MAX_CITATIONS = 3
 
-_PRONOUN_START = re.compile(
-    r"^[“\"']?(?:he|she|it|they|his|her|its|their|this|that|these|those|the company|the game|the film|"
-    r"the movie|the show|the series|the team|the player)\b", re.I)
+# a sentence that opens with a pronoun, a demonstrative or a bare "the company" names its subject
+# in an earlier sentence
+_PRONOUN_START = opening(THIRD_PERSON + ("this", "that", "these", "those", "the company", "the game",
+                                         "the film", "the movie", "the show", "the series", "the team",
+                                         "the player"))
 
 
 class ExtractiveBackend:
@@ -46,7 +48,7 @@ class ExtractiveBackend:
 
     # -- AnswerBackend -------------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage]) -> list[Sentence]:
-        cands = without_injections(passage_candidates(passages), passages)  # never quote a prompt injection
+        cands = rule_candidates(quotable_candidates(passages))  # never a prompt injection
         if not question.strip() or not cands:
             return []
         q = score_candidates(question, passages, cands, self.scorer)
@@ -62,7 +64,7 @@ class ExtractiveBackend:
         """For a compound question, the best sentence for each part first, then the rest."""
         out: list[Candidate] = []
         for part in parts:
-            mine = [replace(c, citations=[], cited_spans={}, features={}) for c in cands]
+            mine = [replace(c, citations=[], cited_spans={}, factors={}) for c in cands]
             score_candidates(part, passages, mine, self.scorer)
             best = max(mine, key=lambda c: (c.score, -c.rank, -c.index))
             if not any((x.n, x.index) == (best.n, best.index) for x in out):
@@ -116,7 +118,7 @@ class ExtractiveBackend:
         if not chosen or any(t.full_dates for t in terms) or not terms[0].dates:
             return chosen
         days = terms[0].dates
-        best = max((c for c in cands if c not in chosen
+        best = max((c for c in cands if not any(c is x for x in chosen)
                     and any(d[5:] in days for d in key_terms(c.text).full_dates)),
                    key=lambda c: c.score, default=None)
         if best is None:
@@ -125,13 +127,9 @@ class ExtractiveBackend:
         return [chosen[0], best, *chosen[1:]][: self.max_sentences]
 
     def _same_fact(self, a: Candidate, b: Candidate) -> bool:
-        if a.n == b.n and a.index == b.index:
-            return True
-        if a.vector is None or b.vector is None or float(a.vector @ b.vector) < DUPLICATE_COS:
-            return False
-        ka, kb = key_terms(a.text), key_terms(b.text)
-        # the same words but a different year or number are different facts
-        return ka.years == kb.years and {str(n) for n in ka.numbers} == {str(n) for n in kb.numbers}
+        # unlike select.same_fact, an equal text in another passage is the same fact only when both
+        # were embedded: the rule path's choice stays as it was set
+        return (a.n, a.index) == (b.n, b.index) or restates(a, b)
 
     def _sentences(self, chosen: list[Candidate], passages: list[Passage]) -> list[Sentence]:
         return quote_sentences(chosen, passages, self.scorer, self.max_sentences,

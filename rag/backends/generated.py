@@ -55,12 +55,13 @@ class GeneratedBackend:
         checked against the whole passages, so offsets and support are unaffected. The ranking is the
         extractive backend's (`rag.candidates`), so both backends read the same evidence first.
         """
-        from newsqa.rag.candidates import passage_candidates, score_candidates
+        from newsqa.rag.candidates import rule_candidates, score_candidates
+        from newsqa.rag.sentences import passage_candidates
         from newsqa.rag.evidence import evidence_spans
 
         if budget <= 0 or not passages:
             return passages
-        cands = passage_candidates(passages)
+        cands = rule_candidates(passage_candidates(passages))
         if cands:
             score_candidates(question, passages, cands, self.scorer)
         by_n: dict[int, list] = {}

@@ -14,11 +14,11 @@ scores highest (span.py), or with weights that lack one, select.py's rule.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from newsqa.rag.sentences import Candidate
+from newsqa.rag.pronouns import PERSONAL, opening
+from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
 from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
@@ -30,8 +30,9 @@ from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence, ShortAnswer
 
 
-# a sentence the ranker did not analyse that opens with a personal pronoun refers back
-_PRONOUN = re.compile(r"^[“\"']?\s*(?:he|she|it|they|his|her|its|their)\b", re.I)
+# a sentence the ranker did not analyse (no `pronoun_start` feature) that opens with a personal
+# pronoun refers back
+_PRONOUN = opening(sorted(PERSONAL))
 
 
 @dataclass
@@ -109,9 +110,10 @@ class RankedBackend:
         sentences: list[Sentence] = []
         short: ShortAnswer | None = None
         reasons: list[str] = []
+        cut = quotable_candidates(passages)  # the sentences every part and both paths read
         for part in parts:
             # the rules' reading of this part, made once for its ranking and its decision
-            rules = read_rules(part.text, passages, self.scorer)
+            rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
             chosen, sh = self.compose(part, ranked, passages, per_part, rules)
             chosen = keep(chosen)

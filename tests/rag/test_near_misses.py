@@ -8,9 +8,10 @@ import pytest
 from newsqa.rag.backends.extractive import ExtractiveBackend
 from newsqa.rag.constraints import numbered_names, parse_constraints, violations
 from newsqa.rag.answer_type import answer_type_score, corroboration
-from newsqa.rag.candidates import asks, passage_candidates, score_candidates
+from newsqa.rag.candidates import asks, rule_candidates, score_candidates
 from newsqa.rag.question import Question
 from newsqa.rag.refuse import RefusalPolicy
+from newsqa.rag.sentences import passage_candidates
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.terms import key_terms
 from rag_helpers import passages
@@ -146,10 +147,10 @@ def test_a_person_is_corroborated_by_surname() -> None:
 ])
 def test_listings_posts_and_cut_tails_weigh_less(weak: str, plain: str, scorer: SupportScorer) -> None:
     ps = passages(weak, plain)
-    cands = passage_candidates(ps)
+    cands = rule_candidates(passage_candidates(ps))
     score_candidates("What is it?", ps, cands, scorer)
     by_text = {c.text: c for c in cands}
-    assert by_text[weak].features["fragment"] < by_text[plain].features["fragment"]
+    assert by_text[weak].factors["fragment"] < by_text[plain].factors["fragment"]
 
 
 @pytest.mark.parametrize("question,trap,answer,name", [
@@ -178,7 +179,7 @@ def test_a_sentence_about_other_names_breaks_the_question_but_a_nameless_one_doe
     other = "The nominees for Best Animated Feature were Onward, Over the Moon and Soul, the Pixar movie."
     named = "James Cameron directed Avatar, the 2009 movie."
     ps = passages(other, named)
-    cands = passage_candidates(ps)
+    cands = rule_candidates(passage_candidates(ps))
     score_candidates("Who is the director of the Avatar movie?", ps, cands, scorer)
     by_text = {c.text: c for c in cands}
     assert "about other names than the question's" in by_text[other].violations
@@ -187,7 +188,7 @@ def test_a_sentence_about_other_names_breaks_the_question_but_a_nameless_one_doe
     # "the company" never names Tesla, yet the sentence is about it: no other names, no violation
     nameless = "That is up 81 percent from $10.4 billion in revenue in Q1 2021."
     ps = passages(nameless)
-    cands = passage_candidates(ps)
+    cands = rule_candidates(passage_candidates(ps))
     score_candidates("What was Tesla's revenue in Q1 2021?", ps, cands, scorer)
     assert cands[0].violations == []
 
@@ -204,16 +205,16 @@ def test_the_answer_must_sit_in_the_clause_the_question_asks_about(scorer: Suppo
     # the clause about best director names only a quoted title, so the sentence gives no person
     answer = "Maria Lind won best director at the 93rd Academy Awards for 'Dry Land'."
     ps = passages(contrasted, answer)
-    cands = passage_candidates(ps)
+    cands = rule_candidates(passage_candidates(ps))
     score_candidates(question, ps, cands, scorer)
     by_text = {c.text: c for c in cands}
-    assert by_text[contrasted].features["type"] <= 0.3 and by_text[answer].features["type"] == 1.0
+    assert by_text[contrasted].factors["type"] <= 0.3 and by_text[answer].factors["type"] == 1.0
     # either clause may hold the answer: the one that holds the question's words decides
     flipped = "'Dry Land' took best picture, while Maria Lind won best director at the 93rd Academy Awards."
     ps = passages(flipped)
-    cands = passage_candidates(ps)
+    cands = rule_candidates(passage_candidates(ps))
     score_candidates(question, ps, cands, scorer)
-    assert cands[0].features["type"] == 1.0
+    assert cands[0].factors["type"] == 1.0
 
 
 @pytest.mark.parametrize("sentence,person", [
