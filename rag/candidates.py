@@ -88,10 +88,11 @@ def asks(text: str) -> bool:
 
 
 def rule_candidates(cut: list[Candidate]) -> list[Candidate]:
-    """Unscored copies of the cut sentences (sentences.py) that the rules score: those of at least
-    MIN_WORDS words when a contraction counts as one ("it's"; the cut counts it as two). The rules'
-    candidates, and the word rarity measured over them, stay what the rule scores were set on."""
-    return [c.fresh() for c in cut if len(CONTENT_TOKEN.findall(c.text)) >= MIN_WORDS]
+    """The cut sentences (sentences.py) that the rules score: those of at least MIN_WORDS words when
+    a contraction counts as one ("it's"; the cut counts it as two). The rules' candidates, and the
+    word rarity measured over them, stay what the rule scores were set on. A cut another path reads
+    too is passed as copies (`Candidate.fresh`)."""
+    return [c for c in cut if len(CONTENT_TOKEN.findall(c.text)) >= MIN_WORDS]
 
 
 def score_candidates(question: str, passages: list["Passage"], cands: list[Candidate],

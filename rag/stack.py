@@ -72,7 +72,7 @@ def read_rules(question: str, passages: list["Passage"], scorer: "SupportScorer"
     from newsqa.rag.refuse import RefusalPolicy
 
     cut = quotable_candidates(passages) if cut is None else cut
-    cands = rule_candidates(cut)
+    cands = [c.fresh() for c in rule_candidates(cut)]  # the ranker reads the cut too
     if not question.strip() or not cands:
         return RuleView(cut=tuple(cut))
     q: "Question" = score_candidates(question, passages, cands, scorer)

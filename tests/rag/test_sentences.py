@@ -40,7 +40,7 @@ def test_a_planted_instruction_is_not_cut() -> None:
 def test_each_path_scores_copies_and_the_cut_stays_unscored(scorer: SupportScorer) -> None:
     ps = passages(PLAIN, "The ferry to Holmvik was cancelled on Sunday because of the storm.")
     cut = quotable_candidates(ps)
-    mine = rule_candidates(cut)
+    mine = [c.fresh() for c in rule_candidates(cut)]
     score_candidates("When does the ferry to Holmvik leave?", ps, mine, scorer)
     assert max(c.score for c in mine) > 0 and all(c.factors for c in mine)
     assert all(c.score == 0.0 and not c.factors and c.vector is None and c.features is None for c in cut)
