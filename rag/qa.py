@@ -123,7 +123,9 @@ class QA:
             short = None
         elif respond is None:
             t = time.perf_counter()
-            short = short_answer_for(asked, sentences, passages)
+            # the span model of the weights in use (NEWSQA_RANKER), as the ranked backend's
+            ranked = self.backends.get("ranked")
+            short = short_answer_for(asked, sentences, passages, getattr(ranked, "model", None))
             timings["short_answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,

@@ -1,30 +1,47 @@
-"""The short answer's span, chosen by a learned model among the quoted sentences' entities.
+"""The short answer's span, chosen by a learned model among the quoted sentences' phrases.
 
-Input: the analysed question, the quoted candidates (select.py) and every ranked candidate. Each
-entity of a quoted sentence that the question does not already name is a candidate span with named
-features (`SpanFeatures`): whether its label is one the question asks for and how high in that
-kind's preference, how near it stands to the question's words and to its focus noun, the score and
-place of its sentence, how many of the other ranked sentences hold it too (an answer several
-sentences name is more likely the answer than a name that occurs once), whether it is part of a
-longer span ("Lind" beside "Tomas Lind") and how exact a number or date it is. A linear model
-(`RankerModel.span`, fit by `newsqa train-ranker` on the training parts, one choice per question: a
-conditional logit over the question's spans, a span being right when it is an accepted spelling of
-the answer) scores them and the best one is the short answer. Weights without it fall back to
-select.short_answer's rule (the expected label nearest the question's words in the best sentence
-that holds one).
+Input: the analysed question, the quoted candidates (select.py) and every ranked candidate. The
+candidate spans of a quoted sentence are
+  - its entities that the question does not already name (spaCy's NER: people, places, amounts ...);
+  - its noun phrases that are not one of its entities (spaCy's noun chunks, without a leading
+    determiner or possessive: "scrap copper", "the landslide" -> "landslide"), because many
+    answers are common nouns that no entity label covers (a material, a crop, a disease, a kind of
+    vehicle or of accident). On the training parts they raise the questions whose quoted answer is
+    among the spans from 104 to 114 of 120.
+Noun phrases need the dependency parse, which the ranked sentences do not carry (analyse.py runs
+NER only on them): the quoted sentences, at most three per question, are parsed here (tagger and
+parser, cached by text: about 17 ms for three news sentences on a busy core, less than their NER).
+
+Each span has named features (`SpanFeatures`): what kind of span it is (entity or noun phrase, and
+for an entity whether its label is one the question asks for and how high in that kind's
+preference), how near it stands to the question's words, whether its head is the question's focus
+noun ("which metal" and "scrap copper"), the score and place of its sentence, how many of the other
+ranked sentences hold it too, whether it is part of a longer entity and how exact a number or date
+it is. (Other features of the parse, the span's distance to the question's words in the tree,
+whether it fills the question word's role beside the same verb, whether a number counts what the
+question counts, chose no better in cross-validation on the training parts and are left out.)
+A linear model (`RankerModel.span`, fit by `newsqa train-ranker` on the training parts, one choice
+per question: a conditional logit over the question's spans, a span being right when it is an
+accepted spelling of the answer) scores them and the best one is the short answer. Weights without
+it fall back to select.short_answer's rule (the expected label nearest the question's words in the
+best sentence that holds one).
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
+from newsqa.index.lexical import tokenize
 from newsqa.rag.features import answer_entities, question_word_positions
+from newsqa.rag.query import AnswerKind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.ranker import Linear
@@ -33,6 +50,17 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
+# the pipes a parse needs (the entities come from the sentence's own NER analysis)
+_PARSE_DISABLED = ("ner", "lemmatizer")
+_PARSE_CACHE = 2048
+_parsed: OrderedDict[str, "Doc"] = OrderedDict()
+_lock = threading.Lock()
+_LEADING = ("det", "poss", "predet")  # what a noun phrase loses in front: "the", "its", "all"
+MAX_PHRASE_WORDS = 6  # a longer noun phrase is a description, not a short answer
+# question kinds a common noun can answer: "what"/"which" with a focus the answer-type table does
+# not know ("which metal", "what crop"), and things that are often unnamed (a work, an event ...)
+_OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.PRODUCT,
+               AnswerKind.GROUP}
 
 
 @dataclass
@@ -52,8 +80,13 @@ class SpanFeatures:
     partial: float = 0.0  # share of its words that the question uses (a part of a named thing)
     length: float = 0.0  # its words, capped at 5, / 5
     position: float = 0.0  # where it starts in its sentence (0 first word, 1 last)
-    contained: float = 0.0  # part of a longer span of the quoted sentences ("Lind" in "Tomas Lind")
+    contained: float = 0.0  # part of a longer entity of the quoted sentences ("Lind", "Tomas Lind")
     numbers: float = 0.0  # numbers in it, capped at 3, / 3 ("3 May 2024" is more exact than "2024")
+    # from the parse of the quoted sentence
+    phrase: float = 0.0  # a noun phrase that is not an entity ("scrap copper")
+    phrase_open: float = 0.0  # ... for a question a common noun can answer (_OPEN_KINDS)
+    head_focus: float = 0.0  # its head is the question's focus noun ("metals", "which metal"), or
+    # stands in apposition or compound with it ("the rapper X")
 
     def vector(self, names: list[str]) -> list[float]:
         d = asdict(self)
@@ -66,14 +99,74 @@ SPAN_FEATURES = [f.name for f in fields(SpanFeatures)]
 @dataclass
 class SpanCandidate:
     cand: "Candidate"
-    ent: "Span"
+    ent: "Span"  # a span of `cand.doc`; an entity, or a noun phrase (no label)
     features: SpanFeatures
     score: float = 0.0
 
 
+def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
+    """The sentences with tags and the dependency parse (no entities), batched, cached by text."""
+    from newsqa.rag.analyse import nlp
+
+    with _lock:
+        missing = [t for t in dict.fromkeys(texts) if t not in _parsed]
+    if missing:
+        docs = list(nlp().pipe(missing, disable=list(_PARSE_DISABLED)))
+        with _lock:
+            for t, d in zip(missing, docs):
+                _parsed[t] = d
+            while len(_parsed) > _PARSE_CACHE:
+                _parsed.popitem(last=False)
+    with _lock:
+        out = []
+        for t in texts:
+            d = _parsed.get(t)
+            if d is None:  # evicted by a concurrent caller between the two locks
+                d = next(iter(nlp().pipe([t], disable=list(_PARSE_DISABLED))))
+            else:
+                _parsed.move_to_end(t)
+            out.append(d)
+        return out
+
+
+def _focus_words(q: "AnalysedQuestion") -> frozenset[str]:
+    """The stems of the question's focus noun; when the analysis found none, of the noun the
+    question word modifies ("which iconic venue": "venue")."""
+    if q.focus:
+        return frozenset(tokenize(q.focus))
+    wh = next((t for t in q.doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    if wh is not None and wh.dep_ == "det" and wh.head.pos_ == "NOUN":
+        return frozenset(tokenize(wh.head.text))
+    return frozenset()
+
+
+def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc", ents: list["Span"]) -> list["Span"]:
+    """The sentence's noun phrases that could answer: without a leading determiner or possessive,
+    not a pronoun, not an entity span already, not made only of the question's words, at most
+    `MAX_PHRASE_WORDS` words. Spans of `doc` (the NER analysis, same tokens)."""
+    taken = {(e.start, e.end) for e in doc.ents}
+    q_words = q.named_tokens | q.content
+    out = []
+    for ch in parse.noun_chunks:
+        start, end = ch.start, ch.end
+        while start < end - 1 and (parse[start].dep_ in _LEADING or parse[start].is_punct
+                                   or parse[start].pos_ in ("DET", "PRON")):
+            start += 1
+        while end > start + 1 and parse[end - 1].is_punct:
+            end -= 1
+        if ch.root.pos_ == "PRON" or (start, end) in taken or end - start > MAX_PHRASE_WORDS:
+            continue
+        words = [w.lower() for w in _WORD.findall(doc[start:end].text)]
+        if not words or set(words) <= q_words or doc[start:end].text.lower() in q.text.lower():
+            continue
+        out.append(doc[start:end])
+    return out
+
+
 def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                     ranked: list["Candidate"]) -> list[SpanCandidate]:
-    """Every entity of the quoted sentences that could answer `q`, with its features."""
+    """Every entity and noun phrase of the quoted sentences that could answer `q`, with its
+    features."""
     if not q.typed:
         return []
     named = q.named_tokens
@@ -81,23 +174,35 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     others = [normalise(c.text) for c in ranked if c.doc is not None]
     best_key = (ranked[0].n, ranked[0].index) if ranked else None
     q_words = named | q.content
+    focus_stems = _focus_words(q)
+    open_kind = q.kind in _OPEN_KINDS
+    live = [c for c in quoted if c.doc is not None]
+    parses = parse_sentences([c.text for c in live])
     out: list[SpanCandidate] = []
-    for place, c in enumerate(quoted):
+    for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
-        if doc is None:
-            continue
+        if len(parse) != len(doc):  # the same tokenizer makes the same tokens; if not, no parse
+            parse = None
         anchors = question_word_positions(q, doc)
         focus_at = [t.i for t in doc if q.focus and t.lower_ == q.focus]
+        ents = [e for e in answer_entities(q, doc)
+                # "Mayor Tomas Lind" does not answer a question that names "Lind"
+                if not (e.label_ == "PERSON" and _surname(e.text) in named)]
+        phrases = _phrases(q, doc, parse, ents) if parse is not None else []
         seen_labels: set[str] = set()
-        for e in answer_entities(q, doc):
-            if e.label_ == "PERSON" and _surname(e.text) in named:
-                continue  # "Mayor Tomas Lind" does not answer a question that names "Lind"
+        for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             f = SpanFeatures()
-            f.label = float(e.label_ in q.labels)
-            f.preferred = 1.0 / (1 + order[e.label_]) if e.label_ in order else 0.0
-            f.any_name = float(e.label_ in _ANY_NAME)
-            f.numeric = float(e.label_ in _NUMERIC)
-            f.date = float(e.label_ in ("DATE", "TIME"))
+            if is_phrase:
+                f.phrase = 1.0
+                f.phrase_open = float(open_kind)
+            else:
+                f.label = float(e.label_ in q.labels)
+                f.preferred = 1.0 / (1 + order[e.label_]) if e.label_ in order else 0.0
+                f.any_name = float(e.label_ in _ANY_NAME)
+                f.numeric = float(e.label_ in _NUMERIC)
+                f.date = float(e.label_ in ("DATE", "TIME"))
+                f.first = float(e.label_ not in seen_labels)
+                seen_labels.add(e.label_)
             if anchors:
                 f.near = 1.0 / (1 + min(_gap(a, e) for a in anchors))
             if focus_at:
@@ -105,8 +210,6 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             f.score = c.score
             f.best = float((c.n, c.index) == best_key)
             f.order = 1.0 / (1 + place)
-            f.first = float(e.label_ not in seen_labels)
-            seen_labels.add(e.label_)
             key = normalise(e.text)
             if key.strip() and len(others) > 1:
                 f.repeated = (sum(key in o for o in others) - 1) / (len(others) - 1)
@@ -115,11 +218,24 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             f.length = min(len(words), 5) / 5
             f.position = e.start / max(1, len(doc) - 1)
             f.numbers = min(len(_DIGITS.findall(e.text)), 3) / 3
+            if parse is not None and focus_stems:
+                f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             out.append(SpanCandidate(c, e, f))
-    keys = [normalise(s.ent.text) for s in out]
-    for s, k in zip(out, keys):
-        s.features.contained = float(any(k != o and k in o for o in keys))
+    keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
+    for s in out:
+        k = normalise(s.ent.text)
+        s.features.contained = float(not s.features.phrase and any(k != o and k in o for o in keys))
     return out
+
+
+def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:
+    """Its head word is the focus noun, or stands in apposition or compound with it ("the rapper
+    X", "X, the rapper")."""
+    root = span.root
+    beside = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
+    if root.dep_ in ("appos", "compound"):
+        beside.append(root.head)
+    return any(set(tokenize(t.text)) & focus for t in beside)
 
 
 def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],

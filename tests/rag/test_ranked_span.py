@@ -97,3 +97,28 @@ def test_the_ranked_backend_takes_the_short_answer_from_the_span_model(feature: 
     sentences, short = backend.compose(q, rank(q, ps, backend.scorer, backend.model), ps)
     assert short is not None and short.text == expected
     assert ps[0].chunk.text[short.start:short.end] == expected and short.n in sentences[0].citations
+
+
+def test_noun_phrases_are_candidates_without_their_determiner_and_mark_the_focus_noun() -> None:
+    q = analyse("Which sport did Mara Lindqvist take up after her injury?")
+    quoted = _cands("After the injury, Mara Lindqvist took up competitive rowing on the lake near her home.")
+    spans = span_candidates(q, quoted, quoted)
+    phrases = {s.ent.text: s.features for s in spans if s.features.phrase}
+    assert "competitive rowing" in phrases and "the lake" not in phrases and "lake" in phrases
+    assert phrases["competitive rowing"].phrase_open == 1.0  # "which sport": no entity label answers it
+    assert not any("Lindqvist" in t for t in phrases) and not any(t in ("injury", "her home") for t in phrases)
+    metals = span_candidates(analyse("Which metal did the foundry add to its export list?"),
+                             _cands("The foundry added rare metals to its list of licensed exports."), [])
+    heads = {s.ent.text: s.features.head_focus for s in metals if s.features.phrase}
+    assert heads.get("rare metals") == 1.0 and heads.get("licensed exports", 0.0) == 0.0
+
+
+def test_a_phrase_can_be_the_short_answer_with_its_offsets_in_the_passage() -> None:
+    text = "The county issued warnings on Friday. A landslide damaged the valley on Sunday evening."
+    ps = passages(text)
+    q = analyse("What damaged the valley on Sunday?")
+    model = replace(load_model(), span=_only("phrase"))
+    backend = RankedBackend(SupportScorer(HashingEmbedder()), model=model)
+    sentences, short = backend.compose(q, rank(q, ps, backend.scorer, model), ps)
+    assert short is not None and short.text == "landslide"
+    assert text[short.start:short.end] == "landslide" and short.n in sentences[0].citations

@@ -39,3 +39,28 @@ def test_no_short_answer_for_a_why_question_or_an_unlocated_sentence():
     assert short_answer_for("Why did the council meet?", [s], ps) is None
     unlocated = Sentence("Ada Quist opened it.", [1], 1.0, True, {})
     assert short_answer_for("Who opened the new bridge in Port Elnor?", [unlocated], ps) is None
+
+
+def _position_model(weight: float):
+    """The shipped weights with a span model that reads only where a span starts."""
+    from dataclasses import replace
+
+    from newsqa.rag.ranker import Linear, load_model
+    from newsqa.rag.span import SPAN_FEATURES
+
+    n = len(SPAN_FEATURES)
+    span = Linear(tuple(SPAN_FEATURES), (0.0,) * n, (1.0,) * n,
+                  tuple(weight if f == "position" else 0.0 for f in SPAN_FEATURES), 0.0)
+    return replace(load_model(), span=span)
+
+
+def test_the_span_model_chooses_when_the_weights_have_one_and_the_rule_when_not():
+    from dataclasses import replace
+
+    ps = passages(_TEXT)
+    s = _quoted("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday.")
+    question = "Who opened the new bridge?"
+    last = short_answer_for(question, [s], ps, _position_model(3.0))
+    assert last is not None and last.text == "Tuesday" and _TEXT[last.start:last.end] == "Tuesday"
+    rule = short_answer_for(question, [s], ps, replace(_position_model(3.0), span=None))
+    assert rule is not None and rule.text == "Ada Quist"
