@@ -149,6 +149,7 @@ def test_smoke_run_covers_every_stage(tmp_path):
     assert [q["chunks"] >= s for q, s in zip(saved["query"], opts.sizes)] == [True] * len(opts.sizes)
     for q in saved["query"]:
         assert q["lexical_chunks"] == q["chunks"] and q["answered"] > 0
+        assert q["backend"] == Settings().backend  # the stage table is the default backend's
         assert q["latency_ms"]["total"]["p50"] > 0 and q["disk_bytes"] > 0
         assert set(q["answer_by_backend"]) == set(opts.answer_backends) == {"extractive", "ranked"}
         assert all(v["answer_p50"] > 0 for v in q["answer_by_backend"].values())
