@@ -4,7 +4,6 @@ and the Markdown export with numbered sources."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from newsqa.rag.conversations import (
     ConversationStore, StoredTurn, answer_from_record, answer_record, conversation_markdown, md_text, title_of,
 )
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Passage, Sentence, ShortAnswer, TimeWindow
+from rag_helpers import errors_in_threads
 
 TEXT1 = "The Amberline bridge in Corvel reopened on Monday after a year of repairs costing 4 million."
 TEXT2 = "Corvel's mayor, Tilde Varga, cut the ribbon and promised a second bridge by 2029."
@@ -102,22 +102,13 @@ def test_a_bad_stored_answer_becomes_that_turns_error(tmp_path: Path):
 
 def test_concurrent_writers_keep_every_turn(tmp_path: Path):
     store = ConversationStore(tmp_path / "conversations.sqlite3")
-    errors: list[BaseException] = []
 
     def work(w: int) -> None:
-        try:
-            cid = store.create(f"user:{w}", f"Reader {w}")
-            for i in range(10):
-                store.save_turn(cid, f"user:{w}", i, f"Question {i}?", _answer(f"Question {i}?"))
-        except BaseException as e:  # pragma: no cover
-            errors.append(e)
+        cid = store.create(f"user:{w}", f"Reader {w}")
+        for i in range(10):
+            store.save_turn(cid, f"user:{w}", i, f"Question {i}?", _answer(f"Question {i}?"))
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert errors_in_threads(work, 5) == []
     for w in range(5):
         (info,) = store.list(f"user:{w}")
         assert info.n_turns == 10

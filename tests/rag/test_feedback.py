@@ -6,13 +6,13 @@ import json
 import multiprocessing as mp
 import os
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
 
 from newsqa.rag.feedback import Feedback, FeedbackStore, make_feedback
 from newsqa.rag.sqlite_db import UserDataError
+from rag_helpers import errors_in_threads
 
 
 def answer_json(question: str = "Which bridge reopened in Corvel?", text: str = "The Amberline bridge reopened.",
@@ -126,21 +126,12 @@ def test_unwritable_place_is_a_clear_error(tmp_path: Path):
 
 def test_concurrent_threads_lose_nothing(tmp_path: Path):
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    errors: list[BaseException] = []
 
     def work(w: int) -> None:
-        try:
-            for i in range(25):
-                store.add(make_feedback("up", answer_json(question=f"Thread {w} question {i}?"), user=f"t{w}"))
-        except BaseException as e:  # pragma: no cover - reported below
-            errors.append(e)
+        for i in range(25):
+            store.add(make_feedback("up", answer_json(question=f"Thread {w} question {i}?"), user=f"t{w}"))
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert errors_in_threads(work, 6) == []
     rows = store.all().rows
     assert len(rows) == 150 and len({r.question for r in rows}) == 150
 

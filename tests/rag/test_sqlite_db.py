@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from newsqa.rag.sqlite_db import reading, transaction
+from rag_helpers import errors_in_threads
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS rows (writer INTEGER, n INTEGER)"
 
@@ -13,24 +13,13 @@ def test_writers_opening_a_new_file_together_all_commit(tmp_path: Path):
     # answers "locked" without waiting; many fresh files make that race likely to be hit.
     for round_ in range(40):
         path = tmp_path / f"r{round_}.sqlite3"
-        errors: list[BaseException] = []
-        start = threading.Barrier(6)
 
         def work(w: int) -> None:
-            try:
-                start.wait()
-                for n in range(2):
-                    with transaction(path, SCHEMA) as conn:
-                        conn.execute("INSERT INTO rows VALUES (?, ?)", (w, n))
-            except BaseException as e:  # collected, asserted below
-                errors.append(e)
+            for n in range(2):
+                with transaction(path, SCHEMA) as conn:
+                    conn.execute("INSERT INTO rows VALUES (?, ?)", (w, n))
 
-        threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        assert errors_in_threads(work, 6, together=True) == []
         with reading(path, SCHEMA) as conn:
             assert conn.execute("SELECT COUNT(*) FROM rows").fetchone()[0] == 12
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
