@@ -92,10 +92,27 @@ class RankerModel:
             r = d["refusal"]
             answerable = Linear.from_json(r["answerable"]) if r.get("answerable") else None
             span = Linear.from_json(d["span"]) if d.get("span") else None
-            return cls(Linear.from_json(d["cheap"]), Linear.from_json(d["full"]),
-                       float(r["threshold"]), float(r["min_names"]), d.get("meta", {}), answerable, span)
+            model = cls(Linear.from_json(d["cheap"]), Linear.from_json(d["full"]),
+                        float(r["threshold"]), float(r["min_names"]), d.get("meta", {}), answerable, span)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ValueError(f"ranker weights: missing or bad field ({e})") from e
+        model.check_features()
+        return model
+
+    def check_features(self) -> None:
+        """Raise ValueError when a part reads a feature this version does not compute (weights fit
+        by another version): refused at load, not as an AttributeError mid-answer."""
+        from newsqa.rag.features import FULL
+        from newsqa.rag.refusal import QUESTION_FEATURES
+        from newsqa.rag.span import SPAN_FEATURES
+
+        parts = {"cheap": (self.cheap, FULL), "full": (self.full, FULL),
+                 "refusal.answerable": (self.answerable, QUESTION_FEATURES), "span": (self.span, SPAN_FEATURES)}
+        for name, (lin, known) in parts.items():
+            unknown = [f for f in lin.features if f not in known] if lin is not None else []
+            if unknown:
+                raise ValueError(f"ranker weights: {name} reads features this version does not compute "
+                                 f"({', '.join(unknown)}); refit them with `newsqa train-ranker`")
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n")

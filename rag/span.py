@@ -30,12 +30,12 @@ best sentence that holds one).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Sequence
 
 from newsqa.index.lexical import tokenize
 from newsqa.rag.analyse import PipedDocs
-from newsqa.rag.features import answer_entities, question_word_positions
+from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import AnswerKind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 
@@ -62,7 +62,7 @@ _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.
 
 
 @dataclass
-class SpanFeatures:
+class SpanFeatures(NamedFloats):
     label: float = 0.0  # its label is one the question asks for
     preferred: float = 0.0  # 1 / (1 + place of its label in the kind's preference), 0 if not listed
     any_name: float = 0.0  # a named thing of any kind (a person, company, place ...)
@@ -85,10 +85,6 @@ class SpanFeatures:
     phrase_open: float = 0.0  # ... for a question a common noun can answer (_OPEN_KINDS)
     head_focus: float = 0.0  # its head is the question's focus noun ("metals", "which metal"), or
     # stands in apposition or compound with it ("the rapper X")
-
-    def vector(self, names: list[str]) -> list[float]:
-        d = asdict(self)
-        return [float(d[n]) for n in names]
 
 
 SPAN_FEATURES = [f.name for f in fields(SpanFeatures)]

@@ -77,7 +77,9 @@ def store_with_feedback(tmp_path: Path) -> Settings:
 
     articles = tmp_path / "articles.jsonl"
     articles.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
-    settings = Settings(store=tmp_path / "store", embedder="hash")
+    # the rule backend: the hashing embedder's similarities mean nothing to the learned refusal,
+    # which may then refuse what the tiny articles answer; the round trip is what is tested here
+    settings = Settings(store=tmp_path / "store", embedder="hash", backend="extractive")
     emb = HashingEmbedder()
     qa = build_qa(settings, embedder=emb)
     ingest([str(articles)], settings, emb, store=qa.store)
@@ -85,7 +87,9 @@ def store_with_feedback(tmp_path: Path) -> Settings:
     good = qa.ask("In which year did the Danube flood Passau?")
     assert not good.refused
     fbs.add(make_feedback("up", good.to_json(), user="ines"))
-    fbs.add(make_feedback("up", qa.ask("How many people does the Lyon plant employ?").to_json(), user="omar"))
+    employ = qa.ask("How many people does the Lyon plant employ?")
+    assert not employ.refused
+    fbs.add(make_feedback("up", employ.to_json(), user="omar"))
     fbs.add(make_feedback("up", qa.ask("What colour is the Lyon mayor's bicycle?").to_json(), user="ines"))
     fbs.add(make_feedback("down", qa.ask("Who won the Oslo chess open?").to_json(), user="omar",
                           note="should name the runner-up too"))
@@ -112,7 +116,7 @@ def test_cli_exports_feedback_and_eval_runs_it(store_with_feedback: Settings, tm
 
     report_dir = tmp_path / "eval-out"
     assert main(["eval", "--questions", str(out), "--store", store, "--embedder", "hash",
-                 "--out", str(report_dir)]) == 0
+                 "--backend", "extractive", "--out", str(report_dir)]) == 0
     report = json.loads((report_dir / "report.json").read_text())
     overall = report["aggregates"]["product"]["overall"]
     # nothing changed since the readers approved these answers, so every one comes back, and the
