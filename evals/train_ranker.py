@@ -472,11 +472,49 @@ def fit(instances: list[Instance], folds: int = FOLDS,
     return RankerModel(cheap, full, threshold, min_names, {"fit": report}, answerable, span_model), report
 
 
+def judge(model: RankerModel, instances: Sequence[Instance]) -> dict[str, float]:
+    """How `model` decides `instances`, as answering decides them: the share of answerable ones
+    answered with quoted sentences that hold the answer, the share answered at all, the share of
+    the others refused (the threshold and names share as `choose_refusal` applies them)."""
+    right = answered = refused = n_ans = n_una = 0
+    for inst in instances:
+        row = decide_inputs(inst, model.cheap, model.full)
+        p = model.answerable.probability(row.qf) if model.answerable is not None else row.best
+        answers = bool(inst.cands) and p >= model.threshold and row.share >= model.min_names
+        if inst.answerable:
+            n_ans += 1
+            answered += answers
+            right += answers and row.right
+        else:
+            n_una += 1
+            refused += not answers
+    return {"answerable": n_ans, "not_answerable": n_una,
+            "answered_right": round(right / max(1, n_ans), 4), "answered": round(answered / max(1, n_ans), 4),
+            "refused": round(refused / max(1, n_una), 4)}
+
+
+def held_out_sets(instances: list[Instance], set_of: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Per question set: the weights fit on every other set, judged on this one. Cross-validation
+    mixes every set's questions in each fold; this is how the weights carry to news and questions
+    of a kind they never saw, which is what a user's own corpus is. A set is left out of this
+    when the others lack answerable or unanswerable instances."""
+    out: dict[str, dict[str, float]] = {}
+    for name in dict.fromkeys(set_of.values()):
+        rest = [i for i in instances if set_of.get(i.qid) != name]
+        held = [i for i in instances if set_of.get(i.qid) == name]
+        if not held or len({i.answerable for i in rest}) < 2 or not any(any(i.labels) for i in rest):
+            continue
+        model, _ = fit(rest)
+        out[name] = judge(model, held)
+    return out
+
+
 def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "train",
                  out: Path | None = None, progress: Callable[[str], None] | None = None,
-                 cache_dir: Path | None = None) -> dict[str, Any]:
+                 cache_dir: Path | None = None, held_out: bool = False) -> dict[str, Any]:
     """Collect instances from every source, fit, write the weights to `out` (when given).
-    With `cache_dir`, retrievals and sentence analyses are kept there (evals/train_cache.py)."""
+    With `cache_dir`, retrievals and sentence analyses are kept there (evals/train_cache.py).
+    With `held_out` and two sets or more, the report adds `held_out_sets` (one more fit per set)."""
     from newsqa.index.embed import make_embedder
     from newsqa.index.store import SCHEMA, Store
     from newsqa.rag.analyse import MODEL, nlp
@@ -535,6 +573,8 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
         raise ValueError("no questions to train on")
     model, report = fit(instances, set_of=set_of)
     report["sets"] = sets
+    if held_out and len(sets) > 1:
+        report["held_out_sets"] = held_out_sets(instances, set_of)
     model = replace(model, meta={"fit": report})
     if out is not None:
         model.save(out)

@@ -301,7 +301,7 @@ def cmd_train_ranker(args: argparse.Namespace) -> int:
 
     try:
         report = train_ranker(sources, settings, split=args.split, out=Path(args.out), progress=progress,
-                              cache_dir=None if args.no_cache else Path(args.cache))
+                              cache_dir=None if args.no_cache else Path(args.cache), held_out=args.held_out_sets)
     except StoreError as e:
         print(f"newsqa train-ranker: {e}", file=sys.stderr)
         return 1
@@ -670,6 +670,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default .newsqa/train-cache; invalidated when the store, the questions or "
                         "the retrieval code change)")
     s.add_argument("--no-cache", action="store_true", help="recompute everything and keep nothing")
+    s.add_argument("--held-out-sets", action="store_true",
+                   help="also fit on every set but one and judge the one left out, for each set: how the "
+                        "weights carry to news they never saw (one more fit per set)")
     s.add_argument("--chroma-url", help="use a Chroma server at http://HOST:PORT (env NEWSQA_CHROMA_URL)")
     s.add_argument("--embedder", choices=["local", "openai", "ollama", "hash"],
                    help="embedding provider (env NEWSQA_EMBEDDER; default local)")

@@ -197,3 +197,25 @@ def test_each_store_is_read_with_the_embedder_settings_that_name_it(settings: Se
     report = train_ranker([Source(questions, store=tmp_path / "store")], settings, split="all")
     assert report["positives"] > 0
     assert seen == [tmp_path / "store"]
+
+
+def test_held_out_sets_fit_on_the_others_and_judge_each(settings: Settings, tmp_path: Path) -> None:
+    from newsqa.evals.train_ranker import REPEATS
+
+    qa, aa = write_tiny_set(tmp_path / "a")
+    qb, ab = write_tiny_set(tmp_path / "b")
+    # the second set: the same news under other ids, so the two sets' questions stay apart
+    qb.write_text("".join(json.dumps({**json.loads(line), "id": "b-" + json.loads(line)["id"]}) + "\n"
+                          for line in qb.read_text().splitlines()), encoding="utf-8")
+    sources = [Source(qa, articles=(str(aa),)), Source(qb, articles=(str(ab),))]
+    report = train_ranker(sources, settings, split="all", held_out=True)
+    held = report["held_out_sets"]
+    assert set(held) == {str(qa), str(qb)}
+    for name, figures in held.items():
+        # every instance of the set is judged once (cross-validation judges each REPEATS times)
+        assert figures["answerable"] * REPEATS == report["cv_by_set"][name]["answerable"]
+        assert figures["not_answerable"] * REPEATS == report["cv_by_set"][name]["not_answerable"]
+        for key in ("answered_right", "answered", "refused"):
+            assert 0.0 <= figures[key] <= 1.0
+        assert figures["answered_right"] <= figures["answered"]
+    assert "held_out_sets" not in train_ranker(sources[:1], settings, split="all", held_out=True)
