@@ -94,6 +94,21 @@ def test_weights_file_round_trip_and_errors(tmp_path: Path) -> None:
     assert RankerModel.from_json(json.loads(path.read_text())) == model
 
 
+def test_weights_naming_a_feature_this_version_lacks_are_refused_at_load(tmp_path: Path) -> None:
+    d = load_model().to_json()
+    for part in (d["refusal"]["answerable"], d["span"]):
+        part["features"] = [*part["features"][:-1], "made_up_feature"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(ValueError, match=r"old\.json.*refusal\.answerable reads features.*made_up_feature"):
+        load_model(path)
+    d = load_model().to_json()
+    d["span"]["features"] = [*d["span"]["features"][:-1], "made_up_feature"]
+    path.write_text(json.dumps(d))
+    with pytest.raises(ValueError, match=r"span reads features .*made_up_feature.*newsqa train-ranker"):
+        load_model(path)
+
+
 def test_a_quotation_names_its_speaker_sentences_earlier() -> None:
     text = ("Mayor Ilse Varga spoke at the opening of the Norbridge ferry terminal. "
             "She said: \"This terminal took nine years to build.\" "
