@@ -434,11 +434,21 @@ class _HttpEmbedder:
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
         self.model = model
         self.batch_size = batch_size or REMOTE_BATCH
+        self._scoring: LocalEmbedder | None = None
         probe = self.embed(["dimension probe"])
         self.dim = int(probe.shape[1])
 
     def _post(self, texts: list[str]) -> list[list[float]]:
         raise NotImplementedError
+
+    def for_scoring(self) -> "LocalEmbedder":
+        """The answer path's sentence similarities (the support scorer, the answer ranker) come
+        from the bundled MiniLM, int8, whatever embedded the store: their thresholds and weights
+        were set on its similarities, which another model puts on another scale. It also spares an
+        API call per candidate sentence. Retrieval keeps this embedder (the store's vectors)."""
+        if self._scoring is None:
+            self._scoring = _scoring_embedder()
+        return self._scoring
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows: list[list[float]] = []
@@ -480,6 +490,19 @@ class OllamaEmbedder(_HttpEmbedder):
 
 _cache: dict[tuple, Embedder] = {}
 _cache_lock = threading.Lock()
+
+
+_remote_scoring: "LocalEmbedder | None" = None
+
+
+def _scoring_embedder() -> "LocalEmbedder":
+    """One int8 MiniLM per process for remote embedders' scoring (no model is read until a
+    sentence is scored)."""
+    global _remote_scoring
+    with _cache_lock:
+        if _remote_scoring is None:
+            _remote_scoring = LocalEmbedder(runtime="int8")
+        return _remote_scoring
 
 
 def cpu_has_bf16_matrix_units() -> bool:

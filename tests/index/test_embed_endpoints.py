@@ -95,3 +95,30 @@ def test_endpoint_errors_name_the_url(server):
         OpenAIEmbedder("", "m")
     with pytest.raises(EmbedderError, match="NEWSQA_EMBED_MODEL"):
         OllamaEmbedder(server, "")
+
+
+def test_a_remote_store_is_scored_with_the_bundled_model(server: str) -> None:
+    """Retrieval reads the store's own (remote) vectors; the support scorer and the answer ranker
+    score sentences with the bundled MiniLM, on whose similarities their thresholds were set."""
+    from newsqa.index.embed import LocalEmbedder
+    from newsqa.rag.support import SupportScorer
+
+    remote = OpenAIEmbedder(server + "/v1", "text-embed")
+    scorer = SupportScorer(remote)
+    assert isinstance(scorer.embedder, LocalEmbedder) and scorer.embedder.runtime == "int8"
+    assert scorer.embedder is OllamaEmbedder(server, "nomic").for_scoring()  # one per process
+    assert remote.dim == 3  # the store's vectors are still the remote model's
+
+
+@pytest.mark.slow
+def test_scoring_a_remote_store_asks_the_endpoint_nothing(server: str) -> None:
+    from newsqa.index.embed import LocalEmbedder
+    from newsqa.rag.support import SupportScorer
+
+    scorer = SupportScorer(OpenAIEmbedder(server + "/v1", "text-embed"))
+    calls = len(_Handler.calls)
+    sentences = ["The harbour reopened on Monday.", "The port opened again at the start of the week."]
+    v = scorer.embed(sentences)
+    assert len(_Handler.calls) == calls  # no request for the sentences
+    assert v.shape == (2, 384) and np.allclose(v, LocalEmbedder(runtime="int8").embed_each(sentences), atol=1e-6)
+    assert float(v[0] @ v[1]) > 0.5  # a paraphrase, on MiniLM's scale
