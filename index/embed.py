@@ -434,7 +434,6 @@ class _HttpEmbedder:
         self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
         self.model = model
         self.batch_size = batch_size or REMOTE_BATCH
-        self._scoring: LocalEmbedder | None = None
         probe = self.embed(["dimension probe"])
         self.dim = int(probe.shape[1])
 
@@ -446,9 +445,7 @@ class _HttpEmbedder:
         from the bundled MiniLM, int8, whatever embedded the store: their thresholds and weights
         were set on its similarities, which another model puts on another scale. It also spares an
         API call per candidate sentence. Retrieval keeps this embedder (the store's vectors)."""
-        if self._scoring is None:
-            self._scoring = _scoring_embedder()
-        return self._scoring
+        return _scoring_embedder()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows: list[list[float]] = []

@@ -114,7 +114,7 @@ def _focus_words(q: "AnalysedQuestion") -> frozenset[str]:
     return frozenset()
 
 
-def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc", ents: list["Span"]) -> list["Span"]:
+def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
     """The sentence's noun phrases that could answer: without a leading determiner or possessive,
     not a pronoun, not an entity span already, not made only of the question's words, at most
     `MAX_PHRASE_WORDS` words. Spans of `doc` (the NER analysis, same tokens)."""
@@ -162,7 +162,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         ents = [e for e in answer_entities(q, doc)
                 # "Mayor Tomas Lind" does not answer a question that names "Lind"
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
-        phrases = _phrases(q, doc, parse, ents) if parse is not None else []
+        phrases = _phrases(q, doc, parse) if parse is not None else []
         seen_labels: set[str] = set()
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             f = SpanFeatures()
