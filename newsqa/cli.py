@@ -13,6 +13,8 @@ from newsqa.settings import BackendKind, Settings, configure_offline_environment
 
 # the backend names the settings accept, so a flag can never offer one the settings would reject
 BACKENDS = list(get_args(BackendKind))
+# the help names the settings' default, so that it cannot drift from what runs
+DEFAULT_BACKEND = Settings.model_fields["backend"].default
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -441,7 +443,7 @@ def _serve_flags(p: argparse.ArgumentParser) -> None:
                    help="require this login for every page and API call (repeatable)")
     g.add_argument("--auth-file", type=Path, metavar="FILE", help="logins, one user:password per line")
     g.add_argument("--backend", choices=BACKENDS,
-                   help="default answer backend (env NEWSQA_BACKEND; default extractive)")
+                   help=f"default answer backend (env NEWSQA_BACKEND; default {DEFAULT_BACKEND})")
     g.add_argument("--max-file-bytes", type=int, help="largest upload accepted (env NEWSQA_MAX_FILE_BYTES)")
 
 
@@ -561,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "question, starts an interactive conversation.")
     s.add_argument("question", nargs="*", help="the question (omit for an interactive prompt)")
     s.add_argument("--questions", metavar="FILE.jsonl", help="answer every line's `question` (one JSON object per line out with --json)")
-    s.add_argument("--backend", choices=BACKENDS, help="answer backend (env NEWSQA_BACKEND; default extractive)")
+    s.add_argument("--backend", choices=BACKENDS, help=f"answer backend (env NEWSQA_BACKEND; default {DEFAULT_BACKEND})")
     s.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
     s.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
     s.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
@@ -625,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--articles", nargs="+", action="extend", metavar="FILE_OR_DIR",
                    help="ingest these into a fresh temporary store first (default: use the current store)")
     s.add_argument("--backend", choices=BACKENDS,
-                   help="answer backend (env NEWSQA_BACKEND; default extractive)")
+                   help=f"answer backend (env NEWSQA_BACKEND; default {DEFAULT_BACKEND})")
     s.add_argument("--baseline", action="store_true",
                    help="also answer with plain llama-index vector top-k and compare side by side")
     s.add_argument("--out", default="eval-out", metavar="DIR", help="where report.json and report.html go (default ./eval-out)")
