@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 # modules whose code decides which passages a question gets (a change there recomputes retrievals)
 _RETRIEVAL_MODULES = ("rag/retrieve.py", "rag/rerank.py", "rag/recency.py", "rag/timeframe.py",
                       "index/lexical.py", "evals/run.py", "evals/train_cache.py")
-FORMAT = 1
+# 2: the embeddings come from the engine that answers (torch, loaded before the first sentence;
+# evals/train_ranker.py), not from the numpy encoder a cold process starts with
+FORMAT = 2
 
 
 @dataclass

@@ -27,7 +27,8 @@ import numpy as np
 from newsqa.evals.metrics import answer_correct
 from newsqa.evals.questions import Question, load_questions
 from newsqa.evals.split import select_split
-from newsqa.evals.train_cache import Analyses, Asked, TrainCache, digest, file_digest, source_code_digest, store_identity
+from newsqa.evals.train_cache import (FORMAT, Analyses, Asked, TrainCache, digest, file_digest,
+                                      source_code_digest, store_identity)
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.features import CHEAP, FULL
 from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
@@ -509,12 +510,41 @@ def held_out_sets(instances: list[Instance], set_of: dict[str, str]) -> dict[str
     return out
 
 
+@dataclass
+class Collected:
+    """What fitting reads: every source's instances, the question set each instance comes from (by
+    question id), and a line per set for the report."""
+
+    instances: list[Instance]
+    set_of: dict[str, str]
+    sets: list[dict[str, Any]]
+
+
 def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "train",
                  out: Path | None = None, progress: Callable[[str], None] | None = None,
                  cache_dir: Path | None = None, held_out: bool = False) -> dict[str, Any]:
     """Collect instances from every source, fit, write the weights to `out` (when given).
     With `cache_dir`, retrievals and sentence analyses are kept there (evals/train_cache.py).
     With `held_out` and two sets or more, the report adds `held_out_sets` (one more fit per set)."""
+    got = collect_instances(sources, settings, split, progress, cache_dir)
+    if not got.instances:
+        raise ValueError("no questions to train on")
+    model, report = fit(got.instances, set_of=got.set_of)
+    report["sets"] = got.sets
+    if held_out and len(got.sets) > 1:
+        report["held_out_sets"] = held_out_sets(got.instances, got.set_of)
+    model = replace(model, meta={"fit": report})
+    if out is not None:
+        model.save(out)
+    return report
+
+
+def collect_instances(sources: Sequence[Source], settings: Settings, split: str = "train",
+                      progress: Callable[[str], None] | None = None,
+                      cache_dir: Path | None = None) -> Collected:
+    """Every source's questions of `split`, retrieved and featurised as answering would (with
+    `cache_dir`, from and into its caches). A variant of the model (a feature, a decision) is tried
+    by fitting on these: `fit(c.instances, set_of=c.set_of)` and `held_out_sets(...)`."""
     from newsqa.index.embed import make_embedder
     from newsqa.index.store import SCHEMA, Store
     from newsqa.rag.analyse import MODEL, nlp
@@ -531,12 +561,19 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
         # store with int8); article files are ingested as `newsqa eval --articles` ingests them
         s = settings.with_overrides(store=src.store) if src.store and not src.articles else settings
         embedder = make_embedder(s)
+        preload = getattr(embedder, "preload", None)
+        if preload is not None:
+            # the features are computed by the engine that answers in `newsqa serve` and `newsqa
+            # eval` (torch, loaded at start), not the numpy encoder a cold process begins with,
+            # whose int8 vectors differ for a few sentences (cosine down to about 0.98)
+            preload()
         if embedder.fingerprint not in analyses_of:
             analyses_of[embedder.fingerprint] = Analyses.load(cache_dir, pipeline, embedder.fingerprint)
         analyses = analyses_of[embedder.fingerprint]
         scorer = SupportScorer(embedder)
         retrieval_key = (source_code_digest(), settings.top_k, settings.max_chunks_per_article,
-                         embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA)
+                         embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA,
+                         FORMAT)
         questions = select_split(load_questions(src.questions), split)
         q_key = (file_digest([src.questions]), split)
         asked: list[Asked] | None = None
@@ -569,13 +606,4 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
         set_of.update({i.qid: str(src.questions) for i in got})
         instances += got
         sets.append({"questions": str(src.questions), "split": split, "asked": len(got)})
-    if not instances:
-        raise ValueError("no questions to train on")
-    model, report = fit(instances, set_of=set_of)
-    report["sets"] = sets
-    if held_out and len(sets) > 1:
-        report["held_out_sets"] = held_out_sets(instances, set_of)
-    model = replace(model, meta={"fit": report})
-    if out is not None:
-        model.save(out)
-    return report
+    return Collected(instances, set_of, sets)

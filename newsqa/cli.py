@@ -390,6 +390,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
 
     flt = search_filter(args)
     as_of = as_of_date(args)
+    preload = getattr(getattr(qa, "embedder", None), "preload", None)
     if args.questions:
         from newsqa.evals.questions import load_questions
 
@@ -398,6 +399,11 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
         except (OSError, ValueError) as e:
             print(f"newsqa ask: {e}", file=sys.stderr)
             return 2
+        if preload is not None:
+            # many questions: torch's model before the first, as `newsqa eval` loads it, so that a
+            # file asked here gets the answers eval reports (the cold-start numpy encoder gives a
+            # few sentences slightly other int8 vectors), and faster once loaded
+            preload()
         for q in questions:
             history = [Turn(t) for t in q.turns]
             ans = qa.ask(q.question, history, flt=flt, as_of=q.as_of or as_of)
@@ -409,6 +415,10 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
         print(json.dumps(ans.to_json(), ensure_ascii=False) if args.json else format_answer(ans))
         return 0
     # An interactive loop: each question is a follow-up of the previous ones until "/new".
+    if preload is not None:  # a conversation asks many questions: torch's model, loaded meanwhile
+        import threading
+
+        threading.Thread(target=preload, name="newsqa-preload", daemon=True).start()
     history: list[Turn] = []
     print("Ask about the indexed articles (/new starts a new conversation, Ctrl-D quits).")
     while True:

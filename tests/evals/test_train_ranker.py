@@ -219,3 +219,21 @@ def test_held_out_sets_fit_on_the_others_and_judge_each(settings: Settings, tmp_
             assert 0.0 <= figures[key] <= 1.0
         assert figures["answered_right"] <= figures["answered"]
     assert "held_out_sets" not in train_ranker(sources[:1], settings, split="all", held_out=True)
+
+
+def test_collected_instances_refit_to_the_same_weights(settings: Settings, tmp_path: Path) -> None:
+    """Collecting once and fitting on the result is what `train_ranker` does: an experiment that
+    fits a variant on collected instances starts from the product's own fit."""
+    from newsqa.evals.train_ranker import collect_instances, fit
+
+    questions, articles = write_tiny_set(tmp_path)
+    src = [Source(questions, articles=(str(articles),))]
+    got = collect_instances(src, settings, split="all")
+    assert got.instances and set(got.set_of.values()) == {str(questions)}
+    assert {i.qid for i in got.instances} == set(got.set_of)
+    assert got.sets == [{"questions": str(questions), "split": "all", "asked": len(got.instances)}]
+    model, report = fit(got.instances, set_of=got.set_of)
+    out = tmp_path / "w.json"
+    full = train_ranker(src, settings, split="all", out=out)
+    assert report["threshold"] == full["threshold"] and report["cv"] == full["cv"]
+    assert json.loads(out.read_text())["full"]["coef"] == list(model.full.coef)
