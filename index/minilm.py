@@ -129,12 +129,9 @@ def _quantize_activation(x: np.ndarray) -> tuple[np.ndarray, np.float32]:
     """fbgemm's dynamic activation quantisation with reduce_range (0..127), one scale over the whole
     tensor (every text of the batch, padding included); returns (x_q - zero_point) as floats and
     the scale."""
-    inv, zp, s32 = _activation_params(min(x.min(), np.float32(0)), max(x.max(), np.float32(0)))
-    # fbgemm computes x * (1 / scale) + zero_point as one fused multiply-add, then rounds: an exact
-    # product in float64, one rounding to float32. Rounding the product first differs at ties.
-    t = (x.astype(np.float64) * inv + zp).astype(np.float32)
-    q = np.clip(np.rint(t), 0, 255)
-    return (q - np.float32(zp)).astype(np.float32), s32
+    rows = x.reshape(-1, x.shape[-1])
+    xq, scales = _quantize_segments(rows, np.array([0, len(rows)]))
+    return xq.reshape(x.shape), scales[0, 0]
 
 
 def _quantize_segments(x: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -146,6 +143,8 @@ def _quantize_segments(x: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, n
     lengths = np.diff(bounds)
     inv = np.repeat(np.array([p[0] for p in params], np.float64), lengths)[:, None]
     zp = np.repeat(np.array([p[1] for p in params], np.float32), lengths)[:, None]
+    # fbgemm computes x * (1 / scale) + zero_point as one fused multiply-add, then rounds: an exact
+    # product in float64, one rounding to float32. Rounding the product first differs at ties.
     t = (x.astype(np.float64) * inv + zp.astype(np.float64)).astype(np.float32)
     q = np.clip(np.rint(t), 0, 255)
     return (q - zp).astype(np.float32), np.repeat(np.array([p[2] for p in params], np.float32), lengths)[:, None]
