@@ -477,21 +477,15 @@ def judge(model: RankerModel, instances: Sequence[Instance]) -> dict[str, float]
     """How `model` decides `instances`, as answering decides them: the share of answerable ones
     answered with quoted sentences that hold the answer, the share answered at all, the share of
     the others refused (the threshold and names share as `choose_refusal` applies them)."""
-    right = answered = refused = n_ans = n_una = 0
-    for inst in instances:
-        row = decide_inputs(inst, model.cheap, model.full)
+    rows = [decide_inputs(inst, model.cheap, model.full) for inst in instances]
+    answered = []
+    for inst, row in zip(instances, rows):
         p = model.answerable.probability(row.qf) if model.answerable is not None else row.best
-        answers = bool(inst.cands) and p >= model.threshold and row.share >= model.min_names
-        if inst.answerable:
-            n_ans += 1
-            answered += answers
-            right += answers and row.right
-        else:
-            n_una += 1
-            refused += not answers
-    return {"answerable": n_ans, "not_answerable": n_una,
-            "answered_right": round(right / max(1, n_ans), 4), "answered": round(answered / max(1, n_ans), 4),
-            "refused": round(refused / max(1, n_una), 4)}
+        answered.append(bool(inst.cands) and p >= model.threshold and row.share >= model.min_names)
+    _, figures = _objective(answered, rows)
+    n_ans = sum(r.answerable for r in rows)
+    return {"answerable": n_ans, "not_answerable": len(rows) - n_ans,
+            **{k: round(figures[k], 4) for k in ("answered_right", "answered", "refused")}}
 
 
 def held_out_sets(instances: list[Instance], set_of: dict[str, str]) -> dict[str, dict[str, float]]:
