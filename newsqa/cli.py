@@ -384,6 +384,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 1
 
 
+def preload_meanwhile(embedder) -> None:
+    """Load the embedder's torch model on a background thread, for a process that answers many
+    questions: the numpy encoder answers until it is loaded (an embedder without one: nothing)."""
+    preload = getattr(embedder, "preload", None)
+    if preload is not None:
+        import threading
+
+        threading.Thread(target=preload, name="newsqa-preload", daemon=True).start()
+
+
 def _ask_all(args: argparse.Namespace, qa) -> int:
     from newsqa.rag.backends.generated import BackendError
     from newsqa.rag.chat import Turn
@@ -415,10 +425,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
         print(json.dumps(ans.to_json(), ensure_ascii=False) if args.json else format_answer(ans))
         return 0
     # An interactive loop: each question is a follow-up of the previous ones until "/new".
-    if preload is not None:  # a conversation asks many questions: torch's model, loaded meanwhile
-        import threading
-
-        threading.Thread(target=preload, name="newsqa-preload", daemon=True).start()
+    preload_meanwhile(getattr(qa, "embedder", None))  # a conversation asks many questions
     history: list[Turn] = []
     print("Ask about the indexed articles (/new starts a new conversation, Ctrl-D quits).")
     while True:
@@ -473,11 +480,7 @@ def _serve_from(args: argparse.Namespace, prog: str, ingest_demo: bool) -> int:
         from newsqa.rag.qa import build_qa
 
         embedder = make_embedder(settings)
-        preload = getattr(embedder, "preload", None)
-        if preload is not None:  # a server answers many questions: torch's model, loaded meanwhile
-            import threading
-
-            threading.Thread(target=preload, name="newsqa-preload", daemon=True).start()
+        preload_meanwhile(embedder)  # a server answers many questions
         store = Store(settings, embedder.fingerprint)
         if ingest_demo and store.count_articles() == 0:
             from newsqa.index.ingest import ingest
