@@ -447,6 +447,13 @@ class _HttpEmbedder:
         API call per candidate sentence. Retrieval keeps this embedder (the store's vectors)."""
         return _scoring_embedder()
 
+    def preload(self) -> None:
+        """Load the scoring MiniLM's torch model now (serve, eval, bench; see LocalEmbedder.preload):
+        the remote model needs nothing loaded, but the answer path's sentence similarities would
+        otherwise stay on the numpy encoder for the life of the process, slower, and a few
+        sentences' int8 vectors slightly off those the ranker's weights were fit on."""
+        self.for_scoring().preload()
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows: list[list[float]] = []
         for i in range(0, len(texts), self.batch_size):

@@ -122,3 +122,14 @@ def test_scoring_a_remote_store_asks_the_endpoint_nothing(server: str) -> None:
     assert len(_Handler.calls) == calls  # no request for the sentences
     assert v.shape == (2, 384) and np.allclose(v, LocalEmbedder(runtime="int8").embed_each(sentences), atol=1e-6)
     assert float(v[0] @ v[1]) > 0.5  # a paraphrase, on MiniLM's scale
+
+
+@pytest.mark.slow
+def test_preloading_a_remote_embedder_loads_the_scoring_model(server: str) -> None:
+    """`newsqa serve` preloads its embedder: over a remote store that must load the bundled MiniLM
+    that scores sentences, or they stay on the slower numpy encoder for the life of the server."""
+    remote = OpenAIEmbedder(server + "/v1", "text-embed")
+    calls = len(_Handler.calls)
+    remote.preload()
+    assert remote.for_scoring()._model is not None
+    assert len(_Handler.calls) == calls  # the endpoint is not asked anything
