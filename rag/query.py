@@ -52,7 +52,7 @@ LABELS: dict[AnswerKind, frozenset[str]] = {
     AnswerKind.ORGANIZATION: frozenset({"ORG"}),
     AnswerKind.PLACE: frozenset({"GPE", "LOC", "FAC"}),
     AnswerKind.DATE: frozenset({"DATE", "TIME"}),
-    AnswerKind.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"}),
+    AnswerKind.NUMBER: frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}),
     AnswerKind.MONEY: frozenset({"MONEY", "CARDINAL", "QUANTITY"}),
     AnswerKind.PERCENT: frozenset({"PERCENT", "CARDINAL"}),
     AnswerKind.WORK: frozenset({"WORK_OF_ART", "PRODUCT", "EVENT", "ORG"}),
@@ -189,7 +189,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     toks = [t for t in doc if not t.is_punct]
     if not toks:
         return "", AnswerKind.DESCRIPTION, ""
-    wh_tok = next((t for t in toks if t.lower_ in _WH and t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    wh_tok = _question_word(toks)
     if wh_tok is None:
         first = toks[0]
         if first.tag_ == "VB" or first.lemma_.lower() in ("tell", "describe", "explain", "list", "name"):
@@ -217,6 +217,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         if after == "much":
             noun = _noun_after(doc, wh_tok.i + 2)
             kind = _FOCUS_KIND.get(noun, AnswerKind.MONEY) if noun else AnswerKind.MONEY
+            if kind is AnswerKind.DATE:  # "how much time": a duration, counted
+                return "how much", AnswerKind.NUMBER, noun
             return "how much", kind if kind in (AnswerKind.PERCENT, AnswerKind.NUMBER) else AnswerKind.MONEY, noun
         if after in ("long", "old", "far", "big", "large", "tall", "high", "fast"):
             return f"how {after}", AnswerKind.NUMBER, ""
@@ -236,22 +238,67 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     focus = None
     if wh_tok.dep_ == "det" and wh_tok.head.pos_ in ("NOUN", "PROPN"):
         focus = wh_tok.head
-    elif nxt is not None and nxt.pos_ == "NOUN" and nxt.head.pos_ in ("NOUN", "PROPN"):
+    elif w == "which" or wh_tok.head.pos_ not in ("VERB", "AUX"):
+        # the determiner attached elsewhere by the parse: its noun read from the tags ("which"
+        # before a noun determines it; "what" may be a verb's argument instead: in "What experts
+        # say ..." the experts are not what is asked for)
+        focus = _noun_run(doc, wh_tok.i + 1)
+    if focus is None and nxt is not None and nxt.lower_ == "of":  # "which of these films"
+        k = nxt.i + 1
+        while k < len(doc) and doc[k].tag_ in ("DT", "PRP$"):
+            k += 1
+        focus = _noun_run(doc, k)
+    if focus is None and nxt is not None and nxt.pos_ == "NOUN" and nxt.head.pos_ in ("NOUN", "PROPN"):
         focus = nxt.head  # "which tech giant": the head of the compound
-    else:
+    if focus is None:
         focus = _equated_noun(doc, wh_tok)
     if focus is None:
         return w, AnswerKind.ENTITY, ""
     lemma = focus.lemma_.lower()
     if lemma in ("name", "kind", "type", "one") or (lemma == "part" and w == "which"):
+        after_of = (_noun_run(doc, focus.i + 2) if focus.i + 1 < len(doc) and doc[focus.i + 1].lower_ == "of"
+                    else None)
         inner = next((c for c in focus.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in inner.children if c.dep_ == "pobj"), None) if inner is not None else None
-        if obj is not None:
+        if after_of is not None:
+            lemma = after_of.lemma_.lower()
+        elif obj is not None:
             lemma = obj.lemma_.lower()
     kind = _focus_kind(lemma)
     if kind is AnswerKind.DESCRIPTION and w == "what":
         kind = AnswerKind.ENTITY
     return w, kind, lemma
+
+
+def _question_word(toks: list["Token"]) -> "Token | None":
+    """The word that asks: the first question word of the last sentence that has one ("The striker
+    said where he would play. Which club will he join?" asks for a club); one after a comma opens a
+    relative clause (", who played ...", ", which critics praised, ...") unless no other word asks
+    ("After the vote, which party ...")."""
+    whs = [t for t in toks if t.lower_ in _WH and t.tag_ in _WH_TAGS]
+    whs = [t for t in whs if not (t.i > 0 and t.doc[t.i - 1].text == ",")] or whs
+    if not whs:
+        return None
+    last = whs[-1].sent.start
+    return next(t for t in whs if t.sent.start == last)
+
+
+# the words between a question determiner and the noun it asks about ("which North Atlantic island",
+# "what social media app", "which children's author"): the small pipeline often attaches the
+# determiner elsewhere in such a phrase, so it is read from the tags
+_RUN_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "VBG", "HYPH", "CD", "RB",
+                       "RBS", "POS"})
+
+
+def _noun_run(doc: "Doc", i: int) -> "Token | None":
+    """The last common noun of the run of modifiers and nouns starting at token `i`, or None."""
+    last = None
+    for t in doc[i:]:
+        if t.tag_ not in _RUN_TAGS:
+            break
+        if t.pos_ == "NOUN":
+            last = t
+    return last
 
 
 def _reported(wh_tok: "Token") -> bool:
@@ -282,6 +329,8 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
     """For "What is the X ..." / "Which is the X": the attribute or subject noun of the wh-word's
     clause; for "What did X buy", nothing (the object is the answer itself)."""
     head = wh_tok.head
+    if head.lemma_.lower() != "be":
+        return None
     for c in head.children:
         if c is not wh_tok and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
             return c

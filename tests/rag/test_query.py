@@ -87,3 +87,42 @@ def test_a_statement_question_knows_whose_statement_it_asks_for() -> None:
     # a follow-up's pronoun: the person the conversation carried over
     assert analyse("What did she say next? (Ilse Varga, Norbridge)").speaker == {"ilse", "varga"}
     assert analyse("Who opened the terminal?").speaker == frozenset()
+
+
+@pytest.mark.parametrize("text,kind,focus", [
+    # the small pipeline attaches the determiner to the preposition in these; the focus is read
+    # from the words that follow it
+    ("The ferry ran aground off which North Atlantic island?", AnswerKind.PLACE, "island"),
+    ("The studio announced a sequel to which animated film?", AnswerKind.WORK, "film"),
+    ("Lawmakers voted to ban which social media app?", AnswerKind.ORGANIZATION, "app"),
+    ("The singer will appear in which of these films?", AnswerKind.WORK, "film"),
+    # the parse's own determiner wins where it has one: the country is asked for, not its president
+    ("Which country's president resigned on Monday?", AnswerKind.PLACE, "country"),
+])
+def test_the_focus_noun_after_a_question_determiner(text: str, kind: AnswerKind, focus: str) -> None:
+    q = analyse(text)
+    assert (q.kind, q.focus) == (kind, focus)
+
+
+def test_a_question_word_that_is_a_verbs_argument_has_no_focus_noun() -> None:
+    q = analyse("What do experts recommend for a sprained ankle?")
+    assert q.focus != "expert"
+
+
+def test_a_quiz_question_with_a_lead_in_asks_in_its_last_sentence() -> None:
+    q = analyse("The striker announced where he will play next season. Which club is he joining?")
+    assert (q.wh, q.kind, q.focus) == ("which", AnswerKind.ORGANIZATION, "club")
+    q = analyse("The actor, who starred in a long-running sitcom, died at 80. Which network aired it?")
+    assert q.focus == "network" and q.kind is not AnswerKind.PERSON
+
+
+def test_how_much_time_asks_for_a_duration() -> None:
+    q = analyse("By how much time were the clocks moved forward?")
+    assert q.kind is AnswerKind.NUMBER and "TIME" in q.labels
+
+
+def test_a_question_word_after_a_comma_asks_only_when_no_other_does() -> None:
+    q = analyse("The bridge, which engineers said was unsafe, was closed in which city?")
+    assert (q.kind, q.focus) == (AnswerKind.PLACE, "city")
+    q = analyse("After the vote, which party formed the government?")
+    assert (q.kind, q.focus) == (AnswerKind.ORGANIZATION, "party")
