@@ -30,7 +30,7 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -217,6 +217,18 @@ class MiniLM:
         var = (d * d).mean(-1, keepdims=True)
         return d / np.sqrt(var + np.float32(self.eps)) * wb[0] + wb[1]
 
+    def _layers(self, h: np.ndarray, attend: Callable[[np.ndarray], np.ndarray],
+                gelu: Callable[[np.ndarray], np.ndarray], bounds: np.ndarray | None = None) -> np.ndarray:
+        """The transformer layers over hidden states `h`; `attend` turns a layer's packed query,
+        key and value projections into the attention context (a padded batch or text by text),
+        `bounds` as in `_linear`."""
+        for layer in self.layers:
+            ctx = attend(self._linear(h, layer["qkv"], bounds))
+            h = self._layer_norm(self._linear(ctx, layer["out"], bounds) + h, layer["ln1"])
+            up = gelu(self._linear(h, layer["up"], bounds))
+            h = self._layer_norm(self._linear(up, layer["down"], bounds) + h, layer["ln2"])
+        return h
+
     def tokenize(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # sentence-transformers strips each text before tokenising
         enc = self.tokenizer.encode_batch([str(t).strip() for t in texts])
@@ -266,22 +278,22 @@ class MiniLM:
         H, D = self.heads, self.dim // self.heads
         inv = np.float32(1.0 / np.sqrt(D))
         spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
-        for layer in self.layers:
-            qkv = self._linear(h, layer["qkv"], bounds)
-            ctx = np.empty_like(h)
+
+        def attend(qkv: np.ndarray) -> np.ndarray:
+            ctx = np.empty((qkv.shape[0], H * D), dtype=np.float32)
             for a, b in spans:
                 # shaped as `_encode` shapes a batch of one, so that each product is the same call
                 t = qkv[a:b].reshape(1, b - a, 3, H, D).transpose(2, 0, 3, 1, 4)
-                scores = (t[0] @ t[1].transpose(0, 1, 3, 2)) * inv
-                scores -= scores.max(-1, keepdims=True)
-                np.exp(scores, out=scores)
-                scores /= scores.sum(-1, keepdims=True)
-                ctx[a:b] = (scores @ t[2]).transpose(0, 2, 1, 3).reshape(b - a, H * D)
-            h = self._layer_norm(self._linear(ctx, layer["out"], bounds) + h, layer["ln1"])
-            up = self._linear(h, layer["up"], bounds)
-            up = np.concatenate([_gelu(up[a:b]) for a, b in spans]) if any(
-                (b - a) * up.shape[1] > _GELU_SCIPY_SIZE for a, b in spans) else _gelu(up, scipy=False)
-            h = self._layer_norm(self._linear(up, layer["down"], bounds) + h, layer["ln2"])
+                ctx[a:b] = _attention(t, inv).reshape(b - a, H * D)
+            return ctx
+
+        def gelu(up: np.ndarray) -> np.ndarray:
+            # the erf GELU picks its implementation by size: each text as for its own size
+            if any((b - a) * up.shape[1] > _GELU_SCIPY_SIZE for a, b in spans):
+                return np.concatenate([_gelu(up[a:b]) for a, b in spans])
+            return _gelu(up, scipy=False)
+
+        h = self._layers(h, attend, gelu, bounds)
         pooled = np.concatenate([h[a:b][None].sum(1) / np.float32(b - a) for a, b in spans])
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
@@ -294,16 +306,12 @@ class MiniLM:
         H, D = self.heads, self.dim // self.heads
         bias = ((1.0 - mask) * np.finfo(np.float32).min)[:, None, None, :]
         inv = np.float32(1.0 / np.sqrt(D))
-        for layer in self.layers:
-            qkv = self._linear(h, layer["qkv"]).reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4)
-            scores = (qkv[0] @ qkv[1].transpose(0, 1, 3, 2)) * inv + bias
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            ctx = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(B, T, H * D)
-            h = self._layer_norm(self._linear(ctx, layer["out"]) + h, layer["ln1"])
-            up = _gelu(self._linear(h, layer["up"]))
-            h = self._layer_norm(self._linear(up, layer["down"]) + h, layer["ln2"])
+
+        def attend(qkv: np.ndarray) -> np.ndarray:
+            t = qkv.reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4)
+            return _attention(t, inv, bias).reshape(B, T, H * D)
+
+        h = self._layers(h, attend, _gelu)
         pooled = (h * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
@@ -348,6 +356,19 @@ class _FusedInt8(_Linear):
 
 
 _GELU_SCIPY_SIZE = 1_000_000  # elements: three chunks or more
+
+
+def _attention(t: np.ndarray, inv: np.float32, bias: np.ndarray | None = None) -> np.ndarray:
+    """Softmax attention over `t` (query, key, value stacked first: 3 x batch x heads x tokens x
+    head size), `bias` added to the scores (padding); the context as batch x tokens x heads x head
+    size."""
+    scores = (t[0] @ t[1].transpose(0, 1, 3, 2)) * inv
+    if bias is not None:
+        scores = scores + bias
+    scores -= scores.max(-1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(-1, keepdims=True)
+    return (scores @ t[2]).transpose(0, 2, 1, 3)
 
 
 def _gelu(x: np.ndarray, scipy: bool | None = None) -> np.ndarray:
