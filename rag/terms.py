@@ -277,14 +277,17 @@ def _names(text: str) -> tuple[set[tuple[str, ...]], set[str], set[str]]:
         w = normalise_word(raw)
         gap = text[prev_end:m.start()]
         prev_end = m.end()
+        # most words are lowercase with no name running: flush only what there is (a hot loop)
         if not w or _HAS_DIGIT.search(raw):
-            flush()
+            if run:
+                flush()
             continue
         if not raw[0].isupper():
-            if run and w in _CONNECTORS and not gap.strip():
-                run.append((w, False))
-            else:
-                flush()
+            if run:
+                if w in _CONNECTORS and not gap.strip():
+                    run.append((w, False))
+                else:
+                    flush()
             continue
         if w in _MONTHS and (len(w) > 4 or text[m.end():m.end() + 1] == "."):
             flush()
