@@ -15,9 +15,9 @@ parser, cached by text: about 17 ms for three news sentences on a busy core, les
 Each span has named features (`SpanFeatures`): what kind of span it is (entity or noun phrase, and
 for an entity whether its label is one the question asks for and how high in that kind's
 preference), how near it stands to the question's words, whether its head is the question's focus
-noun ("which metal" and "scrap copper"), the score and place of its sentence, how many of the other
-ranked sentences hold it too, whether it is part of a longer entity and how exact a number or date
-it is. (Other features of the parse, the span's distance to the question's words in the tree,
+noun ("which metal" and "scrap copper"), the score and place of its sentence and how much of the
+question's words that sentence holds, how many of the other ranked sentences hold it too, whether
+it is part of a longer entity and how exact a number or date it is. (Other features of the parse, the span's distance to the question's words in the tree,
 whether it fills the question word's role beside the same verb, whether a number counts what the
 question counts, chose no better in cross-validation on the training parts and are left out.)
 A linear model (`RankerModel.span`, fit by `newsqa train-ranker` on the training parts, one choice
@@ -85,6 +85,9 @@ class SpanFeatures(NamedFloats):
     phrase_open: float = 0.0  # ... for a question a common noun can answer (_OPEN_KINDS)
     head_focus: float = 0.0  # its head is the question's focus noun ("metals", "which metal"), or
     # stands in apposition or compound with it ("the rapper X")
+    sentence_overlap: float = 0.0  # its sentence's IDF-weighted share of the question's words
+    # (features.Features.overlap): of several quoted sentences, the one that restates the question;
+    # 0 for the backends that do not rank (short.py), the same for every span, so no weight there
 
 
 SPAN_FEATURES = [f.name for f in fields(SpanFeatures)]
@@ -182,6 +185,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if focus_at:
                 f.focus = float(min(_gap(a, e) for a in focus_at) <= 3)
             f.score = c.score
+            f.sentence_overlap = c.features.overlap if c.features is not None else 0.0
             f.best = float((c.n, c.index) == best_key)
             f.order = 1.0 / (1 + place)
             key = normalise(e.text)

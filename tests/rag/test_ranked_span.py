@@ -122,3 +122,21 @@ def test_a_phrase_can_be_the_short_answer_with_its_offsets_in_the_passage() -> N
     sentences, short = backend.compose(q, rank(q, ps, backend.scorer, model), ps)
     assert short is not None and short.text == "landslide"
     assert text[short.start:short.end] == "landslide" and short.n in sentences[0].citations
+
+
+def test_a_span_carries_its_sentences_overlap_with_the_question() -> None:
+    """Of two quoted sentences, the span model can prefer the one that restates the question: each
+    span carries its sentence's word overlap (the ranker's feature; 0 for unranked sentences)."""
+    from newsqa.rag.features import Features
+
+    q = analyse("Which company won the contract for the Port Arlen bridge?")
+    quoted = _cands("Harbour Lines won the contract for the Port Arlen bridge on Monday.",
+                    "Analysts at Westbank Capital expect more tenders this year.")
+    quoted[0].features, quoted[1].features = Features(overlap=0.8), Features(overlap=0.1)
+    spans = span_candidates(q, quoted, quoted)
+    by_text = {s.ent.text: s.features.sentence_overlap for s in spans}
+    assert by_text["Harbour Lines"] == 0.8 and by_text["Westbank Capital"] == 0.1
+    best = choose_span(q, quoted, quoted, _only("sentence_overlap"))
+    assert best is not None and best.cand is quoted[0]
+    unranked = _cands("Harbour Lines won the contract for the Port Arlen bridge on Monday.")
+    assert {s.features.sentence_overlap for s in span_candidates(q, unranked, unranked)} == {0.0}
