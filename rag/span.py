@@ -75,7 +75,9 @@ class SpanFeatures(NamedFloats):
     order: float = 0.0  # 1 / (1 + its sentence's place among the quoted ones)
     first: float = 0.0  # the first entity of its label in its sentence
     repeated: float = 0.0  # share of the other ranked sentences that hold it too
-    partial: float = 0.0  # share of its words that the question uses (a part of a named thing)
+    partial: float = 0.0  # share of its words that the question uses (a part of a named thing);
+    # 1 for an acronym or spelled-out form of something the question names ("the Harbour Safety
+    # Board" for "HSB", "NRA" for "Northern Rail Authority")
     length: float = 0.0  # its words, capped at 5, / 5
     position: float = 0.0  # where it starts in its sentence (0 first word, 1 last)
     contained: float = 0.0  # part of a longer entity of the quoted sentences ("Lind", "Tomas Lind")
@@ -152,6 +154,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     best_key = (ranked[0].n, ranked[0].index) if ranked else None
     q_words = named | q.content
     focus_stems = _focus_words(q)
+    aliases = question_aliases(q)
     open_kind = q.kind in _OPEN_KINDS
     live = [c for c in quoted if c.doc is not None]
     parses = parse_sentences([c.text for c in live])
@@ -193,6 +196,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.repeated = (sum(key in o for o in others) - 1) / (len(others) - 1)
             words = [w.lower() for w in _WORD.findall(e.text)]
             f.partial = sum(w in q_words for w in words) / len(words) if words else 0.0
+            if aliases and _alias_key(e.text) in aliases:
+                f.partial = 1.0
             f.length = min(len(words), 5) / 5
             f.position = e.start / max(1, len(doc) - 1)
             f.numbers = min(len(_DIGITS.findall(e.text)), 3) / 3
@@ -204,6 +209,29 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         k = normalise(s.ent.text)
         s.features.contained = float(not s.features.phrase and any(k != o and k in o for o in keys))
     return out
+
+
+_ALIAS_SMALL = frozenset({"the", "of", "and", "for", "de"})
+
+
+def _alias_key(text: str) -> str:
+    """The letters a name and its acronym share: "H.S.B." and "Harbour Safety Board" -> "HSB", "NRA"
+    and "the Northern Rail Authority" -> "NRA"; "" for anything else (a single word, lowercase words,
+    a long run of capitals)."""
+    bare = text.replace(".", "").strip()
+    if 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper():
+        return bare
+    words = [w for w in _WORD.findall(text) if w.lower() not in _ALIAS_SMALL]
+    if len(words) >= 2 and all(w[0].isupper() for w in words):
+        return "".join(w[0] for w in words).upper()
+    return ""
+
+
+def question_aliases(q: "AnalysedQuestion") -> frozenset[str]:
+    """The alias keys of what the question names: its acronyms and its multi-word names."""
+    keys = {_alias_key(t.text) for t in q.doc} | {_alias_key(n) for n in q.named}
+    keys.discard("")
+    return frozenset(keys)
 
 
 def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:

@@ -140,3 +140,15 @@ def test_a_span_carries_its_sentences_overlap_with_the_question() -> None:
     assert best is not None and best.cand is quoted[0]
     unranked = _cands("Harbour Lines won the contract for the Port Arlen bridge on Monday.")
     assert {s.features.sentence_overlap for s in span_candidates(q, unranked, unranked)} == {0.0}
+
+
+def test_an_acronym_or_spelled_out_form_of_a_named_thing_counts_as_the_questions_own_words() -> None:
+    """"the Harbour Safety Board" is no answer to a question that names the "HSB"."""
+    q = analyse("Which company did the HSB fine after the Port Arlen spill?")
+    quoted = _cands("The Harbour Safety Board fined Marlow Tankers after the spill at Port Arlen.")
+    spans = {s.ent.text: s.features.partial for s in span_candidates(q, quoted, quoted)}
+    assert spans["The Harbour Safety Board"] == 1.0 and spans["Marlow Tankers"] == 0.0
+    q = analyse("Which company did the Harbour Safety Board fine?")
+    quoted = _cands("The HSB fined Marlow Tankers on Monday.")
+    spans = {s.ent.text: s.features.partial for s in span_candidates(q, quoted, quoted)}
+    assert spans["HSB"] == 1.0 and spans["Marlow Tankers"] == 0.0
