@@ -271,8 +271,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
 
 
 def _question_word(toks: list["Token"]) -> "Token | None":
-    """The word that asks: the first question word of the last sentence that has one ("The striker
-    said where he would play. Which club will he join?" asks for a club); one after a comma opens a
+    """The word that asks: the first question word of the last sentence that has one ("The minister
+    said where the hospital would be built. Which company will build it?" asks for a company); one after a comma opens a
     relative clause (", who played ...", ", which critics praised, ...") unless no other word asks
     ("After the vote, which party ...")."""
     whs = [t for t in toks if t.lower_ in _WH and t.tag_ in _WH_TAGS]
@@ -283,9 +283,9 @@ def _question_word(toks: list["Token"]) -> "Token | None":
     return next(t for t in whs if t.sent.start == last)
 
 
-# the words between a question determiner and the noun it asks about ("which North Atlantic island",
-# "what social media app", "which children's author"): the small pipeline often attaches the
-# determiner elsewhere in such a phrase, so it is read from the tags
+# the words between a question determiner and the noun it asks about ("off which North Atlantic
+# island", "on which video streaming service", "to which women's charity"): the small pipeline often
+# makes the determiner the preposition's object in such a phrase, so the noun is read from the tags
 _RUN_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "VBG", "HYPH", "CD", "RB",
                        "RBS", "POS"})
 
