@@ -272,9 +272,9 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
 
 def _question_word(toks: list["Token"]) -> "Token | None":
     """The word that asks: the first question word of the last sentence that has one ("The minister
-    said where the hospital would be built. Which company will build it?" asks for a company); one after a comma opens a
-    relative clause (", who played ...", ", which critics praised, ...") unless no other word asks
-    ("After the vote, which party ...")."""
+    said where the hospital would be built. Which company will build it?" asks for a company); one
+    after a comma opens a relative clause (", who played ...", ", which critics praised, ...")
+    unless no other word asks ("After the vote, which party ...")."""
     whs = [t for t in toks if t.lower_ in _WH and t.tag_ in _WH_TAGS]
     whs = [t for t in whs if not (t.i > 0 and t.doc[t.i - 1].text == ",")] or whs
     if not whs:

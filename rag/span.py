@@ -17,9 +17,10 @@ for an entity whether its label is one the question asks for and how high in tha
 preference), how near it stands to the question's words, whether its head is the question's focus
 noun ("which metal" and "scrap copper"), the score and place of its sentence and how much of the
 question's words that sentence holds, how many of the other ranked sentences hold it too, whether
-it is part of a longer entity and how exact a number or date it is. (Other features of the parse, the span's distance to the question's words in the tree,
-whether it fills the question word's role beside the same verb, whether a number counts what the
-question counts, chose no better in cross-validation on the training parts and are left out.)
+it is part of a longer entity and how exact a number or date it is. (Other features of the parse,
+the span's distance to the question's words in the tree, whether it fills the question word's role
+beside the same verb, whether a number counts what the question counts, chose no better in
+cross-validation on the training parts and are left out.)
 A linear model (`RankerModel.span`, fit by `newsqa train-ranker` on the training parts, one choice
 per question: a conditional logit over the question's spans, a span being right when it is an
 accepted spelling of the answer) scores them and the best one is the short answer. Weights without
