@@ -64,6 +64,9 @@ class QA:
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
+        if not any(ch.isalnum() for ch in question):
+            # "?" or "..." would still find the nearest vectors and list unrelated passages
+            raise ValueError("the question has no words to look for")
         be = self._backend(backend)
         as_of = as_of or date.today()
         t_all = time.perf_counter()

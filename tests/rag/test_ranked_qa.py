@@ -74,3 +74,12 @@ def test_six_small_articles_with_the_real_model_answer_and_refuse(tmp_path: Path
                    "How much did the new bridge in Port Arlen cost?"):
         refused = qa.ask(absent)
         assert refused.refused and refused.short_answer is None, absent
+
+
+@pytest.mark.parametrize("question", ["?", "  ...  ", "!?"])
+def test_a_question_without_words_is_an_error_not_a_list_of_unrelated_passages(tmp_path: Path,
+                                                                                question: str) -> None:
+    qa = _qa(tmp_path)
+    with pytest.raises(ValueError, match="no words to look for"):
+        qa.ask(question)
+    assert qa.ask("¿Qué pasó?").question == "¿Qué pasó?"  # words in any script are words
