@@ -400,7 +400,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
 
     flt = search_filter(args)
     as_of = as_of_date(args)
-    preload = getattr(getattr(qa, "embedder", None), "preload", None)
+    embedder = getattr(qa, "embedder", None)
     if args.questions:
         from newsqa.evals.questions import load_questions
 
@@ -409,6 +409,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
         except (OSError, ValueError) as e:
             print(f"newsqa ask: {e}", file=sys.stderr)
             return 2
+        preload = getattr(embedder, "preload", None)
         if preload is not None:
             # many questions: torch's model before the first, as `newsqa eval` loads it, so that a
             # file asked here gets the answers eval reports (the cold-start numpy encoder gives a
@@ -425,7 +426,7 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
         print(json.dumps(ans.to_json(), ensure_ascii=False) if args.json else format_answer(ans))
         return 0
     # An interactive loop: each question is a follow-up of the previous ones until "/new".
-    preload_meanwhile(getattr(qa, "embedder", None))  # a conversation asks many questions
+    preload_meanwhile(embedder)  # a conversation asks many questions
     history: list[Turn] = []
     print("Ask about the indexed articles (/new starts a new conversation, Ctrl-D quits).")
     while True:
