@@ -110,14 +110,9 @@ def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
 
 
 def _focus_words(q: "AnalysedQuestion") -> frozenset[str]:
-    """The stems of the question's focus noun; when the analysis found none, of the noun the
-    question word modifies ("which iconic venue": "venue")."""
-    if q.focus:
-        return frozenset(tokenize(q.focus))
-    wh = next((t for t in q.doc if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
-    if wh is not None and wh.dep_ == "det" and wh.head.pos_ == "NOUN":
-        return frozenset(tokenize(wh.head.text))
-    return frozenset()
+    """The stems of the question's focus noun (query.py finds it, "which iconic venue": "venue");
+    none without one."""
+    return frozenset(tokenize(q.focus)) if q.focus else frozenset()
 
 
 def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
