@@ -54,7 +54,8 @@ _DIGITS = re.compile(r"\d+")
 _PARSE_DISABLED = ("ner", "lemmatizer")
 _PARSE_CACHE = 2048
 _parses = PipedDocs(_PARSE_DISABLED, _PARSE_CACHE)
-_LEADING = ("det", "poss", "predet")  # what a noun phrase loses in front: "the", "its", "all"
+_LEADING = ("det", "poss", "predet", "case")  # what a noun phrase loses in front: "the", "its",
+# "all", and the "'s" of a possessive before it ("Eastland's first plant" -> "first plant")
 MAX_PHRASE_WORDS = 6  # a longer noun phrase is a description, not a short answer
 # question kinds a common noun can answer: "what"/"which" with a focus the answer-type table does
 # not know ("which metal", "what crop"), and things that are often unnamed (a work, an event ...)

@@ -113,6 +113,17 @@ def test_noun_phrases_are_candidates_without_their_determiner_and_mark_the_focus
     assert heads.get("rare metals") == 1.0 and heads.get("licensed exports", 0.0) == 0.0
 
 
+def test_a_noun_phrase_after_a_possessive_loses_its_s() -> None:
+    """"Eastland’s first tidal plant": the phrase is "first tidal plant", never "’s first tidal plant"
+    (spaCy's noun chunk holds the possessor and its "’s" marker)."""
+    q = analyse("Which tidal plant did the company build?")
+    for mark in ("’s", "'s"):
+        quoted = _cands(f"The company built Eastland{mark} first tidal plant, Kelvar Point, in two years.")
+        phrases = [s.ent.text for s in span_candidates(q, quoted, quoted) if s.features.phrase]
+        assert "first tidal plant" in phrases
+        assert not any(t.startswith(("’", "'")) for t in phrases)
+
+
 def test_a_phrase_can_be_the_short_answer_with_its_offsets_in_the_passage() -> None:
     text = "The county issued warnings on Friday. A landslide damaged the valley on Sunday evening."
     ps = passages(text)
