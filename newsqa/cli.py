@@ -339,7 +339,8 @@ def as_of_date(args: argparse.Namespace):
 
 
 def format_answer(ans) -> str:
-    """Plain-text rendering for the terminal: the answer with [n] markers, then the sources."""
+    """Plain-text rendering for the terminal: the short answer first (as the page shows it), the
+    answer's sentences with [n] markers, then the sources."""
     from newsqa.rag.timeframe import day_text, describe
 
     lines = []
@@ -350,6 +351,8 @@ def format_answer(ans) -> str:
         if ans.passages:
             lines.append("\nRelated reading:")
     else:
+        if ans.short_answer is not None:
+            lines.append(f"{ans.short_answer.text} [{ans.short_answer.n}]\n")
         for s in ans.sentences:
             marks = "".join(f"[{n}]" for n in s.citations)
             flag = "" if s.supported else "  (unsupported)"

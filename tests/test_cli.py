@@ -63,3 +63,24 @@ def test_a_question_file_is_answered_with_the_model_eval_uses(tmp_path, capsys):
     one = _QA()
     assert _ask_all(parser.parse_args(["ask", "--json", "Who?"]), one) == 0
     assert one.asked == [("Who?", 0)]
+
+
+def test_the_terminal_answer_leads_with_the_short_answer_and_its_citation():
+    from newsqa.cli import format_answer
+    from newsqa.index.articles import Chunk
+    from newsqa.rag.types import Answer, Passage, Sentence, ShortAnswer
+
+    text = "The Harbour Board named Tomas Reyes as its new director on Monday."
+    chunk = Chunk(id="c1", article_id="a1", ordinal=0, text=text, char_start=0, char_end=len(text),
+                  title="Harbour Board names director")
+    sentence = Sentence(text, citations=[1], supported=True)
+    ans = Answer("Who is the Harbour Board's new director?", [sentence], [Passage(1, chunk, 1.0)], "ranked",
+                 short_answer=ShortAnswer("Tomas Reyes", 1, 24, 35))
+    lines = format_answer(ans).splitlines()
+    assert lines[0] == "Tomas Reyes [1]" and lines[2] == text + " [1]"
+    assert "Sources:" in lines and any(line.startswith("[1] Harbour Board names director") for line in lines)
+    ans.short_answer = None  # no span (a "why" question): the sentences lead
+    assert format_answer(ans).splitlines()[0] == text + " [1]"
+    ans.refused = True  # a refusal shows no short answer, whatever a backend left in it
+    ans.short_answer = ShortAnswer("Tomas Reyes", 1, 24, 35)
+    assert "Tomas Reyes [1]" not in format_answer(ans)
