@@ -91,7 +91,8 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
 
 def span_answer(c: Candidate, e: "Span") -> ShortAnswer:
     """Entity `e` of candidate `c` as a short answer: a count or amount keeps its unit ("1.85 per
-    litre"), a possessive loses its "'s"; offsets in passage `c.n`'s chunk text."""
+    litre"), a possessive loses its "'s", a quote or bracket it does not close goes (`_trimmed`);
+    offsets in passage `c.n`'s chunk text."""
     doc = c.doc
     start, end = e.start_char, e.end_char
     if e.label_ in _NUMERIC:
@@ -100,8 +101,41 @@ def span_answer(c: Candidate, e: "Span") -> ShortAnswer:
     for tail in ("'s", "’s"):  # "Lindqvist's" names Lindqvist
         if text.endswith(tail) and len(text) > len(tail) + 1:
             end -= len(tail)
+    start, end = _trimmed(doc.text, start, end)
     base = c.span[0]
     return ShortAnswer(text=doc.text[start:end], n=c.n, start=base + start, end=base + end)
+
+
+_OPENING = {"\"": "\"", "“": "”", "‘": "’", "'": "'", "«": "»", "(": ")", "[": "]"}
+_CLOSING = {v: k for k, v in _OPENING.items()}
+_DANGLING = "-–—,;:/"
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """`text[start:end]` without a quote or bracket at either edge that the span does not close or
+    open (NER takes in an opening quote of a title: '"The Long Road' -> 'The Long Road') and without
+    a dangling dash or comma at its end; the span itself when nothing would be left."""
+    s, e = start, end
+    # an unclosed opening quote inside: a title starts after it ('Rivers’ “Long Road'); a straight
+    # quote inside may as well close a title ('Long Road" fans'), so only the curly one counts
+    k = text.rfind("“", s + 1, e - 1)
+    if k > s and "”" not in text[k + 1:e]:
+        s = k + 1
+    while e - s > 1:
+        head, tail = text[s], text[e - 1]
+        if head in _OPENING and tail == _OPENING[head] and e - s > 2 and head not in text[s + 1:e - 1]:
+            s, e = s + 1, e - 1  # quoted whole: '“Long Road”' -> 'Long Road'
+        elif head in _OPENING and _OPENING[head] not in text[s + 1:e]:
+            s += 1
+        elif tail in _CLOSING and _CLOSING[tail] not in text[s:e - 1]:
+            e -= 1  # (a plural possessive's "’" goes too: "the players’" names the players)
+        elif tail in _DANGLING or tail.isspace():
+            e -= 1
+        elif head.isspace():
+            s += 1
+        else:
+            break
+    return (s, e) if text[s:e].strip() else (start, end)
 
 
 def _surname(name: str) -> str:

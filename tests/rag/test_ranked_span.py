@@ -124,6 +124,27 @@ def test_a_noun_phrase_after_a_possessive_loses_its_s() -> None:
         assert not any(t.startswith(("’", "'")) for t in phrases)
 
 
+@pytest.mark.parametrize("taken, shown", [
+    ('"The Long Road', "The Long Road"),  # NER took in a title's opening quote
+    ("Rivers’ “The Long Road", "The Long Road"),  # ... and the owner before it
+    ("“The Long Road”", "The Long Road"),  # quoted whole
+    ('the "Long" Road', 'the "Long" Road'),  # balanced inside: kept
+    ('Long Road" fans', 'Long Road" fans'),  # a straight quote inside may close a title: kept
+    ("the Harbour-Quay-", "the Harbour-Quay"),  # a dangling dash
+    ("(HSB", "HSB"),
+])
+def test_a_short_answer_loses_quotes_and_brackets_it_does_not_close(taken: str, shown: str) -> None:
+    from newsqa.rag.select import span_answer
+
+    text = f"Critics praised {taken} on Friday."
+    c = _cands(text)[0]
+    c.span = (100, 100 + len(text))  # the sentence's place in its passage
+    at = text.index(taken)
+    short = span_answer(c, c.doc.char_span(at, at + len(taken), alignment_mode="expand"))
+    assert short.text == shown
+    assert text[short.start - 100:short.end - 100] == shown  # the offsets follow the trimmed text
+
+
 def test_a_phrase_can_be_the_short_answer_with_its_offsets_in_the_passage() -> None:
     text = "The county issued warnings on Friday. A landslide damaged the valley on Sunday evening."
     ps = passages(text)
