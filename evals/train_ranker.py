@@ -35,6 +35,7 @@ from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
 from newsqa.rag.recency import retrieve_in_time
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
+from newsqa.rag.recase import recase
 from newsqa.rag.refusal import QUESTION_FEATURES, SIGNS, QuestionFeatures, names_share, question_features
 from newsqa.rag.select import FOLLOW
 from newsqa.rag.stack import RuleView, read_rules
@@ -117,7 +118,7 @@ def featurise_asked(asked: Sequence[Asked], scorer: Any, analyses: Analyses | No
     model = model or load_model()
     out: list[Instance] = []
     for a in asked:
-        aq = analyse(a.text)
+        aq = analyse(recase(a.text, [p.chunk.text for p in a.passages]))  # as QA.stream reads it
         parts = question_parts(aq)
         if len(parts) > 1 and (not a.answerable or len(a.answers) == len(parts)):
             asks = [(analyse(t), [a.answers[j]] if a.answerable else []) for j, t in enumerate(parts)]

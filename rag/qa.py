@@ -19,6 +19,7 @@ from newsqa.rag.recency import answer_date, newest_only, retrieve_in_time
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.short import short_answer_for
 from newsqa.rag.support import SupportScorer
+from newsqa.rag.recase import recase
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence
 from newsqa.settings import Settings
@@ -98,6 +99,8 @@ class QA:
             return
 
         t = time.perf_counter()
+        # "who is ada quist": the analysis finds names by their case; retrieval needed none
+        asked = recase(asked, [p.chunk.text for p in passages])
         sentences = None
         short = None
         respond = getattr(be, "respond", None)

@@ -9,8 +9,9 @@ the focus noun X, map to the entity labels that can answer it (who -> PERSON/ORG
 DATE, where -> GPE/LOC/FAC, how many -> CARDINAL, how much -> MONEY, which country -> GPE, which
 company -> ORG). Defined behaviour for the other shapes:
   - no question word ("festival 2025 location"): the last noun is the focus;
-  - an imperative ("Tell me about the strike") or why/how/yes-no question: DESCRIPTION, no
-    expected label; the answer is the best sentence and there is no short answer;
+  - an imperative ("Tell me about the strike") or why/how/yes-no question, or "who/what is" a name
+    and nothing else ("Who is Ada Quist?": what the named thing is): DESCRIPTION, no expected
+    label; the answer is the best sentence and there is no short answer;
   - "what"/"which" with a focus noun the table does not know: ENTITY, any named thing answers;
   - "what did X say/tell/announce", "how did X describe": STATEMENT, a reported statement answers
     (quoted or reported speech), no expected label and no short answer.
@@ -229,6 +230,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return w, AnswerKind.DATE, ""
     if w == "where":
         return w, AnswerKind.PLACE, ""
+    if w in ("who", "what") and _defines_name(doc, wh_tok):
+        return w, AnswerKind.DESCRIPTION, ""  # "Who is Ada Quist?": a description, not a name
     if w in ("who", "whom", "whose"):
         # "Who is the union leader ...": the noun it is equated with is the focus
         eq = _equated_noun(doc, wh_tok)
@@ -325,6 +328,16 @@ def _noun_after(doc: "Doc", i: int) -> str:
     return ""
 
 
+def _defines_name(doc: "Doc", wh_tok) -> bool:
+    """"Who is Ada Quist?", "What was Kelvar Point?": the wh-word is equated with a name and nothing
+    else, so the answer says what the named thing is (a role, a kind of place), not another name."""
+    head = wh_tok.head
+    if head.lemma_.lower() != "be" or head.i < wh_tok.i:
+        return False
+    rest = [t for t in doc if t.i not in (wh_tok.i, head.i) and not t.is_punct and t.pos_ != "DET"]
+    return bool(rest) and all(t.pos_ == "PROPN" or t.ent_type_ for t in rest)
+
+
 def _equated_noun(doc: "Doc", wh_tok) -> object | None:
     """For "What is the X ..." / "Which is the X": the attribute or subject noun of the wh-word's
     clause; for "What did X buy", nothing (the object is the answer itself)."""
@@ -338,6 +351,22 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 
 
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")
+# the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
+_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "late", "latest", "update", "updates"})
+
+
+def topic_request(q: AnalysedQuestion) -> bool:
+    """A request about a named thing and nothing else ("Tell me about Kelvar Point", "Who is Ada
+    Quist?", "What is the Harbour Board?"): its answer is what the passages say of that thing, which
+    no candidate answers better than another that names it, and it is answered whenever one does."""
+    if not q.named or not (q.kind is AnswerKind.DESCRIPTION or (q.kind is AnswerKind.ENTITY and not q.focus)):
+        return False
+    # a request's own words: an imperative's ("Tell me about", "Describe"), or what "you know"; in
+    # a question, "what did she tell the board" asks for a statement of a named person's
+    asks_you = q.wh == "" or any(t.lower_ == "you" for t in q.doc)
+    named = q.named_tokens
+    rest = {w for w in q.content if w not in named and not (asks_you and w in _REQUEST_WORDS)}
+    return not rest
 
 
 def question_parts(q: AnalysedQuestion) -> list[str]:

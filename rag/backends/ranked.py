@@ -21,13 +21,13 @@ from newsqa.rag.pronouns import PERSONAL, opening
 from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
-from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
+from newsqa.rag.query import AnalysedQuestion, analyse, question_parts, topic_request
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
 from newsqa.rag.span import learned_short_answer
 from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
-from newsqa.rag.types import REFUSAL_TEXT, Passage, Sentence, ShortAnswer
+from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnswer
 
 
 # a sentence the ranker did not analyse (no `pronoun_start` feature) that opens with a personal
@@ -115,9 +115,16 @@ class RankedBackend:
             # the rules' reading of this part, made once for its ranking and its decision
             rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
+            topic = topic_request(part)
+            if topic:  # what the passages say of a named thing: the sentences that name it
+                ranked = [c for c in ranked if c.features is not None and c.features.names >= 1.0]
             chosen, sh = self.compose(part, ranked, passages, per_part, rules)
             chosen = keep(chosen)
-            d = decide(part, ranked, chosen, passages, rules, model) if refusals else None
+            if topic:
+                sh = None  # a description, not a span
+                d = Refusal(not any(s.supported for s in chosen), "no passage names it") if refusals else None
+            else:
+                d = decide(part, ranked, chosen, passages, rules, model) if refusals else None
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 continue

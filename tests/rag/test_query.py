@@ -127,3 +127,26 @@ def test_a_question_word_after_a_comma_asks_only_when_no_other_does() -> None:
     assert (q.kind, q.focus) == (AnswerKind.PLACE, "city")
     q = analyse("After the vote, which party formed the government?")
     assert (q.kind, q.focus) == (AnswerKind.ORGANIZATION, "party")
+
+
+@pytest.mark.parametrize("text", ["Who is Tomas Reyes?", "What is Lumera Glassworks?", "Who was Anna Lindqvist"])
+def test_who_or_what_is_a_name_asks_what_the_named_thing_is(text: str) -> None:
+    """The answer is a role or a kind of thing ("union leader"), not another name."""
+    q = analyse(text)
+    assert q.kind is AnswerKind.DESCRIPTION and not q.typed and q.named
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tell me about Lumera Glassworks", True),
+    ("Who is Tomas Reyes?", True),
+    ("What do you know about Port Arlen?", True),
+    ("Describe Lumera Glassworks", True),
+    ("Who is the union leader in Port Arlen?", False),  # a person asked for
+    ("Tell me about the strike in Port Arlen", False),  # a topic beside the name
+    ("What did Tomas Reyes tell the union?", False),  # a statement asked for
+    ("Why did Lumera Glassworks open a plant?", False),
+])
+def test_a_request_about_a_named_thing_and_nothing_else(text: str, expected: bool) -> None:
+    from newsqa.rag.query import topic_request
+
+    assert topic_request(analyse(text)) is expected

@@ -167,3 +167,15 @@ def test_the_short_answer_is_not_the_person_the_question_names(backend: RankedBa
     q = analyse("Which councillor praised Lind?")
     _, sa = backend.compose(q, rank(q, ps, backend.scorer), ps)
     assert sa is not None and sa.text == "Ada Brenner"
+
+
+def test_a_request_about_a_named_thing_quotes_what_the_passages_say_of_it(backend: RankedBackend, six) -> None:
+    """"Tell me about X" / "Who is X?": the sentences that name it, answered whenever one does (the
+    answerability model, fit on questions that ask for a fact, does not judge these), no span."""
+    for question in ("Tell me about Lumera Glassworks", "Who is Tomas Reyes?"):
+        reply = backend.respond(question, six)
+        assert not reply.refused and reply.short is None and reply.sentences
+        named = question.split()[-2:] if question.startswith("Tell") else ["Reyes"]
+        assert all(any(w.strip("?") in s.text for w in named) for s in reply.sentences)
+    missing = backend.respond("Tell me about Kelvar Point", six)
+    assert missing.refused and not missing.sentences
