@@ -230,6 +230,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return w, AnswerKind.DATE, ""
     if w == "where":
         return w, AnswerKind.PLACE, ""
+    if w == "what" and wh_tok.dep_ in ("nsubj", "nsubjpass") and wh_tok.head.lemma_.lower() in _HAPPEN:
+        return w, AnswerKind.DESCRIPTION, ""  # "What happened to the mill?": an account, not a name
     if w in ("who", "what") and _defines_name(doc, wh_tok):
         return w, AnswerKind.DESCRIPTION, ""  # "Who is Ada Quist?": a description, not a name
     if w in ("who", "whom", "whose"):
@@ -335,7 +337,13 @@ def _defines_name(doc: "Doc", wh_tok) -> bool:
     if head.lemma_.lower() != "be" or head.i < wh_tok.i:
         return False
     rest = [t for t in doc if t.i not in (wh_tok.i, head.i) and not t.is_punct and t.pos_ != "DET"]
-    return bool(rest) and all(t.pos_ == "PROPN" or t.ent_type_ for t in rest)
+    return bool(rest) and all(_name_like(t) for t in rest)
+
+
+def _name_like(t: "Token") -> bool:
+    """Part of a name: a proper noun, an entity, or a word with a capital inside a sentence (the
+    small tagger calls an unfamiliar product "VoltPad" an adjective)."""
+    return t.pos_ == "PROPN" or bool(t.ent_type_) or (t.i > 0 and any(ch.isupper() for ch in t.text))
 
 
 def _equated_noun(doc: "Doc", wh_tok) -> object | None:
@@ -352,21 +360,30 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")
 # the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
-_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "late", "latest", "update", "updates"})
+_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "late", "latest", "update", "updates",
+                            "happen", "happened", "go", "going", "occur", "occurred"})
+_HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is going on ..."
+
+
+def topic_words(q: AnalysedQuestion) -> frozenset[str]:
+    """For a request about a named thing and nothing else ("Tell me about Kelvar Point", "Who is Ada
+    Quist?", "What happened to the Harbour Board?"), the lowercase words of its name; empty for any
+    other question. Its answer is what the passages say of that thing, which no candidate answers
+    better than another that names it, and it is answered whenever one does."""
+    if not (q.kind is AnswerKind.DESCRIPTION or (q.kind is AnswerKind.ENTITY and not q.focus)):
+        return frozenset()
+    names = set(q.named_tokens) | {t.lower_ for t in q.doc if _name_like(t) and t.lower_ not in _WH}
+    if not names:
+        return frozenset()
+    # a request's own words: an imperative's ("Tell me about", "Describe"), what "you know", what
+    # "happened"; in a question, "what did she tell the board" asks for a statement
+    own = q.wh == "" or q.kind is AnswerKind.DESCRIPTION or any(t.lower_ == "you" for t in q.doc)
+    rest = {w for w in q.content if w not in names and not (own and w in _REQUEST_WORDS)}
+    return frozenset() if rest else frozenset(names)
 
 
 def topic_request(q: AnalysedQuestion) -> bool:
-    """A request about a named thing and nothing else ("Tell me about Kelvar Point", "Who is Ada
-    Quist?", "What is the Harbour Board?"): its answer is what the passages say of that thing, which
-    no candidate answers better than another that names it, and it is answered whenever one does."""
-    if not q.named or not (q.kind is AnswerKind.DESCRIPTION or (q.kind is AnswerKind.ENTITY and not q.focus)):
-        return False
-    # a request's own words: an imperative's ("Tell me about", "Describe"), or what "you know"; in
-    # a question, "what did she tell the board" asks for a statement of a named person's
-    asks_you = q.wh == "" or any(t.lower_ == "you" for t in q.doc)
-    named = q.named_tokens
-    rest = {w for w in q.content if w not in named and not (asks_you and w in _REQUEST_WORDS)}
-    return not rest
+    return bool(topic_words(q))
 
 
 def question_parts(q: AnalysedQuestion) -> list[str]:

@@ -14,6 +14,7 @@ scores highest (span.py), or with weights that lack one, select.py's rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -21,7 +22,7 @@ from newsqa.rag.pronouns import PERSONAL, opening
 from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
-from newsqa.rag.query import AnalysedQuestion, analyse, question_parts, topic_request
+from newsqa.rag.query import AnalysedQuestion, analyse, question_parts, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
 from newsqa.rag.span import learned_short_answer
@@ -33,6 +34,7 @@ from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnsw
 # a sentence the ranker did not analyse (no `pronoun_start` feature) that opens with a personal
 # pronoun refers back
 _PRONOUN = opening(sorted(PERSONAL))
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -115,10 +117,11 @@ class RankedBackend:
             # the rules' reading of this part, made once for its ranking and its decision
             rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
-            topic = topic_request(part)
+            topic = topic_words(part)
             if topic:  # what the passages say of a named thing: the sentences that name it
-                ranked = [c for c in ranked if c.features is not None and c.features.names >= 1.0]
-            chosen, sh = self.compose(part, ranked, passages, per_part, rules)
+                ranked = [c for c in ranked if topic <= {w.lower() for w in _WORD.findall(c.text)}]
+            # (the rules' own first choice does not follow a topic's sentences: it need not name it)
+            chosen, sh = self.compose(part, ranked, passages, per_part, None if topic else rules)
             chosen = keep(chosen)
             if topic:
                 sh = None  # a description, not a span

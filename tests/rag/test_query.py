@@ -129,7 +129,8 @@ def test_a_question_word_after_a_comma_asks_only_when_no_other_does() -> None:
     assert (q.kind, q.focus) == (AnswerKind.ORGANIZATION, "party")
 
 
-@pytest.mark.parametrize("text", ["Who is Tomas Reyes?", "What is Lumera Glassworks?", "Who was Anna Lindqvist"])
+@pytest.mark.parametrize("text", ["Who is Tomas Reyes?", "What is Lumera Glassworks?", "Who was Anna Lindqvist",
+                                  "What is VoltPad?"])  # a product the tagger calls an adjective
 def test_who_or_what_is_a_name_asks_what_the_named_thing_is(text: str) -> None:
     """The answer is a role or a kind of thing ("union leader"), not another name."""
     q = analyse(text)
@@ -141,6 +142,9 @@ def test_who_or_what_is_a_name_asks_what_the_named_thing_is(text: str) -> None:
     ("Who is Tomas Reyes?", True),
     ("What do you know about Port Arlen?", True),
     ("Describe Lumera Glassworks", True),
+    ("What happened to Lumera Glassworks?", True),
+    ("What is going on with Lumera Glassworks?", True),
+    ("What happened to the pay offer in Port Arlen?", False),  # a topic beside the name
     ("Who is the union leader in Port Arlen?", False),  # a person asked for
     ("Tell me about the strike in Port Arlen", False),  # a topic beside the name
     ("What did Tomas Reyes tell the union?", False),  # a statement asked for
@@ -150,3 +154,8 @@ def test_a_request_about_a_named_thing_and_nothing_else(text: str, expected: boo
     from newsqa.rag.query import topic_request
 
     assert topic_request(analyse(text)) is expected
+
+
+def test_what_happened_asks_for_an_account() -> None:
+    assert analyse("What happened at the Port Arlen docks on Friday?").kind is AnswerKind.DESCRIPTION
+    assert analyse("What did the union accept on Friday?").kind is not AnswerKind.DESCRIPTION
