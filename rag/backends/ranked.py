@@ -37,6 +37,15 @@ _PRONOUN = opening(sorted(PERSONAL))
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _holds(sentence: Sentence, short: ShortAnswer) -> bool:
+    """The quoted sentence is where the short answer's span lies (not merely in the same passage:
+    a filter such as the newest report's may have dropped the sentence it came from)."""
+    span = sentence.spans.get(short.n)
+    if span is None:
+        return short.n in sentence.citations
+    return span[0] <= short.start and short.end <= span[1]
+
+
 @dataclass
 class RankedReply:
     """The ranked path's whole reply: the cited sentences (or none), the short answer, and whether
@@ -131,7 +140,7 @@ class RankedBackend:
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 continue
-            if sh is not None and short is None and any(sh.n in x.citations for x in chosen):
+            if sh is not None and short is None and any(_holds(x, sh) for x in chosen):
                 short = sh
             seen = {x.text for x in sentences}
             sentences += [x for x in chosen if x.text not in seen]

@@ -179,3 +179,18 @@ def test_a_request_about_a_named_thing_quotes_what_the_passages_say_of_it(backen
         assert all(any(w.strip("?") in s.text for w in named) for s in reply.sentences)
     missing = backend.respond("Tell me about Kelvar Point", six)
     assert missing.refused and not missing.sentences
+
+
+def test_the_short_answer_lies_in_a_sentence_the_reply_quotes() -> None:
+    """A filter after composing (the newest report's sentences, recency.py) may drop the sentence
+    the span came from: the span goes with it, even when another sentence of its passage stays."""
+    from newsqa.rag.backends.ranked import _holds
+    from newsqa.rag.types import Sentence, ShortAnswer
+
+    text = "Dock workers ended their strike on Friday. Union leader Tomas Reyes said members voted."
+    first, second = (0, 42), (43, len(text))
+    reyes = ShortAnswer("Tomas Reyes", 1, text.index("Tomas"), text.index("Tomas") + len("Tomas Reyes"))
+    quoted = lambda span: Sentence(text[span[0]:span[1]], [1], 1.0, True, {1: span})  # noqa: E731
+    assert _holds(quoted(second), reyes)
+    assert not _holds(quoted(first), reyes)  # same passage, another sentence
+    assert not _holds(Sentence("Elsewhere.", [2], 1.0, True, {2: (0, 10)}), reyes)
