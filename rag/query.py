@@ -202,6 +202,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             return "", AnswerKind.DESCRIPTION, ""
         if first.tag_ in ("VBZ", "VBD", "VBP", "MD"):
             return "", AnswerKind.DESCRIPTION, ""  # yes/no: "Did the strike end?"
+        if any(t.lemma_.lower() in _NEWS and t.pos_ == "NOUN" for t in toks):
+            return "", AnswerKind.DESCRIPTION, ""  # "any news on the strike?", "updates on the mill"
         nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN")]
         if nouns and nouns[-1].pos_ == "NOUN":  # a headline-style query: "... location", "... price"
             lemma = nouns[-1].lemma_.lower()
@@ -232,6 +234,9 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return w, AnswerKind.PLACE, ""
     if w == "what" and wh_tok.dep_ in ("nsubj", "nsubjpass") and wh_tok.head.lemma_.lower() in _HAPPEN:
         return w, AnswerKind.DESCRIPTION, ""  # "What happened to the mill?": an account, not a name
+    if w == "what" and wh_tok.head.lemma_.lower() == "be" and any(
+            c.dep_ in ("acomp", "attr") and c.lower_ in ("new", "latest") for c in wh_tok.head.children):
+        return w, AnswerKind.DESCRIPTION, ""  # "What's new with the mill?", "What is the latest on it?"
     if w in ("who", "what") and _defines_name(doc, wh_tok):
         return w, AnswerKind.DESCRIPTION, ""  # "Who is Ada Quist?": a description, not a name
     if w in ("who", "whom", "whose"):
@@ -360,9 +365,10 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")
 # the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
-_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "late", "latest", "update", "updates",
+_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "new", "late", "latest", "update", "updates",
                             "happen", "happened", "go", "going", "occur", "occurred"})
 _HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is going on ..."
+_NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news on ...") names no answer
 
 
 def topic_words(q: AnalysedQuestion) -> frozenset[str]:

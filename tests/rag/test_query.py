@@ -156,6 +156,14 @@ def test_a_request_about_a_named_thing_and_nothing_else(text: str, expected: boo
     assert topic_request(analyse(text)) is expected
 
 
-def test_what_happened_asks_for_an_account() -> None:
-    assert analyse("What happened at the Port Arlen docks on Friday?").kind is AnswerKind.DESCRIPTION
-    assert analyse("What did the union accept on Friday?").kind is not AnswerKind.DESCRIPTION
+@pytest.mark.parametrize("text", ["What happened at the Port Arlen docks on Friday?",
+                                  "What's new with Lumera Glassworks?", "any news on the dock strike?",
+                                  "Updates on the Port Arlen strike"])
+def test_a_request_for_news_asks_for_an_account(text: str) -> None:
+    assert analyse(text).kind is AnswerKind.DESCRIPTION
+
+
+@pytest.mark.parametrize("text", ["What did the union accept on Friday?", "What is the new name of the mill?",
+                                  "Which news agency reported the strike?"])
+def test_questions_with_those_words_that_ask_for_a_thing(text: str) -> None:
+    assert analyse(text).kind is not AnswerKind.DESCRIPTION
