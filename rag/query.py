@@ -365,8 +365,8 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")
 # the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
-_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "new", "late", "latest", "update", "updates",
-                            "happen", "happened", "go", "going", "occur", "occurred"})
+_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "new", "late", "latest", "update",
+                            "updates", "happen", "happened", "go", "going", "occur", "occurred"})
 _HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is going on ..."
 _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news on ...") names no answer
 
@@ -389,6 +389,7 @@ def topic_words(q: AnalysedQuestion) -> frozenset[str]:
 
 
 def topic_request(q: AnalysedQuestion) -> bool:
+    """A request about a named thing and nothing else (`topic_words`)."""
     return bool(topic_words(q))
 
 

@@ -38,7 +38,7 @@ def _starts_sentence(text: str, i: int) -> bool:
     j = i
     while j > 0 and text[j - 1] in _OPENERS:
         j -= 1
-    while j > 0 and text[j - 1] in "\"'”’)]" and j - 1 > 0 and text[j - 2] in _ENDS:
+    while j > 1 and text[j - 1] in "”’)]" and text[j - 2] in _ENDS:  # '... strike." Quist said'
         j -= 1
     return j == 0 or text[j - 1] in _ENDS
 
