@@ -235,7 +235,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if w == "what" and wh_tok.dep_ in ("nsubj", "nsubjpass") and wh_tok.head.lemma_.lower() in _HAPPEN:
         return w, AnswerKind.DESCRIPTION, ""  # "What happened to the mill?": an account, not a name
     if w == "what" and wh_tok.head.lemma_.lower() == "be" and any(
-            c.dep_ in ("acomp", "attr") and c.lower_ in ("new", "latest") for c in wh_tok.head.children):
+            c.dep_ in ("acomp", "attr", "nsubj") and c.lower_ in ("new", "latest") for c in wh_tok.head.children):
         return w, AnswerKind.DESCRIPTION, ""  # "What's new with the mill?", "What is the latest on it?"
     if w in ("who", "what") and _defines_name(doc, wh_tok):
         return w, AnswerKind.DESCRIPTION, ""  # "Who is Ada Quist?": a description, not a name

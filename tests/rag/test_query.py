@@ -157,7 +157,8 @@ def test_a_request_about_a_named_thing_and_nothing_else(text: str, expected: boo
 
 
 @pytest.mark.parametrize("text", ["What happened at the Port Arlen docks on Friday?",
-                                  "What's new with Lumera Glassworks?", "any news on the dock strike?",
+                                  "What's new with Lumera Glassworks?", "What is the latest on the dock strike?",
+                                  "any news on the dock strike?",
                                   "Updates on the Port Arlen strike"])
 def test_a_request_for_news_asks_for_an_account(text: str) -> None:
     assert analyse(text).kind is AnswerKind.DESCRIPTION
