@@ -134,7 +134,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         article_text[p.chunk.article_id] = (article_text.get(p.chunk.article_id, p.chunk.title or "")
                                             + "\n" + p.chunk.text)
     by_n = {p.n: p for p in passages}
-    article_words = {aid: _words(t) for aid, t in article_text.items()}
+    article_words = {aid: words_of(t) for aid, t in article_text.items()}
     named = q.named_tokens
     numeric = q.kind in (AnswerKind.DATE, AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT)
     passage_tokens = {p.n: set(tokenize(f"{p.chunk.title}\n{p.chunk.text}")) for p in passages}
@@ -150,7 +150,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
             if tf[w]:
                 score += idf[w] * tf[w] * (BM25_K1 + 1) / (tf[w] + BM25_K1 * (1 - BM25_B + BM25_B * len(t) / avg_len))
         bm.append(score)
-        words = _words(c.text)
+        words = words_of(c.text)
         aid = by_n[c.n].chunk.article_id
         f = Features()
         f.overlap = sum(idf[w] for w in q_tokens if tf[w]) / q_idf
@@ -174,7 +174,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         f.numeric_q = float(numeric)
         f.typed = float(q.typed)
         if named:
-            near_words = _words(" ".join(text_at.get((c.n, c.index + d), "") for d in (-2, -1, 1)))
+            near_words = words_of(" ".join(text_at.get((c.n, c.index + d), "") for d in (-2, -1, 1)))
             f.names_near = len(named & near_words) / len(named)
         else:
             f.names_near = 1.0
@@ -186,7 +186,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         f.position = min(max(c.index, 0) / 10, 1.0)
         f.topic = sum(idf[w] for w in topic_tokens if tf[w]) / topic_idf
         if named:
-            before = _words(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3)))
+            before = words_of(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3)))
             f.speaker_context = len(named & (words | before)) / len(named)
         else:
             f.speaker_context = 1.0
@@ -194,7 +194,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         if q.speaker and f.speech:
             if q.speaker <= words:
                 f.speaker_match = 1.0
-            elif q.speaker <= _words(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
+            elif q.speaker <= words_of(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
                 f.speaker_match = 0.5
         f.statement_speaker = f.statement_q * f.speech * f.speaker_context
         if rules is not None:
@@ -276,5 +276,6 @@ def inside_quotation(text: str, start: int) -> bool:
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
-def _words(text: str) -> set[str]:
+def words_of(text: str) -> set[str]:
+    """The lowercase words of `text` (letters and digits), as the question's named words are."""
     return {w.lower() for w in _WORD.findall(text)}

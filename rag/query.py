@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from newsqa.rag.analyse import analyse_question
 
@@ -130,11 +130,19 @@ class AnalysedQuestion:
     @property
     def named_tokens(self) -> frozenset[str]:
         """Lowercase words of the named things, without function words ("the")."""
-        return frozenset(t.lower() for n in self.named for t in re.findall(r"[^\W_]+", n)
-                         if len(t) > 1 and t.lower() not in _FUNCTION)
+        return name_words(self.named)
 
 
 _FUNCTION = frozenset("the a an of and in on at for to de la le van von".split())
+_NAME_WORD = re.compile(r"[^\W_]+")
+
+
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The lowercase words of `names` as a sentence's words are matched against them: letters and
+    digits only ("O'Brien" -> "brien", "Anne-Marie" -> "anne", "marie"), no single letters or
+    function words."""
+    return frozenset(t.lower() for n in names for t in _NAME_WORD.findall(n)
+                     if len(t) > 1 and t.lower() not in _FUNCTION)
 
 
 @lru_cache(maxsize=512)
@@ -378,14 +386,14 @@ def topic_words(q: AnalysedQuestion) -> frozenset[str]:
     better than another that names it, and it is answered whenever one does."""
     if not (q.kind is AnswerKind.DESCRIPTION or (q.kind is AnswerKind.ENTITY and not q.focus)):
         return frozenset()
-    names = set(q.named_tokens) | {t.lower_ for t in q.doc if _name_like(t) and t.lower_ not in _WH}
+    names = q.named_tokens | name_words(t.text for t in q.doc if _name_like(t) and t.lower_ not in _WH)
     if not names:
         return frozenset()
     # a request's own words: an imperative's ("Tell me about", "Describe"), what "you know", what
     # "happened"; in a question, "what did she tell the board" asks for a statement
     own = q.wh == "" or q.kind is AnswerKind.DESCRIPTION or any(t.lower_ == "you" for t in q.doc)
-    rest = {w for w in q.content if w not in names and not (own and w in _REQUEST_WORDS)}
-    return frozenset() if rest else frozenset(names)
+    rest = {w for w in q.content if not name_words([w]) <= names and not (own and w in _REQUEST_WORDS)}
+    return frozenset() if rest else names
 
 
 def topic_request(q: AnalysedQuestion) -> bool:

@@ -14,7 +14,6 @@ scores highest (span.py), or with weights that lack one, select.py's rule.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -22,6 +21,7 @@ from newsqa.rag.pronouns import PERSONAL, opening
 from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
+from newsqa.rag.features import words_of
 from newsqa.rag.query import AnalysedQuestion, analyse, question_parts, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
@@ -34,7 +34,6 @@ from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnsw
 # a sentence the ranker did not analyse (no `pronoun_start` feature) that opens with a personal
 # pronoun refers back
 _PRONOUN = opening(sorted(PERSONAL))
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _holds(sentence: Sentence, short: ShortAnswer) -> bool:
@@ -128,7 +127,7 @@ class RankedBackend:
             ranked = rank(part, passages, self.scorer, model, rules)
             topic = topic_words(part)
             if topic:  # what the passages say of a named thing: the sentences that name it
-                ranked = [c for c in ranked if topic <= {w.lower() for w in _WORD.findall(c.text)}]
+                ranked = [c for c in ranked if topic <= words_of(c.text)]
             # (the rules' own first choice does not follow a topic's sentences: it need not name it)
             chosen, sh = self.compose(part, ranked, passages, per_part, None if topic else rules)
             chosen = keep(chosen)

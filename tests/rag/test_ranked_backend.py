@@ -194,3 +194,12 @@ def test_the_short_answer_lies_in_a_sentence_the_reply_quotes() -> None:
     assert _holds(quoted(second), reyes)
     assert not _holds(quoted(first), reyes)  # same passage, another sentence
     assert not _holds(Sentence("Elsewhere.", [2], 1.0, True, {2: (0, 10)}), reyes)
+
+
+def test_a_topic_name_with_an_apostrophe_or_hyphen_is_matched_word_by_word(backend: RankedBackend) -> None:
+    """"O'Brien" and "Anne-Marie" are matched as the sentence's words are cut ("brien", "anne",
+    "marie"), not as spaCy's tokens ("o'brien", "-"), which no sentence's words hold."""
+    ps = passages("Harbour pilot Tomas O'Brien guided the ferry in. Anne-Marie Quist chairs the harbour board.")
+    for question, word in (("Tell me about Tomas O'Brien", "O'Brien"), ("Who is Anne-Marie Quist?", "Quist")):
+        reply = backend.respond(question, ps)
+        assert not reply.refused and any(word in s.text for s in reply.sentences)
