@@ -366,7 +366,8 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
     if head.lemma_.lower() != "be":
         return None
     for c in head.children:
-        if c is not wh_tok and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
+        # by position: spaCy makes a new Token object at each access, so `is not` never matched
+        if c.i != wh_tok.i and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
             return c
     return None
 
