@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -41,6 +41,9 @@ from newsqa.rag.select import FOLLOW
 from newsqa.rag.stack import RuleView, read_rules
 from newsqa.rag.types import Passage
 from newsqa.settings import Settings
+
+if TYPE_CHECKING:
+    from newsqa.rag.span import Embed
 
 MIN_NAMES_GRID = (0.0, 0.25, 0.34, 0.5, 0.67, 0.75, 1.0)
 FOLDS = 5
@@ -211,7 +214,7 @@ def _quoted(inst: Instance, cheap: Linear, full: Linear) -> tuple[list[Candidate
     return ranked, select(ranked)
 
 
-def span_groups(instances: Sequence[Instance], cheap: Linear, full: Linear
+def span_groups(instances: Sequence[Instance], cheap: Linear, full: Linear, embed: Embed | None = None
                 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per answerable instance, its candidate spans' features and whether each is right (an accepted
     spelling of the answer, as `newsqa eval` judges a short answer)."""
@@ -224,7 +227,7 @@ def span_groups(instances: Sequence[Instance], cheap: Linear, full: Linear
         if not inst.answerable or not inst.cands or not inst.q.typed:
             continue
         ranked, quoted = _quoted(inst, cheap, full)
-        spans = span_candidates(inst.q, quoted, ranked)
+        spans = span_candidates(inst.q, quoted, ranked, embed)
         if spans:
             X = np.array([s.features.vector(SPAN_FEATURES) for s in spans], dtype=float)
             y = np.array([short_answer_correct(span_answer(s.cand, s.ent).text, inst.answers) for s in spans],
@@ -266,7 +269,8 @@ def fit_span(groups: list[tuple[np.ndarray, np.ndarray]], C: float = SPAN_C) -> 
                   tuple(float(v) for v in w), 0.0)
 
 
-def short_right(inst: Instance, cheap: Linear, full: Linear, span: Linear | None) -> bool:
+def short_right(inst: Instance, cheap: Linear, full: Linear, span: Linear | None,
+                embed: Embed | None = None) -> bool:
     """Whether the short answer (the span model's, or without one the rule's) is right."""
     from newsqa.evals.metrics import short_answer_correct
     from newsqa.rag.select import short_answer
@@ -274,7 +278,7 @@ def short_right(inst: Instance, cheap: Linear, full: Linear, span: Linear | None
 
     ranked, quoted = _quoted(inst, cheap, full)
     if span is not None:
-        sh = learned_short_answer(inst.q, quoted, ranked, span)
+        sh = learned_short_answer(inst.q, quoted, ranked, span, embed)
     else:
         sh = next((x for x in (short_answer(inst.q, c) for c in quoted) if x is not None), None)
     return sh is not None and short_answer_correct(sh.text, inst.answers)
@@ -405,8 +409,8 @@ def fit_answerable(rows: Sequence[Row], C: float = 1.0) -> Linear:
     return _fit_linear(X, y, QUESTION_FEATURES, C=C, signs=SIGNS)
 
 
-def fit(instances: list[Instance], folds: int = FOLDS,
-        set_of: dict[str, str] | None = None) -> tuple[RankerModel, dict[str, Any]]:
+def fit(instances: list[Instance], folds: int = FOLDS, set_of: dict[str, str] | None = None,
+        embed: Embed | None = None) -> tuple[RankerModel, dict[str, Any]]:
     """Weights on every instance; the refusal decision by grouped cross-validation: the ranker's
     outputs on each fold come from models fit on the others, and the answerability model is then
     judged by a second grouped cross-validation over those outputs; both are repeated with
@@ -428,12 +432,12 @@ def fit(instances: list[Instance], folds: int = FOLDS,
             cheap, full = fit_models(train)
             got += [decide_inputs(i, cheap, full) for i in held]
             if rep == 0:
-                span = fit_span(span_groups(train, cheap, full))
+                span = fit_span(span_groups(train, cheap, full, embed))
                 for i in held:
                     if i.answerable and i.cands:
                         span_cv["n"] += 1
                         span_cv["rule"] += short_right(i, cheap, full, None)
-                        span_cv["model"] += short_right(i, cheap, full, span)
+                        span_cv["model"] += short_right(i, cheap, full, span, embed)
         rows += got
         oof += _answerable_oof(got, folds, 100 + rep)
     threshold, min_names, cv = choose_refusal([(r.best, r.share, r.right, r.answerable) for r in rows])
@@ -446,7 +450,7 @@ def fit(instances: list[Instance], folds: int = FOLDS,
         if cv_model["answered_right"] + cv_model["refused"] > plain_score:
             answerable, threshold, min_names = fit_answerable(rows), t2, m2
     cheap, full = fit_models(instances)
-    span_model = fit_span(span_groups(instances, cheap, full))
+    span_model = fit_span(span_groups(instances, cheap, full, embed))
     n_pos = sum(sum(i.labels) for i in instances)
     report = {"instances": len(instances), "questions": len({i.qid for i in instances}),
               "answerable_instances": sum(i.answerable for i in instances),
@@ -489,7 +493,8 @@ def judge(model: RankerModel, instances: Sequence[Instance]) -> dict[str, float]
             **{k: round(figures[k], 4) for k in ("answered_right", "answered", "refused")}}
 
 
-def held_out_sets(instances: list[Instance], set_of: dict[str, str]) -> dict[str, dict[str, float]]:
+def held_out_sets(instances: list[Instance], set_of: dict[str, str],
+                  embed: Embed | None = None) -> dict[str, dict[str, float]]:
     """Per question set: the weights fit on every other set, judged on this one. Cross-validation
     mixes every set's questions in each fold; this is how the weights carry to news and questions
     of a kind they never saw, which is what a user's own corpus is. A set is left out of this
@@ -500,7 +505,7 @@ def held_out_sets(instances: list[Instance], set_of: dict[str, str]) -> dict[str
         held = [i for i in instances if set_of.get(i.qid) == name]
         if not held or len({i.answerable for i in rest}) < 2 or not any(any(i.labels) for i in rest):
             continue
-        model, _ = fit(rest)
+        model, _ = fit(rest, embed=embed)
         out[name] = judge(model, held)
     return out
 
@@ -513,6 +518,8 @@ class Collected:
     instances: list[Instance]
     set_of: dict[str, str]
     sets: list[dict[str, Any]]
+    # the answer path's sentence vectors (the span model's `completes` feature reads them)
+    embed: "Embed | None" = None
 
 
 def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "train",
@@ -524,10 +531,10 @@ def train_ranker(sources: Sequence[Source], settings: Settings, split: str = "tr
     got = collect_instances(sources, settings, split, progress, cache_dir)
     if not got.instances:
         raise ValueError("no questions to train on")
-    model, report = fit(got.instances, set_of=got.set_of)
+    model, report = fit(got.instances, set_of=got.set_of, embed=got.embed)
     report["sets"] = got.sets
     if held_out and len(got.sets) > 1:
-        report["held_out_sets"] = held_out_sets(got.instances, got.set_of)
+        report["held_out_sets"] = held_out_sets(got.instances, got.set_of, got.embed)
     model = replace(model, meta={"fit": report})
     if out is not None:
         model.save(out)
@@ -551,6 +558,7 @@ def collect_instances(sources: Sequence[Source], settings: Settings, split: str 
     set_of: dict[str, str] = {}  # question id -> its question file, for the figures per set
     instances: list[Instance] = []
     sets: list[dict[str, Any]] = []
+    scorers: list[SupportScorer] = []
     for src in sources:
         # each store is read with the embedder that built it (the "auto" runtime reads an int8
         # store with int8); article files are ingested as `newsqa eval --articles` ingests them
@@ -566,6 +574,7 @@ def collect_instances(sources: Sequence[Source], settings: Settings, split: str 
             analyses_of[embedder.fingerprint] = Analyses.load(cache_dir, pipeline, embedder.fingerprint)
         analyses = analyses_of[embedder.fingerprint]
         scorer = SupportScorer(embedder)
+        scorers.append(scorer)
         retrieval_key = (source_code_digest(), settings.top_k, settings.max_chunks_per_article,
                          embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA,
                          FORMAT)
@@ -601,4 +610,4 @@ def collect_instances(sources: Sequence[Source], settings: Settings, split: str 
         set_of.update({i.qid: str(src.questions) for i in got})
         instances += got
         sets.append({"questions": str(src.questions), "split": split, "asked": len(got)})
-    return Collected(instances, set_of, sets)
+    return Collected(instances, set_of, sets, scorers[0].embed if scorers else None)

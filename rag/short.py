@@ -18,15 +18,17 @@ from newsqa.rag.types import Passage, Sentence, ShortAnswer
 
 if TYPE_CHECKING:
     from newsqa.rag.ranker import RankerModel
+    from newsqa.rag.span import Embed
 
 # The lead sentences only: a span from the third quoted sentence rarely answers the question.
 LEAD_SENTENCES = 2
 
 
 def short_answer_for(question: str, sentences: Sequence[Sentence], passages: Sequence[Passage],
-                     model: "RankerModel | None" = None) -> ShortAnswer | None:
+                     model: "RankerModel | None" = None,
+                     embed: "Embed | None" = None) -> ShortAnswer | None:
     """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
-    weights'), or None (an untyped question: why/how/yes-no; no span in the cited text)."""
+    weights', with `embed` for its similarity feature), or None (an untyped question: why/how/yes-no; no span in the cited text)."""
     from newsqa.rag.query import analyse
 
     q = analyse(question)
@@ -60,5 +62,5 @@ def short_answer_for(question: str, sentences: Sequence[Sentence], passages: Seq
         for c in cands:
             first.setdefault(c.index, c)
         lead = list(first.values())
-        return learned_short_answer(q, lead, lead, model.span)
+        return learned_short_answer(q, lead, lead, model.span, embed)
     return next((x for x in (short_answer(q, c) for c in cands) if x is not None), None)

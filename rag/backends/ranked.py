@@ -92,7 +92,7 @@ class RankedBackend:
             return [], None
         model = self.model or load_model()
         if model.span is not None:  # the learned choice among the quoted sentences' spans
-            short = learned_short_answer(q, chosen, ranked, model.span)
+            short = learned_short_answer(q, chosen, ranked, model.span, self.scorer.embed)
         else:  # the span comes from the best quoted sentence that holds one
             short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)
         extra = rules_first_choice(chosen, ranked, rules, passages)

@@ -16,7 +16,7 @@ from newsqa.rag.backends.ranked import RankedBackend
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import Linear, load_model, rank
 from newsqa.rag.sentences import Candidate
-from newsqa.rag.span import SPAN_FEATURES, choose_span, span_candidates
+from newsqa.rag.span import SPAN_FEATURES, choose_span, completed_question, span_candidates
 from newsqa.rag.support import SupportScorer
 from rag_helpers import passages
 
@@ -184,3 +184,64 @@ def test_an_acronym_or_spelled_out_form_of_a_named_thing_counts_as_the_questions
     quoted = _cands("The HSB fined Marlow Tankers on Monday.")
     spans = {s.ent.text: s.features.partial for s in span_candidates(q, quoted, quoted)}
     assert spans["HSB"] == 1.0 and spans["Marlow Tankers"] == 0.0
+
+
+def test_completes_reads_the_question_followed_by_the_span_against_the_spans_sentence() -> None:
+    q = analyse("Which metal did thieves take from the Harlow depot?")
+    sentence = "Thieves took scrap copper worth 40,000 from the Harlow depot on Sunday, police said."
+    quoted = _cands(sentence)
+    fits = completed_question(q, "scrap copper")
+    assert fits == "Which metal did thieves take from the Harlow depot scrap copper"
+    calls: list[list[str]] = []
+
+    def embed(texts):  # the sentence and the one completion that says it point the same way
+        calls.append(list(texts))
+        return np.array([[1.0, 0.0] if t in (sentence, fits) else [0.0, 1.0] for t in texts])
+
+    spans = span_candidates(q, quoted, quoted, embed)
+    by_text = {s.ent.text: s.features.completes for s in spans}
+    assert by_text["scrap copper"] == 1.0 and len(by_text) > 2
+    assert all(v == 0.0 for t, v in by_text.items() if t != "scrap copper")
+    assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))  # one batch, each text once
+    best = choose_span(q, quoted, quoted, _only("completes"), embed)
+    assert best is not None and best.ent.text == "scrap copper"
+    # without an embedder the feature is 0 for every span, so it cannot decide
+    assert {s.features.completes for s in span_candidates(q, quoted, quoted)} == {0.0}
+
+
+def test_the_ranked_backend_gives_the_span_model_its_scorers_vectors() -> None:
+    text = "Thieves took scrap copper worth 40,000 from the Harlow depot on Sunday, police said."
+    ps = passages(text)
+    backend = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(load_model(), span=_only("completes")))
+    q = analyse("Which metal did thieves take from the Harlow depot?")
+    ranked = rank(q, ps, backend.scorer, backend.model)
+    _, short = backend.compose(q, ranked, ps)
+    spans = span_candidates(q, ranked[:1], ranked, backend.scorer.embed)
+    assert len({s.features.completes for s in spans}) > 1
+    best = max(spans, key=lambda s: s.features.completes)
+    assert short is not None and short.text == best.ent.text
+
+
+def test_only_the_best_spans_without_completes_get_its_forward_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsqa.rag.span as span_module
+
+    q = analyse("Which metal did thieves take from the Harlow depot?")
+    sentence = "Thieves took scrap copper worth 40,000 from the Harlow depot on Sunday, police said."
+    quoted = _cands(sentence)
+    fits = completed_question(q, "scrap copper")
+    embedded: list[str] = []
+
+    def embed(texts):
+        embedded.extend(texts)
+        return np.array([[1.0, 0.0] if t in (sentence, fits) else [0.0, 1.0] for t in texts])
+
+    n = len(SPAN_FEATURES)
+    weights = {"position": 1.0, "completes": 3.0}  # later spans first, then what completes it
+    model = Linear(tuple(SPAN_FEATURES), (0.0,) * n, (1.0,) * n,
+                   tuple(weights.get(f, 0.0) for f in SPAN_FEATURES), 0.0)
+    monkeypatch.setattr(span_module, "COMPLETE_TOP", 1)
+    first = choose_span(q, quoted, quoted, model, embed)
+    assert first is not None and first.ent.text == "police" and fits not in embedded
+    monkeypatch.setattr(span_module, "COMPLETE_TOP", 6)
+    best = choose_span(q, quoted, quoted, model, embed)
+    assert best is not None and best.ent.text == "scrap copper"
