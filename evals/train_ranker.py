@@ -558,7 +558,7 @@ def collect_instances(sources: Sequence[Source], settings: Settings, split: str 
     set_of: dict[str, str] = {}  # question id -> its question file, for the figures per set
     instances: list[Instance] = []
     sets: list[dict[str, Any]] = []
-    scorers: list[SupportScorer] = []
+    embed: Embed | None = None  # the first source's scorer's: every scorer embeds alike
     for src in sources:
         # each store is read with the embedder that built it (the "auto" runtime reads an int8
         # store with int8); article files are ingested as `newsqa eval --articles` ingests them
@@ -574,7 +574,7 @@ def collect_instances(sources: Sequence[Source], settings: Settings, split: str 
             analyses_of[embedder.fingerprint] = Analyses.load(cache_dir, pipeline, embedder.fingerprint)
         analyses = analyses_of[embedder.fingerprint]
         scorer = SupportScorer(embedder)
-        scorers.append(scorer)
+        embed = embed or scorer.embed
         retrieval_key = (source_code_digest(), settings.top_k, settings.max_chunks_per_article,
                          embedder.fingerprint, settings.chunk_tokens, settings.chunk_overlap, SCHEMA,
                          FORMAT)
@@ -610,4 +610,4 @@ def collect_instances(sources: Sequence[Source], settings: Settings, split: str 
         set_of.update({i.qid: str(src.questions) for i in got})
         instances += got
         sets.append({"questions": str(src.questions), "split": split, "asked": len(got)})
-    return Collected(instances, set_of, sets, scorers[0].embed if scorers else None)
+    return Collected(instances, set_of, sets, embed)
