@@ -132,7 +132,7 @@ class QA:
             # the span model of the weights in use (NEWSQA_RANKER), as the ranked backend's
             ranked = self.backends.get("ranked")
             short = short_answer_for(asked, sentences, passages, getattr(ranked, "model", None),
-                                         self.scorer.embed)
+                                     self.scorer.embed)
             timings["short_answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,

@@ -28,7 +28,8 @@ def short_answer_for(question: str, sentences: Sequence[Sentence], passages: Seq
                      model: "RankerModel | None" = None,
                      embed: "Embed | None" = None) -> ShortAnswer | None:
     """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
-    weights', with `embed` for its similarity feature), or None (an untyped question: why/how/yes-no; no span in the cited text)."""
+    weights', with `embed` for its `completes` feature), or None (an untyped question:
+    why/how/yes-no; no span in the cited text)."""
     from newsqa.rag.query import analyse
 
     q = analyse(question)
