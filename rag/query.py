@@ -373,11 +373,11 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 
 
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")
-# the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
-_REQUEST_WORDS = frozenset({"tell", "describe", "explain", "know", "news", "new", "late", "latest", "update",
-                            "updates", "happen", "happened", "go", "going", "occur", "occurred"})
 _HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is going on ..."
 _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news on ...") names no answer
+# the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
+_REQUEST_WORDS = _HAPPEN | _NEWS | frozenset({"tell", "describe", "explain", "know", "new", "late", "updates",
+                                              "happened", "going", "occurred"})
 
 
 def topic_words(q: AnalysedQuestion) -> frozenset[str]:
@@ -395,11 +395,6 @@ def topic_words(q: AnalysedQuestion) -> frozenset[str]:
     own = q.wh == "" or q.kind is AnswerKind.DESCRIPTION or any(t.lower_ == "you" for t in q.doc)
     rest = {w for w in q.content if not name_words([w]) <= names and not (own and w in _REQUEST_WORDS)}
     return frozenset() if rest else names
-
-
-def topic_request(q: AnalysedQuestion) -> bool:
-    """A request about a named thing and nothing else (`topic_words`)."""
-    return bool(topic_words(q))
 
 
 def question_parts(q: AnalysedQuestion) -> list[str]:
