@@ -4,8 +4,9 @@ Verdicts are grouped by what was asked (the question, the earlier questions of i
 the as-of date); within a group each reader's latest verdict counts. A group that some reader marked
 down or "wrong citation" goes to the review list (someone must write the right answer); a group with
 only thumbs up becomes a question in the format of evals/questions.py:
-- an answered question: `answers` = the short answer when there is one, else the first cited
-  sentence (one part, one spelling), `evidence_ids` = the articles the answer cites;
+- an answered question: `answers` = the short answer when there is one (a compound question's,
+  one part each), else the first cited sentence (one part, one spelling), `evidence_ids` = the
+  articles the answer cites;
 - an approved refusal: `answerable` false, no answers, no evidence.
 `newsqa eval --questions` then checks after every change that these answers still come back.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from newsqa.evals.metrics import short_answer_texts
 from newsqa.rag.feedback import Feedback
 
 NEGATIVE = ("down", "wrong_citation")
@@ -40,8 +42,10 @@ def question_id(fb: Feedback) -> str:
     return f"feedback-{digest}"
 
 
-def accepted_answer(answer: dict[str, Any]) -> tuple[str, list[str]] | None:
-    """(accepted answer text, cited article ids) of an answer's JSON, or None when it cites nothing."""
+def accepted_answer(answer: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """(accepted answer parts, cited article ids) of an answer's JSON, or None when it cites
+    nothing: its short answers (one per part of a compound question), else its first supported
+    cited sentence."""
     by_n = {c.get("n"): c for c in answer.get("citations", []) if isinstance(c, dict)}
     cited = [s for s in answer.get("sentences", []) if isinstance(s, dict) and s.get("citations")]
     evidence: list[str] = []
@@ -52,11 +56,11 @@ def accepted_answer(answer: dict[str, Any]) -> tuple[str, list[str]] | None:
                 evidence.append(aid)
     if not evidence:
         return None
-    short = answer.get("short_answer")
-    if isinstance(short, dict) and str(short.get("text") or "").strip():
-        return str(short["text"]).strip(), evidence
+    shorts = [t.strip() for t in short_answer_texts(answer) if t.strip()]
+    if shorts:
+        return shorts, evidence
     first = next((s for s in cited if s.get("supported", True)), cited[0])
-    return str(first.get("text") or "").strip(), evidence
+    return [str(first.get("text") or "").strip()], evidence
 
 
 def export_feedback(rows: Iterable[Feedback]) -> Export:
@@ -81,7 +85,7 @@ def export_feedback(rows: Iterable[Feedback]) -> Export:
             if got is None or not got[0]:
                 out.review.append(_review(up.question, [up], "approved, but the answer cites no article"))
                 continue
-            record.update(answers=[[got[0]]], evidence_ids=got[1], answerable=True)
+            record.update(answers=[[part] for part in got[0]], evidence_ids=got[1], answerable=True)
         if up.turns:
             record["turns"] = list(up.turns)
         if up.as_of:

@@ -104,21 +104,32 @@ def answer_correct(answer_text: str, parts: list[list[str]]) -> bool:
     return all(any(contains_spelling(text, s) for s in part) for part in parts)
 
 
-def short_answer_correct(short: str, parts: list[list[str]]) -> bool:
-    """True when the short answer span answers every part: it contains an accepted spelling, or it
-    is a whole-word piece of one that keeps at least half of it ("the Harbour Lions" for "Harbour
-    Lions", "Lindqvist" for "Anna Lindqvist" counts; "Tomas" for "Tomas Reyes Garcia" does not). A missing
-    short answer is wrong."""
-    if not parts or not short.strip():
+def short_answer_correct(short: str | Sequence[str], parts: list[list[str]]) -> bool:
+    """True when every part is answered by the short answer span (or by one of the spans, one per
+    part of a compound question): a span answers a part when it contains an accepted spelling, or
+    it is a whole-word piece of one that keeps at least half of it ("the Harbour Lions" for
+    "Harbour Lions", "Lindqvist" for "Anna Lindqvist" counts; "Tomas" for "Tomas Reyes Garcia" does
+    not). A missing short answer is wrong."""
+    shorts = [x for x in ([short] if isinstance(short, str) else short) if x.strip()]
+    if not parts or not shorts:
         return False
-    norm = normalize_text(short)
 
-    def ok(spelling: str) -> bool:
-        if contains_spelling(short, spelling):
+    def ok(span: str, spelling: str) -> bool:
+        if contains_spelling(span, spelling):
             return True
-        return contains_spelling(spelling, short) and len(norm) * 2 >= len(normalize_text(spelling))
+        return contains_spelling(spelling, span) and len(normalize_text(span)) * 2 >= len(normalize_text(spelling))
 
-    return all(any(ok(s) for s in part) for part in parts)
+    return all(any(ok(x, s) for x in shorts for s in part) for part in parts)
+
+
+def short_answer_texts(record: dict[str, Any]) -> list[str]:
+    """The short answers of an answer record (`Answer.to_json`): every part's, or the one of a
+    record written before compound questions had one per part."""
+    many = [str(sa.get("text") or "") for sa in record.get("short_answers") or () if isinstance(sa, dict)]
+    if many:
+        return many
+    one = record.get("short_answer")
+    return [str(one.get("text") or "")] if isinstance(one, dict) and one.get("text") else []
 
 
 # --- retrieval -----------------------------------------------------------------------------------
@@ -353,7 +364,7 @@ def _group_metrics(
             for q, r in graded
         ),
         "short_answer_correctness": _mean(
-            not r.get("refused") and short_answer_correct((r.get("short_answer") or {}).get("text", ""), q.answers)
+            not r.get("refused") and short_answer_correct(short_answer_texts(r), q.answers)
             for q, r in graded
         ),
         "answered_rate": _mean(not r.get("refused") for r in answerable),

@@ -78,7 +78,9 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
                           extra=extra)
             passages.append(Passage(int(c["n"]), chunk, float(c.get("score") or 0.0)))
         sa = rec.get("short_answer")
-        short = ShortAnswer(str(sa["text"]), int(sa["n"]), int(sa["start"]), int(sa["end"])) if sa else None
+        short = _short(sa) if sa else None
+        # records from before compound questions had one short answer per part have none
+        shorts = tuple(_short(x) for x in rec.get("short_answers") or ())
         tw = rec.get("time_window")
         window = TimeWindow(str(tw.get("phrase") or ""), _day(tw.get("start")), _day(tw.get("end")),
                             bool(tw.get("recency"))) if tw else None
@@ -86,9 +88,13 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
                       refused=bool(rec.get("refused")), standalone_question=str(rec.get("standalone_question") or ""),
                       timings_ms={k: float(v) for k, v in (rec.get("timings_ms") or {}).items()},
                       error=str(rec.get("error") or ""), short_answer=short, as_of=_day(rec.get("as_of")),
-                      time_window=window)
+                      time_window=window, short_answers=shorts)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(f"not an answer record ({type(e).__name__}: {e})") from e
+
+
+def _short(sa: dict[str, Any]) -> ShortAnswer:
+    return ShortAnswer(str(sa["text"]), int(sa["n"]), int(sa["start"]), int(sa["end"]))
 
 
 def _day(value: Any) -> date | None:
@@ -245,7 +251,7 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
             lines += [f"*As of {a.as_of.isoformat()}.*", ""]
         by_n = {p.n: p for p in a.passages}
         if a.short_answer and not a.refused:
-            lines += [f"**{md_text(a.short_answer.text)}**", ""]
+            lines += [" · ".join(f"**{md_text(sa.text)}**" for sa in a.all_short_answers()), ""]
         parts = []
         for s in a.sentences:
             marks = "".join(f"[{global_n(by_n[n], a)}]" for n in s.citations if n in by_n)

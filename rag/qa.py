@@ -21,7 +21,7 @@ from newsqa.rag.short import short_answer_for
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.recase import recase
 from newsqa.rag.timeframe import read_time
-from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence
+from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence, ShortAnswer
 from newsqa.settings import Settings
 
 
@@ -103,6 +103,7 @@ class QA:
         asked = recase(asked, [p.chunk.text for p in passages])
         sentences = None
         short = None
+        shorts: tuple[ShortAnswer, ...] = ()
         respond = getattr(be, "respond", None)
         if respond is not None:
             # the ranked backend: each part of the question is analysed and its candidate sentences
@@ -110,7 +111,7 @@ class QA:
             reply = respond(asked, passages, lambda s: newest_only(s, passages, reading))
             timings["answer"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
-            refused, sentences, short = reply.refused, reply.sentences, reply.short
+            refused, sentences, short, shorts = reply.refused, reply.sentences, reply.short, reply.shorts
             yield answer_text(sentences) if not refused else REFUSAL_TEXT
         else:
             # A backend's stream yields text deltas and ends with its checked sentences.
@@ -126,7 +127,7 @@ class QA:
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]
-            short = None
+            short, shorts = None, ()
         elif respond is None:
             t = time.perf_counter()
             # the span model of the weights in use (NEWSQA_RANKER), as the ranked backend's
@@ -137,7 +138,8 @@ class QA:
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,
-                     answer_date=answer_date(sentences, passages, reading), short_answer=short)
+                     answer_date=answer_date(sentences, passages, reading), short_answer=short,
+                     short_answers=shorts)
 
 
     def _answered(self, history: Sequence[Turn], flt: SearchFilter | None, as_of: date) -> list[Turn]:

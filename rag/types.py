@@ -54,6 +54,9 @@ class ShortAnswer:
     start: int
     end: int
 
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "n": self.n, "start": self.start, "end": self.end}
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -96,6 +99,19 @@ class Answer:
     # for a question about time, the publication day of the newest article the answer cites, which
     # the answer is shown "as of" (13 May 2024); kept out of the sentences, which quote the passages
     answer_date: date | None = None
+    # a compound question's short answers, one per answered part in the question's order ("Which
+    # firm bought the mill, and when did it close?": the firm, the date), the first being
+    # `short_answer`; read them through `all_short_answers`
+    short_answers: tuple[ShortAnswer, ...] = ()
+
+    def all_short_answers(self) -> tuple[ShortAnswer, ...]:
+        """Every part's short answer, led by `short_answer` (none without it): `short_answers` when
+        they agree with it, else it alone."""
+        if self.short_answer is None:
+            return ()
+        if self.short_answers and self.short_answers[0] == self.short_answer:
+            return self.short_answers
+        return (self.short_answer,)
 
     @property
     def text(self) -> str:
@@ -116,9 +132,8 @@ class Answer:
             "standalone_question": self.standalone_question or self.question,
             "answer": self.text,
             "refused": self.refused,
-            "short_answer": ({"text": self.short_answer.text, "n": self.short_answer.n,
-                              "start": self.short_answer.start, "end": self.short_answer.end}
-                             if self.short_answer else None),
+            "short_answer": self.short_answer.to_json() if self.short_answer else None,
+            "short_answers": [sa.to_json() for sa in self.all_short_answers()],
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "time_window": self.time_window.to_json() if self.time_window else None,
             "answer_date": self.answer_date.isoformat() if self.answer_date else None,

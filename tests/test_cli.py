@@ -79,6 +79,9 @@ def test_the_terminal_answer_leads_with_the_short_answer_and_its_citation():
     lines = format_answer(ans).splitlines()
     assert lines[0] == "Tomas Reyes [1]" and lines[2] == text + " [1]"
     assert "Sources:" in lines and any(line.startswith("[1] Harbour Board names director") for line in lines)
+    # a compound question: each part's span in the question's order
+    ans.short_answers = (ans.short_answer, ShortAnswer("Monday", 1, 59, 65))
+    assert format_answer(ans).splitlines()[0] == "Tomas Reyes [1] · Monday [1]"
     ans.short_answer = None  # no span (a "why" question): the sentences lead
     assert format_answer(ans).splitlines()[0] == text + " [1]"
     ans.refused = True  # a refusal shows no short answer, whatever a backend left in it

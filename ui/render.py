@@ -176,12 +176,14 @@ def _answer_date(answer: Answer) -> str:
 
 
 def _short_answer(answer: Answer, turn: int, known: set[int]) -> str:
-    """The span that answers the question, first and on its own line, with the passage it is in."""
-    sa = answer.short_answer
-    if sa is None or not sa.text.strip():
+    """The span that answers the question (one per part of a compound question), first and on its
+    own line, each with the passage it is in."""
+    shown = [sa for sa in answer.all_short_answers() if sa.text.strip()]
+    if not shown:
         return ""
-    return (f'<div class="nq-short"><span class="nq-short-text">{esc(sa.text)}</span> '
-            f'{cite_marker(turn, sa.n, sa.n in known)}</div>')
+    return ('<div class="nq-short">' + ' <span class="nq-short-sep">·</span> '.join(
+        f'<span class="nq-short-text">{esc(sa.text)}</span> {cite_marker(turn, sa.n, sa.n in known)}'
+        for sa in shown) + '</div>')
 
 
 # Text labels: emoji need a colour font that many machines (and headless browsers) lack.
@@ -325,8 +327,7 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
         return f'<div class="nq-source nq-source-missing">Source [{int(n)}] is not among this answer\'s passages.</div>'
     c = p.chunk
     spans = [s.spans[n] for s in answer.sentences if n in s.citations and n in s.spans]
-    sa = answer.short_answer
-    strong = [(sa.start, sa.end)] if sa is not None and sa.n == n and not answer.refused else []
+    strong = [] if answer.refused else [(sa.start, sa.end) for sa in answer.all_short_answers() if sa.n == n]
     url = safe_url(c.url)
     meta = []
     if c.source:

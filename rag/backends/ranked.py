@@ -25,7 +25,7 @@ from newsqa.rag.features import words_of
 from newsqa.rag.query import AnalysedQuestion, analyse, question_parts, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
-from newsqa.rag.span import learned_short_answer
+from newsqa.rag.span import learned_short_answer, normalise
 from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnswer
@@ -54,6 +54,8 @@ class RankedReply:
     short: ShortAnswer | None
     refused: bool
     reason: str = ""
+    # every answered part's short answer in the question's order (`short` is the first)
+    shorts: tuple[ShortAnswer, ...] = ()
 
 
 class RankedBackend:
@@ -106,8 +108,8 @@ class RankedBackend:
                 refusals: bool = True) -> RankedReply:
         """Analyse, rank, compose and decide, once per part of a compound question ("Which firm
         bought the mill, and when did it close?"): each part gets its own sentences and its own
-        refusal decision; the reply quotes the parts that are answered (the first such part's short
-        answer leads) and refuses only when every part is refused. `keep` filters a part's
+        refusal decision; the reply quotes the parts that are answered, each with its own short
+        answer (the first one leads), and refuses only when every part is refused. `keep` filters a part's
         sentences before its decision (the newest report for a recency question, recency.py);
         `refusals=False` skips the decisions."""
         from newsqa.rag.refusal import decide
@@ -118,7 +120,7 @@ class RankedBackend:
         parts = [q] if len(texts := question_parts(q)) < 2 else [analyse(t) for t in texts]
         per_part = self.max_sentences if len(parts) == 1 else max(1, self.max_sentences - 1)
         sentences: list[Sentence] = []
-        short: ShortAnswer | None = None
+        shorts: list[ShortAnswer] = []
         reasons: list[str] = []
         cut = quotable_candidates(passages)  # the sentences every part and both paths read
         for part in parts:
@@ -139,10 +141,11 @@ class RankedBackend:
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 continue
-            if sh is not None and short is None and any(_holds(x, sh) for x in chosen):
-                short = sh
+            if sh is not None and any(_holds(x, sh) for x in chosen) and \
+                    all(normalise(sh.text) != normalise(x.text) for x in shorts):
+                shorts.append(sh)
             seen = {x.text for x in sentences}
             sentences += [x for x in chosen if x.text not in seen]
         if not sentences:
             return RankedReply([], None, True, "; ".join(dict.fromkeys(reasons)))
-        return RankedReply(sentences, short, False)
+        return RankedReply(sentences, shorts[0] if shorts else None, False, shorts=tuple(shorts))

@@ -29,13 +29,18 @@ def _fb(i: int, rating: str, answer: dict, user: str = "", turns: tuple[str, ...
 
 
 def test_accepted_answer_prefers_the_short_answer_then_the_first_supported_cited_sentence():
-    assert accepted_answer(_json("Q?", "Long sentence here.", short="Short")) == ("Short", ["a1"])
+    assert accepted_answer(_json("Q?", "Long sentence here.", short="Short")) == (["Short"], ["a1"])
     two = _json("Q?", "First.")
     two["sentences"] = [{"text": "Unsupported one.", "citations": [1], "supported": False},
                         {"text": "Supported one.", "citations": [2], "supported": True}]
     two["citations"].append({"n": 2, "article_id": "a2"})
-    assert accepted_answer(two) == ("Supported one.", ["a1", "a2"])
+    assert accepted_answer(two) == (["Supported one."], ["a1", "a2"])
     assert accepted_answer(_json("Q?", "Nothing cited.", refused=True)) is None
+    # a compound question's short answers are one part each
+    both = _json("Where is the plant, and who runs it?", "The plant is in Vellin and Ana Moss runs it.",
+                 short="Vellin")
+    both["short_answers"] = [both["short_answer"], {"text": "Ana Moss", "n": 1, "start": 30, "end": 38}]
+    assert accepted_answer(both) == (["Vellin", "Ana Moss"], ["a1"])
 
 
 def test_grouping_latest_verdict_per_reader_and_review():

@@ -376,6 +376,20 @@ def test_short_answer_correct() -> None:
     assert not short_answer_correct("", [["Tomas Reyes"]])
     assert not short_answer_correct("Reyes", [["Tomas Reyes"], ["1.85"]])  # every part
     assert short_answer_correct("14 June 2025", [["June 14, 2025"]])  # the same day spelled otherwise
+    # a compound question's spans, one per part: every part must be answered by one of them
+    assert short_answer_correct(["Westhaven", "40 cargo ships"], [["40"], ["Westhaven"]])
+    assert not short_answer_correct(["Westhaven", "12 ships"], [["Westhaven"], ["40"]])
+    assert not short_answer_correct(["", " "], [["Westhaven"]])
+
+
+def test_short_answer_correctness_reads_every_parts_span_of_a_record() -> None:
+    from newsqa.evals.metrics import short_answer_texts
+
+    assert short_answer_texts({"short_answer": {"text": "Westhaven"},
+                               "short_answers": [{"text": "Westhaven"}, {"text": "40 cargo ships"}]}) == \
+        ["Westhaven", "40 cargo ships"]
+    assert short_answer_texts({"short_answer": {"text": "Westhaven"}}) == ["Westhaven"]  # an older report
+    assert short_answer_texts({"short_answer": None}) == []
 
 
 def test_answer_in_the_top_passages_reads_only_the_first_k() -> None:

@@ -44,6 +44,17 @@ def test_answer_record_round_trip():
     assert answer_from_record(answer_record(refusal)).to_json() == refusal.to_json()
 
 
+def test_a_compound_questions_short_answers_survive_the_round_trip_and_old_records_keep_theirs():
+    a = _answer("Which bridge reopened in Corvel, and who cut the ribbon?")
+    a.short_answers = (a.short_answer, ShortAnswer("Tilde Varga", 2, 16, 27))
+    rec = answer_record(a)
+    back = answer_from_record(rec)
+    assert back.all_short_answers() == a.all_short_answers() and len(back.all_short_answers()) == 2
+    assert [x["text"] for x in back.to_json()["short_answers"]] == ["The Amberline bridge", "Tilde Varga"]
+    del rec["short_answers"]  # a record written before there was one per part
+    assert answer_from_record(rec).all_short_answers() == (a.short_answer,)
+
+
 def test_also_in_survives_the_round_trip():
     rec = answer_record(_answer())
     rec["citations"][0]["also_in"] = [{"source": "Hill Herald", "url": "https://hh.example/b", "date": "2026-05-01",

@@ -141,6 +141,10 @@ def test_a_compound_question_is_answered_part_by_part(six) -> None:
     text = " ".join(s.text for s in reply.sentences)
     assert not reply.refused and "Westhaven" in text and "40 cargo ships" in text
     assert reply.short is not None and reply.short.text == "Westhaven"  # the first part's span leads
+    # each answered part has its own, in the question's order, inside a quoted sentence
+    assert [s.text for s in reply.shorts] == ["Westhaven", "40 cargo ships"] and reply.shorts[0] == reply.short
+    for sh in reply.shorts:
+        assert six[sh.n - 1].chunk.text[sh.start:sh.end] == sh.text
 
 
 def test_a_compound_question_refuses_only_when_every_part_is_refused(six) -> None:

@@ -334,6 +334,22 @@ def test_short_answer_comes_first_and_is_highlighted_inside_its_sentence():
     assert "nq-short" not in R.render_answer(ans, 0) and "nq-hl-short" not in R.render_sources(ans, 0, 1)
 
 
+def test_a_compound_questions_short_answers_lead_in_order_each_with_its_citation_and_mark():
+    ans = _with_short(0, 5)  # "Putin", then "Israel" for the question's second part
+    at = PASSAGE.index("Israel")
+    ans.short_answers = (ans.short_answer, ShortAnswer("Israel", 1, at, at + len("Israel")))
+    html = R.render_answer(ans, 2)
+    lead = html[html.index('class="nq-short"'):html.index('class="nq-sent"')]
+    assert lead.index(">Putin<") < lead.index('nq-short-sep') < lead.index(">Israel<")
+    assert lead.count('class="nq-cite" data-turn="2" data-cite="1"') == 2
+    card = R.render_sources(ans, 2, 1)
+    assert '<mark class="nq-hl nq-hl-short">Putin</mark>' in card
+    assert '<mark class="nq-hl nq-hl-short">Israel</mark>' in card
+    # a list that does not start with the lead answer is stale (the lead was replaced): the lead alone
+    ans.short_answer = ShortAnswer("Iran", 1, PASSAGE.index("Iran"), PASSAGE.index("Iran") + 4)
+    assert ">Israel<" not in R.render_answer(ans, 2) and ">Iran<" in R.render_answer(ans, 2)
+
+
 def test_short_answer_text_is_escaped_and_bad_offsets_are_clipped():
     ans = _simple()
     ans.short_answer = ShortAnswer(EVIL, 1, 70, 10_000)
