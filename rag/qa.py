@@ -17,7 +17,7 @@ from newsqa.rag.backends.base import AnswerBackend
 from newsqa.rag.chat import Turn, needs_context, standalone_question
 from newsqa.rag.recency import answer_date, newest_only, retrieve_in_time
 from newsqa.rag.retrieve import Retriever
-from newsqa.rag.short import short_answer_for
+from newsqa.rag.short import short_answers_for
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.recase import recase
 from newsqa.rag.timeframe import read_time
@@ -132,8 +132,9 @@ class QA:
             t = time.perf_counter()
             # the span model of the weights in use (NEWSQA_RANKER), as the ranked backend's
             ranked = self.backends.get("ranked")
-            short = short_answer_for(asked, sentences, passages, getattr(ranked, "model", None),
-                                     self.scorer.embed)
+            shorts = short_answers_for(asked, sentences, passages, getattr(ranked, "model", None),
+                                       self.scorer.embed)
+            short = shorts[0] if shorts else None
             timings["short_answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,

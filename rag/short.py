@@ -1,8 +1,9 @@
 """The short answer for backends that quote or write sentences without ranking them
-(`extractive`, the generated backends): the span of a cited sentence that answers a
-who/what/which/when/where/how-many question, chosen as the `ranked` path chooses it (span.py: the
-learned span model over the lead sentences' entities and noun phrases; with weights that lack one,
-select.py's rule: an entity of the asked kind the question does not name, nearest its words).
+(`extractive`, the generated backends; one per part of a compound question, as `ranked` gives
+them): the span of a cited sentence that answers a who/what/which/when/where/how-many question,
+chosen as the `ranked` path chooses it (span.py: the learned span model over the lead sentences'
+entities and noun phrases; with weights that lack one, select.py's rule: an entity of the asked
+kind the question does not name, nearest its words).
 
 It reads the passage text each sentence rests on (`Sentence.spans`), so a generated sentence that
 does not rest on a located span gets no short answer rather than one the passage does not hold.
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from newsqa.rag.ranker import RankerModel
     from newsqa.rag.span import Embed
 
-# The lead sentences only: a span from the third quoted sentence rarely answers the question.
+# The lead sentences only: a span from the third quoted sentence rarely answers the question (a
+# compound question reads one more per further part: its parts' answers are quoted in turn).
 LEAD_SENTENCES = 2
 
 
@@ -29,21 +31,33 @@ def short_answer_for(question: str, sentences: Sequence[Sentence], passages: Seq
                      embed: "Embed | None" = None) -> ShortAnswer | None:
     """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
     weights', with `embed` for its `completes` feature), or None (an untyped question:
-    why/how/yes-no; no span in the cited text)."""
-    from newsqa.rag.query import analyse
+    why/how/yes-no; no span in the cited text). A compound question's first answered part's."""
+    found = short_answers_for(question, sentences, passages, model, embed)
+    return found[0] if found else None
+
+
+def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Sequence[Passage],
+                      model: "RankerModel | None" = None,
+                      embed: "Embed | None" = None) -> tuple[ShortAnswer, ...]:
+    """`short_answer_for` for each part of a compound question (query.question_parts), in the
+    question's order, the same span given once; one part's for a simple question."""
+    from newsqa.rag.query import analyse, question_parts
 
     q = analyse(question)
-    if not q.typed:
-        return None
+    texts = question_parts(q)
+    parts = [q] if len(texts) < 2 else [analyse(t) for t in texts]
+    parts = [part for part in parts if part.typed]
+    if not parts:
+        return ()
     from newsqa.rag.analyse import analyse_sentences
     from newsqa.rag.ranker import load_model
     from newsqa.rag.select import short_answer
     from newsqa.rag.sentences import Candidate
-    from newsqa.rag.span import learned_short_answer
+    from newsqa.rag.span import learned_short_answer, normalise
 
     by_n = {p.n: p for p in passages}
     located: list[tuple[int, tuple[int, int], str, int]] = []
-    for place, s in enumerate(sentences[:LEAD_SENTENCES]):
+    for place, s in enumerate(sentences[:LEAD_SENTENCES + len(texts) - 1]):
         for n in s.citations:
             span, p = s.spans.get(n), by_n.get(n)
             if span is None or p is None:
@@ -52,16 +66,22 @@ def short_answer_for(question: str, sentences: Sequence[Sentence], passages: Seq
             if text.strip():
                 located.append((n, span, text, place))
     if not located:
-        return None
+        return ()
     docs = analyse_sentences([text for _, _, text, _ in located])
     cands = [Candidate(n=n, rank=0, span=span, text=text, index=place, doc=d)
              for (n, span, text, place), d in zip(located, docs)]
     model = model or load_model()
-    if model.span is not None:
-        # one candidate per lead sentence (its first located citation): the others say the same
-        first: dict[int, Candidate] = {}
-        for c in cands:
-            first.setdefault(c.index, c)
-        lead = list(first.values())
-        return learned_short_answer(q, lead, lead, model.span, embed)
-    return next((x for x in (short_answer(q, c) for c in cands) if x is not None), None)
+    # one candidate per lead sentence (its first located citation): the others say the same
+    first: dict[int, Candidate] = {}
+    for c in cands:
+        first.setdefault(c.index, c)
+    lead = list(first.values())
+    out: list[ShortAnswer] = []
+    for part in parts:
+        if model.span is not None:
+            sh = learned_short_answer(part, lead, lead, model.span, embed)
+        else:
+            sh = next((x for x in (short_answer(part, c) for c in cands) if x is not None), None)
+        if sh is not None and all(normalise(sh.text) != normalise(x.text) for x in out):
+            out.append(sh)
+    return tuple(out)

@@ -41,6 +41,23 @@ def test_no_short_answer_for_a_why_question_or_an_unlocated_sentence():
     assert short_answer_for("Who opened the new bridge in Port Elnor?", [unlocated], ps) is None
 
 
+def test_a_compound_question_gets_each_parts_span_in_its_order():
+    from newsqa.rag.short import short_answers_for
+
+    ps = passages(_TEXT)
+    bridge = _quoted("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday.")
+    diesel = _quoted("The average price of diesel in Port Elnor fell to 1.85 per litre.")
+    got = short_answers_for("Who opened the new bridge in Port Elnor, and what was the average diesel price "
+                            "there?", [bridge, diesel], ps)
+    assert [x.text for x in got] == ["Ada Quist", "1.85 per litre"]
+    assert all(_TEXT[x.start:x.end] == x.text for x in got)
+    # a part without a span of its own adds nothing; a simple question gets one
+    assert [x.text for x in short_answers_for("Who opened the new bridge in Port Elnor, and why did the "
+                                              "council meet?", [bridge, diesel], ps)] == ["Ada Quist"]
+    assert [x.text for x in short_answers_for("Who opened the new bridge in Port Elnor?", [bridge], ps)] == \
+        ["Ada Quist"]
+
+
 def _position_model(weight: float):
     """The shipped weights with a span model that reads only where a span starts."""
     from dataclasses import replace
