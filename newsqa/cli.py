@@ -357,6 +357,10 @@ def format_answer(ans) -> str:
             marks = "".join(f"[{n}]" for n in s.citations)
             flag = "" if s.supported else "  (unsupported)"
             lines.append(f"{s.text} {marks}{flag}".rstrip())
+        if ans.unanswered_parts:
+            from newsqa.rag.types import unanswered_note
+
+            lines.append(f"({unanswered_note(ans.unanswered_parts)})")
         if ans.answer_date:
             lines.append(f"(as of {day_text(ans.answer_date)})")
         lines.append("\nSources:")

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 from newsqa.index.articles import Chunk
 from newsqa.rag.links import safe_url
 from newsqa.rag.sqlite_db import reading, transaction, user_data_dir
-from newsqa.rag.types import Answer, Passage, Sentence, ShortAnswer, TimeWindow
+from newsqa.rag.types import Answer, Passage, Sentence, ShortAnswer, TimeWindow, unanswered_note
 from newsqa.settings import Settings
 
 FILE_NAME = "conversations.sqlite3"
@@ -88,7 +88,8 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
                       refused=bool(rec.get("refused")), standalone_question=str(rec.get("standalone_question") or ""),
                       timings_ms={k: float(v) for k, v in (rec.get("timings_ms") or {}).items()},
                       error=str(rec.get("error") or ""), short_answer=short, as_of=_day(rec.get("as_of")),
-                      time_window=window, short_answers=shorts)
+                      time_window=window, short_answers=shorts,
+                      unanswered_parts=tuple(str(x) for x in rec.get("unanswered_parts") or ()))
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(f"not an answer record ({type(e).__name__}: {e})") from e
 
@@ -258,6 +259,8 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
             flag = "" if s.supported or a.refused else " (unsupported)"
             parts.append(md_text(s.text) + (f" {marks}" if marks else "") + flag)
         lines += [" ".join(parts), ""]
+        if a.unanswered_parts and not a.refused:
+            lines += [f"*{md_text(unanswered_note(a.unanswered_parts))}*", ""]
     if sources:
         lines += ["## Sources", ""]
         for k, (p, a) in enumerate(sources, 1):

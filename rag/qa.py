@@ -104,6 +104,7 @@ class QA:
         sentences = None
         short = None
         shorts: tuple[ShortAnswer, ...] = ()
+        unanswered: tuple[str, ...] = ()  # the refused parts of a compound question (ranked)
         respond = getattr(be, "respond", None)
         if respond is not None:
             # the ranked backend: each part of the question is analysed and its candidate sentences
@@ -112,6 +113,7 @@ class QA:
             timings["answer"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             refused, sentences, short, shorts = reply.refused, reply.sentences, reply.short, reply.shorts
+            unanswered = reply.unanswered
             yield answer_text(sentences) if not refused else REFUSAL_TEXT
         else:
             # A backend's stream yields text deltas and ends with its checked sentences.
@@ -140,7 +142,7 @@ class QA:
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,
                      answer_date=answer_date(sentences, passages, reading), short_answer=short,
-                     short_answers=shorts)
+                     short_answers=shorts, unanswered_parts=() if refused else unanswered)
 
 
     def _answered(self, history: Sequence[Turn], flt: SearchFilter | None, as_of: date) -> list[Turn]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 from newsqa.index.articles import Chunk
 
@@ -83,6 +83,12 @@ class TimeWindow:
                 "end": self.end.isoformat() if self.end else None, "recency": self.recency}
 
 
+def unanswered_note(parts: Sequence[str]) -> str:
+    """The line said beside an answer for the parts of its question the passages do not answer."""
+    asked = "; ".join(f"“{p.strip()}”" for p in parts)
+    return f"Not answered from the articles: {asked}"
+
+
 @dataclass(slots=True)
 class Answer:
     question: str
@@ -103,6 +109,9 @@ class Answer:
     # firm bought the mill, and when did it close?": the firm, the date), the first being
     # `short_answer`; read them through `all_short_answers`
     short_answers: tuple[ShortAnswer, ...] = ()
+    # the parts of a compound question the passages do not answer, as asked ("who won the cup?"),
+    # when others are answered: said beside the answer rather than left out silently
+    unanswered_parts: tuple[str, ...] = ()
 
     def all_short_answers(self) -> tuple[ShortAnswer, ...]:
         """Every part's short answer, led by `short_answer` (none without it): `short_answers` when
@@ -134,6 +143,7 @@ class Answer:
             "refused": self.refused,
             "short_answer": self.short_answer.to_json() if self.short_answer else None,
             "short_answers": [sa.to_json() for sa in self.all_short_answers()],
+            "unanswered_parts": [] if self.refused else list(self.unanswered_parts),
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "time_window": self.time_window.to_json() if self.time_window else None,
             "answer_date": self.answer_date.isoformat() if self.answer_date else None,

@@ -82,6 +82,10 @@ def test_the_terminal_answer_leads_with_the_short_answer_and_its_citation():
     # a compound question: each part's span in the question's order
     ans.short_answers = (ans.short_answer, ShortAnswer("Monday", 1, 59, 65))
     assert format_answer(ans).splitlines()[0] == "Tomas Reyes [1] · Monday [1]"
+    ans.unanswered_parts = ("who won the regatta?",)  # a refused part is said after the sentences
+    out = format_answer(ans).splitlines()
+    assert out[out.index(text + " [1]") + 1] == "(Not answered from the articles: “who won the regatta?”)"
+    ans.unanswered_parts = ()
     ans.short_answer = None  # no span (a "why" question): the sentences lead
     assert format_answer(ans).splitlines()[0] == text + " [1]"
     ans.refused = True  # a refusal shows no short answer, whatever a backend left in it

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Iterable, Sequence
 
 from newsqa.rag.links import safe_url
-from newsqa.rag.types import Answer, Passage, Sentence, TimeWindow
+from newsqa.rag.types import Answer, Passage, Sentence, TimeWindow, unanswered_note
 
 PASSAGE_PREVIEW = 160  # characters of a passage shown under a refusal's related reading
 
@@ -160,8 +160,10 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
     unsupported = sum(1 for s in answer.sentences if not s.supported)
     warn = (f'<div class="nq-notice">{unsupported} sentence{"s" if unsupported != 1 else ""} not supported '
             f'by the sources (flagged)</div>') if unsupported else ""
-    return (f'<div class="nq-answer">{_short_answer(answer, turn, known)}{body}{_answer_date(answer)}{warn}'
-            f'{_understood_as(answer)}'
+    missing = (f'<div class="nq-unanswered">{esc(unanswered_note(answer.unanswered_parts))}</div>'
+               if answer.unanswered_parts else "")
+    return (f'<div class="nq-answer">{_short_answer(answer, turn, known)}{body}{missing}{_answer_date(answer)}'
+            f'{warn}{_understood_as(answer)}'
             f'<div class="nq-answer-meta">{esc(answer.backend)}{esc(took)}{esc(as_of)}</div>'
             f'{render_feedback(turn, rating)}</div>')
 

@@ -71,6 +71,7 @@ mark.nq-hl { background: #fde68a; color: #111827; padding: 0 1px; border-radius:
 .nq-report { width: 100%; height: 70vh; border: 1px solid var(--border-color-primary); border-radius: 8px; }
 #nq-chat { min-height: 420px; }
 .nq-short { font-weight: 700; font-size: 1.05em; margin-bottom: 4px; }
+.nq-unanswered { margin-top: 6px; font-style: italic; color: var(--body-text-color-subdued); }
 .nq-short-sep { font-weight: 400; color: var(--body-text-color-subdued); margin: 0 4px; }
 mark.nq-hl-short { background: #f59e0b; color: #111827; font-weight: 700; }
 .nq-window { font-style: normal; }

@@ -56,6 +56,7 @@ class RankedReply:
     reason: str = ""
     # every answered part's short answer in the question's order (`short` is the first)
     shorts: tuple[ShortAnswer, ...] = ()
+    unanswered: tuple[str, ...] = ()  # the parts refused while others are answered, as asked
 
 
 class RankedBackend:
@@ -109,7 +110,8 @@ class RankedBackend:
         """Analyse, rank, compose and decide, once per part of a compound question ("Which firm
         bought the mill, and when did it close?"): each part gets its own sentences and its own
         refusal decision; the reply quotes the parts that are answered, each with its own short
-        answer (the first one leads), and refuses only when every part is refused. `keep` filters a part's
+        answer (the first one leads), names the parts it refuses, and refuses only when every part
+        is refused. `keep` filters a part's
         sentences before its decision (the newest report for a recency question, recency.py);
         `refusals=False` skips the decisions."""
         from newsqa.rag.refusal import decide
@@ -122,6 +124,7 @@ class RankedBackend:
         sentences: list[Sentence] = []
         shorts: list[ShortAnswer] = []
         reasons: list[str] = []
+        unanswered: list[str] = []
         cut = quotable_candidates(passages)  # the sentences every part and both paths read
         for part in parts:
             # the rules' reading of this part, made once for its ranking and its decision
@@ -140,6 +143,7 @@ class RankedBackend:
                 d = decide(part, ranked, chosen, passages, rules, model) if refusals else None
             if d is not None and d.refuse:
                 reasons.append(d.reason)
+                unanswered.append(part.text)
                 continue
             if sh is not None and any(_holds(x, sh) for x in chosen) and \
                     all(normalise(sh.text) != normalise(x.text) for x in shorts):
@@ -148,4 +152,5 @@ class RankedBackend:
             sentences += [x for x in chosen if x.text not in seen]
         if not sentences:
             return RankedReply([], None, True, "; ".join(dict.fromkeys(reasons)))
-        return RankedReply(sentences, shorts[0] if shorts else None, False, shorts=tuple(shorts))
+        return RankedReply(sentences, shorts[0] if shorts else None, False, shorts=tuple(shorts),
+                           unanswered=tuple(unanswered))

@@ -148,6 +148,17 @@ def test_markdown_export_numbers_sources_once_and_quotes_them():
     assert "javascript" not in md
 
 
+def test_a_compound_questions_unanswered_part_is_kept_and_said_in_the_export():
+    a = _answer("Which bridge reopened in Corvel, and who won the regatta?")
+    a.unanswered_parts = ("who won the regatta?",)
+    back = answer_from_record(answer_record(a))
+    assert back.unanswered_parts == ("who won the regatta?",) and back.to_json() == a.to_json()
+    md = conversation_markdown("Bridge", [StoredTurn(a.question, a)], exported=date(2026, 5, 4))
+    assert "*Not answered from the articles: “who won the regatta?”*" in md
+    a.refused = True  # a refusal says so itself: no part is listed
+    assert a.to_json()["unanswered_parts"] == []
+
+
 def test_markdown_text_is_inert():
     assert md_text("<b>[x](http://e)</b> *y* #z") == "\\<b\\>\\[x\\](http://e)\\</b\\> \\*y\\* \\#z"
     assert title_of("word " * 40).endswith("…") and len(title_of("word " * 40)) <= 81

@@ -162,8 +162,13 @@ def test_a_compound_question_refuses_only_when_every_part_is_refused(six) -> Non
     reply = between.respond(question, six)
     assert not reply.refused and "Westhaven" in reply.sentences[0].text
     assert all("Kaldoria" not in s.text for s in reply.sentences)
+    # the refused part is named, as asked, beside the answered one
+    assert reply.unanswered == ("Who won the skating final in Kaldoria?",)
+    assert [s.text for s in reply.shorts] == ["Westhaven"]
     strict = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(model, threshold=1.01))
     assert strict.respond(question, six).refused
+    lenient = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(model, threshold=0.0))
+    assert lenient.respond(question, six).unanswered == ()
 
 
 def test_the_short_answer_is_not_the_person_the_question_names(backend: RankedBackend) -> None:

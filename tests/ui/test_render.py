@@ -350,6 +350,17 @@ def test_a_compound_questions_short_answers_lead_in_order_each_with_its_citation
     assert ">Israel<" not in R.render_answer(ans, 2) and ">Iran<" in R.render_answer(ans, 2)
 
 
+def test_a_compound_questions_unanswered_part_is_said_under_the_answer_and_escaped():
+    ans = _simple()
+    ans.unanswered_parts = (f"who won the regatta {EVIL}?",)
+    html = R.render_answer(ans, 0)
+    _no_live_markup(html)
+    note = html[html.index('class="nq-unanswered"'):]
+    assert html.index('class="nq-sent"') < html.index('class="nq-unanswered"')
+    assert note.startswith('class="nq-unanswered">Not answered from the articles: “who won the regatta &lt;script&gt;')
+    assert "nq-unanswered" not in R.render_answer(_simple(), 0)
+
+
 def test_short_answer_text_is_escaped_and_bad_offsets_are_clipped():
     ans = _simple()
     ans.short_answer = ShortAnswer(EVIL, 1, 70, 10_000)
