@@ -117,7 +117,8 @@ def short_answer_correct(short: str | Sequence[str], parts: list[list[str]]) -> 
     def ok(span: str, spelling: str) -> bool:
         if contains_spelling(span, spelling):
             return True
-        return contains_spelling(spelling, span) and len(normalize_text(span)) * 2 >= len(normalize_text(spelling))
+        return (contains_spelling(spelling, span)
+                and len(normalize_text(span)) * 2 >= len(normalize_text(spelling)))
 
     return all(any(ok(x, s) for x in shorts for s in part) for part in parts)
 

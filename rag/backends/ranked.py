@@ -111,9 +111,8 @@ class RankedBackend:
         bought the mill, and when did it close?"): each part gets its own sentences and its own
         refusal decision; the reply quotes the parts that are answered, each with its own short
         answer (the first one leads), names the parts it refuses, and refuses only when every part
-        is refused. `keep` filters a part's
-        sentences before its decision (the newest report for a recency question, recency.py);
-        `refusals=False` skips the decisions."""
+        is refused. `keep` filters a part's sentences before its decision (the newest report for a
+        recency question, recency.py); `refusals=False` skips the decisions."""
         from newsqa.rag.refusal import decide
         from newsqa.rag.stack import read_rules
 
