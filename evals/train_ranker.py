@@ -31,7 +31,7 @@ from newsqa.evals.train_cache import (FORMAT, Analyses, Asked, TrainCache, diges
                                       source_code_digest, store_identity)
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.features import CHEAP, FULL
-from newsqa.rag.query import AnalysedQuestion, analyse, question_parts
+from newsqa.rag.query import AnalysedQuestion, analyse, analysed_parts
 from newsqa.rag.recency import retrieve_in_time
 from newsqa.rag.timeframe import read_time
 from newsqa.rag.ranker import PRESELECT, Linear, RankerModel, featurise, load_model
@@ -122,9 +122,9 @@ def featurise_asked(asked: Sequence[Asked], scorer: Any, analyses: Analyses | No
     out: list[Instance] = []
     for a in asked:
         aq = analyse(recase(a.text, [p.chunk.text for p in a.passages]))  # as QA.stream reads it
-        parts = question_parts(aq)
+        parts = analysed_parts(aq)
         if len(parts) > 1 and (not a.answerable or len(a.answers) == len(parts)):
-            asks = [(analyse(t), [a.answers[j]] if a.answerable else []) for j, t in enumerate(parts)]
+            asks = [(p, [a.answers[j]] if a.answerable else []) for j, p in enumerate(parts)]
         else:
             asks = [(aq, a.answers)]
         for q, answers in asks:

@@ -397,6 +397,12 @@ def topic_words(q: AnalysedQuestion) -> frozenset[str]:
     return frozenset() if rest else names
 
 
+def analysed_parts(q: AnalysedQuestion) -> list[AnalysedQuestion]:
+    """Each part of `question_parts(q)` analysed; `q` itself when it asks one thing."""
+    texts = question_parts(q)
+    return [q] if len(texts) < 2 else [analyse(t) for t in texts]
+
+
 def question_parts(q: AnalysedQuestion) -> list[str]:
     """The questions a compound question asks ("Which firm bought the mill, and when did it
     close?"): split before every "and" followed by a question word, so each part is answered on its

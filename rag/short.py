@@ -26,38 +26,28 @@ if TYPE_CHECKING:
 LEAD_SENTENCES = 2
 
 
-def short_answer_for(question: str, sentences: Sequence[Sentence], passages: Sequence[Passage],
-                     model: "RankerModel | None" = None,
-                     embed: "Embed | None" = None) -> ShortAnswer | None:
-    """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
-    weights', with `embed` for its `completes` feature), or None (an untyped question:
-    why/how/yes-no; no span in the cited text). A compound question's first answered part's."""
-    found = short_answers_for(question, sentences, passages, model, embed)
-    return found[0] if found else None
-
-
 def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Sequence[Passage],
                       model: "RankerModel | None" = None,
                       embed: "Embed | None" = None) -> tuple[ShortAnswer, ...]:
-    """`short_answer_for` for each part of a compound question (query.question_parts), in the
-    question's order, the same span given once; one part's for a simple question."""
-    from newsqa.rag.query import analyse, question_parts
+    """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
+    weights', with `embed` for its `completes` feature): one for a simple question, one per part
+    of a compound question (query.analysed_parts) in the question's order, the same span given
+    once; none for an untyped question (why/how/yes-no) or without a span in the cited text."""
+    from newsqa.rag.query import analyse, analysed_parts
 
-    q = analyse(question)
-    texts = question_parts(q)
-    parts = [q] if len(texts) < 2 else [analyse(t) for t in texts]
-    parts = [part for part in parts if part.typed]
+    every = analysed_parts(analyse(question))
+    parts = [part for part in every if part.typed]
     if not parts:
         return ()
     from newsqa.rag.analyse import analyse_sentences
     from newsqa.rag.ranker import load_model
     from newsqa.rag.select import short_answer
     from newsqa.rag.sentences import Candidate
-    from newsqa.rag.span import learned_short_answer, normalise
+    from newsqa.rag.span import distinct_answers, learned_short_answer
 
     by_n = {p.n: p for p in passages}
     located: list[tuple[int, tuple[int, int], str, int]] = []
-    for place, s in enumerate(sentences[:LEAD_SENTENCES + len(texts) - 1]):
+    for place, s in enumerate(sentences[:LEAD_SENTENCES + len(every) - 1]):
         for n in s.citations:
             span, p = s.spans.get(n), by_n.get(n)
             if span is None or p is None:
@@ -82,6 +72,6 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
             sh = learned_short_answer(part, lead, lead, model.span, embed)
         else:
             sh = next((x for x in (short_answer(part, c) for c in cands) if x is not None), None)
-        if sh is not None and all(normalise(sh.text) != normalise(x.text) for x in out):
+        if sh is not None:
             out.append(sh)
-    return tuple(out)
+    return distinct_answers(out)

@@ -303,6 +303,19 @@ def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranke
     return span_answer(best.cand, best.ent) if best is not None else None
 
 
+def distinct_answers(shorts: Sequence["ShortAnswer"]) -> tuple["ShortAnswer", ...]:
+    """A compound question's short answers with each text once (the first of equal ones, by
+    `normalise`): two parts answered by the same name say it once."""
+    seen: set[str] = set()
+    out = []
+    for sh in shorts:
+        key = normalise(sh.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(sh)
+    return tuple(out)
+
+
 def normalise(text: str) -> str:
     """Lowercase words joined by single spaces, padded: `f" {x} " in normalise(t)` is a whole-word
     containment test."""

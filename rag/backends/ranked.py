@@ -22,10 +22,10 @@ from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
 from newsqa.rag.features import words_of
-from newsqa.rag.query import AnalysedQuestion, analyse, question_parts, topic_words
+from newsqa.rag.query import AnalysedQuestion, analyse, analysed_parts, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select, short_answer
-from newsqa.rag.span import learned_short_answer, normalise
+from newsqa.rag.span import distinct_answers, learned_short_answer
 from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnswer
@@ -51,12 +51,16 @@ class RankedReply:
     and why it refuses."""
 
     sentences: list[Sentence]
-    short: ShortAnswer | None
     refused: bool
     reason: str = ""
-    # every answered part's short answer in the question's order (`short` is the first)
+    # every answered part's short answer in the question's order
     shorts: tuple[ShortAnswer, ...] = ()
     unanswered: tuple[str, ...] = ()  # the parts refused while others are answered, as asked
+
+    @property
+    def short(self) -> ShortAnswer | None:
+        """The short answer that leads: the first part's."""
+        return self.shorts[0] if self.shorts else None
 
 
 class RankedBackend:
@@ -118,7 +122,7 @@ class RankedBackend:
 
         model = self.model or load_model()
         q = analyse(question)
-        parts = [q] if len(texts := question_parts(q)) < 2 else [analyse(t) for t in texts]
+        parts = analysed_parts(q)
         per_part = self.max_sentences if len(parts) == 1 else max(1, self.max_sentences - 1)
         sentences: list[Sentence] = []
         shorts: list[ShortAnswer] = []
@@ -144,12 +148,10 @@ class RankedBackend:
                 reasons.append(d.reason)
                 unanswered.append(part.text)
                 continue
-            if sh is not None and any(_holds(x, sh) for x in chosen) and \
-                    all(normalise(sh.text) != normalise(x.text) for x in shorts):
+            if sh is not None and any(_holds(x, sh) for x in chosen):
                 shorts.append(sh)
             seen = {x.text for x in sentences}
             sentences += [x for x in chosen if x.text not in seen]
         if not sentences:
-            return RankedReply([], None, True, "; ".join(dict.fromkeys(reasons)))
-        return RankedReply(sentences, shorts[0] if shorts else None, False, shorts=tuple(shorts),
-                           unanswered=tuple(unanswered))
+            return RankedReply([], True, "; ".join(dict.fromkeys(reasons)))
+        return RankedReply(sentences, False, shorts=distinct_answers(shorts), unanswered=tuple(unanswered))

@@ -3,13 +3,19 @@ with the real spaCy pipeline."""
 
 from __future__ import annotations
 
-from newsqa.rag.short import short_answer_for
+from newsqa.rag.short import short_answers_for
 from newsqa.rag.types import Sentence
 
 from tests.rag.rag_helpers import passages
 
 _TEXT = ("The council met on Monday. Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday. "
          "The average price of diesel in Port Elnor fell to 1.85 per litre.")
+
+
+def short_answer_for(*args, **kwargs):
+    """The leading short answer (short_answers_for's first), or None."""
+    found = short_answers_for(*args, **kwargs)
+    return found[0] if found else None
 
 
 def _quoted(sentence: str, n: int = 1) -> Sentence:
@@ -42,8 +48,6 @@ def test_no_short_answer_for_a_why_question_or_an_unlocated_sentence():
 
 
 def test_a_compound_question_gets_each_parts_span_in_its_order():
-    from newsqa.rag.short import short_answers_for
-
     ps = passages(_TEXT)
     bridge = _quoted("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday.")
     diesel = _quoted("The average price of diesel in Port Elnor fell to 1.85 per litre.")
