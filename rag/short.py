@@ -32,15 +32,19 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
     """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
     weights', with `embed` for its `completes` feature): one for a simple question, one per part
     of a compound question (query.analysed_parts) in the question's order, the same span given
-    once; none for an untyped question (why/how/yes-no) or without a span in the cited text."""
+    once; for a statement question what the lead sentence reports (reported.py); none for an
+    untyped question (why/how/yes-no) or without a span in the cited text."""
     from newsqa.rag.query import analyse, analysed_parts
 
+    from newsqa.rag.query import AnswerKind
+
     every = analysed_parts(analyse(question))
-    parts = [part for part in every if part.typed]
+    parts = [part for part in every if part.typed or part.kind is AnswerKind.STATEMENT]
     if not parts:
         return ()
     from newsqa.rag.analyse import analyse_sentences
     from newsqa.rag.ranker import load_model
+    from newsqa.rag.reported import statement_short_answer
     from newsqa.rag.select import short_answer
     from newsqa.rag.sentences import Candidate
     from newsqa.rag.span import distinct_answers, learned_short_answer
@@ -68,7 +72,9 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
     lead = list(first.values())
     out: list[ShortAnswer] = []
     for part in parts:
-        if model.span is not None:
+        if part.kind is AnswerKind.STATEMENT:
+            sh = statement_short_answer(part, lead)
+        elif model.span is not None:
             sh = learned_short_answer(part, lead, lead, model.span, embed)
         else:
             sh = next((x for x in (short_answer(part, c) for c in cands) if x is not None), None)

@@ -22,8 +22,9 @@ from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
 from newsqa.rag.features import words_of
-from newsqa.rag.query import AnalysedQuestion, analyse, analysed_parts, topic_words
+from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
+from newsqa.rag.reported import statement_short_answer
 from newsqa.rag.select import select, short_answer
 from newsqa.rag.span import distinct_answers, learned_short_answer
 from newsqa.rag.stack import RuleView, rules_first_choice
@@ -90,7 +91,8 @@ class RankedBackend:
                 max_sentences: int | None = None,
                 rules: RuleView | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
         """The cited sentences for already ranked candidates (ranked once for answer and refusal),
-        and the short answer taken from the best of them that holds a span of the asked kind. With
+        and the short answer taken from the best of them that holds a span of the asked kind (for a
+        statement question, what the best reporting sentence reports: reported.py). With
         the rules' reading (`rules`), their first sentence follows when the ranker chose another
         fact (stack.rules_first_choice)."""
         most = max_sentences or self.max_sentences
@@ -98,7 +100,9 @@ class RankedBackend:
         if not chosen:
             return [], None
         model = self.model or load_model()
-        if model.span is not None:  # the learned choice among the quoted sentences' spans
+        if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
+            short = statement_short_answer(q, chosen)
+        elif model.span is not None:  # the learned choice among the quoted sentences' spans
             short = learned_short_answer(q, chosen, ranked, model.span, self.scorer.embed)
         else:  # the span comes from the best quoted sentence that holds one
             short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)

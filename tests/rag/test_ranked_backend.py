@@ -178,6 +178,16 @@ def test_the_short_answer_is_not_the_person_the_question_names(backend: RankedBa
     assert sa is not None and sa.text == "Ada Brenner"
 
 
+def test_a_statement_question_leads_with_what_the_sentence_reports(backend: RankedBackend) -> None:
+    ps = passages("The Kelham ferry stopped running in March. Mayor Tomas Lind said the ferry would "
+                  "return in June with two new boats.")
+    out = backend.respond("What did Tomas Lind say about the ferry?", ps)
+    assert not out.refused and out.short is not None
+    assert out.short.text == "the ferry would return in June with two new boats"
+    assert ps[0].chunk.text[out.short.start:out.short.end] == out.short.text
+    assert any(out.short.n in s.citations and "Lind said" in s.text for s in out.sentences)
+
+
 def test_a_request_about_a_named_thing_quotes_what_the_passages_say_of_it(backend: RankedBackend, six) -> None:
     """"Tell me about X" / "Who is X?": the sentences that name it, answered whenever one does (the
     answerability model, fit on questions that ask for a fact, does not judge these), no span."""

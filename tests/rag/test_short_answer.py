@@ -85,3 +85,14 @@ def test_the_span_model_chooses_when_the_weights_have_one_and_the_rule_when_not(
     assert last is not None and last.text == "Tuesday" and _TEXT[last.start:last.end] == "Tuesday"
     rule = short_answer_for(question, [s], ps, replace(_position_model(3.0), span=None))
     assert rule is not None and rule.text == "Ada Quist"
+
+
+def test_a_statement_question_gets_what_the_quoted_sentence_reports() -> None:
+    text = "The ferry stopped in March. Mayor Ada Quist said the ferry would run again by June."
+    ps = passages(text)
+    sentence = "Mayor Ada Quist said the ferry would run again by June."
+    start = text.index(sentence)
+    s = Sentence(sentence, [1], 1.0, True, {1: (start, start + len(sentence))})
+    short = short_answer_for("What did Ada Quist say about the ferry?", [s], ps)
+    assert short is not None and short.text == "the ferry would run again by June"
+    assert text[short.start:short.end] == short.text

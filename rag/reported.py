@@ -1,0 +1,114 @@
+"""The short answer to a statement question ("What did the mayor say about the bridge?", "How did
+she describe the talks?"): what the quoted sentence reports, read from its dependency parse.
+
+A span of one entity does not answer these, so they had no short answer. The reported content is
+the reporting verb's clausal complement ("..., the mayor said" and "the mayor said that ..." alike),
+the "as" of a description ("described the talks as constructive"), the complement of "call"
+("called it a dangerous step"), the infinitive of an appeal ("urged all sides to stop"), or, for
+"confirm"/"announce"-like questions, its object. Among the lead sentences, one whose reporting verb
+has the question's speaker as its subject comes first; content that says nothing the question does
+not (only its own words) is no answer. The reporting verbs are the closed class constraints.py holds
+(the parse runs without the lemmatizer, span.py, so word forms are matched).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from newsqa.rag.constraints import SPEECH_VERBS
+from newsqa.rag.types import ShortAnswer
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from newsqa.rag.query import AnalysedQuestion
+    from newsqa.rag.sentences import Candidate
+
+MAX_WORDS = 30  # longer reported content is a paraphrase of the sentence, not a short answer
+# the dependents that carry what was said, in the order they are tried
+_CONTENT_DEPS = ("ccomp", "xcomp", "oprd")
+_LEADING_MARKS = {"that", "whether", "if", "to"}
+_EDGE = " \t\n,;:.\"'“”‘’()[]—–-"
+
+
+def _content(verb: "Token") -> tuple[int, int] | None:
+    """Token range [start, end) of what `verb` reports, or None."""
+    kids = list(verb.children)
+    for dep in _CONTENT_DEPS:
+        for k in kids:
+            if k.dep_ == dep:
+                return _subtree_range(k)
+    for k in kids:  # "described the talks as constructive"
+        if k.dep_ == "prep" and k.lower_ == "as":
+            obj = next((g for g in k.children if g.dep_ in ("pobj", "acomp", "amod")), None)
+            if obj is not None:
+                return _subtree_range(obj)
+    for k in kids:  # "confirmed the offer", not "told him" or "said it"
+        if k.dep_ == "dobj" and k.pos_ != "PRON":
+            return _subtree_range(k)
+    return None
+
+
+def _subtree_range(tok: "Token") -> tuple[int, int]:
+    toks = list(tok.subtree)
+    return toks[0].i, toks[-1].i + 1
+
+
+def _speaker_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
+    subj = [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
+    return bool(speaker) and any(speaker & {t.lower_ for t in s.subtree} for s in subj)
+
+
+def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] | None:
+    """Character offsets of what the sentence `parse` reports, and whether the question's speaker
+    says it; None when it reports nothing beyond the question's own words."""
+    best: tuple[int, int, bool] | None = None
+    for verb in parse:
+        if verb.lower_ not in SPEECH_VERBS or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        rng = _content(verb)
+        if rng is None:
+            continue
+        start, end = rng
+        while start < end and (parse[start].lower_ in _LEADING_MARKS or parse[start].is_punct):
+            start += 1
+        words = [t for t in parse[start:end] if not t.is_punct]
+        if not words or len(words) > MAX_WORDS:
+            continue
+        # "we will not give in" says something in stop words alone; "so" or "it" alone does not
+        new = {t.lower_ for t in words if t.is_alpha} - q.content - q.named_tokens
+        if not new or (len(words) < 2 and all(parse.vocab[w].is_stop for w in new)):
+            continue
+        a = parse[start].idx
+        b = parse[end - 1].idx + len(parse[end - 1].text)
+        text = parse.text
+        while a < b and text[a] in _EDGE:
+            a += 1
+        while b > a and text[b - 1] in _EDGE:
+            b -= 1
+        if a >= b:
+            continue
+        by_speaker = _speaker_is_subject(verb, q.speaker)
+        if best is None or (by_speaker and not best[2]):
+            best = (a, b, by_speaker)
+    return best
+
+
+def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
+    """What the first of the quoted sentences that reports something says (the question's speaker's
+    own statement first), as a short answer with offsets in its passage; None without one."""
+    from newsqa.rag.span import parse_sentences
+
+    live = [c for c in quoted if c.text.strip()]
+    if not live:
+        return None
+    found: list[tuple[bool, int, "Candidate", int, int]] = []
+    for place, (c, parse) in enumerate(zip(live, parse_sentences([c.text for c in live]))):
+        got = reported_span(parse, q)
+        if got is not None:
+            a, b, by_speaker = got
+            found.append((by_speaker, place, c, a, b))
+    if not found:
+        return None
+    by_speaker, _, c, a, b = min(found, key=lambda f: (not f[0], f[1]))
+    return ShortAnswer(text=c.text[a:b], n=c.n, start=c.span[0] + a, end=c.span[0] + b)

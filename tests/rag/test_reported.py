@@ -1,0 +1,67 @@
+"""The short answer to a statement question (rag/reported.py): what the quoted sentence reports,
+read from the real spaCy parse of sentences of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.rag.query import analyse
+from newsqa.rag.reported import statement_short_answer
+from newsqa.rag.sentences import Candidate
+
+
+def _short(question: str, *sentences: str):
+    """The short answer over `sentences`, each quoted from passage 1 at offset 100 + 1000 * place."""
+    cands = [Candidate(n=1, rank=0, span=(100 + 1000 * i, 100 + 1000 * i + len(s)), text=s, index=i)
+             for i, s in enumerate(sentences)]
+    return statement_short_answer(analyse(question), cands)
+
+
+@pytest.mark.parametrize("question, sentence, reported", [
+    # the clause after "said that", and the clause a trailing "..., X said" reports
+    ("What did the mayor say about the bridge?", "Mayor Ilse Varga said that the bridge would reopen in May.",
+     "the bridge would reopen in May"),
+    ("What did the mayor say about the bridge?", "The bridge will reopen in May after repairs, the mayor said on Tuesday.",
+     "The bridge will reopen in May after repairs"),
+    # a quotation, without its quotation marks and comma
+    ("What did Varga say about the strike?", "“We will not give in,” Varga said of the strike.", "We will not give in"),
+    # a description: what follows "as", the complement of "call"
+    ("How did the minister describe the talks?", "The minister described the talks as frank and constructive.",
+     "frank and constructive"),
+    ("How did the union describe the offer?", "The union called the offer an insult to its members.",
+     "an insult to its members"),
+    # an appeal's infinitive, a confirmation's object
+    ("What did the council urge residents to do?", "The council urged residents to boil their drinking water.",
+     "boil their drinking water"),
+    ("What did the company confirm?", "The company confirmed the closure of its Westhaven plant.",
+     "the closure of its Westhaven plant"),
+])
+def test_the_reported_content_is_the_short_answer(question: str, sentence: str, reported: str) -> None:
+    sa = _short(question, sentence)
+    assert sa is not None and sa.text == reported
+    assert sentence[sa.start - 100:sa.end - 100] == reported and sa.n == 1
+
+
+def test_a_sentence_that_reports_nothing_gives_none() -> None:
+    assert _short("What did Varga say about the strike?", "The strike began on Monday.") is None
+    # "said it" reports a pronoun; "said so" nothing the question does not already say
+    assert _short("What did Varga say about the strike?", "Varga said it.") is None
+
+
+def test_the_questions_speaker_comes_before_an_earlier_sentence_by_someone_else() -> None:
+    sa = _short("What did Varga say about the budget?",
+                "Officials said the budget was tight.", "Varga said the budget would cover the repairs.")
+    assert sa is not None and sa.text == "the budget would cover the repairs" and sa.start == 1100 + len("Varga said ")
+
+
+def test_the_first_reporting_sentence_when_no_speaker_is_named() -> None:
+    sa = _short("What did officials say about the budget?",
+                "The budget vote was delayed.", "Officials said the budget was tight.",
+                "The treasurer said the budget would grow.")
+    assert sa is not None and sa.text == "the budget was tight"
+
+
+def test_reported_content_too_long_to_be_short_gives_none() -> None:
+    long_clause = " and ".join(f"the {w} would reopen" for w in
+                               ("bridge", "ferry", "school", "library", "pool", "station", "museum", "market"))
+    assert _short("What did the mayor say about the town?", f"The mayor said {long_clause}.") is None
