@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from newsqa.rag.analyse import analyse_question
@@ -100,8 +101,18 @@ _FOCUS: dict[AnswerKind, frozenset[str]] = {
 }
 _FOCUS_KIND = {w: k for k, ws in _FOCUS.items() for w in ws}
 # a person noun the table lacks usually ends like one ("rapper", "investor", "novelist"); "-ent"
-# and "-ant" name as many things ("ingredient", "restaurant") as people, so they are left out
+# and "-ant" name as many things ("ingredient", "restaurant") as people, so they are left out.
+# WordNet corrects the guess both ways (rag/data/*_nouns.txt, scripts/wordnet_nouns.py): the
+# agent-like nouns that are not people ("color", "river", "computer", "sector") and the person
+# nouns without the ending ("chef", "nurse", "spokesperson").
 _PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian)$")
+_DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=2)
+def _lexicon(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 _WH = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 # entity labels that name a thing (relative dates and counts in a question are not named things)
@@ -331,7 +342,9 @@ def _reported(wh_tok: "Token") -> bool:
 def _focus_kind(lemma: str) -> AnswerKind:
     if lemma in _FOCUS_KIND:
         return _FOCUS_KIND[lemma]
-    if _PERSON_SUFFIX.search(lemma) and len(lemma) > 4:
+    if lemma in _lexicon("person_nouns.txt"):
+        return AnswerKind.PERSON
+    if _PERSON_SUFFIX.search(lemma) and len(lemma) > 4 and lemma not in _lexicon("not_person_nouns.txt"):
         return AnswerKind.PERSON
     return AnswerKind.ENTITY
 
