@@ -60,7 +60,7 @@ class QA:
         `as_of` is the day the question is asked on (default today): relative time in the question
         ("this week", "latest") is read against it."""
         from newsqa.rag.cite import answer_text
-        from newsqa.rag.refuse import should_refuse
+        from newsqa.rag.refuse import refused_parts, should_refuse
 
         question = question.strip()
         if not question:
@@ -104,7 +104,7 @@ class QA:
         sentences = None
         short = None
         shorts: tuple[ShortAnswer, ...] = ()
-        unanswered: tuple[str, ...] = ()  # the refused parts of a compound question (ranked)
+        unanswered: tuple[str, ...] = ()  # the refused parts of a compound question
         respond = getattr(be, "respond", None)
         if respond is not None:
             # the ranked backend: each part of the question is analysed and its candidate sentences
@@ -126,6 +126,8 @@ class QA:
             t = time.perf_counter()
             sentences = newest_only(sentences or [], passages, reading)
             refused = should_refuse(asked, sentences, passages, self.scorer)
+            if not refused:
+                unanswered = refused_parts(asked, sentences, passages, self.scorer)
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]
@@ -135,7 +137,7 @@ class QA:
             # the span model of the weights in use (NEWSQA_RANKER), as the ranked backend's
             ranked = self.backends.get("ranked")
             shorts = short_answers_for(asked, sentences, passages, getattr(ranked, "model", None),
-                                       self.scorer.embed)
+                                       self.scorer.embed, skip=unanswered)
             short = shorts[0] if shorts else None
             timings["short_answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_all) * 1000

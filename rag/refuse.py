@@ -183,3 +183,20 @@ def should_refuse(question: str, sentences: list[Sentence], passages: list[Passa
                   scorer: SupportScorer, policy: RefusalPolicy | None = None) -> bool:
     """True when the passages do not answer `question` (see the module docstring for the rule)."""
     return (policy or RefusalPolicy()).decide(question, sentences, passages, scorer).refuse
+
+
+def refused_parts(question: str, sentences: list[Sentence], passages: list[Passage],
+                  scorer: SupportScorer, policy: RefusalPolicy | None = None) -> tuple[str, ...]:
+    """The parts of a compound question that the answer's sentences leave unanswered, each judged
+    by the rule alone, so that an answer to one part does not pass off the other as answered (the
+    ranked backend names them the same way); () for a simple question, and when no part is answered
+    (that is a refusal, not a partial answer). The parts are query.analysed_parts', as the ranked
+    backend splits and writes them."""
+    from newsqa.rag.query import analyse, analysed_parts
+
+    parts = analysed_parts(analyse(question))
+    if len(parts) < 2:
+        return ()
+    policy = policy or RefusalPolicy()
+    refused = tuple(p.text for p in parts if policy.decide(p.text, sentences, passages, scorer).refuse)
+    return refused if len(refused) < len(parts) else ()

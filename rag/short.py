@@ -28,18 +28,19 @@ LEAD_SENTENCES = 2
 
 def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Sequence[Passage],
                       model: "RankerModel | None" = None,
-                      embed: "Embed | None" = None) -> tuple[ShortAnswer, ...]:
+                      embed: "Embed | None" = None, skip: Sequence[str] = ()) -> tuple[ShortAnswer, ...]:
     """The short answer taken from the lead sentences (by `model`'s span model, default the shipped
     weights', with `embed` for its `completes` feature): one for a simple question, one per part
     of a compound question (query.analysed_parts) in the question's order, the same span given
     once; for a statement question what the lead sentence reports (reported.py); none for an
-    untyped question (why/how/yes-no) or without a span in the cited text."""
-    from newsqa.rag.query import analyse, analysed_parts
-
-    from newsqa.rag.query import AnswerKind
+    untyped question (why/how/yes-no), for a part in `skip` (one the answer leaves unanswered,
+    refuse.refused_parts) or without a span in the cited text."""
+    from newsqa.rag.query import AnswerKind, analyse, analysed_parts
 
     every = analysed_parts(analyse(question))
-    parts = [part for part in every if part.typed or part.kind is AnswerKind.STATEMENT]
+    # (place in the question, part): the parts a span or a reported clause can answer
+    parts = [(j, part) for j, part in enumerate(every)
+             if (part.typed or part.kind is AnswerKind.STATEMENT) and part.text not in skip]
     if not parts:
         return ()
     from newsqa.rag.analyse import analyse_sentences
@@ -71,11 +72,15 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
         first.setdefault(c.index, c)
     lead = list(first.values())
     out: list[ShortAnswer] = []
-    for part in parts:
+    for j, part in parts:
+        # a compound question's answer quotes each part's best sentence in the question's order
+        # (extractive._cover_parts): a part reads its own, as the ranked backend's parts read
+        # theirs; another part's sentence lends its names to the wrong part
+        mine = (lead[j:j + 1] or lead) if len(every) > 1 else lead
         if part.kind is AnswerKind.STATEMENT:
-            sh = statement_short_answer(part, lead)
+            sh = statement_short_answer(part, mine)
         elif model.span is not None:
-            sh = learned_short_answer(part, lead, lead, model.span, embed)
+            sh = learned_short_answer(part, mine, mine, model.span, embed)
         else:
             sh = next((x for x in (short_answer(part, c) for c in cands) if x is not None), None)
         if sh is not None:

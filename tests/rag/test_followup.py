@@ -64,3 +64,21 @@ def test_missing_backend_says_how_to_enable_it(tmp_path):
     qa = build_qa(Settings(store=tmp_path / "store", embedder="hash", llm_url=""))
     with pytest.raises(ValueError, match="NEWSQA_LLM_URL"):
         qa.ask("Who?", backend="openai")
+
+
+@pytest.mark.slow
+def test_demo_compound_question_through_the_extractive_backend(tmp_path: Path, demo_files: list[str],
+                                                                real_embedder) -> None:
+    """Each part's short answer comes from that part's own sentence, and a part the articles do not
+    answer is named (not given a span from another part's sentence)."""
+    settings = Settings(store=tmp_path / "store")
+    qa = build_qa(settings, embedder=real_embedder)
+    ingest(demo_files, settings, real_embedder, store=qa.store)
+    a = qa.ask("Which nuclear power plant did Russia build in Iran, and who offered to mediate between "
+               "Israel and Iran?", backend="extractive")
+    assert not a.refused and a.unanswered_parts == ()
+    assert [s.text for s in a.short_answers] == ["Bushehr", "Vladimir Putin"]
+    b = qa.ask("Which nuclear power plant did Russia build in Iran, and who won the 2030 World Cup?",
+               backend="extractive")
+    assert not b.refused and b.unanswered_parts == ("Who won the 2030 World Cup?",)
+    assert [s.text for s in b.short_answers] == ["Bushehr"]

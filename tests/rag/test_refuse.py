@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsqa.rag.backends.extractive import ExtractiveBackend
-from newsqa.rag.refuse import RefusalPolicy, answer_score, should_refuse
+from newsqa.rag.refuse import RefusalPolicy, answer_score, refused_parts, should_refuse
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Sentence
 from rag_helpers import passages
@@ -103,3 +103,16 @@ def test_real_model_refusal() -> None:
     assert d.refuse
     d, _ = decide("Who acquired WhatsApp?", WIMBLEDON, scorer)
     assert d.refuse
+
+
+def test_a_compound_questions_unanswered_part_is_named(scorer: SupportScorer) -> None:
+    question = "Who won the women's singles Wimbledon in 2019, and who won the Tour de France in 2019?"
+    d, sents = decide(question, WIMBLEDON, scorer)
+    assert not d.refuse  # the first part stands...
+    ps = passages(*WIMBLEDON)
+    # ...the second is named, in the words the ranked backend uses for its parts
+    assert refused_parts(question, sents, ps, scorer) == ("Who won the Tour de France in 2019?",)
+    assert refused_parts("Who won the women's singles Wimbledon in 2019?", sents, ps, scorer) == ()
+    # when no part is answered the whole question is refused: no part is named
+    both = "Who won the Tour de France in 2019, and who won the Giro d'Italia in 2019?"
+    assert refused_parts(both, sents, ps, scorer) == ()

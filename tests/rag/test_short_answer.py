@@ -62,6 +62,23 @@ def test_a_compound_question_gets_each_parts_span_in_its_order():
         ["Ada Quist"]
 
 
+
+def test_each_part_reads_its_own_sentence_and_a_skipped_part_gets_none():
+    # two people in the second sentence: the first part must not take its answer from there
+    text = ("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday. "
+            "Councillor Ivo Brandt said Ada Quist would also open the ferry terminal.")
+    ps = passages(text)
+    quoted = []
+    for sentence in ("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday.",
+                     "Councillor Ivo Brandt said Ada Quist would also open the ferry terminal."):
+        start = text.index(sentence)
+        quoted.append(Sentence(sentence, [1], 1.0, True, {1: (start, start + len(sentence))}))
+    question = "Who opened the new bridge in Port Elnor, and which councillor spoke about the ferry terminal?"
+    got = [x.text for x in short_answers_for(question, quoted, ps)]
+    assert len(got) == 2 and got[0] == "Ada Quist" and got[1].endswith("Ivo Brandt")
+    skipped = short_answers_for(question, quoted, ps, skip=("Which councillor spoke about the ferry terminal?",))
+    assert [x.text for x in skipped] == ["Ada Quist"]
+
 def _position_model(weight: float):
     """The shipped weights with a span model that reads only where a span starts."""
     from dataclasses import replace
