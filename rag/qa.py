@@ -60,6 +60,7 @@ class QA:
         `as_of` is the day the question is asked on (default today): relative time in the question
         ("this week", "latest") is read against it."""
         from newsqa.rag.cite import answer_text
+        from newsqa.rag.query import without_parts
         from newsqa.rag.refuse import refused_parts, should_refuse
 
         question = question.strip()
@@ -105,6 +106,7 @@ class QA:
         short = None
         shorts: tuple[ShortAnswer, ...] = ()
         unanswered: tuple[str, ...] = ()  # the refused parts of a compound question
+        short_question = asked  # what the quoted sentences answer
         respond = getattr(be, "respond", None)
         if respond is not None:
             # the ranked backend: each part of the question is analysed and its candidate sentences
@@ -128,6 +130,13 @@ class QA:
             refused = should_refuse(asked, sentences, passages, self.scorer)
             if not refused:
                 unanswered = refused_parts(asked, sentences, passages, self.scorer)
+            if unanswered and getattr(be, "quotes_only", False):
+                # quote what answers the parts that stand, not the best sentence for a part that
+                # does not (the ranked backend drops a refused part's sentences the same way)
+                standing = without_parts(asked, unanswered)
+                again = newest_only(be.answer(standing, passages), passages, reading)
+                if again:
+                    sentences, short_question = again, standing
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]
@@ -136,7 +145,7 @@ class QA:
             t = time.perf_counter()
             # the span model of the weights in use (NEWSQA_RANKER), as the ranked backend's
             ranked = self.backends.get("ranked")
-            shorts = short_answers_for(asked, sentences, passages, getattr(ranked, "model", None),
+            shorts = short_answers_for(short_question, sentences, passages, getattr(ranked, "model", None),
                                        self.scorer.embed, skip=unanswered)
             short = shorts[0] if shorts else None
             timings["short_answer"] = (time.perf_counter() - t) * 1000

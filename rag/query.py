@@ -416,6 +416,19 @@ def analysed_parts(q: AnalysedQuestion) -> list[AnalysedQuestion]:
     return [q] if len(texts) < 2 else [analyse(t) for t in texts]
 
 
+def without_parts(question: str, dropped: Iterable[str]) -> str:
+    """`question` without the parts (analysed_parts' texts) in `dropped`: the one part left, or the
+    parts left joined again as one compound question ("A?", "B?" -> "A, and b?")."""
+    gone = set(dropped)
+    left = [p.text for p in analysed_parts(analyse(question)) if p.text not in gone]
+    if not left or not gone:
+        return question
+    if len(left) == 1:
+        return left[0]
+    rest = [t[:1].lower() + t[1:] if t[:1].isupper() and not t[1:2].isupper() else t for t in left[1:]]
+    return ", and ".join(t.rstrip("?") for t in [left[0], *rest]) + "?"
+
+
 def question_parts(q: AnalysedQuestion) -> list[str]:
     """The questions a compound question asks ("Which firm bought the mill, and when did it
     close?"): split before every "and" followed by a question word, so each part is answered on its

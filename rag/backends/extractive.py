@@ -41,6 +41,9 @@ class ExtractiveBackend:
     """Quotes the one to `max_sentences` passage sentences that best answer the question."""
 
     name = "extractive"
+    # it quotes by its rules alone, so answering a narrower question again costs no model call
+    # (QA asks again without a compound question's unanswered parts)
+    quotes_only = True
 
     def __init__(self, scorer: SupportScorer, max_sentences: int = 4) -> None:
         self.scorer = scorer

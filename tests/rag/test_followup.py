@@ -70,7 +70,7 @@ def test_missing_backend_says_how_to_enable_it(tmp_path):
 def test_demo_compound_question_through_the_extractive_backend(tmp_path: Path, demo_files: list[str],
                                                                 real_embedder) -> None:
     """Each part's short answer comes from that part's own sentence, and a part the articles do not
-    answer is named (not given a span from another part's sentence)."""
+    answer is named (not given a span from another part's sentence) and quoted no sentence."""
     settings = Settings(store=tmp_path / "store")
     qa = build_qa(settings, embedder=real_embedder)
     ingest(demo_files, settings, real_embedder, store=qa.store)
@@ -82,3 +82,5 @@ def test_demo_compound_question_through_the_extractive_backend(tmp_path: Path, d
                backend="extractive")
     assert not b.refused and b.unanswered_parts == ("Who won the 2030 World Cup?",)
     assert [s.text for s in b.short_answers] == ["Bushehr"]
+    # the answer quotes what answers the part that stands, not the best sentence for the other
+    assert [s.text.startswith("Russia built Iran’s first nuclear power plant") for s in b.sentences] == [True]

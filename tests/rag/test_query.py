@@ -186,3 +186,12 @@ def test_a_request_for_news_asks_for_an_account(text: str) -> None:
                                   "Which news agency reported the strike?"])
 def test_questions_with_those_words_that_ask_for_a_thing(text: str) -> None:
     assert analyse(text).kind is not AnswerKind.DESCRIPTION
+
+
+def test_a_compound_question_without_some_of_its_parts() -> None:
+    from newsqa.rag.query import without_parts
+
+    q = "Who opened the bridge, and when did the ferry stop, and which firm built the pier?"
+    assert without_parts(q, ["When did the ferry stop?"]) == "Who opened the bridge, and which firm built the pier?"
+    assert without_parts(q, ["Who opened the bridge?", "When did the ferry stop?"]) == "Which firm built the pier?"
+    assert without_parts(q, []) == q
