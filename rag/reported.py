@@ -5,10 +5,12 @@ A span of one entity does not answer these, so they had no short answer. The rep
 the reporting verb's clausal complement ("..., the mayor said" and "the mayor said that ..." alike),
 the "as" of a description ("described the talks as constructive"), the complement of "call"
 ("called it a dangerous step"), the infinitive of an appeal ("urged all sides to stop"), or, for
-"confirm"/"announce"-like questions, its object. Among the lead sentences, one whose reporting verb
-has the question's speaker as its subject comes first; content that says nothing the question does
-not (only its own words) is no answer. The reporting verbs are the closed class constraints.py holds
-(the parse runs without the lemmatizer, span.py, so word forms are matched).
+"confirm"/"announce"-like questions, its object. A question that asks how something was described
+gets what it was said to be ("said the talks were constructive": "constructive"). Among the lead
+sentences, one whose reporting verb has the question's speaker as its subject comes first; content
+that says nothing the question does not (only its own words) is no answer. The reporting verbs are
+the closed class constraints.py holds (the parse runs without the lemmatizer, span.py, so word
+forms are matched).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
     from newsqa.rag.sentences import Candidate
 
 MAX_WORDS = 30  # longer reported content is a paraphrase of the sentence, not a short answer
+# "How did X describe Y?": the answer is what Y was said to be, the complement of a copula inside
+# the reported clause ("... said the talks were constructive" -> "constructive")
+_DESCRIBING = {"describe", "call", "characterize", "characterise", "label", "term", "dub"}
+_BE = {"be", "is", "was", "are", "were", "been", "being", "'s", "’s"}
 # the dependents that carry what was said, in the order they are tried
 _CONTENT_DEPS = ("ccomp", "xcomp", "oprd")
 _LEADING_MARKS = {"that", "whether", "if", "to"}
@@ -49,6 +55,17 @@ def _content(verb: "Token") -> tuple[int, int] | None:
     return None
 
 
+def _described(parse: "Doc", start: int, end: int) -> tuple[int, int]:
+    """Within the reported tokens [start, end), the first complement of a form of "be" (what
+    something was said to be), or the range itself when there is none."""
+    for t in parse[start:end]:
+        if t.dep_ in ("attr", "acomp") and t.head.lower_ in _BE:
+            a, b = _subtree_range(t)
+            if start <= a and b <= end:
+                return a, b
+    return start, end
+
+
 def _subtree_range(tok: "Token") -> tuple[int, int]:
     toks = list(tok.subtree)
     return toks[0].i, toks[-1].i + 1
@@ -63,6 +80,7 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] 
     """Character offsets of what the sentence `parse` reports, and whether the question's speaker
     says it; None when it reports nothing beyond the question's own words."""
     best: tuple[int, int, bool] | None = None
+    describing = any(t.lemma_.lower() in _DESCRIBING and t.pos_ == "VERB" for t in q.doc)
     for verb in parse:
         if verb.lower_ not in SPEECH_VERBS or verb.pos_ not in ("VERB", "AUX"):
             continue
@@ -70,6 +88,8 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] 
         if rng is None:
             continue
         start, end = rng
+        if describing:
+            start, end = _described(parse, start, end)
         while start < end and (parse[start].lower_ in _LEADING_MARKS or parse[start].is_punct):
             start += 1
         words = [t for t in parse[start:end] if not t.is_punct]

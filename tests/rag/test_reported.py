@@ -30,6 +30,12 @@ def _short(question: str, *sentences: str):
      "frank and constructive"),
     ("How did the union describe the offer?", "The union called the offer an insult to its members.",
      "an insult to its members"),
+    # how something was described: what the reported clause says it is
+    ("How did the minister describe the talks?", "The minister said the talks were constructive and frank.",
+     "constructive and frank"),
+    ("How did the mayor describe the plan?",
+     "“We reject the plan, which would be a disaster for the harbour,” the mayor said.",
+     "a disaster for the harbour"),
     # an appeal's infinitive, a confirmation's object
     ("What did the council urge residents to do?", "The council urged residents to boil their drinking water.",
      "boil their drinking water"),
