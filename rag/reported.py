@@ -37,8 +37,9 @@ _LEADING_MARKS = {"that", "whether", "if", "to"}
 _EDGE = " \t\n,;:.\"'“”‘’()[]—–-"
 
 
-def _content(verb: "Token") -> tuple[int, int] | None:
-    """Token range [start, end) of what `verb` reports, or None."""
+def _content(verb: "Token", named: frozenset[str]) -> tuple[int, int] | None:
+    """Token range [start, end) of what `verb` reports, or None. An object that names what the
+    question names is whom the statement is about ("praised Ada Quist for ..."), not what was said."""
     kids = list(verb.children)
     for dep in _CONTENT_DEPS:
         for k in kids:
@@ -50,7 +51,7 @@ def _content(verb: "Token") -> tuple[int, int] | None:
             if obj is not None:
                 return _subtree_range(obj)
     for k in kids:  # "confirmed the offer", not "told him" or "said it"
-        if k.dep_ == "dobj" and k.pos_ != "PRON":
+        if k.dep_ == "dobj" and k.pos_ != "PRON" and not named & {t.lower_ for t in k.subtree}:
             return _subtree_range(k)
     return None
 
@@ -84,7 +85,7 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] 
     for verb in parse:
         if verb.lower_ not in SPEECH_VERBS or verb.pos_ not in ("VERB", "AUX"):
             continue
-        rng = _content(verb)
+        rng = _content(verb, q.named_tokens)
         if rng is None:
             continue
         start, end = rng

@@ -54,6 +54,12 @@ def test_a_sentence_that_reports_nothing_gives_none() -> None:
     assert _short("What did Varga say about the strike?", "Varga said it.") is None
 
 
+def test_the_person_a_statement_is_about_is_not_what_was_said() -> None:
+    sa = _short("What did Varga say about Quist?",
+                "Varga praised Mayor Ada Quist for the new bridge, saying: “She kept every promise she made.”")
+    assert sa is not None and sa.text == "She kept every promise she made"
+
+
 def test_the_questions_speaker_comes_before_an_earlier_sentence_by_someone_else() -> None:
     sa = _short("What did Varga say about the budget?",
                 "Officials said the budget was tight.", "Varga said the budget would cover the repairs.")
