@@ -15,7 +15,7 @@ forms are matched).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from newsqa.rag.constraints import SPEECH_VERBS
 from newsqa.rag.types import ShortAnswer
@@ -31,40 +31,43 @@ MAX_WORDS = 30  # longer reported content is a paraphrase of the sentence, not a
 # the reported clause ("... said the talks were constructive" -> "constructive")
 _DESCRIBING = {"describe", "call", "characterize", "characterise", "label", "term", "dub"}
 _BE = {"be", "is", "was", "are", "were", "been", "being", "'s", "’s"}
+_PERSONAL = {"he", "she"}  # a speaker named in the sentence before, as the reporting verb's subject
 # the dependents that carry what was said, in the order they are tried
 _CONTENT_DEPS = ("ccomp", "xcomp", "oprd")
 _LEADING_MARKS = {"that", "whether", "if", "to"}
 _EDGE = " \t\n,;:.\"'“”‘’()[]—–-"
 
 
-def _content(verb: "Token", named: frozenset[str]) -> tuple[int, int] | None:
-    """Token range [start, end) of what `verb` reports, or None. An object that names what the
-    question names is whom the statement is about ("praised Ada Quist for ..."), not what was said."""
+def _content(verb: "Token", named: frozenset[str]) -> tuple[int, int, bool] | None:
+    """Token range [start, end) of what `verb` reports, and whether it is a description (the
+    complement of "call", the "as" of "describe ... as"); None without one. An object that names
+    what the question names is whom the statement is about ("praised Ada Quist for ..."), not what
+    was said."""
     kids = list(verb.children)
     for dep in _CONTENT_DEPS:
         for k in kids:
             if k.dep_ == dep:
-                return _subtree_range(k)
+                return (*_subtree_range(k), dep == "oprd")
     for k in kids:  # "described the talks as constructive"
         if k.dep_ == "prep" and k.lower_ == "as":
             obj = next((g for g in k.children if g.dep_ in ("pobj", "acomp", "amod")), None)
             if obj is not None:
-                return _subtree_range(obj)
+                return (*_subtree_range(obj), True)
     for k in kids:  # "confirmed the offer", not "told him" or "said it"
         if k.dep_ == "dobj" and k.pos_ != "PRON" and not named & {t.lower_ for t in k.subtree}:
-            return _subtree_range(k)
+            return (*_subtree_range(k), False)
     return None
 
 
-def _described(parse: "Doc", start: int, end: int) -> tuple[int, int]:
+def _described(parse: "Doc", start: int, end: int) -> tuple[int, int] | None:
     """Within the reported tokens [start, end), the first complement of a form of "be" (what
-    something was said to be), or the range itself when there is none."""
+    something was said to be), or None."""
     for t in parse[start:end]:
         if t.dep_ in ("attr", "acomp") and t.head.lower_ in _BE:
             a, b = _subtree_range(t)
             if start <= a and b <= end:
                 return a, b
-    return start, end
+    return None
 
 
 def _subtree_range(tok: "Token") -> tuple[int, int]:
@@ -72,15 +75,25 @@ def _subtree_range(tok: "Token") -> tuple[int, int]:
     return toks[0].i, toks[-1].i + 1
 
 
-def _speaker_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
+def _speaker_is_subject(verb: "Token", speaker: frozenset[str], pronoun_is_speaker: bool) -> bool:
     subj = [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
-    return bool(speaker) and any(speaker & {t.lower_ for t in s.subtree} for s in subj)
+    return bool(speaker) and any(speaker & {t.lower_ for t in s.subtree}
+                                 or (pronoun_is_speaker and s.lower_ in _PERSONAL) for s in subj)
 
 
-def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] | None:
-    """Character offsets of what the sentence `parse` reports, and whether the question's speaker
-    says it; None when it reports nothing beyond the question's own words."""
-    best: tuple[int, int, bool] | None = None
+class Reported(NamedTuple):
+    start: int  # character offsets in the sentence
+    end: int
+    by_speaker: bool  # the question's speaker is the reporting verb's subject
+    describes: bool  # a description, for a question that asks how something was described
+
+
+def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool = False) -> Reported | None:
+    """What the sentence `parse` reports (for a question that asks how something was described, a
+    description first; then the question's speaker's statement first); None when it reports
+    nothing beyond the question's own words. `pronoun_is_speaker`: the sentence before named the
+    speaker, so "She said ..." is the speaker's statement."""
+    best: Reported | None = None
     describing = any(t.lemma_.lower() in _DESCRIBING and t.pos_ == "VERB" for t in q.doc)
     for verb in parse:
         if verb.lower_ not in SPEECH_VERBS or verb.pos_ not in ("VERB", "AUX"):
@@ -88,9 +101,12 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] 
         rng = _content(verb, q.named_tokens)
         if rng is None:
             continue
-        start, end = rng
+        start, end, describes = rng
         if describing:
-            start, end = _described(parse, start, end)
+            inner = _described(parse, start, end)
+            if inner is not None:
+                (start, end), describes = inner, True
+        describes = describing and describes
         while start < end and (parse[start].lower_ in _LEADING_MARKS or parse[start].is_punct):
             start += 1
         words = [t for t in parse[start:end] if not t.is_punct]
@@ -109,27 +125,30 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion") -> tuple[int, int, bool] 
             b -= 1
         if a >= b:
             continue
-        by_speaker = _speaker_is_subject(verb, q.speaker)
-        if best is None or (by_speaker and not best[2]):
-            best = (a, b, by_speaker)
+        got = Reported(a, b, _speaker_is_subject(verb, q.speaker, pronoun_is_speaker), describes)
+        if best is None or (got.describes, got.by_speaker) > (best.describes, best.by_speaker):
+            best = got
     return best
 
 
 def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
-    """What the first of the quoted sentences that reports something says (the question's speaker's
-    own statement first), as a short answer with offsets in its passage; None without one."""
+    """What the first of the quoted sentences that reports something says (a description first
+    for a question about one, then the question's speaker's own statement), as a short answer with
+    offsets in its passage; None without one."""
+    from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
     live = [c for c in quoted if c.text.strip()]
     if not live:
         return None
-    found: list[tuple[bool, int, "Candidate", int, int]] = []
+    found: list[tuple[Reported, int, "Candidate"]] = []
     for place, (c, parse) in enumerate(zip(live, parse_sentences([c.text for c in live]))):
-        got = reported_span(parse, q)
+        named_before = place > 0 and bool(q.speaker & words_of(live[place - 1].text))
+        got = reported_span(parse, q, named_before)
         if got is not None:
-            a, b, by_speaker = got
-            found.append((by_speaker, place, c, a, b))
+            found.append((got, place, c))
     if not found:
         return None
-    by_speaker, _, c, a, b = min(found, key=lambda f: (not f[0], f[1]))
-    return ShortAnswer(text=c.text[a:b], n=c.n, start=c.span[0] + a, end=c.span[0] + b)
+    got, _, c = min(found, key=lambda f: (not f[0].describes, not f[0].by_speaker, f[1]))
+    return ShortAnswer(text=c.text[got.start:got.end], n=c.n, start=c.span[0] + got.start,
+                       end=c.span[0] + got.end)

@@ -77,3 +77,17 @@ def test_reported_content_too_long_to_be_short_gives_none() -> None:
     long_clause = " and ".join(f"the {w} would reopen" for w in
                                ("bridge", "ferry", "school", "library", "pool", "station", "museum", "market"))
     assert _short("What did the mayor say about the town?", f"The mayor said {long_clause}.") is None
+
+
+def test_a_description_comes_before_an_earlier_statement_for_a_how_described_question() -> None:
+    sa = _short("How did Varga describe the strike?",
+                "Varga warned the union against a walkout.", "She said the strike was a reckless gamble.")
+    assert sa is not None and sa.text == "a reckless gamble"
+
+
+def test_she_after_a_sentence_that_names_the_speaker_is_the_speaker() -> None:
+    # the description by someone else in the first sentence gives way to the speaker's own
+    sa = _short("How did Varga describe the strike?",
+                "Mayor Ilse Varga spoke after what local papers called a lockout.",
+                "She said the strike was a reckless gamble.")
+    assert sa is not None and sa.text == "a reckless gamble"
