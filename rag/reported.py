@@ -75,10 +75,19 @@ def _subtree_range(tok: "Token") -> tuple[int, int]:
     return toks[0].i, toks[-1].i + 1
 
 
+def _subjects(verb: "Token") -> list["Token"]:
+    return [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
+
+
 def _speaker_is_subject(verb: "Token", speaker: frozenset[str], pronoun_is_speaker: bool) -> bool:
-    subj = [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
     return bool(speaker) and any(speaker & {t.lower_ for t in s.subtree}
-                                 or (pronoun_is_speaker and s.lower_ in _PERSONAL) for s in subj)
+                                 or (pronoun_is_speaker and s.lower_ in _PERSONAL) for s in _subjects(verb))
+
+
+def _other_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
+    """Someone the question does not ask about, by name, is the subject."""
+    return bool(speaker) and any(any(t.pos_ == "PROPN" for t in s.subtree)
+                                 and not speaker & {t.lower_ for t in s.subtree} for s in _subjects(verb))
 
 
 class Reported(NamedTuple):
@@ -86,6 +95,13 @@ class Reported(NamedTuple):
     end: int
     by_speaker: bool  # the question's speaker is the reporting verb's subject
     describes: bool  # a description, for a question that asks how something was described
+    by_other: bool  # someone else, named, is the subject ("Putin disclosed ..." when Trump was asked about)
+
+
+def _rank(r: Reported) -> tuple[bool, bool, bool]:
+    """Order of preference, lowest first: a description (for a question about one), the speaker's
+    own statement, then one nobody else is named as making ("I said ..." inside a quotation)."""
+    return not r.describes, not r.by_speaker, r.by_other
 
 
 def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool = False) -> Reported | None:
@@ -125,8 +141,9 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
             b -= 1
         if a >= b:
             continue
-        got = Reported(a, b, _speaker_is_subject(verb, q.speaker, pronoun_is_speaker), describes)
-        if best is None or (got.describes, got.by_speaker) > (best.describes, best.by_speaker):
+        got = Reported(a, b, _speaker_is_subject(verb, q.speaker, pronoun_is_speaker), describes,
+                       _other_is_subject(verb, q.speaker))
+        if best is None or _rank(got) < _rank(best):
             best = got
     return best
 
@@ -149,6 +166,6 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"])
             found.append((got, place, c))
     if not found:
         return None
-    got, _, c = min(found, key=lambda f: (not f[0].describes, not f[0].by_speaker, f[1]))
+    got, _, c = min(found, key=lambda f: (*_rank(f[0]), f[1]))
     return ShortAnswer(text=c.text[got.start:got.end], n=c.n, start=c.span[0] + got.start,
                        end=c.span[0] + got.end)

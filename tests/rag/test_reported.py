@@ -91,3 +91,10 @@ def test_she_after_a_sentence_that_names_the_speaker_is_the_speaker() -> None:
                 "Mayor Ilse Varga spoke after what local papers called a lockout.",
                 "She said the strike was a reckless gamble.")
     assert sa is not None and sa.text == "a reckless gamble"
+
+
+def test_a_statement_someone_else_is_named_as_making_comes_last() -> None:
+    sa = _short("What did Varga tell the council about the bridge?",
+                "Councillor Ivo Brandt said the bridge budget was too small.",
+                "“I told them the bridge would open in May,” she recalled.")
+    assert sa is not None and sa.text == "the bridge would open in May"
