@@ -107,12 +107,6 @@ _FOCUS_KIND = {w: k for k, ws in _FOCUS.items() for w in ws}
 # nouns without the ending ("chef", "nurse", "spokesperson").
 _PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian)$")
 _DATA = Path(__file__).parent / "data"
-
-
-@lru_cache(maxsize=2)
-def _lexicon(name: str) -> frozenset[str]:
-    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
 _WH = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 # entity labels that name a thing (relative dates and counts in a question are not named things)
@@ -337,6 +331,12 @@ def _reported(wh_tok: "Token") -> bool:
     if wh_tok.dep_ == "det" or head.pos_ not in ("VERB", "AUX"):
         return False
     return head.lemma_.lower() in _REPORTING
+
+
+@lru_cache(maxsize=2)
+def _lexicon(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 def _focus_kind(lemma: str) -> AnswerKind:

@@ -7,10 +7,12 @@ the "as" of a description ("described the talks as constructive"), the complemen
 ("called it a dangerous step"), the infinitive of an appeal ("urged all sides to stop"), or, for
 "confirm"/"announce"-like questions, its object. A question that asks how something was described
 gets what it was said to be ("said the talks were constructive": "constructive"). Among the lead
-sentences, one whose reporting verb has the question's speaker as its subject comes first; content
-that says nothing the question does not (only its own words) is no answer. The reporting verbs are
-the closed class constraints.py holds (the parse runs without the lemmatizer, span.py, so word
-forms are matched).
+sentences' reported contents (`_rank`): a description first for such a question, then the
+question's speaker's own statement (named as the reporting verb's subject, or "she" right after a
+sentence that names the speaker), and a statement someone else is named as making last; then the
+sentences' order. Content that says nothing the question does not (only its own words) is no
+answer. The reporting verbs are the closed class constraints.py holds (the parse runs without the
+lemmatizer, span.py, so word forms are matched).
 """
 
 from __future__ import annotations

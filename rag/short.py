@@ -82,7 +82,8 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
         elif model.span is not None:
             sh = learned_short_answer(part, mine, mine, model.span, embed)
         else:
-            sh = next((x for x in (short_answer(part, c) for c in cands) if x is not None), None)
+            own = {m.index for m in mine}
+            sh = next((x for x in (short_answer(part, c) for c in cands if c.index in own) if x is not None), None)
         if sh is not None:
             out.append(sh)
     return distinct_answers(out)
