@@ -1,9 +1,11 @@
-"""The short answer for backends that quote or write sentences without ranking them
-(`extractive`, the generated backends; one per part of a compound question, as `ranked` gives
-them): the span of a cited sentence that answers a who/what/which/when/where/how-many question,
-chosen as the `ranked` path chooses it (span.py: the learned span model over the lead sentences'
-entities and noun phrases; with weights that lack one, select.py's rule: an entity of the asked
-kind the question does not name, nearest its words).
+"""The short answer. `part_short_answer` chooses it for one question or part from the sentences
+quoted for it, for every backend: for a statement question what its sentence reports
+(reported.py), else the span that answers a who/what/which/when/where/how-many question (span.py:
+the learned span model over the sentences' entities and noun phrases; with weights that lack one,
+select.py's rule: an entity of the asked kind the question does not name, nearest its words).
+`short_answers_for` gives it to the backends that quote or write sentences without ranking them
+(`extractive`, the generated backends), one per part of a compound question as `ranked` gives
+them, from their lead sentences.
 
 It reads the passage text each sentence rests on (`Sentence.spans`), so a generated sentence that
 does not rest on a located span gets no short answer rather than one the passage does not hold.
@@ -18,7 +20,9 @@ from typing import TYPE_CHECKING, Sequence
 from newsqa.rag.types import Passage, Sentence, ShortAnswer
 
 if TYPE_CHECKING:
+    from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.ranker import RankerModel
+    from newsqa.rag.sentences import Candidate
     from newsqa.rag.span import Embed
 
 # The lead sentences only: a span from the third quoted sentence rarely answers the question (a
@@ -45,10 +49,8 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
         return ()
     from newsqa.rag.analyse import analyse_sentences
     from newsqa.rag.ranker import load_model
-    from newsqa.rag.reported import statement_short_answer
-    from newsqa.rag.select import short_answer
     from newsqa.rag.sentences import Candidate
-    from newsqa.rag.span import distinct_answers, learned_short_answer
+    from newsqa.rag.span import distinct_answers
 
     by_n = {p.n: p for p in passages}
     located: list[tuple[int, tuple[int, int], str, int]] = []
@@ -77,13 +79,28 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
         # (extractive._cover_parts): a part reads its own, as the ranked backend's parts read
         # theirs; another part's sentence lends its names to the wrong part
         mine = (lead[j:j + 1] or lead) if len(every) > 1 else lead
-        if part.kind is AnswerKind.STATEMENT:
-            sh = statement_short_answer(part, mine)
-        elif model.span is not None:
-            sh = learned_short_answer(part, mine, mine, model.span, embed)
-        else:
-            own = {m.index for m in mine}
-            sh = next((x for x in (short_answer(part, c) for c in cands if c.index in own) if x is not None), None)
+        own = {m.index for m in mine}  # the rule reads every located citation of those sentences
+        sh = part_short_answer(part, mine, mine, model, embed, [c for c in cands if c.index in own])
         if sh is not None:
             out.append(sh)
     return distinct_answers(out)
+
+
+def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
+                      model: "RankerModel", embed: "Embed | None" = None,
+                      rule_cands: list["Candidate"] | None = None) -> ShortAnswer | None:
+    """The short answer of one question (or one part of a compound one) from the sentences quoted
+    for it, as every backend chooses it: what a statement question's sentence reports
+    (reported.py), else the span model's choice among the quoted sentences' spans (span.py), else,
+    with weights that lack a span model, select.py's rule over `rule_cands` (default `quoted`)."""
+    from newsqa.rag.query import AnswerKind
+    from newsqa.rag.reported import statement_short_answer
+    from newsqa.rag.select import short_answer
+    from newsqa.rag.span import learned_short_answer
+
+    if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
+        return statement_short_answer(q, quoted)
+    if model.span is not None:
+        return learned_short_answer(q, quoted, ranked, model.span, embed)
+    cands = quoted if rule_cands is None else rule_cands
+    return next((x for x in (short_answer(q, c) for c in cands) if x is not None), None)

@@ -22,11 +22,11 @@ from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
 from newsqa.rag.features import words_of
-from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_words
+from newsqa.rag.query import AnalysedQuestion, analyse, analysed_parts, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
-from newsqa.rag.reported import statement_short_answer
-from newsqa.rag.select import select, short_answer
-from newsqa.rag.span import distinct_answers, learned_short_answer
+from newsqa.rag.select import select
+from newsqa.rag.short import part_short_answer
+from newsqa.rag.span import distinct_answers
 from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnswer
@@ -99,13 +99,7 @@ class RankedBackend:
         chosen = select(ranked, most)
         if not chosen:
             return [], None
-        model = self.model or load_model()
-        if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
-            short = statement_short_answer(q, chosen)
-        elif model.span is not None:  # the learned choice among the quoted sentences' spans
-            short = learned_short_answer(q, chosen, ranked, model.span, self.scorer.embed)
-        else:  # the span comes from the best quoted sentence that holds one
-            short = next((s for s in (short_answer(q, c) for c in chosen) if s is not None), None)
+        short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed)
         extra = rules_first_choice(chosen, ranked, rules, passages)
         quoted = chosen + [extra] if extra is not None else chosen
         return quote_sentences(quoted, passages, self.scorer, most + (extra is not None),
