@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from newsqa.rag.chat import split_carried
 from newsqa.rag.constraints import SPEECH_VERBS, Constraints, parse_constraints, speaker_named, with_speaker
+from newsqa.rag.query import analyse, question_parts
 from newsqa.rag.terms import STOPWORDS, KeyTerms, key_terms
 from newsqa.rag.words import content_words, stem
 
@@ -128,29 +129,6 @@ def head_noun(question: str) -> str:
     return ""
 
 
-# "Which UAE leader and which Chinese leader ...", "At which forum ..., and who warned ...": each
-# part is answered on its own
-_PART = re.compile(r",?\s+and\s+(?=(?:who|whom|whose|what|when|where|which|how)\b)", re.I)
-
-
-def question_parts(question: str) -> list[str]:
-    """The sub-questions of a question that asks several things at once (one part: itself)."""
-    parts = [p.strip(" ,") for p in _PART.split(question) if p.strip(" ,")]
-    if len(parts) < 2:
-        return [question]
-    # the first part often leaves its verb phrase to the last ("Which UAE leader and which Chinese
-    # leader did Putin tell about..."): borrow it
-    last = parts[-1]
-    m = re.match(r"^\s*\w+\s+(?:\w+\s+){0,3}?(?=(?:did|does|do|is|was|are|were|has|have)\b)", last, re.I)
-    out = []
-    for p in parts[:-1]:
-        if m and len(content_words(p)) <= 2:
-            p = p + " " + last[m.end():]
-        out.append(p)
-    out.append(last)
-    return out
-
-
 _SPEECH_STEMS = frozenset(stem(v) for v in SPEECH_VERBS)
 _MONEY_Q = re.compile(r"\b(?:revenue|price|cost|worth|salary|budget|sales|profit|loss|earn|paid|pay|"
                       r"spend|spent|fund|valuation|income|fine|deal)", re.I)
@@ -199,7 +177,9 @@ class Question:
         context = key_terms(", ".join(carried)) if carried else None
         carried_tokens = ({t for n in context.names for t in n} | set(context.initial) | set(context.weak)
                           if context else set()) - names
-        parts = question_parts(own)
+        # the parts the learned path answers and refuses one by one (query.py): one splitter, so
+        # both paths name the same parts
+        parts = question_parts(analyse(own))
         constraints = parse_constraints(own)
         kind = question_kind(own)
         head = head_noun(own)
