@@ -18,7 +18,7 @@ from newsqa.rag.query import AnalysedQuestion, AnswerKind
 from newsqa.rag.types import ShortAnswer
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 FOLLOW = 0.4  # on the training part: 0.8 quoted 1.5 sentences and held the answer in 0.60 of
 # answerable questions, 0.4 quoted 2.7 and held it in 0.71
@@ -89,14 +89,15 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
     return span_answer(c, min(ents, key=key))
 
 
-def span_answer(c: Candidate, e: "Span") -> ShortAnswer:
+def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAnswer:
     """Entity `e` of candidate `c` as a short answer: a count or amount keeps its unit ("1.85 per
     litre"), a possessive loses its "'s", a quote or bracket it does not close goes (`_trimmed`);
-    offsets in passage `c.n`'s chunk text."""
+    offsets in passage `c.n`'s chunk text. `parse`: the sentence's dependency parse (same tokens as
+    `c.doc`), which finds a count's unit where the words alone cannot."""
     doc = c.doc
     start, end = e.start_char, e.end_char
     if e.label_ in _NUMERIC:
-        end = _with_unit(doc, e)
+        end = _with_unit(doc, e, parse if parse is not None and len(parse) == len(doc) else None)
     text = doc.text[start:end]
     for tail in ("'s", "’s"):  # "Lindqvist's" names Lindqvist
         if text.endswith(tail) and len(text) > len(tail) + 1:
@@ -156,14 +157,25 @@ def preference(q: AnalysedQuestion) -> dict[str, int]:
     return {lab: i for i, lab in enumerate(prefs)} if prefs else {lab: 0 for lab in q.labels}
 
 
-def _with_unit(doc, e: "Span") -> int:
+def _with_unit(doc, e: "Span", parse: "Doc | None" = None) -> int:
     """The end of a number with the unit that follows it: "1.85 per litre", "40 cargo ships".
-    Sentences carry no tags (analyse.py): the unit is up to two following words that are neither
+    With the parse, a count's unit is the noun it modifies and that noun's modifiers in between
+    ("About 4,000 people crossed it": "About 4,000 people", not "... people crossed"); without it
+    (the ranked sentences carry NER only, analyse.py) up to two following words that are neither
     function words nor punctuation."""
     i = e.end
     if i + 1 < len(doc) and doc[i].lower_ == "per" and doc[i + 1].is_alpha:
         return doc[i + 1].idx + len(doc[i + 1].text)
     if e.label_ != "CARDINAL":
+        return e.end_char
+    if parse is not None:
+        last = parse[e.end - 1]
+        head = last.head
+        # a number whose head is a noun just after it modifies that noun, whatever the small
+        # parser calls the relation ("nummod", and "amod" or "compound" for a spelled-out one)
+        if (e.end <= head.i < e.end + 3 and head.pos_ in ("NOUN", "PROPN")
+                and all(t.head.i == head.i for t in parse[e.end:head.i])):
+            return head.idx + len(head.text)
         return e.end_char
     end = e.end_char
     while i < len(doc) and i < e.end + 2 and doc[i].is_alpha and not doc[i].is_stop and doc[i].ent_type_ == "":

@@ -300,7 +300,9 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
 def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
                          model: "Linear", embed: Embed | None = None) -> "ShortAnswer | None":
     best = choose_span(q, quoted, ranked, model, embed)
-    return span_answer(best.cand, best.ent) if best is not None else None
+    if best is None:
+        return None
+    return span_answer(best.cand, best.ent, parse_sentences([best.cand.text])[0])  # cached parse
 
 
 def distinct_answers(shorts: Sequence["ShortAnswer"]) -> tuple["ShortAnswer", ...]:

@@ -250,3 +250,19 @@ def test_only_the_best_spans_without_completes_get_its_forward_passes(monkeypatc
     monkeypatch.setattr(span_module, "COMPLETE_TOP", 6)
     best = choose_span(q, quoted, quoted, model, embed)
     assert best is not None and best.ent.text == "scrap copper"
+
+
+@pytest.mark.parametrize("text, number, shown", [
+    ("About 900 people crossed it each day.", "About 900", "About 900 people"),  # not "... crossed"
+    ("Some 1,200 mill workers lost their jobs.", "Some 1,200", "Some 1,200 mill workers"),
+    ("Sixty people will get 900 a week.", "Sixty", "Sixty people"),  # parsed as an adjective
+    ("The toll rose to 12 on Sunday.", "12", "12"),  # counts nothing named after it
+])
+def test_a_count_keeps_the_noun_it_counts_by_the_parse(text: str, number: str, shown: str) -> None:
+    from newsqa.rag.select import span_answer
+    from newsqa.rag.span import parse_sentences
+
+    c = _cands(text)[0]
+    at = text.index(number)
+    e = c.doc.char_span(at, at + len(number), label="CARDINAL", alignment_mode="expand")
+    assert span_answer(c, e, parse_sentences([text])[0]).text == shown
