@@ -80,6 +80,26 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
+def load_asked(path: Path) -> list[Question]:
+    """Questions to answer (`newsqa ask --questions`), not to score: a line needs only its
+    `question`; `id` (default "line N"), `turns` and `as_of` are read when present, and an
+    evaluation set's lines load as they are. Raise ValueError naming the file and line of a bad
+    entry."""
+    path = Path(path)
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for lineno, obj in _json_lines(path):
+        where = f"{path}:{lineno}"
+        qid = _require_str(obj, "id", where) if "id" in obj else f"line {lineno}"
+        if qid in seen:
+            raise ValueError(f"{where}: duplicate id {qid!r} (first on line {seen[qid]})")
+        seen[qid] = lineno
+        questions.append(Question(id=qid, question=_require_str(obj, "question", where), answers=[],
+                                  evidence_ids=[], turns=_str_list(obj, "turns", where, required=False),
+                                  as_of=_as_of(obj, where)))
+    return questions
+
+
 def load_support_pairs(path: Path) -> list[SupportPair]:
     """Read a support-pair JSONL file; raise ValueError naming the file and line of any bad entry."""
     path = Path(path)

@@ -409,10 +409,10 @@ def _ask_all(args: argparse.Namespace, qa) -> int:
     as_of = as_of_date(args)
     embedder = getattr(qa, "embedder", None)
     if args.questions:
-        from newsqa.evals.questions import load_questions
+        from newsqa.evals.questions import load_asked
 
         try:
-            questions = load_questions(Path(args.questions))
+            questions = load_asked(Path(args.questions))
         except (OSError, ValueError) as e:
             print(f"newsqa ask: {e}", file=sys.stderr)
             return 2
@@ -583,7 +583,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "answer, the reply is a refusal with related reading. Without a "
                                    "question, starts an interactive conversation.")
     s.add_argument("question", nargs="*", help="the question (omit for an interactive prompt)")
-    s.add_argument("--questions", metavar="FILE.jsonl", help="answer every line's `question` (one JSON object per line out with --json)")
+    s.add_argument("--questions", metavar="FILE.jsonl", help="answer every line's `question` (a JSON object per line; `id`, `turns` and "
+                   "`as_of` optional; one JSON object per answer out with --json)")
     s.add_argument("--backend", choices=BACKENDS, help=f"answer backend (env NEWSQA_BACKEND; default {DEFAULT_BACKEND})")
     s.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
     s.add_argument("--since", help="only articles published on or after YYYY-MM-DD")

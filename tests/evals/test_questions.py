@@ -123,3 +123,18 @@ def test_support_pairs_load_and_validate(tmp_path: Path) -> None:
     bad_label = _write(tmp_path, [dict(good, supported="no")], "label.jsonl")
     with pytest.raises(ValueError, match=r"label\.jsonl:1: 'supported' must be true or false"):
         load_support_pairs(bad_label)
+
+
+def test_questions_to_ask_need_only_their_text(tmp_path: Path) -> None:
+    from newsqa.evals.questions import load_asked
+
+    path = _write(tmp_path, [{"question": "Who opened the ferry line?"}, "",
+                             {"question": "When?", "turns": ["Who opened the ferry line?"], "as_of": "2024-06-12"},
+                             _row(id="q9")])  # an evaluation set's line loads too
+    qs = load_asked(path)
+    assert [q.id for q in qs] == ["line 1", "line 3", "q9"]
+    assert qs[1].turns == ["Who opened the ferry line?"] and str(qs[1].as_of) == "2024-06-12"
+    for bad, field in (({"id": "x"}, "question"), ({"question": "Who?", "as_of": "June"}, "as_of"),
+                       ({"question": " "}, "question")):
+        with pytest.raises(ValueError, match=f"q.jsonl:1: .*'{field}'"):
+            load_asked(_write(tmp_path, [bad]))
