@@ -62,8 +62,33 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+_HEADER_FIELDS = frozenset(_ID_FIELDS + _TITLE_FIELDS + _URL_FIELDS + _SOURCE_FIELDS + _AUTHOR_FIELDS
+                           + _DATE_FIELDS + _CATEGORY_FIELDS)
+_HEADER_LINES_MAX = 12
+
+
+def _split_header_lines(text: str) -> tuple[dict[str, str], str]:
+    """`Title: ...`, `Date: ...` lines heading a text without `---` around them (as mail and many
+    exports write an article), up to the first blank line: taken only when every line of that
+    block is a known field, so a body that opens with "Update: ..." stays the body."""
+    block, sep, rest = text.lstrip("\n").partition("\n\n")
+    lines = block.split("\n")
+    if not sep or len(lines) > _HEADER_LINES_MAX:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in lines:
+        kv = _FM_LINE.match(line.strip())
+        key = kv.group(1).lower().replace("-", "_") if kv else ""
+        if not kv or key not in _HEADER_FIELDS or not kv.group(2):
+            return {}, text
+        meta[key] = kv.group(2)
+    return meta, rest
+
+
 def _parse_text(text: str, origin: str, stem: str, markdown: bool, url: str = "") -> Article | Skip:
     meta, rest = _split_front_matter(normalize_text(text))
+    if not meta:
+        meta, rest = _split_header_lines(rest)
     cleaned = clean_body(rest)
     title = _clean_inline(_first(meta, _TITLE_FIELDS))
     body = cleaned

@@ -585,3 +585,24 @@ def test_fetch_failures(server: str, cfg: Settings) -> None:
     assert reason["image"] == "unsupported content type 'image/png'"
     assert reason["slow"] == "timed out after 0.5 s (NEWSQA_FETCH_TIMEOUT)"
     assert reason["dead"].startswith("cannot connect")
+
+
+def test_header_lines_without_dashes_are_the_articles_fields(tmp_path: Path, cfg: Settings) -> None:
+    f = tmp_path / "mill.txt"
+    f.write_text("Title: Paper mill to close in Norvik\nSource: Valley Gazette\nDate: 2025-09-02\n"
+                 "Author: Ines Pardo\n\nThe Norvik paper mill will close in March, its owner said.\n")
+    (a,) = list(load_file(f, cfg))
+    assert (a.title, a.source, a.author) == ("Paper mill to close in Norvik", "Valley Gazette", "Ines Pardo")
+    assert a.published_at == datetime(2025, 9, 2, tzinfo=timezone.utc)
+    assert a.body == "The Norvik paper mill will close in March, its owner said."
+
+
+@pytest.mark.parametrize("opening", [
+    "Update: the mill will now close in April.\n\nIts owner said so on Friday.\n",  # not a field
+    "Title: Mill to close\nThe mill will close.\n\nIts owner said so on Friday.\n",  # a prose line
+])
+def test_a_body_that_opens_like_a_header_stays_the_body(tmp_path: Path, cfg: Settings, opening: str) -> None:
+    f = tmp_path / "mill.txt"
+    f.write_text(opening)
+    (a,) = list(load_file(f, cfg))
+    assert "Its owner said so on Friday." in a.body and a.source == "" and a.published_at is None
