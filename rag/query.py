@@ -90,7 +90,9 @@ _FOCUS: dict[AnswerKind, frozenset[str]] = {
         figure icon legend journalist comedian owner chairman successor
         predecessor""".split()),
     AnswerKind.DATE: frozenset("year date day month time week decade century season".split()),
-    AnswerKind.MONEY: frozenset("price cost amount salary fee fine sum value worth".split()),
+    AnswerKind.MONEY: frozenset("""price cost amount salary fee fine sum value worth profit revenue
+        income earnings budget wage pay debt deficit valuation bonus compensation tax fare rent
+        funding ransom bail""".split()),
     AnswerKind.PERCENT: frozenset("percentage percent rate share".split()),
     AnswerKind.NUMBER: frozenset("number total count".split()),
     AnswerKind.WORK: frozenset("""film movie book song album show series game novel play episode
@@ -235,6 +237,10 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             kind = _FOCUS_KIND.get(noun, AnswerKind.MONEY) if noun else AnswerKind.MONEY
             if kind is AnswerKind.DATE:  # "how much time": a duration, counted
                 return "how much", AnswerKind.NUMBER, noun
+            if wh_tok.i > 0 and doc[wh_tok.i - 1].lower_ == "by" and kind is AnswerKind.MONEY:
+                # "By how much did sales fall?": a change, which news gives as a share as often as
+                # an amount ("fell 9 percent")
+                return "by how much", AnswerKind.NUMBER, noun
             return "how much", kind if kind in (AnswerKind.PERCENT, AnswerKind.NUMBER) else AnswerKind.MONEY, noun
         if after in ("long", "old", "far", "big", "large", "tall", "high", "fast"):
             return f"how {after}", AnswerKind.NUMBER, ""

@@ -25,6 +25,8 @@ from newsqa.rag.query import AnswerKind, analyse
     ("How did the mayor describe the flood damage?", AnswerKind.STATEMENT),
     ("What did the union tell its members?", AnswerKind.STATEMENT),
     ("How many ships did the harbour master say were stranded?", AnswerKind.NUMBER),
+    ("What was the bakery chain's net profit last year?", AnswerKind.MONEY),  # a money noun
+    ("What will the ferry fare be from June?", AnswerKind.MONEY),
 ])
 def test_answer_kind_from_question_word_and_focus(text: str, kind: AnswerKind) -> None:
     assert analyse(text).kind is kind
@@ -138,6 +140,12 @@ def test_a_quiz_question_with_a_lead_in_asks_in_its_last_sentence() -> None:
 def test_how_much_time_asks_for_a_duration() -> None:
     q = analyse("By how much time were the clocks moved forward?")
     assert q.kind is AnswerKind.NUMBER and "TIME" in q.labels
+
+
+def test_by_how_much_asks_for_a_change_a_share_answers_too() -> None:
+    q = analyse("By how much did the mill's sales fall?")  # "fell 9 percent" as well as "by 2 million"
+    assert q.kind is AnswerKind.NUMBER and {"PERCENT", "MONEY"} <= q.labels
+    assert analyse("How much did the new ferry cost?").kind is AnswerKind.MONEY
 
 
 def test_a_question_word_after_a_comma_asks_only_when_no_other_does() -> None:
