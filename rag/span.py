@@ -153,6 +153,19 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
     return out
 
 
+# A place the small NER names as an organisation or a person ("the factory in Ostrava": ORG) is
+# still a place where a locative preposition governs it
+_LOCATIVE = frozenset("in at near outside inside".split())
+_MISNAMED = frozenset({"ORG", "PERSON", "NORP"})
+
+
+def _placed(parse: "Doc", start: int, end: int) -> bool:
+    """The proper name parse[start:end] is the object of a locative preposition."""
+    root = parse[end - 1]
+    return (root.pos_ == "PROPN" and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
+            and all(t.pos_ == "PROPN" or t.is_punct for t in parse[start:end]))
+
+
 COMPLETE_TOP = 6  # spans that get the `completes` feature when choosing (all of them in fitting)
 # unit vectors of texts (support.SupportScorer.embed: cached, each text embedded as if alone)
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -174,6 +187,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     open_kind = q.kind in _OPEN_KINDS
     live = [c for c in quoted if c.doc is not None]
     parses = parse_sentences([c.text for c in live])
+    place_q = q.kind is AnswerKind.PLACE
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -192,7 +206,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.phrase = 1.0
                 f.phrase_open = float(open_kind)
             else:
-                f.label = float(e.label_ in q.labels)
+                f.label = float(e.label_ in q.labels or (place_q and e.label_ in _MISNAMED and parse is not None
+                                                         and _placed(parse, e.start, e.end)))
                 f.preferred = 1.0 / (1 + order[e.label_]) if e.label_ in order else 0.0
                 f.any_name = float(e.label_ in _ANY_NAME)
                 f.numeric = float(e.label_ in _NUMERIC)
