@@ -83,9 +83,16 @@ def load_questions(path: Path) -> list[Question]:
 def load_asked(path: Path) -> list[Question]:
     """Questions to answer (`newsqa ask --questions`), not to score: a line needs only its
     `question`; `id` (default "line N"), `turns` and `as_of` are read when present, and an
-    evaluation set's lines load as they are. Raise ValueError naming the file and line of a bad
-    entry."""
+    evaluation set's lines load as they are. A `.txt` file is one question a line. Raise
+    ValueError naming the file and line of a bad entry."""
     path = Path(path)
+    if path.suffix.lower() == ".txt":
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path}: cannot read ({e})") from e
+        return [Question(id=f"line {n}", question=line.strip(), answers=[], evidence_ids=[])
+                for n, line in enumerate(lines, start=1) if line.strip()]
     questions: list[Question] = []
     seen: dict[str, int] = {}
     for lineno, obj in _json_lines(path):

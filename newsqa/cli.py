@@ -584,7 +584,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "question, starts an interactive conversation.")
     s.add_argument("question", nargs="*", help="the question (omit for an interactive prompt)")
     s.add_argument("--questions", metavar="FILE.jsonl", help="answer every line's `question` (a JSON object per line; `id`, `turns` and "
-                   "`as_of` optional; one JSON object per answer out with --json)")
+                   "`as_of` optional; a .txt file: one question a line; one JSON object per answer "
+                   "out with --json)")
     s.add_argument("--backend", choices=BACKENDS, help=f"answer backend (env NEWSQA_BACKEND; default {DEFAULT_BACKEND})")
     s.add_argument("--k", type=int, help="number of passages to retrieve (default 5)")
     s.add_argument("--since", help="only articles published on or after YYYY-MM-DD")

@@ -138,3 +138,12 @@ def test_questions_to_ask_need_only_their_text(tmp_path: Path) -> None:
                        ({"question": " "}, "question")):
         with pytest.raises(ValueError, match=f"q.jsonl:1: .*'{field}'"):
             load_asked(_write(tmp_path, [bad]))
+
+
+def test_a_text_file_of_questions_is_one_question_a_line(tmp_path: Path) -> None:
+    from newsqa.evals.questions import load_asked
+
+    path = tmp_path / "asked.txt"
+    path.write_text("Who opened the ferry line?\n\n  When did it close?  \n", encoding="utf-8")
+    assert [(q.id, q.question) for q in load_asked(path)] == [
+        ("line 1", "Who opened the ferry line?"), ("line 3", "When did it close?")]
