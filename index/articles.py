@@ -34,6 +34,9 @@ class Article:
     published_at: datetime | None = None
     category: str = ""
     origin: str = ""
+    # what loading could not read and left out ("date 'soon' not understood"), for the ingest
+    # report; not stored, not part of the content
+    notes: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:

@@ -41,6 +41,7 @@ class IngestReport:
     wall: float = 0.0
     # per input: origin -> "added"/"updated"/"unchanged"/"skipped: reason"
     outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, article id or "", outcome)
+    notes: list[str] = field(default_factory=list)  # "origin: what loading left out" (Article.notes)
 
     @property
     def articles_seen(self) -> int:
@@ -70,7 +71,14 @@ class IngestReport:
             )
         for s in self.skipped:
             lines.append(f"  skipped {s}")
+        for n in self.notes:
+            lines.append(f"  note {n}")
         return "\n".join(lines)
+
+
+def _noted(outcome: str, a: Article) -> str:
+    """An input's outcome with what loading left out of it (the page's upload table shows it)."""
+    return "; ".join((outcome, *a.notes))
 
 
 @dataclass
@@ -165,6 +173,7 @@ def ingest(
                     report.skipped.append(item)
                     report.outcomes.append((item.origin, "", f"skipped: {item.reason}"))
                     continue
+                report.notes += [f"{item.origin or item.id}: {n}" for n in item.notes]
                 if item.id in pending:  # the same article twice in one run: the later copy wins
                     flush(pool)
                 pending[item.id] = item
@@ -208,7 +217,7 @@ def _plan_batch(articles: list[Article], settings: Settings, embedder: Embedder,
         info = known.get(a.id)
         if info is not None and info.content_hash == a.content_hash:
             report.unchanged.append(a.id)
-            report.outcomes.append((a.origin, a.id, "unchanged"))
+            report.outcomes.append((a.origin, a.id, _noted("unchanged", a)))
             continue
         sig = signature(a.body)
         target = dups.find(sig, exclude=a.id)
@@ -217,8 +226,8 @@ def _plan_batch(articles: list[Article], settings: Settings, embedder: Embedder,
             duplicates.append((a, target, to_hex(sig)))
             report.duplicates.append((a.id, target))
             (report.updated if info is not None else report.added).append(a.id)
-            report.outcomes.append((a.origin, a.id, f"{'updated' if info is not None else 'added'}"
-                                                    f" (near-duplicate of {target})"))
+            report.outcomes.append((a.origin, a.id, _noted(f"{'updated' if info is not None else 'added'}"
+                                                           f" (near-duplicate of {target})", a)))
             continue
         signatures[a.id] = to_hex(sig)
         chunks = chunk_article(a, settings.chunk_tokens, settings.chunk_overlap, window)
@@ -230,7 +239,7 @@ def _plan_batch(articles: list[Article], settings: Settings, embedder: Embedder,
         changed.append((a, chunks))
         dups.add(a.id, sig)
         (report.updated if info is not None else report.added).append(a.id)
-        report.outcomes.append((a.origin, a.id, "updated" if info is not None else "added"))
+        report.outcomes.append((a.origin, a.id, _noted("updated" if info is not None else "added", a)))
     texts = [contextual_text(c) for _, chunks in changed for c in chunks]
     report.seconds["chunk"] += time.perf_counter() - t
     return _Batch({a.id for a in articles}, changed, duplicates, signatures, texts)

@@ -67,6 +67,16 @@ _HEADER_FIELDS = frozenset(_ID_FIELDS + _TITLE_FIELDS + _URL_FIELDS + _SOURCE_FI
 _HEADER_LINES_MAX = 12
 
 
+def _date(value: object) -> tuple[datetime | None, tuple[str, ...]]:
+    """A typed-in date (front matter, header lines, a record's field) and, when there is one that
+    is not a date, a note for the ingest report: the article is kept without a date, which leaves
+    it out of every question asked about a time."""
+    when = parse_date(value)
+    if when is None and value not in (None, "") and str(value).strip():
+        return None, (f"date {str(value).strip()[:40]!r} not understood; kept without a date",)
+    return when, ()
+
+
 def _split_header_lines(text: str) -> tuple[dict[str, str], str]:
     """`Title: ...`, `Date: ...` lines heading a text without `---` around them (as mail and many
     exports write an article), up to the first blank line: taken only when every line of that
@@ -104,6 +114,7 @@ def _parse_text(text: str, origin: str, stem: str, markdown: bool, url: str = ""
         title = _title_from_stem(stem) or derive_title(body)
     url = _first(meta, _URL_FIELDS) or url
     record_id = _first(meta, _ID_FIELDS) or (stem if _ID_STEM.match(stem) else None)
+    when, notes = _date(_first(meta, _DATE_FIELDS))
     return Article(
         id=article_id_for(record_id, url, title, body),
         title=title,
@@ -111,9 +122,10 @@ def _parse_text(text: str, origin: str, stem: str, markdown: bool, url: str = ""
         source=_first(meta, _SOURCE_FIELDS),
         url=url,
         author=_first(meta, _AUTHOR_FIELDS),
-        published_at=parse_date(_first(meta, _DATE_FIELDS)),
+        published_at=when,
         category=_first(meta, _CATEGORY_FIELDS),
         origin=origin,
+        notes=notes,
     )
 
 
@@ -335,6 +347,7 @@ def _record_to_article(
     title = _clean_inline(_first(fields, _TITLE_FIELDS)) or derive_title(body)
     url = _first(fields, _URL_FIELDS)
     date_value = next((fields[k] for k in _DATE_FIELDS if fields.get(k) not in (None, "")), None)
+    when, notes = _date(date_value)
     return Article(
         id=article_id_for(_first(fields, _ID_FIELDS) or None, url, title, body),
         title=title,
@@ -342,9 +355,10 @@ def _record_to_article(
         source=_clean_inline(_first(fields, _SOURCE_FIELDS)),
         url=url,
         author=_clean_inline(_first(fields, _AUTHOR_FIELDS)),
-        published_at=parse_date(date_value),
+        published_at=when,
         category=_clean_inline(_first(fields, _CATEGORY_FIELDS)),
         origin=article_origin,
+        notes=notes,
     )
 
 

@@ -167,3 +167,20 @@ def test_an_article_again_in_the_next_batch_replaces_the_copy_still_being_embedd
     texts = [c.text for c in store.iter_chunks(where={"article_id": arts[1].id})]
     assert any("One more sentence at the end." in t for t in texts)
     assert _counts(store)[1] == _counts(store)[2]
+
+
+def test_a_date_that_is_not_one_is_reported_and_the_article_kept(settings, hash_embedder, tmp_path):
+    from newsqa.index.load import iter_inputs
+
+    (tmp_path / "mill.txt").write_text("Title: Mill reopens\nDate: sometime soon\n\n"
+                                       "The Norvik mill reopened on Monday after repairs.\n", encoding="utf-8")
+    (tmp_path / "items.jsonl").write_text('{"id": "r1", "title": "Pier", "body": "The pier opened.", '
+                                          '"date": "2024-13-45"}\n', encoding="utf-8")
+    rep = ingest(iter_inputs([str(tmp_path)], settings), settings, hash_embedder)
+    assert len(rep.added) == 2
+    text = rep.summary()
+    assert "mill.txt: date 'sometime soon' not understood; kept without a date" in text
+    assert "items.jsonl:1: date '2024-13-45' not understood" in text
+    assert any(o.startswith("added; date 'sometime soon'") for _, _, o in rep.outcomes)
+    stored = Store(settings, hash_embedder.fingerprint).article_infos()
+    assert len(stored) == 2 and all(a.published_ts == -1 for a in stored.values())
