@@ -345,6 +345,11 @@ def _lexicon(name: str) -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
+def is_person_noun(word: str) -> bool:
+    """A common noun for a person ("striker", "mayor", "minister"), by the answer-typing table."""
+    return _focus_kind(word.lower()) is AnswerKind.PERSON
+
+
 def _focus_kind(lemma: str) -> AnswerKind:
     if lemma in _FOCUS_KIND:
         return _FOCUS_KIND[lemma]

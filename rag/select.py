@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from newsqa.rag.sentences import Candidate, asks, restates
 from newsqa.rag.features import answer_entities, question_word_positions
-from newsqa.rag.query import AnalysedQuestion, AnswerKind
+from newsqa.rag.query import AnalysedQuestion, AnswerKind, is_person_noun
 from newsqa.rag.types import ShortAnswer
 
 if TYPE_CHECKING:
@@ -96,6 +96,10 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
     `c.doc`), which finds a count's unit where the words alone cannot."""
     doc = c.doc
     start, end = e.start_char, e.end_char
+    if e.label_ == "PERSON" and len(e) >= 3 and _opens(doc, e.start) and is_person_noun(doc[e.start].text):
+        # "Striker Tomasz Wren scored twice": the role word is capitalised only because it opens
+        # the sentence, and the NER took it into the name
+        start = doc[e.start + 1].idx
     if e.label_ in _NUMERIC:
         end = _with_unit(doc, e, parse if parse is not None and len(parse) == len(doc) else None)
     text = doc.text[start:end]
@@ -110,6 +114,11 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
 _OPENING = {"\"": "\"", "“": "”", "‘": "’", "'": "'", "«": "»", "(": ")", "[": "]"}
 _CLOSING = {v: k for k, v in _OPENING.items()}
 _DANGLING = "-–—,;:/"
+
+
+def _opens(doc, i: int) -> bool:
+    """Token i is the sentence's first word (after any opening quote or bracket)."""
+    return all(t.is_punct or t.is_space for t in doc[:i])
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

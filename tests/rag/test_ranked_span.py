@@ -277,3 +277,12 @@ def test_a_place_the_ner_calls_an_organisation_answers_where_a_preposition_place
     label = {s.ent.text: s.features.label for s in span_candidates(q, quoted, quoted) if not s.features.phrase}
     assert label["Brackmoor"] == 1.0
     assert label.get("Dunmere Foods", 0.0) == 0.0  # a company the sentence does not place
+
+
+def test_a_role_word_that_opens_the_sentence_is_not_part_of_the_name() -> None:
+    from newsqa.rag.select import span_answer
+
+    c = _cands("Striker Tomasz Wren scored both goals.")[0]
+    (e,) = [e for e in c.doc.ents if e.label_ == "PERSON"]
+    assert e.text == "Striker Tomasz Wren"  # the NER's reading this is about
+    assert span_answer(c, e).text == "Tomasz Wren"
