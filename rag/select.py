@@ -24,6 +24,7 @@ FOLLOW = 0.4  # on the training part: 0.8 quoted 1.5 sentences and held the answ
 # answerable questions, 0.4 quoted 2.7 and held it in 0.71
 MAX_CITATIONS = 3
 _NUMERIC = {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}
+_SCORE = re.compile(r"\s+\d{1,3}\s?[-–]\s?\d{1,3}$")
 _NAMED_KINDS = {AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE, AnswerKind.WORK,
                 AnswerKind.EVENT, AnswerKind.PRODUCT, AnswerKind.GROUP}
 _ANY_NAME = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
@@ -102,6 +103,8 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
         start = doc[e.start + 1].idx
     if e.label_ in _NUMERIC:
         end = _with_unit(doc, e, parse if parse is not None and len(parse) == len(doc) else None)
+    elif (m := _SCORE.search(e.text)) is not None and m.start() > 0:
+        end = start + m.start()  # a result the NER ran into a team's name: "Castleford 5-4"
     text = doc.text[start:end]
     for tail in ("'s", "’s"):  # "Lindqvist's" names Lindqvist
         if text.endswith(tail) and len(text) > len(tail) + 1:

@@ -286,3 +286,15 @@ def test_a_role_word_that_opens_the_sentence_is_not_part_of_the_name() -> None:
     (e,) = [e for e in c.doc.ents if e.label_ == "PERSON"]
     assert e.text == "Striker Tomasz Wren"  # the NER's reading this is about
     assert span_answer(c, e).text == "Tomasz Wren"
+
+
+def test_a_result_run_into_a_teams_name_is_not_part_of_it() -> None:
+    from newsqa.rag.select import span_answer
+
+    text = "Marlow Rovers won the cup, beating Castleford United 5-4 on penalties."
+    c = _cands(text)[0]
+    at = text.index("Castleford")
+    e = c.doc.char_span(at, at + len("Castleford United 5-4"), label="ORG", alignment_mode="expand")
+    assert span_answer(c, e).text == "Castleford United"
+    at = text.index("Marlow")
+    assert span_answer(c, c.doc.char_span(at, at + 13, label="ORG")).text == "Marlow Rovers"
