@@ -293,6 +293,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             lemma = after_of.lemma_.lower()
         elif obj is not None:
             lemma = obj.lemma_.lower()
+    if lemma in _NEWS and w == "what":
+        return w, AnswerKind.DESCRIPTION, ""  # "What is the latest news about the mill?": an account
     kind = _focus_kind(lemma)
     if kind is AnswerKind.DESCRIPTION and w == "what":
         kind = AnswerKind.ENTITY

@@ -142,6 +142,14 @@ def test_how_much_time_asks_for_a_duration() -> None:
     assert q.kind is AnswerKind.NUMBER and "TIME" in q.labels
 
 
+@pytest.mark.parametrize("text", ["What is the latest news about the Norbridge mill?",
+                                  "What are the latest updates on the ferry strike?",
+                                  "What news is there about the harbour?"])
+def test_a_request_for_news_asks_for_an_account_not_a_name(text: str) -> None:
+    q = analyse(text)
+    assert q.kind is AnswerKind.DESCRIPTION and not q.typed
+
+
 def test_by_how_much_asks_for_a_change_a_share_answers_too() -> None:
     q = analyse("By how much did the mill's sales fall?")  # "fell 9 percent" as well as "by 2 million"
     assert q.kind is AnswerKind.NUMBER and {"PERCENT", "MONEY"} <= q.labels
