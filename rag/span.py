@@ -135,6 +135,7 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
     not a pronoun, not an entity span already, not made only of the question's words, at most
     `MAX_PHRASE_WORDS` words. Spans of `doc` (the NER analysis, same tokens)."""
     taken = {(e.start, e.end) for e in doc.ents}
+    labelled = {(e.start, e.end): e.label_ for e in doc.ents}
     q_words = q.named_tokens | q.content
     out = []
     for ch in parse.noun_chunks:
@@ -146,6 +147,9 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
             end -= 1
         if ch.root.pos_ == "PRON" or (start, end) in taken or end - start > MAX_PHRASE_WORDS:
             continue
+        inside = {label for (a, b), label in labelled.items() if start <= a and b <= end}
+        if inside & _NAME_LABELS and inside & _AMOUNT_LABELS:
+            continue  # a name and an amount run together by the parser: "Ada Corp 2 million euros"
         words = [w.lower() for w in _WORD.findall(doc[start:end].text)]
         if not words or set(words) <= q_words or doc[start:end].text.lower() in q.text.lower():
             continue
@@ -165,6 +169,9 @@ def _placed(parse: "Doc", start: int, end: int) -> bool:
     return (root.pos_ == "PROPN" and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
             and all(t.pos_ == "PROPN" or t.is_punct for t in parse[start:end]))
 
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+_AMOUNT_LABELS = frozenset({"MONEY", "QUANTITY", "CARDINAL", "PERCENT"})
 
 COMPLETE_TOP = 6  # spans that get the `completes` feature when choosing (all of them in fitting)
 # unit vectors of texts (support.SupportScorer.embed: cached, each text embedded as if alone)

@@ -298,3 +298,12 @@ def test_a_result_run_into_a_teams_name_is_not_part_of_it() -> None:
     assert span_answer(c, e).text == "Castleford United"
     at = text.index("Marlow")
     assert span_answer(c, c.doc.char_span(at, at + 13, label="ORG")).text == "Marlow Rovers"
+
+
+def test_a_noun_chunk_that_runs_a_name_into_an_amount_is_no_span() -> None:
+    q = analyse("What was the chemicals firm fined for?")
+    text = "A court in Halden on Monday fined Orrin Chemicals 2.5 million kroner for a spill."
+    quoted = _cands(text)
+    phrases = [s.ent.text for s in span_candidates(q, quoted, quoted) if s.features.phrase]
+    assert "spill" in phrases
+    assert not any("Orrin" in p and "million" in p for p in phrases)
