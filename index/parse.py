@@ -69,8 +69,8 @@ _HEADER_LINES_MAX = 12
 
 def _date(value: object) -> tuple[datetime | None, tuple[str, ...]]:
     """A typed-in date (front matter, header lines, a record's field) and, when there is one that
-    is not a date, a note for the ingest report: the article is kept without a date, which leaves
-    it out of every question asked about a time."""
+    is not a date, a note for the ingest report: the article is kept without a date, and a question
+    about a time then reads it only when no dated article falls in its window."""
     when = parse_date(value)
     if when is None and value not in (None, "") and str(value).strip():
         return None, (f"date {str(value).strip()[:40]!r} not understood; kept without a date",)

@@ -130,6 +130,10 @@ def _focus_words(q: "AnalysedQuestion") -> frozenset[str]:
     return frozenset(tokenize(q.focus)) if q.focus else frozenset()
 
 
+# a noun chunk holding one of these and an amount is two things the parser ran together
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
 def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
     """The sentence's noun phrases that could answer: without a leading determiner or possessive,
     not a pronoun, not an entity span already, not made only of the question's words, at most
@@ -148,7 +152,7 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
         if ch.root.pos_ == "PRON" or (start, end) in taken or end - start > MAX_PHRASE_WORDS:
             continue
         inside = {label for (a, b), label in labelled.items() if start <= a and b <= end}
-        if inside & _NAME_LABELS and inside & _AMOUNT_LABELS:
+        if inside & _NAME_LABELS and inside & _NUMERIC:
             continue  # a name and an amount run together by the parser: "Ada Corp 2 million euros"
         words = [w.lower() for w in _WORD.findall(doc[start:end].text)]
         if not words or set(words) <= q_words or doc[start:end].text.lower() in q.text.lower():
@@ -169,9 +173,6 @@ def _placed(parse: "Doc", start: int, end: int) -> bool:
     return (root.pos_ == "PROPN" and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
             and all(t.pos_ == "PROPN" or t.is_punct for t in parse[start:end]))
 
-
-_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
-_AMOUNT_LABELS = frozenset({"MONEY", "QUANTITY", "CARDINAL", "PERCENT"})
 
 COMPLETE_TOP = 6  # spans that get the `completes` feature when choosing (all of them in fitting)
 # unit vectors of texts (support.SupportScorer.embed: cached, each text embedded as if alone)
