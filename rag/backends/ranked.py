@@ -64,6 +64,20 @@ class RankedReply:
         return self.shorts[0] if self.shorts else None
 
 
+def _with_antecedent(part: AnalysedQuestion, first: AnalysedQuestion, told: str) -> AnalysedQuestion:
+    """A later part of a compound question whose subject is "he"/"she" ("Who runs the mill, and
+    what did she tell the council?") asked as a follow-up to the first part: the names of the
+    first part's answer (`told`) and question carried after it (chat.standalone_question), so
+    that the part is about that person; other parts as they are."""
+    from newsqa.rag.chat import Turn, standalone_question
+
+    subject = next((t for t in part.doc if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if not told or subject is None or subject.lower_ not in ("he", "she"):
+        return part
+    text = standalone_question(part.text, [Turn(first.text, told)])
+    return analyse(text) if text != part.text else part
+
+
 class RankedBackend:
     """Quotes the one to `max_sentences` passage sentences that best answer the question."""
 
@@ -127,7 +141,9 @@ class RankedBackend:
         reasons: list[str] = []
         unanswered: list[str] = []
         cut = quotable_candidates(passages)  # the sentences every part and both paths read
-        for part in parts:
+        told = ""  # what the answered parts said so far, for a later part's "she"
+        for asked in parts:
+            part = _with_antecedent(asked, parts[0], told) if asked is not parts[0] else asked
             # the rules' reading of this part, made once for its ranking and its decision
             rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
@@ -144,10 +160,12 @@ class RankedBackend:
                 d = decide(part, ranked, chosen, passages, rules, model) if refusals else None
             if d is not None and d.refuse:
                 reasons.append(d.reason)
-                unanswered.append(part.text)
+                unanswered.append(asked.text)
                 continue
             if sh is not None and any(_holds(x, sh) for x in chosen):
                 shorts.append(sh)
+            if chosen and not told:
+                told = sh.text if sh is not None else chosen[0].text
             seen = {x.text for x in sentences}
             sentences += [x for x in chosen if x.text not in seen]
         if not sentences:

@@ -222,3 +222,17 @@ def test_a_topic_name_with_an_apostrophe_or_hyphen_is_matched_word_by_word(backe
     for question, word in (("Tell me about Tomas O'Brien", "O'Brien"), ("Who is Anne-Marie Quist?", "Quist")):
         reply = backend.respond(question, ps)
         assert not reply.refused and any(word in s.text for s in reply.sentences)
+
+
+def test_a_later_part_about_she_is_asked_about_the_first_parts_answer() -> None:
+    from newsqa.rag.backends.ranked import _with_antecedent
+
+    first = analyse("Who runs the Norvik mill?")
+    part = _with_antecedent(analyse("What did she tell the council?"), first, "Ada Quist")
+    assert part.text.startswith("What did she tell the council? (") and "Ada Quist" in part.text
+    assert part.speaker == {"ada", "quist"}  # her statement is asked for
+    # a part with a subject of its own, or nothing answered before it, is asked as it is
+    own = analyse("What did the mayor tell the council when she visited?")
+    assert _with_antecedent(own, first, "Ada Quist") is own
+    alone = analyse("What did she tell the council?")
+    assert _with_antecedent(alone, first, "") is alone
