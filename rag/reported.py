@@ -78,7 +78,12 @@ def _subtree_range(tok: "Token") -> tuple[int, int]:
 
 
 def _subjects(verb: "Token") -> list["Token"]:
-    return [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
+    """The reporting verb's subjects; a participle or infinitive without one has its clause's
+    ("Peskov praised Trump, saying ...": Peskov is the one saying)."""
+    own = [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
+    if not own and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
+        return [k for k in verb.head.children if k.dep_ in ("nsubj", "nsubjpass")]
+    return own
 
 
 def _speaker_is_subject(verb: "Token", speaker: frozenset[str], pronoun_is_speaker: bool) -> bool:

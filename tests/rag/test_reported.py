@@ -98,3 +98,12 @@ def test_a_statement_someone_else_is_named_as_making_comes_last() -> None:
                 "Councillor Ivo Brandt said the bridge budget was too small.",
                 "“I told them the bridge would open in May,” she recalled.")
     assert sa is not None and sa.text == "the bridge would open in May"
+
+
+def test_a_participle_reports_what_its_clauses_subject_said() -> None:
+    # "saying" has no subject of its own: Varga is the one saying, so hers comes first even when
+    # another person's statement is quoted before it
+    short = _short("What did Varga say about Tomas Lind?",
+                   "Another councillor said Tomas Lind was too slow.",
+                   "Varga praised Tomas Lind, saying the service would resume in June.")
+    assert short is not None and short.text == "the service would resume in June"
