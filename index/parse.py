@@ -44,6 +44,12 @@ _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 
 
+def _field(line: str) -> tuple[str, str] | None:
+    """A `Key: value` line as (key lowercased, "-" read as "_"; value), or None."""
+    kv = _FM_LINE.match(line)
+    return (kv.group(1).lower().replace("-", "_"), kv.group(2)) if kv else None
+
+
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """`key: value` pairs from a leading `---` block, and the text after it."""
     m = _FRONT_MATTER.match(text)
@@ -51,12 +57,12 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
         return {}, text
     meta: dict[str, str] = {}
     for line in m.group(1).split("\n"):
-        kv = _FM_LINE.match(line)
+        kv = _field(line)
         if kv:
-            value = kv.group(2)
+            key, value = kv
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
                 value = value[1:-1]
-            meta[kv.group(1).lower().replace("-", "_")] = value
+            meta[key] = value
     if not meta:  # a leading horizontal rule, not front matter
         return {}, text
     return meta, text[m.end():]
@@ -72,7 +78,7 @@ def _date(value: object) -> tuple[datetime | None, tuple[str, ...]]:
     is not a date, a note for the ingest report: the article is kept without a date, and a question
     about a time then reads it only when no dated article falls in its window."""
     when = parse_date(value)
-    if when is None and value not in (None, "") and str(value).strip():
+    if when is None and value is not None and str(value).strip():
         return None, (f"date {str(value).strip()[:40]!r} not understood; kept without a date",)
     return when, ()
 
@@ -87,11 +93,10 @@ def _split_header_lines(text: str) -> tuple[dict[str, str], str]:
         return {}, text
     meta: dict[str, str] = {}
     for line in lines:
-        kv = _FM_LINE.match(line.strip())
-        key = kv.group(1).lower().replace("-", "_") if kv else ""
-        if not kv or key not in _HEADER_FIELDS or not kv.group(2):
+        kv = _field(line.strip())
+        if kv is None or kv[0] not in _HEADER_FIELDS or not kv[1]:
             return {}, text
-        meta[key] = kv.group(2)
+        meta[kv[0]] = kv[1]
     return meta, rest
 
 

@@ -138,8 +138,7 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
     """The sentence's noun phrases that could answer: without a leading determiner or possessive,
     not a pronoun, not an entity span already, not made only of the question's words, at most
     `MAX_PHRASE_WORDS` words. Spans of `doc` (the NER analysis, same tokens)."""
-    taken = {(e.start, e.end) for e in doc.ents}
-    labelled = {(e.start, e.end): e.label_ for e in doc.ents}
+    labelled = {(e.start, e.end): e.label_ for e in doc.ents}  # the entities' token ranges
     q_words = q.named_tokens | q.content
     out = []
     for ch in parse.noun_chunks:
@@ -149,7 +148,7 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
             start += 1
         while end > start + 1 and parse[end - 1].is_punct:
             end -= 1
-        if ch.root.pos_ == "PRON" or (start, end) in taken or end - start > MAX_PHRASE_WORDS:
+        if ch.root.pos_ == "PRON" or (start, end) in labelled or end - start > MAX_PHRASE_WORDS:
             continue
         inside = {label for (a, b), label in labelled.items() if start <= a and b <= end}
         if inside & _NAME_LABELS and inside & _NUMERIC:

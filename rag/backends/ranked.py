@@ -141,7 +141,7 @@ class RankedBackend:
         reasons: list[str] = []
         unanswered: list[str] = []
         cut = quotable_candidates(passages)  # the sentences every part and both paths read
-        told = ""  # what the answered parts said so far, for a later part's "she"
+        told = ""  # the first answered part's short answer (or sentence), for a later part's "she"
         for asked in parts:
             part = _with_antecedent(asked, parts[0], told) if asked is not parts[0] else asked
             # the rules' reading of this part, made once for its ranking and its decision
