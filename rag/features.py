@@ -79,8 +79,8 @@ class Features(NamedFloats):
     position: float = 0.0  # the sentence's index in its chunk / 10, capped at 1
     overlap_rel: float = 0.0  # overlap minus the best candidate's: relative to the question's own
     # candidates, which carries across corpora (a long article has more words for every sentence)
-    topic: float = 0.0  # IDF-weighted share of the question's words other than its named things
-    # (what a statement is about, beside who made it)
+    topic: float = 0.0  # IDF-weighted share of the question's words other than its named things;
+    # for a statement question, other than its speaker and its verb of saying (what it is about)
     speaker_context: float = 0.0  # share of the question's named-thing words in the sentence or the
     # three before it (a quotation's later sentences name their speaker earlier)
     statement_topic: float = 0.0  # a statement question: topic of a sentence that reports speech
@@ -115,7 +115,8 @@ FULL = [f.name for f in fields(Features)]
 def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list[Candidate],
                    rules: "RuleView | None" = None) -> None:
     """Fill every candidate's cheap features (the rule features stay 0 without `rules`)."""
-    from newsqa.rag.query import AnswerKind
+    from newsqa.rag.chat import split_carried
+    from newsqa.rag.query import AnswerKind, reporting_verbs
 
     q_tokens = list(dict.fromkeys(tokenize(q.text)))
     toks = [tokenize(c.text) for c in cands]
@@ -126,7 +127,16 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     idf = {w: math.log(1 + (n_docs - df[w] + 0.5) / (df[w] + 0.5)) for w in q_tokens}
     q_idf = sum(idf.values()) or 1.0
     named_stems = set(tokenize(" ".join(q.named)))
-    topic_tokens = [w for w in q_tokens if w not in named_stems]
+    if q.kind is AnswerKind.STATEMENT:
+        # what a statement is about is the question's own words beside its speaker and the verb
+        # that asks for it, named or not ("Trump" in "What did Peskov say about Trump?"): "say" is
+        # how it asks, and matched "I say ..." inside another speaker's quotation; a follow-up's
+        # carried names (chat.standalone_question) are whom "he" may be, not the topic
+        own, _ = split_carried(q.text)
+        frame = set(tokenize(" ".join([*reporting_verbs(q), *q.speaker])))
+        topic_tokens = [w for w in dict.fromkeys(tokenize(own)) if w not in frame]
+    else:
+        topic_tokens = [w for w in q_tokens if w not in named_stems]
     topic_idf = sum(idf[w] for w in topic_tokens) or 1.0
     avg_len = sum(len(t) for t in toks) / n_docs or 1.0
     article_text: dict[str, str] = {}
@@ -192,9 +202,10 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
             f.speaker_context = 1.0
         f.statement_topic = f.statement_q * f.speech * f.topic
         if q.speaker and f.speech:
-            if q.speaker <= words:
+            # a person is named again by the surname alone ("Peskov said"), as reported.py reads it
+            if q.speaker & words:
                 f.speaker_match = 1.0
-            elif q.speaker <= words_of(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
+            elif q.speaker & words_of(" ".join(text_at.get((c.n, c.index - d), "") for d in (1, 2, 3))):
                 f.speaker_match = 0.5
         f.statement_speaker = f.statement_q * f.speech * f.speaker_context
         if rules is not None:

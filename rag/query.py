@@ -173,6 +173,11 @@ def analyse(text: str) -> AnalysedQuestion:
         speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset())
 
 
+def reporting_verbs(q: AnalysedQuestion) -> list[str]:
+    """The question's verbs of reporting as written ("say" in "What did X say about Y?")."""
+    return [t.text for t in q.doc if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING]
+
+
 def _speaker(doc: "Doc") -> frozenset[str]:
     """The words naming who made the statement a question asks about: the proper nouns of its
     reporting verb's subject ("ilse", "varga" in "What did Mayor Ilse Varga say"), or its nouns

@@ -297,9 +297,17 @@ def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:
     X", "X, the rapper")."""
     root = span.root
     beside = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
-    if root.dep_ in ("appos", "compound"):
+    if root.dep_ in ("appos", "compound") or _comma_apposed(span):
         beside.append(root.head)
     return any(set(tokenize(t.text)) & focus for t in beside)
+
+
+def _comma_apposed(span: "Span") -> bool:
+    """A name set off by a comma right after the noun it names ("a suspect, Marco Lind, and two
+    accomplices"), which the small parser often attaches as a conjunct, not an apposition."""
+    root, doc = span.root, span.doc
+    return (root.dep_ == "conj" and root.pos_ == "PROPN" and span.start >= 2
+            and doc[span.start - 1].text == "," and doc[span.start - 2].i == root.head.i)
 
 
 def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],

@@ -84,3 +84,20 @@ def test_demo_compound_question_through_the_extractive_backend(tmp_path: Path, d
     assert [s.text for s in b.short_answers] == ["Bushehr"]
     # the answer quotes what answers the part that stands, not the best sentence for the other
     assert [s.text.startswith("Russia built Iran’s first nuclear power plant") for s in b.sentences] == [True]
+
+
+@pytest.mark.slow
+def test_demo_follow_up_statement_is_the_carried_persons(tmp_path: Path, demo_files: list[str],
+                                                          real_embedder) -> None:
+    """"What did he say about Trump?" after the spokesman's name: what the spokesman said about
+    Trump (his reported words lead), not Trump's own words; the same as the compound question's
+    second part."""
+    settings = Settings(store=tmp_path / "store")
+    qa = build_qa(settings, embedder=real_embedder)
+    ingest(demo_files, settings, real_embedder, store=qa.store)
+    said = "President Putin sincerely appreciates Trump’s readiness"
+    a = qa.ask("What did he say about Trump?", history=[Turn("Who is Putin's personal spokesman?")],
+               backend="ranked")
+    assert not a.refused and a.short_answer is not None and a.short_answer.text.startswith(said)
+    b = qa.ask("Who is Putin's personal spokesman, and what did he say about Trump?", backend="ranked")
+    assert not b.refused and [s.text[:len(said)] for s in b.short_answers] == ["Dmitry Peskov", said]

@@ -124,6 +124,22 @@ def test_a_noun_phrase_after_a_possessive_loses_its_s() -> None:
         assert not any(t.startswith(("’", "'")) for t in phrases)
 
 
+def test_a_name_set_off_by_commas_after_the_focus_noun_stands_beside_it() -> None:
+    """"a suspect, Marco Lind, and two accomplices": the small parser attaches the name as a
+    conjunct of "suspect"; it is the suspect's name all the same, as an apposition would be."""
+    from newsqa.rag.span import parse_sentences
+
+    text = "Police arrested a suspect, Marco Lind, and two accomplices on Friday."
+    name = next(t for t in parse_sentences([text])[0] if t.text == "Lind")
+    assert (name.dep_, name.head.text) == ("conj", "suspect")  # the parse this is about
+    q = analyse("Which suspect did the police arrest?")
+    heads = {s.ent.text: s.features.head_focus for s in span_candidates(q, _cands(text), [])}
+    assert heads["Marco Lind"] == 1.0
+    # a conjunct that is not set off right after the noun is another thing
+    other = span_candidates(q, _cands("Police arrested a suspect and Marco Lind filmed it."), [])
+    assert {s.ent.text: s.features.head_focus for s in other}.get("Marco Lind", 0.0) == 0.0
+
+
 @pytest.mark.parametrize("taken, shown", [
     ('"The Long Road', "The Long Road"),  # NER took in a title's opening quote
     ("Rivers’ “The Long Road", "The Long Road"),  # ... and the owner before it

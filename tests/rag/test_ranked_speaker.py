@@ -30,3 +30,30 @@ def test_a_sentence_inside_an_open_quotation_reports_speech() -> None:
     by_start = {c.text[:9]: c.features for c in cands}
     assert by_start["The first"].speech == 1.0 and by_start["The first"].speaker_match == 0.5
     assert by_start["Repairs s"].speech == 0.0
+
+
+def test_a_statement_topic_is_what_it_is_about_not_the_verb_that_asks() -> None:
+    # "say" is how the question asks; "the ferry" (or a name after "about") is its topic; a
+    # follow-up's carried names are whom "she" may be, not the topic; the surname alone names her
+    from newsqa.rag.features import cheap_features
+    from newsqa.rag.sentences import passage_candidates
+    from rag_helpers import passages
+
+    text = ("Mayor Ilse Varga opened the Norbridge ferry terminal on Monday. "
+            "“I say we build the second pier first,” the harbour master told her. "
+            "Varga praised Tomas Reyes for the work, saying: “The new ferry runs from June.” "
+            "The terminal cost 30 million crowns.")
+    ps = passages(text)
+    cands = passage_candidates(ps)
+    by_text = {c.text[:8]: c for c in cands}
+
+    cheap_features(analyse("What did Ilse Varga say about the ferry?"), ps, cands)
+    assert by_text["“I say w"].features.topic == 0.0  # the question's verb, in someone else's quotation
+    assert by_text["Varga pr"].features.topic > 0.0
+    assert by_text["Varga pr"].features.speaker_match == 1.0  # "Varga" names "Ilse Varga"
+
+    cheap_features(analyse("What did she say about Tomas Reyes? (Ilse Varga, Norbridge)"), ps, cands)
+    praised = by_text["Varga pr"].features
+    assert praised.topic == 1.0 and praised.statement_topic == 1.0 and praised.speaker_match == 1.0
+    assert by_text["“I say w"].features.topic == 0.0
+    assert by_text["Mayor Il"].features.topic == 0.0  # names the speaker, not the topic
