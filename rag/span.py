@@ -71,6 +71,31 @@ MAX_PHRASE_WORDS = 6  # a longer noun phrase is a description, not a short answe
 # not know ("which metal", "what crop"), and things that are often unnamed (a work, an event ...)
 _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.PRODUCT,
                AnswerKind.GROUP}
+# Units of time (a closed class): "84 years", "two weeks" measure how long, and the NER labels them
+# DATE like the points in time that answer "when"; "two weeks ago" and "in two weeks" are points
+_TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
+_POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
+_POINT_BEFORE = frozenset({"in", "within"})
+
+
+def _is_duration(e: "Span") -> bool:
+    """A DATE or TIME entity that is an amount of time, not a point in it."""
+    if e.label_ not in ("DATE", "TIME"):
+        return False
+    words = [t.lower_ for t in e if not t.is_punct]
+    if not any(w in _TIME_UNITS or (w.endswith("s") and w[:-1] in _TIME_UNITS) or w == "centuries"
+               for w in words):
+        return False
+    if any(len(w) == 4 and w.isdigit() for w in words):  # a year: "the 2009 season"
+        return False
+    doc = e.doc
+    after = doc[e.end].lower_ if e.end < len(doc) else ""
+    before = doc[e.start - 1].lower_ if e.start > 0 else ""
+    return after not in _POINT_AFTER and before not in _POINT_BEFORE and words[-1] not in _POINT_AFTER
+
+
+def _asks_how_long(q: "AnalysedQuestion") -> bool:
+    return q.wh in ("how long", "how old") or (q.wh == "how many" and q.focus in _TIME_UNITS)
 
 
 @dataclass
@@ -102,6 +127,8 @@ class SpanFeatures(NamedFloats):
     sentence_overlap: float = 0.0  # its sentence's IDF-weighted share of the question's words
     # (features.Features.overlap): of several quoted sentences, the one that restates the question;
     # 0 for the backends that do not rank (short.py), the same for every span, so no weight there
+    duration_when: float = 0.0  # an amount of time ("84 years") for a question asking when
+    duration_long: float = 0.0  # an amount of time for one asking how long ("how many years")
     completes: float = 0.0  # cosine of the question followed by the span ("Which metal was
     # stolen scrap copper") with the span's sentence: the span that, added to the question, makes
     # it say most nearly what the sentence says (0 without an embedder, and when choosing, for the
@@ -195,6 +222,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     live = [c for c in quoted if c.doc is not None]
     parses = parse_sentences([c.text for c in live])
     place_q = q.kind is AnswerKind.PLACE
+    how_long = _asks_how_long(q)
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -221,6 +249,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.date = float(e.label_ in ("DATE", "TIME"))
                 f.first = float(e.label_ not in seen_labels)
                 seen_labels.add(e.label_)
+                if _is_duration(e):
+                    f.duration_when = float(q.kind is AnswerKind.DATE)
+                    f.duration_long = float(how_long)
             if anchors:
                 f.near = 1.0 / (1 + min(_gap(a, e) for a in anchors))
             if focus_at:

@@ -323,3 +323,20 @@ def test_a_noun_chunk_that_runs_a_name_into_an_amount_is_no_span() -> None:
     phrases = [s.ent.text for s in span_candidates(q, quoted, quoted) if s.features.phrase]
     assert "spill" in phrases
     assert not any("Orrin" in p and "million" in p for p in phrases)
+
+
+def test_an_amount_of_time_is_marked_for_when_and_how_long_questions() -> None:
+    """The NER labels "84 years" DATE like "June"; it answers "how long", not "when"."""
+    text = "The Westbrook mill will close in June after 84 years, and the bridge reopens in two weeks."
+    when = {s.ent.text: s.features for s in span_candidates(analyse("When will the Westbrook mill close?"),
+                                                             _cands(text), [])}
+    assert when["84 years"].duration_when == 1.0 and when["84 years"].duration_long == 0.0
+    assert when["June"].duration_when == 0.0
+    assert when["two weeks"].duration_when == 0.0  # "in two weeks" is a point in time
+    long = {s.ent.text: s.features for s in span_candidates(analyse("How long did the Westbrook mill run?"),
+                                                             _cands(text), [])}
+    assert long["84 years"].duration_long == 1.0 and long["84 years"].duration_when == 0.0
+    assert long["June"].duration_long == 0.0
+    years = span_candidates(analyse("How many years did the strike last?"),
+                            _cands("The strike lasted three years, ending in 2019."), [])
+    assert {s.ent.text: s.features.duration_long for s in years} == {"three years": 1.0, "2019": 0.0}
