@@ -306,15 +306,24 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     return w, kind, lemma
 
 
+_RELATIVE = frozenset({"who", "whom", "whose", "which", "where", "when"})  # can open a relative clause
+
+
 def _question_word(toks: list["Token"]) -> "Token | None":
     """The word that asks: the first question word of the last sentence that has one ("The minister
     said where the hospital would be built. Which company will build it?" asks for a company); one
     after a comma opens a relative clause (", who played ...", ", which critics praised, ...")
     unless no other word asks ("After the vote, which party ...")."""
     whs = [t for t in toks if t.lower_ in _WH and t.tag_ in _WH_TAGS]
-    whs = [t for t in whs if not (t.i > 0 and t.doc[t.i - 1].text == ",")] or whs
+    after_comma = [t for t in whs if t.i > 0 and t.doc[t.i - 1].text == ","]
+    whs = [t for t in whs if not (t in after_comma and t.lower_ in _RELATIVE)] or whs
     if not whs:
         return None
+    # "how"/"what" cannot open a relative clause: after a comma it opens the question itself, and
+    # an earlier one belongs to a lead-in ("In what may be the largest fire ever, how many ...")
+    opening = [t for t in after_comma if t in whs and t.lower_ not in _RELATIVE]
+    if opening:
+        return opening[-1]
     last = whs[-1].sent.start
     return next(t for t in whs if t.sent.start == last)
 

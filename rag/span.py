@@ -223,6 +223,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     parses = parse_sentences([c.text for c in live])
     place_q = q.kind is AnswerKind.PLACE
     how_long = _asks_how_long(q)
+    # a question asking for a number, an amount, a share or a date: only a span of an asked label
+    # or one holding a number can answer it
+    counted = q.kind in (AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.DATE)
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -236,6 +239,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         phrases = _phrases(q, doc, parse) if parse is not None else []
         seen_labels: set[str] = set()
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
+            if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
+                continue  # "How many cows died?" is never answered by a place or a noun
             f = SpanFeatures()
             if is_phrase:
                 f.phrase = 1.0

@@ -211,3 +211,15 @@ def test_a_compound_question_without_some_of_its_parts() -> None:
     assert without_parts(q, ["When did the ferry stop?"]) == "Who opened the bridge, and which firm built the pier?"
     assert without_parts(q, ["Who opened the bridge?", "When did the ferry stop?"]) == "Which firm built the pier?"
     assert without_parts(q, []) == q
+
+
+def test_a_question_word_after_a_lead_in_asks() -> None:
+    """"how" and "what" cannot open a relative clause: after a comma they open the question, and
+    a question word before them belongs to a lead-in; "which"/"who" after a comma still open a
+    relative clause."""
+    q = analyse("In what may be the worst storm in decades, how many homes lost power in Kelby?")
+    assert (q.wh, q.kind, q.focus) == ("how many", AnswerKind.NUMBER, "home")
+    q = analyse("When the mill closed, how many workers lost their jobs?")
+    assert (q.wh, q.kind) == ("how many", AnswerKind.NUMBER)
+    assert analyse("Ada Quist, who is 14, won the title in which sport?").focus == "sport"
+    assert analyse("In which city did the fire start?").kind is AnswerKind.PLACE

@@ -340,3 +340,15 @@ def test_an_amount_of_time_is_marked_for_when_and_how_long_questions() -> None:
     years = span_candidates(analyse("How many years did the strike last?"),
                             _cands("The strike lasted three years, ending in 2019."), [])
     assert {s.ent.text: s.features.duration_long for s in years} == {"three years": 1.0, "2019": 0.0}
+
+
+def test_a_count_or_date_question_is_answered_by_a_number_or_not_at_all() -> None:
+    """"How many cows died?" is never answered by a place or a noun phrase of the sentence."""
+    q = analyse("How many cows died in the barn fire near Dunmore?")
+    with_number = {s.ent.text for s in span_candidates(q, _cands("About 1,800 cows died in the fire at Dunmore."), [])}
+    assert "About 1,800" in with_number or "1,800" in with_number
+    assert "Dunmore" not in with_number and "the fire" not in with_number
+    assert span_candidates(q, _cands("The barn fire near Dunmore killed cows from Kelby."), []) == []
+    # a spelled-out number counts
+    assert any(s.ent.text.startswith("five") for s in span_candidates(
+        analyse("How many titles did she win?"), _cands("She won five titles at Kelby."), []))
