@@ -313,7 +313,8 @@ def _question_word(toks: list["Token"]) -> "Token | None":
     """The word that asks: the first question word of the last sentence that has one ("The minister
     said where the hospital would be built. Which company will build it?" asks for a company); one
     after a comma opens a relative clause (", who played ...", ", which critics praised, ...")
-    unless no other word asks ("After the vote, which party ...")."""
+    unless no other word asks ("After the vote, which party ..."), except "how" and "what", which
+    cannot: after a comma they ask, after a lead-in ("In what may be ..., how many ...")."""
     whs = [t for t in toks if t.lower_ in _WH and t.tag_ in _WH_TAGS]
     after_comma = [t for t in whs if t.i > 0 and t.doc[t.i - 1].text == ","]
     whs = [t for t in whs if not (t in after_comma and t.lower_ in _RELATIVE)] or whs

@@ -95,6 +95,7 @@ def _is_duration(e: "Span") -> bool:
 
 
 def _asks_how_long(q: "AnalysedQuestion") -> bool:
+    """The question asks for an amount of time: "how long", "how old", "how many years"."""
     return q.wh in ("how long", "how old") or (q.wh == "how many" and q.focus in _TIME_UNITS)
 
 
