@@ -116,7 +116,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
                    rules: "RuleView | None" = None) -> None:
     """Fill every candidate's cheap features (the rule features stay 0 without `rules`)."""
     from newsqa.rag.chat import split_carried
-    from newsqa.rag.query import AnswerKind, reporting_verbs
+    from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, reporting_verbs
 
     q_tokens = list(dict.fromkeys(tokenize(q.text)))
     toks = [tokenize(c.text) for c in cands]
@@ -146,7 +146,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     by_n = {p.n: p for p in passages}
     article_words = {aid: words_of(t) for aid, t in article_text.items()}
     named = q.named_tokens
-    numeric = q.kind in (AnswerKind.DATE, AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT)
+    numeric = q.kind in NUMERIC_KINDS
     passage_tokens = {p.n: set(tokenize(f"{p.chunk.title}\n{p.chunk.text}")) for p in passages}
     at = {(c.n, c.index): set(t) for c, t in zip(cands, toks)}
     text_at = {(c.n, c.index): c.text for c in cands}

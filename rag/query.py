@@ -72,6 +72,9 @@ _REPORTING = frozenset("""say tell describe call claim announce warn state add c
     argue insist suggest admit reveal promise write report praise criticise criticize accuse urge
     respond reply comment note acknowledge predict vow pledge threaten""".split())
 
+# the kinds answered by a number, an amount, a share or a date
+NUMERIC_KINDS = frozenset({AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.DATE})
+
 # Focus nouns ("which country", "what company") by the entity class that answers them: the answer
 # typing table of TREC-style QA, kept to classes rather than subjects.
 _FOCUS: dict[AnswerKind, frozenset[str]] = {
@@ -173,9 +176,13 @@ def analyse(text: str) -> AnalysedQuestion:
         speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset())
 
 
+def _reports(t: "Token") -> bool:
+    return t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING
+
+
 def reporting_verbs(q: AnalysedQuestion) -> list[str]:
     """The question's verbs of reporting as written ("say" in "What did X say about Y?")."""
-    return [t.text for t in q.doc if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING]
+    return [t.text for t in q.doc if _reports(t)]
 
 
 def _speaker(doc: "Doc") -> frozenset[str]:
@@ -183,7 +190,7 @@ def _speaker(doc: "Doc") -> frozenset[str]:
     reporting verb's subject ("ilse", "varga" in "What did Mayor Ilse Varga say"), or its nouns
     when it has none ("harbour", "master")."""
     for t in doc:
-        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING:
+        if _reports(t):
             subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None:
                 continue
@@ -322,7 +329,7 @@ def _question_word(toks: list["Token"]) -> "Token | None":
         return None
     # "how"/"what" cannot open a relative clause: after a comma it opens the question itself, and
     # an earlier one belongs to a lead-in ("In what may be the largest fire ever, how many ...")
-    opening = [t for t in after_comma if t in whs and t.lower_ not in _RELATIVE]
+    opening = [t for t in after_comma if t.lower_ not in _RELATIVE]
     if opening:
         return opening[-1]
     last = whs[-1].sent.start

@@ -47,7 +47,7 @@ import numpy as np
 from newsqa.index.lexical import tokenize
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
-from newsqa.rag.query import AnswerKind
+from newsqa.rag.query import NUMERIC_KINDS, AnswerKind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     how_long = _asks_how_long(q)
     # a question asking for a number, an amount, a share or a date: only a span of an asked label
     # or one holding a number can answer it
-    counted = q.kind in (AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.DATE)
+    counted = q.kind in NUMERIC_KINDS
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
