@@ -95,7 +95,8 @@ class Features(NamedFloats):
     # full
     sem: float = 0.0  # cosine of question and sentence embeddings
     lemma_overlap: float = 0.0  # share of the question's content lemmas in the sentence
-    expected: float = 0.0  # an entity of an expected label the question does not name
+    expected: float = 0.0  # it holds what the question asks for: an entity of an expected label
+    # the question does not name, or, for a statement question, a statement by its speaker
     expected_near: float = 0.0  # 1 / (1 + words between that entity and the question's words)
     new_entity: float = 0.0  # any named entity the question does not name
     pronoun_start: float = 0.0  # opens with a pronoun ("She said ..."): its subject is elsewhere
@@ -224,6 +225,8 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
 
 def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[float]) -> None:
     """Fill the full features of candidates that have their `doc` (and their similarity)."""
+    from newsqa.rag.query import AnswerKind
+
     q_lower = q.text.lower()
     named = q.named_tokens
     for c, sim in zip(cands, sims):
@@ -248,6 +251,10 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
                 if anchors:
                     dist = min(min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors)
                     best_near = max(best_near, 1.0 / (1 + dist))
+        if q.kind is AnswerKind.STATEMENT:
+            # a statement question asks for no entity: without this every one of them counted as
+            # lacking its answer, and the answerability model refused them on short articles
+            expected = bool(f.speech) and (not q.speaker or f.speaker_match > 0)
         f.expected = float(expected)
         f.expected_near = best_near
         if q.focus and expected:

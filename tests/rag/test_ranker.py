@@ -140,3 +140,21 @@ def test_the_focus_noun_beside_an_entity_of_the_asked_kind(scorer: SupportScorer
     by_text = {c.text[:10]: c.features for c in ranked}
     assert by_text["Union lead"].focus_near == 1.0
     assert by_text["Dock worke"].focus_near == 0.0
+
+
+def test_a_statement_question_expects_its_speakers_statement(scorer: SupportScorer) -> None:
+    # a statement question asks for no entity: what it expects is reported speech by its speaker
+    ps = passages("The Norbridge ferry terminal opened on Monday after nine years of work. "
+                  "Harbour chief Tomas Lind said the second pier would open in 2027. "
+                  "The terminal cost 30 million crowns. "
+                  "Mayor Ilse Varga said the terminal would bring tourists back to the island.",
+                  titles=("Ferry terminal opens",))
+    q = analyse("What did Ilse Varga say about the terminal?")
+    ranked = rank(q, ps, scorer, None)
+    by_text = {c.text[:10]: c.features for c in ranked}
+    assert by_text["Mayor Ilse"].expected == 1.0
+    assert by_text["Harbour ch"].expected == 0.0  # another speaker's statement, before hers
+    assert by_text["The termin"].expected == 0.0  # no reported speech
+    unnamed = analyse("What did the harbour chief say?")
+    by_text = {c.text[:10]: c.features for c in rank(unnamed, ps, scorer, None)}
+    assert by_text["Harbour ch"].expected == 1.0 and by_text["The termin"].expected == 0.0
