@@ -104,6 +104,19 @@ def test_a_role_speaker_needs_all_its_words() -> None:
     assert not broken(q, "The president of Iran said the talks were useful.")
 
 
+def test_the_speaker_after_the_verb_and_their_title_anywhere() -> None:
+    # news's commonest attribution puts the speaker after the verb, the title after the name
+    q = "What did commercial director Ines Alvarado say about the new route?"
+    assert not broken(q, "“We studied it twice,” said Ines Alvarado, the airline's commercial director.")
+    assert "said by someone else" in broken(q, "“We studied it twice,” said Tomas Berg, its commercial director.")
+    mayor = parse_constraints("What did the mayor say about the flood?").speaker
+    assert mayor is not None
+    assert spoken_by(mayor, "“The water is falling,” said Tomas Berg, the mayor.")
+    assert not spoken_by(mayor, "Tomas Berg said the mayor had left the town.")
+    # an apposition ends at its clause: a later mayor is not the speaker
+    assert not spoken_by(mayor, "“It is over,” said Tomas Berg, who thanked the mayor.")
+
+
 def test_he_said_and_continued_quotations_take_the_speaker_from_before() -> None:
     sp = parse_constraints("What did Zakharova say about the talks?").speaker
     assert sp is not None
