@@ -76,6 +76,8 @@ _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.
 _TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
 _POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
 _POINT_BEFORE = frozenset({"in", "within"})
+_NAMED_KINDS = frozenset({AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE})
+_AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT", "DATE", "TIME", "ORDINAL"})
 
 
 def _is_duration(e: "Span") -> bool:
@@ -227,6 +229,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # a question asking for a number, an amount, a share or a date: only a span of an asked label
     # or one holding a number can answer it
     counted = q.kind in NUMERIC_KINDS
+    # ... and one asking for a person, an organisation or a place is never answered by an amount,
+    # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
+    named_kind = q.kind in _NAMED_KINDS
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -238,10 +243,13 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 # "Mayor Tomas Lind" does not answer a question that names "Lind"
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
         phrases = _phrases(q, doc, parse) if parse is not None else []
+        amount_at = {t.i for x in doc.ents if x.label_ in _AMOUNTS for t in x} if named_kind else set()
         seen_labels: set[str] = set()
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
                 continue  # "How many cows died?" is never answered by a place or a noun
+            if named_kind and (e.start in amount_at if is_phrase else e.label_ in _AMOUNTS):
+                continue  # an amount, or a noun phrase that opens with one ("7.8 million euros")
             f = SpanFeatures()
             if is_phrase:
                 f.phrase = 1.0

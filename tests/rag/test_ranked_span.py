@@ -352,3 +352,14 @@ def test_a_count_or_date_question_is_answered_by_a_number_or_not_at_all() -> Non
     # a spelled-out number counts
     assert any(s.ent.text.startswith("five") for s in span_candidates(
         analyse("How many titles did she win?"), _cands("She won five titles at Kelby."), []))
+
+
+def test_a_person_place_or_organisation_question_is_not_answered_by_an_amount() -> None:
+    # the mirror of the count question: "Who won the jackpot?" is never "7.8 million euros"
+    cands = _cands("A baker from Osterby has won 7.8 million euros in the lottery, after 23 years of play.")
+    who = span_candidates(analyse("Who won the lottery jackpot?"), cands, cands)
+    texts = [s.ent.text for s in who]
+    assert "7.8 million euros" not in texts and "23 years" not in texts
+    assert "baker" in " ".join(texts)  # the noun phrase stays a candidate
+    how_much = span_candidates(analyse("How much did the baker win?"), cands, cands)
+    assert "7.8 million euros" in [s.ent.text for s in how_much]

@@ -99,7 +99,8 @@ def test_the_span_model_chooses_when_the_weights_have_one_and_the_rule_when_not(
     s = _quoted("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday.")
     question = "Who opened the new bridge?"
     last = short_answer_for(question, [s], ps, _position_model(3.0))
-    assert last is not None and last.text == "Tuesday" and _TEXT[last.start:last.end] == "Tuesday"
+    # the model takes the last span; "Tuesday", a date, is no candidate for a who question
+    assert last is not None and last.text == "Port Elnor" and _TEXT[last.start:last.end] == "Port Elnor"
     rule = short_answer_for(question, [s], ps, replace(_position_model(3.0), span=None))
     assert rule is not None and rule.text == "Ada Quist"
 
