@@ -77,7 +77,7 @@ _TIME_UNITS = frozenset("second minute hour day week fortnight month year decade
 _POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
 _POINT_BEFORE = frozenset({"in", "within"})
 _NAMED_KINDS = frozenset({AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE})
-_AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT", "DATE", "TIME", "ORDINAL"})
+_AMOUNTS = frozenset(_NUMERIC | {"DATE", "TIME", "ORDINAL"})  # amounts, counts, dates
 
 
 def _is_duration(e: "Span") -> bool:
