@@ -105,6 +105,8 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
         end = _with_unit(doc, e, parse if parse is not None and len(parse) == len(doc) else None)
     elif (m := _SCORE.search(e.text)) is not None and m.start() > 0:
         end = start + m.start()  # a result the NER ran into a team's name: "Castleford 5-4"
+    else:
+        end = _without_trailing_function_words(e, end)
     text = doc.text[start:end]
     for tail in ("'s", "’s"):  # "Lindqvist's" names Lindqvist
         if text.endswith(tail) and len(text) > len(tail) + 1:
@@ -112,6 +114,20 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
     start, end = _trimmed(doc.text, start, end)
     base = c.span[0]
     return ShortAnswer(text=doc.text[start:end], n=c.n, start=base + start, end=base + end)
+
+
+# prepositions and conjunctions (closed classes): a name never ends with one in lowercase
+_LINKING = frozenset("on in at of for to by with from into onto over after before as and or nor but".split())
+
+
+def _without_trailing_function_words(e: "Span", end: int) -> int:
+    """The end of a name without the lowercase prepositions and conjunctions the NER ran on past
+    it ("the Museum of Modern Art on" -> "the Museum of Modern Art"): a name's own small words
+    stand inside it ("Bank of Eastland") or are capitalised ("Game On")."""
+    k = len(e)
+    while k > 1 and e[k - 1].text in _LINKING:
+        k -= 1
+    return min(end, e[k - 1].idx + len(e[k - 1].text)) if k < len(e) else end
 
 
 _OPENING = {"\"": "\"", "“": "”", "‘": "’", "'": "'", "«": "»", "(": ")", "[": "]"}

@@ -4,7 +4,8 @@ Input: the analysed question, the quoted candidates (select.py) and every ranked
 candidate spans of a quoted sentence are
   - its entities that the question does not already name (spaCy's NER: people, places, amounts ...);
   - its noun phrases that are not one of its entities (spaCy's noun chunks, without a leading
-    determiner or possessive: "scrap copper", "the landslide" -> "landslide"), because many
+    determiner or possessive, and without a possessor inside: "scrap copper", "the landslide" ->
+    "landslide", "the port's new cranes" -> "new cranes"), because many
     answers are common nouns that no entity label covers (a material, a crop, a disease, a kind of
     vehicle or of accident). On the training parts they raise the questions whose quoted answer is
     among the spans from 104 to 114 of 120.
@@ -178,6 +179,11 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
             start += 1
         while end > start + 1 and parse[end - 1].is_punct:
             end -= 1
+        # a possessor inside the phrase is another thing (often an entity of its own): the phrase
+        # is what it owns ("the Harbour Board's new ferries" -> "new ferries")
+        owned = [t.i + 1 for t in parse[start:end - 1] if t.dep_ == "case" and t.head.dep_ == "poss"]
+        if owned and owned[-1] < end:
+            start = owned[-1]
         if ch.root.pos_ == "PRON" or (start, end) in labelled or end - start > MAX_PHRASE_WORDS:
             continue
         inside = {label for (a, b), label in labelled.items() if start <= a and b <= end}
