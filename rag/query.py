@@ -109,7 +109,9 @@ _FOCUS_KIND = {w: k for k, ws in _FOCUS.items() for w in ws}
 # and "-ant" name as many things ("ingredient", "restaurant") as people, so they are left out.
 # WordNet corrects the guess both ways (rag/data/*_nouns.txt, scripts/wordnet_nouns.py): the
 # agent-like nouns that are not people ("color", "river", "computer", "sector") and the person
-# nouns without the ending ("chef", "nurse", "spokesperson").
+# nouns without the ending ("chef", "nurse", "spokesperson"). It also types the focus nouns of
+# amounts the table lacks: money ("toll", "stipend", "royalty"), which asks for an amount of
+# money, and measures ("temperature", "wingspan", "speed"), which ask for a number.
 _PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian)$")
 _DATA = Path(__file__).parent / "data"
 _WH = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
@@ -246,7 +248,12 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             return "how many", AnswerKind.NUMBER, _noun_after(doc, wh_tok.i + 2)
         if after == "much":
             noun = _noun_after(doc, wh_tok.i + 2)
-            kind = _FOCUS_KIND.get(noun, AnswerKind.MONEY) if noun else AnswerKind.MONEY
+            if noun in _FOCUS_KIND:
+                kind = _FOCUS_KIND[noun]
+            elif noun and noun in _lexicon("measure_nouns.txt"):
+                kind = AnswerKind.NUMBER  # "how much weight"
+            else:
+                kind = AnswerKind.MONEY  # "how much did it cost", "how much aid"
             if kind is AnswerKind.DATE:  # "how much time": a duration, counted
                 return "how much", AnswerKind.NUMBER, noun
             if wh_tok.i > 0 and doc[wh_tok.i - 1].lower_ == "by" and kind is AnswerKind.MONEY:
@@ -363,7 +370,7 @@ def _reported(wh_tok: "Token") -> bool:
     return head.lemma_.lower() in _REPORTING
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=8)
 def _lexicon(name: str) -> frozenset[str]:
     lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
     return frozenset(w for w in lines if w and not w.startswith("#"))
@@ -379,6 +386,10 @@ def _focus_kind(lemma: str) -> AnswerKind:
         return _FOCUS_KIND[lemma]
     if lemma in _lexicon("person_nouns.txt"):
         return AnswerKind.PERSON
+    if lemma in _lexicon("money_nouns.txt"):
+        return AnswerKind.MONEY
+    if lemma in _lexicon("measure_nouns.txt"):
+        return AnswerKind.NUMBER
     if _PERSON_SUFFIX.search(lemma) and len(lemma) > 4 and lemma not in _lexicon("not_person_nouns.txt"):
         return AnswerKind.PERSON
     return AnswerKind.ENTITY

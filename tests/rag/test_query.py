@@ -48,6 +48,22 @@ def test_an_unknown_focus_noun_asks_for_some_named_thing() -> None:
     assert q.kind in (AnswerKind.ENTITY, AnswerKind.PRODUCT) and q.typed
 
 
+@pytest.mark.parametrize("text,kind", [
+    # measures the answer-typing table lacks, typed by WordNet (rag/data/measure_nouns.txt)
+    ("What temperature did the thermometer in Port Arlen reach?", AnswerKind.NUMBER),
+    ("What wingspan does the new glider have?", AnswerKind.NUMBER),
+    ("How much weight did the crane lift?", AnswerKind.NUMBER),
+    # money the table lacks (money_nouns.txt)
+    ("What stipend do the Westhaven trainees receive?", AnswerKind.MONEY),
+    ("Which toll will drivers pay on the new bridge?", AnswerKind.MONEY),
+    # a number word is a pronoun here, and a point in time is no measure
+    ("Two ferries were stranded. Which one sank?", AnswerKind.ENTITY),
+    ("What deadline did the council set?", AnswerKind.ENTITY),
+])
+def test_amount_focus_nouns_outside_the_table(text: str, kind: AnswerKind) -> None:
+    assert analyse(text).kind is kind
+
+
 def test_person_nouns_outside_the_table_are_read_by_their_ending() -> None:
     assert analyse("Which investor bought the stake?").kind is AnswerKind.PERSON
     # an agent-like ending WordNet does not know still reads as a person
