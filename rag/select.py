@@ -106,7 +106,7 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
     elif (m := _SCORE.search(e.text)) is not None and m.start() > 0:
         end = start + m.start()  # a result the NER ran into a team's name: "Castleford 5-4"
     else:
-        end = _without_trailing_function_words(e, end)
+        end = _without_trailing_linking_words(e, end)
     text = doc.text[start:end]
     for tail in ("'s", "’s"):  # "Lindqvist's" names Lindqvist
         if text.endswith(tail) and len(text) > len(tail) + 1:
@@ -120,7 +120,7 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
 _LINKING = frozenset("on in at of for to by with from into onto over after before as and or nor but".split())
 
 
-def _without_trailing_function_words(e: "Span", end: int) -> int:
+def _without_trailing_linking_words(e: "Span", end: int) -> int:
     """The end of a name without the lowercase prepositions and conjunctions the NER ran on past
     it ("the Museum of Modern Art on" -> "the Museum of Modern Art"): a name's own small words
     stand inside it ("Bank of Eastland") or are capitalised ("Game On")."""

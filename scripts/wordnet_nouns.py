@@ -15,7 +15,7 @@ writes, because loading WordNet itself takes 2.4 s and 350 MB.
   of person senses also counts.
 A word in neither file keeps the suffix guess (a new agent noun WordNet lacks: "streamer").
 - money_nouns.txt: nouns whose first sense is a kind of money, cost, payment or income ("wage",
-  "toll", "subsidy", "budget"): "what allowance", "which fee" ask for an amount of money;
+  "toll", "stipend", "budget"): "what stipend", "which fee" ask for an amount of money;
 - measure_nouns.txt: nouns whose first sense is a definite quantity, a magnitude, a physical
   property or a ratio ("temperature", "weight", "height", "speed"; "turnout" is a gathering),
   other than money, numbers themselves ("one", "dozen") and units, periods and points of time (the
@@ -83,9 +83,10 @@ NOT_MEASURE_ROOTS = {"time_unit.n.01", "time_period.n.01", "time_interval.n.01",
 
 def _amount_nouns(net, nouns: list[str]) -> tuple[list[str], list[str]]:
     """The nouns whose first sense descends from a money root, and those whose first sense descends
-    from a measure root and from neither a money root nor one of `NOT_MEASURE_ROOTS`. WordNet orders senses by how often
-    they were tagged in its corpus, so a first sense counts only when it was tagged at least once or
-    is the only one ("lettuce", first listed as slang for money, was never tagged so)."""
+    from a measure root and from neither a money root nor one of `NOT_MEASURE_ROOTS`. WordNet
+    orders senses by how often they were tagged in its corpus, so a first sense counts only when it
+    was tagged at least once or is the only one ("lettuce", first listed as slang for money, was
+    never tagged so)."""
     money: list[str] = []
     measure: list[str] = []
     for word in nouns:
