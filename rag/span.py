@@ -77,7 +77,9 @@ _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.
 _TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
 _POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
 _POINT_BEFORE = frozenset({"in", "within"})
-_NAMED_KINDS = frozenset({AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE})
+# the kinds an amount, a count or a date never answers (select._NAMED_KINDS is wider: the kinds
+# another named entity may answer when none of the asked labels is there)
+_NEVER_AMOUNT_KINDS = frozenset({AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE})
 _AMOUNTS = frozenset(_NUMERIC | {"DATE", "TIME", "ORDINAL"})  # amounts, counts, dates
 
 
@@ -237,7 +239,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     counted = q.kind in NUMERIC_KINDS
     # ... and one asking for a person, an organisation or a place is never answered by an amount,
     # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
-    named_kind = q.kind in _NAMED_KINDS
+    named_kind = q.kind in _NEVER_AMOUNT_KINDS
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
