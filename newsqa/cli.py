@@ -348,6 +348,8 @@ def format_answer(ans) -> str:
         lines.append(f"(understood as: {ans.time_window.phrase} = {describe(ans.time_window)})")
     if ans.refused:
         lines.append(ans.text)
+        if ans.notice:
+            lines.append(ans.notice)
         if ans.passages:
             lines.append("\nRelated reading:")
     else:

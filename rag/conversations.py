@@ -89,7 +89,8 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
                       timings_ms={k: float(v) for k, v in (rec.get("timings_ms") or {}).items()},
                       error=str(rec.get("error") or ""), short_answer=short, as_of=_day(rec.get("as_of")),
                       time_window=window, short_answers=shorts,
-                      unanswered_parts=tuple(str(x) for x in rec.get("unanswered_parts") or ()))
+                      unanswered_parts=tuple(str(x) for x in rec.get("unanswered_parts") or ()),
+                      notice=str(rec.get("notice") or ""))
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(f"not an answer record ({type(e).__name__}: {e})") from e
 
@@ -261,6 +262,8 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
         lines += [" ".join(parts), ""]
         if a.unanswered_parts and not a.refused:
             lines += [f"*{md_text(unanswered_note(a.unanswered_parts))}*", ""]
+        if a.notice:
+            lines += [f"*{md_text(a.notice)}*", ""]
     if sources:
         lines += ["## Sources", ""]
         for k, (p, a) in enumerate(sources, 1):

@@ -15,7 +15,7 @@ from newsqa.index.embed import Embedder, make_embedder
 from newsqa.index.store import SearchFilter, Store
 from newsqa.rag.backends.base import AnswerBackend
 from newsqa.rag.chat import Turn, needs_context, standalone_question
-from newsqa.rag.recency import answer_date, newest_only, retrieve_in_time
+from newsqa.rag.recency import answer_date, newest_only, no_article_in, retrieve_in_time
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.short import short_answers_for
 from newsqa.rag.support import SupportScorer
@@ -91,10 +91,12 @@ class QA:
         timings.update(ret.timings_ms)
         passages = ret.passages
         if not passages:
-            ans = Answer(question, [Sentence(REFUSAL_TEXT)], [], be.name, refused=True,
+            empty_window = ret.mode == "empty" and window is not None
+            ans = Answer(question, [Sentence(REFUSAL_TEXT)], ret.related, be.name, refused=True,
                          standalone_question=standalone, timings_ms=timings, as_of=as_of,
                          time_window=window,
-                         error="" if self.store.count_chunks() else "the store is empty: add articles first")
+                         error="" if self.store.count_chunks() else "the store is empty: add articles first",
+                         notice=no_article_in(window, bool(ret.related)) if empty_window else "")
             timings["total"] = (time.perf_counter() - t_all) * 1000
             yield ans
             return

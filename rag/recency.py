@@ -10,7 +10,8 @@
   as-of day answer, and the answer says the date it rests on. If no article at all is dated in the
   window ("this year" in a year the store does not cover), only undated articles may answer (a
   store without dates is answered as if the question had no time words); with none, the answer is
-  a refusal.
+  a refusal, which still lists the closest passages of any date up to the as-of day as related
+  reading (a reader asking about "Thursday" of a store a year old sees what it holds, and when).
 - A recency word ("latest", "now") ranks the passages by publication date as well as relevance,
   keeps only the newest report's sentences where reports of different days are cited, and the
   answer says the day it is as of.
@@ -22,14 +23,14 @@ articles; the fallback keeps those while the window still decides between two we
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from typing import Sequence
 
 from newsqa.index.store import SearchFilter
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.timeframe import TimeReading
-from newsqa.rag.types import Passage, Sentence
+from newsqa.rag.types import Passage, Sentence, TimeWindow
 
 # A recency question fetches this many times k candidates, so the newer ones can rise into the k.
 RECENCY_POOL = 3
@@ -80,6 +81,9 @@ class TimedRetrieval:
     passages: list[Passage]
     timings_ms: dict[str, float]
     mode: str = ""
+    # "empty": the best passages of any date up to the as-of day, which may not answer but are
+    # shown beside the refusal, so a reader sees what the store holds and from when
+    related: list[Passage] = field(default_factory=list)
 
 
 def _best_similarity(passages: Sequence[Passage]) -> float:
@@ -103,13 +107,26 @@ def retrieve_in_time(retriever: Retriever, question: str, k: int, flt: SearchFil
             ret = retriever.retrieve(question, k, replace(bound, until_ts=-1), max_per_article)
             if ret.passages:
                 return TimedRetrieval(prefer_recent(ret.passages, reading, as_of, k), ret.timings_ms, "undated")
-        return TimedRetrieval([], inside.timings_ms, "empty")
+        wide = retriever.retrieve(question, k, bound, max_per_article)
+        return TimedRetrieval([], inside.timings_ms, "empty", prefer_recent(wide.passages, None, as_of, k))
     wide = retriever.retrieve(question, pool, bound, max_per_article)
     timings = {key: inside.timings_ms.get(key, 0.0) + wide.timings_ms.get(key, 0.0)
                for key in {*inside.timings_ms, *wide.timings_ms}}
     if _best_similarity(inside.passages) >= _best_similarity(wide.passages) - WINDOW_MARGIN:
         return TimedRetrieval(prefer_recent(inside.passages, reading, as_of, k), timings, "window")
     return TimedRetrieval(prefer_recent(wide.passages, reading, as_of, k), timings, "nearest")
+
+
+def no_article_in(window: TimeWindow, related: bool) -> str:
+    """Why a question is refused when no article is dated in its window, for the reader: what the
+    window was read as, and how to ask it of another day."""
+    from newsqa.rag.timeframe import describe
+
+    said = (f"No article in the store is dated in \u201c{window.phrase}\u201d ({describe(window)}), "
+            "the time the question asks about.")
+    if related:
+        said += " The passages below are the closest from other days."
+    return said + " To ask about another time, set the day the question is asked on (as of)."
 
 
 def prefer_recent(passages: Sequence[Passage], reading: TimeReading | None, as_of: date,

@@ -112,6 +112,9 @@ class Answer:
     # the parts of a compound question the passages do not answer, as asked ("who won the cup?"),
     # when others are answered: said beside the answer rather than left out silently
     unanswered_parts: tuple[str, ...] = ()
+    # why a refusal is one when the reason is not the passages' content: no article is dated in the
+    # question's time ("this year" in a year the store does not cover); said beside the refusal
+    notice: str = ""
 
     def all_short_answers(self) -> tuple[ShortAnswer, ...]:
         """Every part's short answer, led by `short_answer` (none without it): `short_answers` when
@@ -173,6 +176,7 @@ class Answer:
             "retrieved": _unique([p.chunk.article_id for p in self.passages]),
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             **({"error": self.error} if self.error else {}),
+            **({"notice": self.notice} if self.notice else {}),
         }
 
 

@@ -91,3 +91,6 @@ def test_the_terminal_answer_leads_with_the_short_answer_and_its_citation():
     ans.refused = True  # a refusal shows no short answer, whatever a backend left in it
     ans.short_answer = ShortAnswer("Tomas Reyes", 1, 24, 35)
     assert "Tomas Reyes [1]" not in format_answer(ans)
+    ans.notice = "No article in the store is dated in this week."  # said under the refusal
+    out = format_answer(ans).splitlines()
+    assert out[out.index(ans.notice) - 1] == ans.text and "Related reading:" in out

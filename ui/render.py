@@ -132,8 +132,9 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
         parts = ['<div class="nq-answer nq-refusal" role="note">',
                  f'<div class="nq-refusal-text"><span class="nq-refusal-icon" aria-hidden="true">⊘</span> '
                  f'{esc(" ".join(s.text for s in answer.sentences))}</div>']
-        if answer.error:
-            parts.append(f'<div class="nq-notice">{esc(answer.error)}</div>')
+        for said in (answer.error, answer.notice):
+            if said:
+                parts.append(f'<div class="nq-notice">{esc(said)}</div>')
         parts.append(_understood_as(answer))
         if answer.passages:
             parts.append('<div class="nq-related-label">Related passages</div><ul class="nq-related">')

@@ -42,6 +42,10 @@ def test_answer_record_round_trip():
     assert back.short_answer == a.short_answer and back.time_window == a.time_window and back.as_of == a.as_of
     refusal = Answer("Q?", [Sentence(REFUSAL_TEXT)], [], "extractive", refused=True)
     assert answer_from_record(answer_record(refusal)).to_json() == refusal.to_json()
+    refusal.notice = "No article in the store is dated in this week."  # why, kept with the turn
+    assert answer_from_record(answer_record(refusal)).notice == refusal.notice
+    md = conversation_markdown("C", [StoredTurn("Q?", refusal)])
+    assert f"*{refusal.notice}*" in md
 
 
 def test_a_compound_questions_short_answers_survive_the_round_trip_and_old_records_keep_theirs():

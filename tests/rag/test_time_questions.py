@@ -105,6 +105,14 @@ def test_nothing_published_after_the_as_of_day_is_used(qa: QA) -> None:
 def test_this_year_in_a_year_no_article_covers_is_refused(qa: QA) -> None:
     a = qa.ask("Who was elected mayor of Harbor Point this year?", as_of=date(2025, 5, 2))
     assert a.refused and "Renner" not in a.text and "Lindqvist" not in a.text
+    # the refusal says why and still lists what the store holds from other days, cited by nothing
+    assert "No article in the store is dated in \u201cthis year\u201d" in a.notice
+    assert "1 January 2025 to 2 May 2025" in a.notice and "closest from other days" in a.notice
+    assert {"mayor-march", "mayor-june"} <= {p.chunk.article_id for p in a.passages}
+    assert a.cited_passages() == [] and a.to_json()["notice"] == a.notice
+    # the as-of bound still holds for that related reading
+    a = qa.ask("Who was elected mayor of Harbor Point this year?", as_of=date(2023, 5, 2))
+    assert a.refused and a.passages == [] and "closest" not in a.notice
     # the same question in a covered year is answered (both mayors were elected in 2024)
     a = qa.ask("Who was elected mayor of Harbor Point this year?", as_of=date(2024, 6, 20))
     assert not a.refused and ("Renner" in a.text or "Lindqvist" in a.text)

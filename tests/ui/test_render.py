@@ -29,9 +29,10 @@ def _chunk(n: int, text: str, **kw: str) -> Chunk:
                  published_at=kw.get("published_at", "2025-06-20T10:00:00+00:00"))
 
 
-def _answer(sentences: list[Sentence], passages: list[Passage], refused: bool = False, error: str = "") -> Answer:
+def _answer(sentences: list[Sentence], passages: list[Passage], refused: bool = False, error: str = "",
+            notice: str = "") -> Answer:
     return Answer("Who offered to mediate?", sentences, passages, "extractive", refused=refused,
-                  timings_ms={"total": 12.0}, error=error)
+                  timings_ms={"total": 12.0}, error=error, notice=notice)
 
 
 PASSAGE = "Putin has offered to mediate between Israel and Iran. Other things happened too."
@@ -137,6 +138,14 @@ def test_refusal_for_an_empty_store_says_so():
     ans = _answer([Sentence(REFUSAL_TEXT)], [], refused=True, error="the store is empty: add articles first")
     html = R.render_answer(ans, 0)
     assert "the store is empty" in html and "Related passages" not in html
+
+
+def test_refusal_says_why_when_no_article_is_from_the_time_asked_about():
+    p = Passage(1, _chunk(1, "An older report " * 5, title="Older report"), 0.3)
+    ans = _answer([Sentence(REFUSAL_TEXT)], [p], refused=True, notice=f"No article is dated {EVIL}.")
+    html = R.render_answer(ans, 0)
+    _no_live_markup(html)
+    assert '<div class="nq-notice">No article is dated &lt;script&gt;' in html and "Related passages" in html
 
 
 def test_conversation_escapes_questions_and_streams_text():
