@@ -456,6 +456,27 @@ def topic_words(q: AnalysedQuestion) -> frozenset[str]:
     return frozenset() if rest else names
 
 
+def topic_nouns(q: AnalysedQuestion) -> frozenset[str]:
+    """For a request about a thing it names by a common noun phrase and nothing else ("Tell me about
+    the nuclear plant", "Describe the ferry strike", "What happened at the summit?"), the phrase's
+    words as the lexical index stems them ("plant" also names "plants"); empty for any other
+    question, and for one about a named thing (`topic_words`). Like a named topic, it is answered by
+    what the passages say in sentences that name it: the phrase states no relation to ask about,
+    so the answer type and the answerability model, fit on questions that do, have nothing to
+    weigh."""
+    from newsqa.index.lexical import tokenize
+
+    if q.kind is not AnswerKind.DESCRIPTION or topic_words(q):
+        return frozenset()
+    rest = [t for t in q.doc if t.lower_ in q.content and t.lower_ not in _REQUEST_WORDS
+            and t.lemma_.lower() not in _REQUEST_WORDS]
+    if not rest or len(rest) > 4 or not all(t.pos_ in ("NOUN", "ADJ", "PROPN") for t in rest):
+        return frozenset()
+    if not any(t.pos_ == "NOUN" for t in rest):
+        return frozenset()
+    return frozenset(tokenize(" ".join(t.text for t in rest)))
+
+
 def analysed_parts(q: AnalysedQuestion) -> list[AnalysedQuestion]:
     """Each part of `question_parts(q)` analysed; `q` itself when it asks one thing."""
     texts = question_parts(q)

@@ -21,8 +21,9 @@ from newsqa.rag.pronouns import PERSONAL, opening
 from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
+from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
-from newsqa.rag.query import AnalysedQuestion, analyse, analysed_parts, topic_words
+from newsqa.rag.query import AnalysedQuestion, analyse, analysed_parts, topic_nouns, topic_words
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
@@ -148,8 +149,12 @@ class RankedBackend:
             rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
             topic = topic_words(part)
+            nouns = frozenset() if topic else topic_nouns(part)
             if topic:  # what the passages say of a named thing: the sentences that name it
                 ranked = [c for c in ranked if topic <= words_of(c.text)]
+            elif nouns:  # ... or of a thing named by a noun phrase, in any inflection
+                ranked = [c for c in ranked if nouns <= set(tokenize(c.text))]
+                topic = nouns
             # (the rules' own first choice does not follow a topic's sentences: it need not name it)
             chosen, sh = self.compose(part, ranked, passages, per_part, None if topic else rules)
             chosen = keep(chosen)

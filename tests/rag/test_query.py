@@ -206,6 +206,22 @@ def test_a_request_about_a_named_thing_and_nothing_else(text: str, expected: boo
     assert bool(topic_words(analyse(text))) is expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Tell me about the ferry strike", {"ferry", "strike"}),
+    ("Describe the flood warnings", {"flood", "warning"}),  # stemmed: "warning" also names "warnings"
+    ("What happened at the summit?", {"summit"}),
+    ("Tell me about the strike in Port Arlen", {"strike", "port", "arlen"}),  # a topic beside a name
+    ("Tell me about Lumera Glassworks", set()),  # a named thing alone: topic_words
+    ("Why did the union reject the offer?", set()),  # a verb: a relation is asked about
+    ("What happened?", set()),
+    ("Who won the ferry race?", set()),  # a fact asked for
+])
+def test_a_request_about_a_thing_named_by_a_noun_phrase(text: str, expected: set[str]) -> None:
+    from newsqa.rag.query import topic_nouns
+
+    assert set(topic_nouns(analyse(text))) == expected
+
+
 @pytest.mark.parametrize("text", ["What happened at the Port Arlen docks on Friday?",
                                   "What's new with Lumera Glassworks?", "What is the latest on the dock strike?",
                                   "any news on the dock strike?",

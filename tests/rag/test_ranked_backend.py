@@ -200,6 +200,19 @@ def test_a_request_about_a_named_thing_quotes_what_the_passages_say_of_it(backen
     assert missing.refused and not missing.sentences
 
 
+def test_a_request_about_a_thing_named_by_a_noun_phrase_quotes_the_sentences_that_name_it(
+        backend: RankedBackend) -> None:
+    """"Tell me about the ferry strike": sentences that name the ferry strike in any inflection,
+    answered whenever one does, no span; refused when none does, however close the passages are."""
+    ps = passages("Ferry crews walked out on Monday. The strikes by ferry crews left 4,000 commuters "
+                  "stranded in Port Arlen. A new bridge to Kelham opens in May.",
+                  "Ticket prices on the Kelham line rise by 5 percent in June.")
+    reply = backend.respond("Tell me about the ferry strike", ps)
+    assert not reply.refused and reply.short is None
+    assert [s.text for s in reply.sentences] == ["The strikes by ferry crews left 4,000 commuters stranded in Port Arlen."]
+    assert backend.respond("Tell me about the tram strike", ps).refused
+
+
 def test_the_short_answer_lies_in_a_sentence_the_reply_quotes() -> None:
     """A filter after composing (the newest report's sentences, recency.py) may drop the sentence
     the span came from: the span goes with it, even when another sentence of its passage stays."""
