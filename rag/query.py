@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from newsqa.rag.analyse import analyse_question
+from newsqa.rag.slots import Slot, question_slot
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -134,6 +135,8 @@ class AnalysedQuestion:
     doc: "Doc"
     speaker: frozenset[str] = frozenset()  # a statement question's speaker's words ("ilse",
     # "varga" in "What did Ilse Varga say ..."), lowercase; empty for other kinds
+    slot: Slot | None = None  # the question word's role to its verb ("Who built ...": the subject
+    # of "build"; slots.py), None without one
 
     @property
     def typed(self) -> bool:
@@ -175,7 +178,7 @@ def analyse(text: str) -> AnalysedQuestion:
         text=text, wh=wh, kind=kind, focus=focus, labels=LABELS[kind],
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
         years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc,
-        speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset())
+        speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset(), slot=question_slot(doc))
 
 
 def _reports(t: "Token") -> bool:

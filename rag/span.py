@@ -50,6 +50,7 @@ from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
+from newsqa.rag.slots import span_slot
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -61,8 +62,9 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
-# the pipes a parse needs (the entities come from the sentence's own NER analysis)
-_PARSE_DISABLED = ("ner", "lemmatizer")
+# the pipes a parse needs (the entities come from the sentence's own NER analysis; the lemmas
+# compare a sentence's verbs with the question's: slots.py)
+_PARSE_DISABLED = ("ner",)
 _PARSE_CACHE = 2048
 _parses = PipedDocs(_PARSE_DISABLED, _PARSE_CACHE)
 _LEADING = ("det", "poss", "predet", "case")  # what a noun phrase loses in front: "the", "its",
@@ -135,6 +137,8 @@ class SpanFeatures(NamedFloats):
     # 0 for the backends that do not rank (short.py), the same for every span, so no weight there
     duration_when: float = 0.0  # an amount of time ("84 years") for a question asking when
     duration_long: float = 0.0  # an amount of time for one asking how long ("how many years")
+    slot: float = 0.0  # it fills the question word's slot: the same role to a verb of the same lemma
+    # ("Russia" in "Russia built Iran's plant" for "Who built the plant?"; slots.py)
     completes: float = 0.0  # cosine of the question followed by the span ("Which metal was
     # stolen scrap copper") with the span's sentence: the span that, added to the question, makes
     # it say most nearly what the sentence says (0 without an embedder, and when choosing, for the
@@ -294,6 +298,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             f.numbers = min(len(_DIGITS.findall(e.text)), 3) / 3
             if parse is not None and focus_stems:
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
+            if parse is not None and q.slot is not None:
+                f.slot = float(span_slot(parse, e.start, e.end) == q.slot)
             out.append(SpanCandidate(c, e, f))
     keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
     for s in out:

@@ -49,6 +49,15 @@ def test_spans_leave_out_what_the_question_names_and_mark_parts_and_repeats() ->
         assert part.features.contained == 1.0
 
 
+def test_the_span_that_fills_the_question_word_s_slot_is_marked() -> None:
+    """"Who praised the board?": the praiser, not a name the praise quotes or the title before it."""
+    q = analyse("Who praised the harbour board?")
+    quoted = _cands("Councillor Ada Brenner praised the harbour board, saying Mayor Tomas Lind had backed it.")
+    slot = {s.ent.text: s.features.slot for s in span_candidates(q, quoted, quoted)}
+    assert slot["Ada Brenner"] == 1.0 and slot["Tomas Lind"] == 0.0
+    assert choose_span(q, quoted, quoted, _only("slot")).ent.text == "Ada Brenner"
+
+
 def test_no_spans_for_a_question_that_asks_for_no_entity() -> None:
     q = analyse("Why was the coastal rail line delayed?")
     assert span_candidates(q, _cands("The line was delayed by floods near Port Arlen in March."), []) == []

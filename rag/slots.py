@@ -1,0 +1,69 @@
+"""Which argument of which verb a word fills, from spaCy's dependency parse.
+
+"Who built the plant?" asks for the subject of "build"; in "Russia built Iran's first nuclear power
+plant", "Russia" is that subject and "Iran" is not (it owns the plant). A span of a quoted sentence
+that fills the slot the question word fills (the same role to a verb of the same lemma) answers
+the question's relation, which nearness and entity labels cannot tell apart. The span model reads
+it as a feature (span.SpanFeatures.slot).
+
+Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
+object, or the subject of a passive: "the plant was built"), and "prep:<word>" (the object of a
+preposition attached to the verb: "warned against intervention").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_WH = frozenset({"who", "whom", "what", "which"})
+# "Who is ...", "What did ... do": the verb says nothing of the relation asked about
+_LIGHT = frozenset({"be", "do", "have"})
+# a name's title, first name or describing words hang on its head: the head fills the slot
+_INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod"})
+
+
+class Slot(NamedTuple):
+    role: str  # "subj", "obj" or "prep:<preposition>"
+    verb: str  # the verb's lemma, lowercase
+
+
+def argument_slot(tok: "Token") -> Slot | None:
+    """The slot the noun `tok` fills (climbing from a name's parts to its head), or None when it
+    fills none (it owns something, modifies a noun, or the parse hangs it elsewhere)."""
+    for _ in range(4):
+        if tok.dep_ not in _INSIDE or tok.head is tok:
+            break
+        tok = tok.head
+    dep = tok.dep_
+    if dep == "nsubj":
+        return Slot("subj", tok.head.lemma_.lower())
+    if dep in ("nsubjpass", "dobj"):
+        return Slot("obj", tok.head.lemma_.lower())
+    if dep == "pobj":
+        prep = tok.head
+        if prep.dep_ == "agent":
+            return Slot("subj", prep.head.lemma_.lower())
+        return Slot("prep:" + prep.lower_, prep.head.lemma_.lower())
+    return None
+
+
+def question_slot(doc: "Doc") -> Slot | None:
+    """The slot of the question word ("Who built ..." -> subject of "build"; "Which company bought
+    ..." -> the same through the noun it determines); None without one, or when its verb is a
+    light one ("Who is ...")."""
+    for t in doc:
+        if t.lower_ in _WH:
+            slot = argument_slot(t.head if t.dep_ == "det" else t)
+            return slot if slot is not None and slot.verb not in _LIGHT else None
+    return None
+
+
+def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:
+    """The slot of the tokens start..end of a parsed sentence: that of their head (the token whose
+    own head lies outside them)."""
+    inside = range(start, end)
+    heads = [t for t in parse[start:end] if t.head.i not in inside or t.head is t]
+    return argument_slot(heads[0]) if heads else None

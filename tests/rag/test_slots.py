@@ -1,0 +1,48 @@
+"""The slot a question word fills and the slot a span of a sentence fills, from spaCy's parse: the
+span model's `slot` feature compares them ("Who built the bridge?" and "Lindvall built Kelham's
+bridge": Lindvall, not Kelham)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.rag.query import analyse
+from newsqa.rag.slots import Slot, span_slot
+from newsqa.rag.span import parse_sentences
+
+
+@pytest.mark.parametrize("question, slot", [
+    ("Who built the footbridge?", Slot("subj", "build")),
+    ("Which company bought the paper mill?", Slot("subj", "buy")),  # through the noun it determines
+    ("What did the council approve on Monday?", Slot("obj", "approve")),
+    ("What did Ada Brenner warn against?", Slot("prep:against", "warn")),
+    ("Who is the mayor of Kelham?", None),  # a light verb says nothing of the relation
+    ("How many ferries does the harbour run?", None),  # no who/what/which
+])
+def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
+    assert analyse(question).slot == slot
+
+
+def _slot_of(sentence: str, words: str) -> Slot | None:
+    parse = parse_sentences([sentence])[0]
+    n = len(words.split())
+    start = next(t.i for t in parse if parse[t.i:t.i + n].text == words)
+    return span_slot(parse, start, start + n)
+
+
+def test_the_subject_fills_the_subject_slot_and_an_owner_none() -> None:
+    sentence = "Lindvall Construction built Kelham's new footbridge in 2019."
+    assert _slot_of(sentence, "Lindvall Construction") == Slot("subj", "build")
+    assert _slot_of(sentence, "Kelham") is None  # it owns the bridge
+
+
+def test_a_passive_s_agent_fills_the_subject_slot_and_its_subject_the_object_slot() -> None:
+    sentence = "The footbridge was built by Lindvall Construction."
+    assert _slot_of(sentence, "Lindvall Construction") == Slot("subj", "build")
+    assert _slot_of(sentence, "The footbridge") == Slot("obj", "build")
+
+
+def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
+    sentence = "Councillor Ada Brenner praised the harbour board on Friday."
+    assert _slot_of(sentence, "Ada Brenner") == Slot("subj", "praise")
+    assert _slot_of(sentence, "the harbour board") == Slot("obj", "praise")
