@@ -199,6 +199,31 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
         if not words or set(words) <= q_words or doc[start:end].text.lower() in q.text.lower():
             continue
         out.append(doc[start:end])
+    out += _focus_names(q, doc, parse, labelled, {(s.start, s.end) for s in out})
+    return out
+
+
+def _focus_names(q: "AnalysedQuestion", doc: "Doc", parse: "Doc", labelled: dict[tuple[int, int], str],
+                 taken: set[tuple[int, int]]) -> list["Span"]:
+    """The capitalised words that name an instance of the question's focus noun in front of it
+    ("the BRICS organisation", "the Cinder Gap fire" for "which organisation", "which fire"), when
+    the NER marks no entity there: names it does not know."""
+    focus = _focus_words(q)
+    if not focus:
+        return []
+    out = []
+    for head in parse:
+        if not set(tokenize(head.text)) & focus or head.pos_ != "NOUN":
+            continue
+        names = [c for c in head.children if c.dep_ == "compound" and c.i < head.i]
+        while names and not (names[0].text[:1].isupper() or names[0].text[:1].isdigit()):
+            names = names[1:]
+        if not names or any(not (c.text[:1].isupper() or c.text[:1].isdigit()) for c in names):
+            continue
+        start, end = names[0].left_edge.i, names[-1].i + 1
+        if (start, end) in labelled or (start, end) in taken or any(t.is_punct for t in parse[start:end]):
+            continue
+        out.append(doc[start:end])
     return out
 
 

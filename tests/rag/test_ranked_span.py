@@ -58,6 +58,18 @@ def test_the_span_that_fills_the_question_word_s_slot_is_marked() -> None:
     assert choose_span(q, quoted, quoted, _only("slot")).ent.text == "Ada Brenner"
 
 
+def test_a_name_the_ner_cuts_short_before_the_focus_noun_is_a_span_whole() -> None:
+    """"Which fire ...?": "the Cinder Gap fire" names one; the small NER marks only "Cinder"."""
+    q = analyse("Which fire did crews fight near Saltbrook?")
+    quoted = _cands("Crews fought the Cinder Gap fire for six days near Saltbrook.")
+    spans = {s.ent.text: s.features for s in span_candidates(q, quoted, quoted)}
+    assert "Cinder Gap" in spans and spans["Cinder Gap"].head_focus == 1.0
+    # a name the NER does mark whole is not given twice
+    q = analyse("Which bridge reopened on Monday?")
+    texts = [s.ent.text for s in span_candidates(q, _cands("The Ostrel Harbour bridge reopened on Monday."), [])]
+    assert len(texts) == len(set(texts))
+
+
 def test_no_spans_for_a_question_that_asks_for_no_entity() -> None:
     q = analyse("Why was the coastal rail line delayed?")
     assert span_candidates(q, _cands("The line was delayed by floods near Port Arlen in March."), []) == []
