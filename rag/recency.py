@@ -29,7 +29,7 @@ from typing import Sequence
 
 from newsqa.index.store import SearchFilter
 from newsqa.rag.retrieve import Retriever
-from newsqa.rag.timeframe import TimeReading
+from newsqa.rag.timeframe import TimeReading, describe
 from newsqa.rag.types import Passage, Sentence, TimeWindow
 
 # A recency question fetches this many times k candidates, so the newer ones can rise into the k.
@@ -108,20 +108,23 @@ def retrieve_in_time(retriever: Retriever, question: str, k: int, flt: SearchFil
             if ret.passages:
                 return TimedRetrieval(prefer_recent(ret.passages, reading, as_of, k), ret.timings_ms, "undated")
         wide = retriever.retrieve(question, k, bound, max_per_article)
-        return TimedRetrieval([], inside.timings_ms, "empty", prefer_recent(wide.passages, None, as_of, k))
+        return TimedRetrieval([], _summed(inside.timings_ms, wide.timings_ms), "empty",
+                              prefer_recent(wide.passages, None, as_of, k))
     wide = retriever.retrieve(question, pool, bound, max_per_article)
-    timings = {key: inside.timings_ms.get(key, 0.0) + wide.timings_ms.get(key, 0.0)
-               for key in {*inside.timings_ms, *wide.timings_ms}}
+    timings = _summed(inside.timings_ms, wide.timings_ms)
     if _best_similarity(inside.passages) >= _best_similarity(wide.passages) - WINDOW_MARGIN:
         return TimedRetrieval(prefer_recent(inside.passages, reading, as_of, k), timings, "window")
     return TimedRetrieval(prefer_recent(wide.passages, reading, as_of, k), timings, "nearest")
 
 
+def _summed(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    """Two searches' stage timings added up, stage by stage."""
+    return {key: a.get(key, 0.0) + b.get(key, 0.0) for key in {*a, *b}}
+
+
 def no_article_in(window: TimeWindow, related: bool) -> str:
     """Why a question is refused when no article is dated in its window, for the reader: what the
     window was read as, and how to ask it of another day."""
-    from newsqa.rag.timeframe import describe
-
     said = (f"No article in the store is dated in \u201c{window.phrase}\u201d ({describe(window)}), "
             "the time the question asks about.")
     if related:

@@ -206,8 +206,9 @@ def _phrases(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> list["Span"]:
 def _focus_names(q: "AnalysedQuestion", doc: "Doc", parse: "Doc", labelled: dict[tuple[int, int], str],
                  taken: set[tuple[int, int]]) -> list["Span"]:
     """The capitalised words that name an instance of the question's focus noun in front of it
-    ("the BRICS organisation", "the Cinder Gap fire" for "which organisation", "which fire"), when
-    the NER marks no entity there: names it does not know."""
+    ("the BRICS organisation", "the Cinder Gap fire" for "which organisation", "which fire"),
+    unless the NER marks exactly those words as an entity: it often misses a name it does not know
+    or marks a part of it ("Cinder" of "Cinder Gap")."""
     focus = _focus_words(q)
     if not focus:
         return []
