@@ -53,7 +53,7 @@ from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_an
 from newsqa.rag.slots import span_slot
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.ranker import Linear
@@ -217,15 +217,19 @@ def _focus_names(q: "AnalysedQuestion", doc: "Doc", parse: "Doc", labelled: dict
         if not set(tokenize(head.text)) & focus or head.pos_ != "NOUN":
             continue
         names = [c for c in head.children if c.dep_ == "compound" and c.i < head.i]
-        while names and not (names[0].text[:1].isupper() or names[0].text[:1].isdigit()):
+        while names and not _capitalised(names[0]):  # a leading common noun is not part of the name
             names = names[1:]
-        if not names or any(not (c.text[:1].isupper() or c.text[:1].isdigit()) for c in names):
+        if not names or not all(_capitalised(c) for c in names):
             continue
         start, end = names[0].left_edge.i, names[-1].i + 1
         if (start, end) in labelled or (start, end) in taken or any(t.is_punct for t in parse[start:end]):
             continue
         out.append(doc[start:end])
     return out
+
+
+def _capitalised(t: "Token") -> bool:
+    return t.text[:1].isupper() or t.text[:1].isdigit()
 
 
 # A place the small NER names as an organisation or a person ("the factory in Ostrava": ORG) is

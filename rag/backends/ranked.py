@@ -148,17 +148,17 @@ class RankedBackend:
             # the rules' reading of this part, made once for its ranking and its decision
             rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
-            topic = topic_words(part)
-            nouns = frozenset() if topic else topic_nouns(part)
-            if topic:  # what the passages say of a named thing: the sentences that name it
-                ranked = [c for c in ranked if topic <= words_of(c.text)]
+            names = topic_words(part)
+            nouns = frozenset() if names else topic_nouns(part)
+            if names:  # what the passages say of a named thing: the sentences that name it
+                ranked = [c for c in ranked if names <= words_of(c.text)]
             elif nouns:  # ... or of a thing named by a noun phrase, in any inflection
                 ranked = [c for c in ranked if nouns <= set(tokenize(c.text))]
-                topic = nouns
+            about = bool(names or nouns)
             # (the rules' own first choice does not follow a topic's sentences: it need not name it)
-            chosen, sh = self.compose(part, ranked, passages, per_part, None if topic else rules)
+            chosen, sh = self.compose(part, ranked, passages, per_part, None if about else rules)
             chosen = keep(chosen)
-            if topic:
+            if about:
                 sh = None  # a description, not a span
                 d = Refusal(not any(s.supported for s in chosen), "no passage names it") if refusals else None
             else:
