@@ -116,8 +116,7 @@ FULL = [f.name for f in fields(Features)]
 def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list[Candidate],
                    rules: "RuleView | None" = None) -> None:
     """Fill every candidate's cheap features (the rule features stay 0 without `rules`)."""
-    from newsqa.rag.chat import split_carried
-    from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, reporting_verbs
+    from newsqa.rag.query import NUMERIC_KINDS, AnswerKind
 
     q_tokens = list(dict.fromkeys(tokenize(q.text)))
     toks = [tokenize(c.text) for c in cands]
@@ -129,13 +128,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     q_idf = sum(idf.values()) or 1.0
     named_stems = set(tokenize(" ".join(q.named)))
     if q.kind is AnswerKind.STATEMENT:
-        # what a statement is about is the question's own words beside its speaker and the verb
-        # that asks for it, named or not ("Trump" in "What did Peskov say about Trump?"): "say" is
-        # how it asks, and matched "I say ..." inside another speaker's quotation; a follow-up's
-        # carried names (chat.standalone_question) are whom "he" may be, not the topic
-        own, _ = split_carried(q.text)
-        frame = set(tokenize(" ".join([*reporting_verbs(q), *q.speaker])))
-        topic_tokens = [w for w in dict.fromkeys(tokenize(own)) if w not in frame]
+        topic_tokens = statement_topic(q)
     else:
         topic_tokens = [w for w in q_tokens if w not in named_stems]
     topic_idf = sum(idf[w] for w in topic_tokens) or 1.0
@@ -292,6 +285,19 @@ def inside_quotation(text: str, start: int) -> bool:
     quotation's later sentences are reported speech though they hold no quote mark."""
     before = text[:start]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def statement_topic(q: "AnalysedQuestion") -> list[str]:
+    """The index stems of what a statement question asks about: its own words beside its speaker
+    and the verb that asks for it, named or not ("Trump" in "What did Peskov say about Trump?").
+    "say" is how it asks, and matched "I say ..." inside another speaker's quotation; a
+    follow-up's carried names (chat.standalone_question) are whom "he" may be, not the topic."""
+    from newsqa.rag.chat import split_carried
+    from newsqa.rag.query import reporting_verbs
+
+    own, _ = split_carried(q.text)
+    frame = set(tokenize(" ".join([*reporting_verbs(q), *q.speaker])))
+    return [w for w in dict.fromkeys(tokenize(own)) if w not in frame]
 
 
 def words_of(text: str) -> set[str]:

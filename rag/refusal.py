@@ -34,6 +34,7 @@ from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Passage, Refusal, Sentence
 
 _WORD = re.compile(r"[^\W_]+")
+_QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 @dataclass
@@ -123,6 +124,63 @@ def answer_probability(model: RankerModel, q: AnalysedQuestion, ranked: list[Can
     return model.answerable.probability(question_features(q, ranked, passages, rules))  # type: ignore[arg-type]
 
 
+SPEAKER_QUOTES = 2  # the first sentences of an answer read for the speaker's own statement
+SPEAKER_TOPIC = 0.6  # share of the question's topic stems the statement's passage must hold
+
+
+def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: list[Passage]) -> bool:
+    """A statement question that names its speaker ("What did the mayor, Ada Quist, say about the
+    bridge?") is answered by that speaker's own statement: one of the first `SPEAKER_QUOTES`
+    sentences of the answer reports it (reported.speaker_statement); its passage, with its title,
+    holds at least `SPEAKER_TOPIC` of what the question asks about (reported.asked_about); and
+    the statement, the sentences beside it or the title hold some of it. What a speaker says in
+    an article about the bridge, or next to a sentence about it, is taken to be about the bridge;
+    a statement far from a passing mention of it, or in a passage about something else, is not.
+
+    The answerability model reads the best sentence's words and similarity, and is fit on sets
+    with few such questions: a statement rarely repeats the question's words ("said co-founder
+    Ada Quist" of a launch holds no "launch"), and on short articles of our own it refused most of
+    them with the speaker's statement quoted first."""
+    from newsqa.index.lexical import tokenize
+    from newsqa.index.text import sentence_spans
+    from newsqa.rag.features import inside_quotation
+    from newsqa.rag.query import AnswerKind
+    from newsqa.rag.reported import asked_about, speaker_statement
+
+    if q.kind is not AnswerKind.STATEMENT or not q.speaker:
+        return False
+    by_n = {p.n: p for p in passages}
+    read: list[tuple[str, str, str, bool]] = []
+    context: list[tuple[str, str]] = []  # per sentence read: its passage's title and text
+    for s in sentences[:SPEAKER_QUOTES]:
+        n = next((c for c in s.citations if c in by_n and c in s.spans), None)
+        if n is None:
+            continue
+        text = by_n[n].chunk.text
+        a, b = s.spans[n]
+        spans = sentence_spans(text)
+        at = next((k for k, (x, y) in enumerate(spans) if x <= a < y), None)
+        if at is None:
+            continue
+        prev = text[slice(*spans[at - 1])] if at else ""
+        nxt = text[slice(*spans[at + 1])] if at + 1 < len(spans) else ""
+        quoted = bool(_QUOTE_MARK.search(s.text)) or inside_quotation(text, a)
+        read.append((s.text, prev, nxt, quoted))
+        context.append((by_n[n].chunk.title or "", text))
+    place = speaker_statement(q, read)
+    if place is None:
+        return False
+    topic = asked_about(q)
+    if not topic:
+        return True
+    title, passage = context[place]
+    sentence, prev, nxt, _ = read[place]
+    in_passage = set(tokenize(f"{title}\n{passage}"))
+    near = set(tokenize(f"{title}\n{prev}\n{sentence}\n{nxt}"))
+    return (sum(w in in_passage for w in topic) / len(topic) >= SPEAKER_TOPIC
+            and any(w in near for w in topic))
+
+
 def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passage]) -> float:
     """Share of the question's named-thing words found in the cited passages' articles (their
     titles and every retrieved chunk of them); 1.0 when the question names nothing."""
@@ -146,7 +204,7 @@ def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentenc
     if not good:
         return Refusal(True, "no sentence is supported by the passages")
     best = answer_probability(model, q, ranked, passages, rules)
-    if best < model.threshold:
+    if best < model.threshold and not speaker_answers(q, good, passages):
         return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
     by_n = {p.n: p for p in passages}
     cited = [by_n[n] for s in good for n in s.citations if n in by_n]

@@ -176,3 +176,56 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"])
     got, _, c = min(found, key=lambda f: (*_rank(f[0]), f[1]))
     return ShortAnswer(text=c.text[got.start:got.end], n=c.n, start=c.span[0] + got.start,
                        end=c.span[0] + got.end)
+
+
+def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple[str, str, str, bool]]) -> int | None:
+    """The place of the first of `sentences` that is the question's named speaker's statement;
+    None when the question names no speaker or none is. Each is (the sentence, the one before it
+    and the one after it in its passage, "" at an edge, whether it is quoted speech). It is the
+    speaker's when the speaker is the subject of a reporting verb in it that reports something
+    beyond the question's words, by name, or as "he"/"she" when the sentence before names them;
+    or, for quoted speech that names no one else as saying it, when the sentence before or after
+    it is the speaker's (a quotation of several sentences is attributed once: '"... . ...," said
+    Ada Quist')."""
+    from newsqa.rag.features import words_of
+    from newsqa.rag.span import parse_sentences
+
+    if not q.speaker:
+        return None
+
+    def says(text: str, prev: str) -> Reported | None:
+        return reported_span(parse_sentences([text])[0], q, bool(q.speaker & words_of(prev))) if text else None
+
+    for place, (text, prev, nxt, quoted) in enumerate(sentences):
+        own = says(text, prev)
+        if own is not None and own.by_speaker:
+            return place
+        if not quoted or (own is not None and own.by_other):
+            continue
+        for near, near_prev in ((nxt, text), (prev, "")):
+            got = says(near, near_prev)
+            if got is not None and got.by_speaker:
+                return place
+    return None
+
+
+def asked_about(q: "AnalysedQuestion") -> list[str]:
+    """The index stems of what a statement question asks about: its content words outside the
+    reporting verb and its subject ("the red card" in "What did Kestrel's manager, Piotr Zaremba,
+    say about the red card?": the manager is who said it, not what it is about), and outside a
+    follow-up's carried names (chat.split_carried)."""
+    from newsqa.index.lexical import tokenize
+    from newsqa.rag.chat import split_carried
+    from newsqa.rag.query import reporting_verbs
+
+    own, _ = split_carried(q.text)
+    verbs = set(reporting_verbs(q))
+    frame: set[int] = set()
+    for t in q.doc:
+        if t.text in verbs:
+            frame.add(t.i)
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    frame.update(x.i for x in c.subtree)
+    words = [t.text for t in q.doc if t.i not in frame and t.idx < len(own)]
+    return list(dict.fromkeys(tokenize(" ".join(words))))

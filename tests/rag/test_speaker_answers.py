@@ -1,0 +1,101 @@
+"""A statement question that names its speaker is answered by that speaker's own statement about
+what it asks (refusal.speaker_answers), whatever the answerability model makes of its words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from newsqa.rag.query import analyse
+from newsqa.rag.ranker import load_model
+from newsqa.rag.refusal import decide, speaker_answers
+from newsqa.rag.reported import asked_about, speaker_statement
+from newsqa.rag.types import Sentence
+from rag_helpers import passages
+
+PIER = ("The harbour board approved the new pier at Calder Bay on Monday after two years of delays. "
+        "Work will start in March. "
+        "\"It has taken far too long, but the town finally gets the berth it needs,\" said the "
+        "harbour master, Ines Vidal. "
+        "Ferries from Orsk will use it from June. "
+        "The board also raised mooring fees by 4 percent. "
+        "Fishing crews said the fees would hurt small boats.")
+TITLE = "Calder Bay gets its new pier"
+
+
+def _cited(ps, sentence: str, n: int = 1) -> Sentence:
+    text = ps[n - 1].chunk.text
+    a = text.index(sentence)
+    return Sentence(sentence, [n], 0.9, True, {n: (a, a + len(sentence))})
+
+
+def _quote(text: str) -> str:
+    return text[text.index("\"It has"):text.index("Vidal.") + len("Vidal.")]
+
+
+def test_what_the_question_asks_about_leaves_out_the_speaker_and_the_verb() -> None:
+    assert asked_about(analyse("What did the harbour master, Ines Vidal, say about the new pier?")) == ["new", "pier"]
+    assert asked_about(analyse("What did Calder manager Tomas Reyes say about the red card?")) == ["red", "card"]
+    assert asked_about(analyse("What did Ines Vidal say?")) == []
+
+
+def test_the_speakers_statement_by_name_or_by_pronoun_after_her_name() -> None:
+    q = analyse("What did Ines Vidal say about the pier?")
+    own = "\"It is the berth we need,\" said the harbour master, Ines Vidal."
+    other = "\"It is the berth we need,\" said the mayor, Tomas Reyes."
+    assert speaker_statement(q, [(other, "", "", True), (own, "", "", True)]) == 1
+    assert speaker_statement(q, [(other, "", "", True)]) is None
+    she = "She said the berth would take the largest ferries."
+    assert speaker_statement(q, [(she, "Ines Vidal runs the harbour.", "", False)]) == 0
+    assert speaker_statement(q, [(she, "Tomas Reyes runs the town.", "", False)]) is None
+    assert speaker_statement(analyse("What did the board decide?"), [(own, "", "", True)]) is None
+
+
+def test_a_quotation_attributed_in_the_next_sentence_is_the_speakers() -> None:
+    q = analyse("What did Ines Vidal say about the pier?")
+    first = "\"We waited two years for this."
+    attributed = "Now the town gets the berth it needs,\" said Ines Vidal."
+    assert speaker_statement(q, [(first, "", attributed, True)]) == 0
+    # ... but not when it is not quoted speech, or names someone else as saying it
+    assert speaker_statement(q, [("The pier opens in May.", "", attributed, False)]) is None
+    theirs = "\"We waited two years for this,\" said Tomas Reyes."
+    assert speaker_statement(q, [(theirs, "", attributed, True)]) is None
+
+
+def test_the_speakers_statement_in_a_passage_on_the_topic_answers() -> None:
+    ps = passages(PIER, titles=(TITLE,))
+    quote = _cited(ps, _quote(PIER))
+    assert speaker_answers(analyse("What did Ines Vidal say about the new pier?"), [quote], ps)
+    assert speaker_answers(analyse("What did harbour master Ines Vidal say?"), [quote], ps)
+    # the topic held by the passage but far from the statement and not in the title
+    assert not speaker_answers(analyse("What did Ines Vidal say about the mooring fees?"), [quote], ps)
+    # ... or not in the passage at all
+    assert not speaker_answers(analyse("What did Ines Vidal say about the ferry strike?"), [quote], ps)
+    # another speaker's statement, and a question that is not about a statement
+    assert not speaker_answers(analyse("What did Tomas Reyes say about the new pier?"), [quote], ps)
+    assert not speaker_answers(analyse("Who approved the new pier?"), [quote], ps)
+
+
+def test_only_the_first_sentences_of_the_answer_count() -> None:
+    ps = passages(PIER, titles=(TITLE,))
+    q = analyse("What did Ines Vidal say about the new pier?")
+    lead = _cited(ps, "Work will start in March.")
+    fees = _cited(ps, "The board also raised mooring fees by 4 percent.")
+    assert speaker_answers(q, [lead, _cited(ps, _quote(PIER))], ps)
+    assert not speaker_answers(q, [lead, fees, _cited(ps, _quote(PIER))], ps)
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("What did Ines Vidal say about the new pier?", True),
+    ("What did Ines Vidal say about the ferry strike?", False),
+])
+def test_decide_answers_the_speakers_statement_below_the_threshold(scorer, question: str, answered: bool) -> None:
+    """With a threshold no probability reaches, only the speaker's statement is answered."""
+    ps = passages(PIER, titles=(TITLE,))
+    strict = replace(load_model(), threshold=1.01, min_names=0.0)
+    q = analyse(question)
+    d = decide(q, [], [_cited(ps, _quote(PIER))], ps, None, strict)
+    assert d.refuse is not answered
+    assert decide(analyse("Who approved the new pier?"), [], [_cited(ps, PIER.split(". ")[0] + ".")],
+                  ps, None, strict).refuse
