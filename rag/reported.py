@@ -211,8 +211,8 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple[str, str,
 
 def asked_about(q: "AnalysedQuestion") -> list[str]:
     """The index stems of what a statement question asks about: its content words outside the
-    reporting verb and its subject ("the red card" in "What did Kestrel's manager, Piotr Zaremba,
-    say about the red card?": the manager is who said it, not what it is about), and outside a
+    reporting verb and its subject ("the new pier" in "What did the harbour master, Ines Vidal,
+    say about the new pier?": the harbour master is who said it, not what it is about), and outside a
     follow-up's carried names (chat.split_carried)."""
     from newsqa.index.lexical import tokenize
     from newsqa.rag.chat import split_carried
