@@ -142,10 +142,9 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     Ada Quist" of a launch holds no "launch"), and on short articles of our own it refused most of
     them with the speaker's statement quoted first."""
     from newsqa.index.lexical import tokenize
-    from newsqa.index.text import sentence_spans
     from newsqa.rag.features import inside_quotation
     from newsqa.rag.query import AnswerKind
-    from newsqa.rag.reported import asked_about, speaker_statement
+    from newsqa.rag.reported import asked_about, sentences_beside, speaker_statement
 
     if q.kind is not AnswerKind.STATEMENT or not q.speaker:
         return False
@@ -157,13 +156,8 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
         if n is None:
             continue
         text = by_n[n].chunk.text
-        a, b = s.spans[n]
-        spans = sentence_spans(text)
-        at = next((k for k, (x, y) in enumerate(spans) if x <= a < y), None)
-        if at is None:
-            continue
-        prev = text[slice(*spans[at - 1])] if at else ""
-        nxt = text[slice(*spans[at + 1])] if at + 1 < len(spans) else ""
+        a = s.spans[n][0]
+        prev, nxt = sentences_beside(text, a)
         quoted = bool(_QUOTE_MARK.search(s.text)) or inside_quotation(text, a)
         read.append((s.text, prev, nxt, quoted))
         context.append((by_n[n].chunk.title or "", text))

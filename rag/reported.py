@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.sentences import Candidate
+    from newsqa.rag.types import Passage
 
 MAX_WORDS = 30  # longer reported content is a paraphrase of the sentence, not a short answer
 # "How did X describe Y?": the answer is what Y was said to be, the complement of a copula inside
@@ -55,8 +56,10 @@ def _content(verb: "Token", named: frozenset[str]) -> tuple[int, int, bool] | No
             obj = next((g for g in k.children if g.dep_ in ("pobj", "acomp", "amod")), None)
             if obj is not None:
                 return (*_subtree_range(obj), True)
-    for k in kids:  # "confirmed the offer", not "told him" or "said it"
-        if k.dep_ == "dobj" and k.pos_ != "PRON" and not named & {t.lower_ for t in k.subtree}:
+    # "confirmed the offer", not "told him", "said it" or "warned Washington": a name as the
+    # object is whom it was said to or of, not what was said
+    for k in kids:
+        if k.dep_ == "dobj" and k.pos_ not in ("PRON", "PROPN") and not named & {t.lower_ for t in k.subtree}:
             return (*_subtree_range(k), False)
     return None
 
@@ -97,6 +100,26 @@ def _other_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
                                  and not speaker & {t.lower_ for t in s.subtree} for s in _subjects(verb))
 
 
+def sentences_beside(text: str, start: int) -> tuple[str, str]:
+    """The sentences of `text` before and after the one that holds offset `start` ("" at an edge,
+    and both "" when no sentence holds it)."""
+    from newsqa.index.text import sentence_spans
+
+    spans = sentence_spans(text)
+    at = next((k for k, (a, b) in enumerate(spans) if a <= start < b), None)
+    if at is None:
+        return "", ""
+    return (text[slice(*spans[at - 1])] if at else "",
+            text[slice(*spans[at + 1])] if at + 1 < len(spans) else "")
+
+
+def _names_subject(parse: "Doc") -> bool:
+    """A proper noun is the subject, or in the subject, of a verb of the sentence: someone named
+    acts in it ("In an aside, President Lind offered ..."), whom a "he" after it refers to."""
+    return any(t.pos_ == "PROPN" and any(a.dep_ in ("nsubj", "nsubjpass") for a in (t, *t.ancestors))
+               for t in parse)
+
+
 class Reported(NamedTuple):
     start: int  # character offsets in the sentence
     end: int
@@ -111,11 +134,13 @@ def _rank(r: Reported) -> tuple[bool, bool, bool]:
     return not r.describes, not r.by_speaker, r.by_other
 
 
-def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool = False) -> Reported | None:
+def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool = False,
+                  pronoun_is_other: bool = False) -> Reported | None:
     """What the sentence `parse` reports (for a question that asks how something was described, a
     description first; then the question's speaker's statement first); None when it reports
     nothing beyond the question's own words. `pronoun_is_speaker`: the sentence before named the
-    speaker, so "She said ..." is the speaker's statement."""
+    speaker, so "She said ..." is the speaker's statement; `pronoun_is_other`: it named someone
+    else and not the speaker, so "She said ..." is theirs."""
     best: Reported | None = None
     describing = any(t.lemma_.lower() in _DESCRIBING and t.pos_ == "VERB" for t in q.doc)
     for verb in parse:
@@ -149,27 +174,41 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
         if a >= b:
             continue
         got = Reported(a, b, _speaker_is_subject(verb, q.speaker, pronoun_is_speaker), describes,
-                       _other_is_subject(verb, q.speaker))
+                       _other_is_subject(verb, q.speaker)
+                       or (pronoun_is_other and any(x.lower_ in _PERSONAL for x in _subjects(verb))))
         if best is None or _rank(got) < _rank(best):
             best = got
     return best
 
 
-def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
+def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
+                           passages: Sequence["Passage"] = ()) -> ShortAnswer | None:
     """What the first of the quoted sentences that reports something says (a description first
     for a question about one, then the question's speaker's own statement), as a short answer with
-    offsets in its passage; None without one."""
+    offsets in its passage; None without one. "He said ..." is the speaker's when the sentence
+    before it names them: with `passages`, the sentence before it in its passage, else the quoted
+    sentence before it. For a question that names its speaker, a statement someone else is named
+    as making is none ("What did Ada Quist say?" is not answered by another person's words), and
+    with `passages`, "He said ..." after a sentence whose subject names someone else is theirs."""
     from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
     live = [c for c in quoted if c.text.strip()]
     if not live:
         return None
+    by_n = {p.n: p for p in passages}
     found: list[tuple[Reported, int, "Candidate"]] = []
     for place, (c, parse) in enumerate(zip(live, parse_sentences([c.text for c in live]))):
-        named_before = place > 0 and bool(q.speaker & words_of(live[place - 1].text))
-        got = reported_span(parse, q, named_before)
-        if got is not None:
+        other_before = False
+        if c.n in by_n:
+            prev, _ = sentences_beside(by_n[c.n].chunk.text, c.span[0])
+            named_before = bool(q.speaker & words_of(prev))
+            other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
+                parse_sentences([prev])[0])
+        else:
+            named_before = place > 0 and bool(q.speaker & words_of(live[place - 1].text))
+        got = reported_span(parse, q, named_before, other_before)
+        if got is not None and not (q.speaker and got.by_other):
             found.append((got, place, c))
     if not found:
         return None

@@ -80,7 +80,7 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
         # theirs; another part's sentence lends its names to the wrong part
         mine = (lead[j:j + 1] or lead) if len(every) > 1 else lead
         own = {m.index for m in mine}  # the rule reads every located citation of those sentences
-        sh = part_short_answer(part, mine, mine, model, embed, [c for c in cands if c.index in own])
+        sh = part_short_answer(part, mine, mine, model, embed, [c for c in cands if c.index in own], passages)
         if sh is not None:
             out.append(sh)
     return distinct_answers(out)
@@ -88,18 +88,20 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
 
 def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
                       model: "RankerModel", embed: "Embed | None" = None,
-                      rule_cands: list["Candidate"] | None = None) -> ShortAnswer | None:
+                      rule_cands: list["Candidate"] | None = None,
+                      passages: Sequence[Passage] = ()) -> ShortAnswer | None:
     """The short answer of one question (or one part of a compound one) from the sentences quoted
     for it, as every backend chooses it: what a statement question's sentence reports
-    (reported.py), else the span model's choice among the quoted sentences' spans (span.py), else,
-    with weights that lack a span model, select.py's rule over `rule_cands` (default `quoted`)."""
+    (reported.py; `passages`, the quoted sentences' passages, tell whom a "he said" refers to),
+    else the span model's choice among the quoted sentences' spans (span.py), else, with weights
+    that lack a span model, select.py's rule over `rule_cands` (default `quoted`)."""
     from newsqa.rag.query import AnswerKind
     from newsqa.rag.reported import statement_short_answer
     from newsqa.rag.select import short_answer
     from newsqa.rag.span import learned_short_answer
 
     if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
-        return statement_short_answer(q, quoted)
+        return statement_short_answer(q, quoted, passages)
     if model.span is not None:
         return learned_short_answer(q, quoted, ranked, model.span, embed)
     cands = quoted if rule_cands is None else rule_cands

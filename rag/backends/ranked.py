@@ -114,7 +114,8 @@ class RankedBackend:
         chosen = select(ranked, most)
         if not chosen:
             return [], None
-        short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed)
+        short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
+                                  passages=passages)
         extra = rules_first_choice(chosen, ranked, rules, passages)
         quoted = chosen + [extra] if extra is not None else chosen
         return quote_sentences(quoted, passages, self.scorer, most + (extra is not None),

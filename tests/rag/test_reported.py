@@ -107,3 +107,41 @@ def test_a_participle_reports_what_its_clauses_subject_said() -> None:
                    "Another councillor said Tomas Lind was too slow.",
                    "Varga praised Tomas Lind, saying the service would resume in June.")
     assert short is not None and short.text == "the service would resume in June"
+
+
+def test_another_persons_statement_does_not_answer_a_question_that_names_the_speaker() -> None:
+    assert _short("What did Varga say about the bridge?",
+                  "Councillor Ivo Brandt said the bridge budget was too small.") is None
+    # without a speaker in the question, it is what was said
+    sa = _short("What was said about the bridge?", "Councillor Ivo Brandt said the bridge budget was too small.")
+    assert sa is not None and sa.text == "the bridge budget was too small"
+
+
+def test_a_name_as_the_object_is_whom_it_was_said_to_not_what() -> None:
+    assert _short("What did Varga do?", "Varga warned Brandt.") is None
+    sa = _short("What did Varga confirm?", "Varga confirmed the closure of the bridge.")
+    assert sa is not None and sa.text == "the closure of the bridge"
+
+
+def test_he_said_reads_whom_the_sentence_before_it_in_its_passage_names() -> None:
+    """With the passages, "He said" after a sentence whose subject is another person is that
+    person's statement, though the quoted sentence before it names the speaker."""
+    from rag_helpers import passages
+
+    text = ("Mayor Ilse Varga opened the new bridge on Monday. "
+            "Councillor Ivo Brandt criticised the cost of the project. "
+            "He said the money should have gone to schools. "
+            "Varga said the bridge would cut journeys by ten minutes.")
+    ps = passages(text)
+
+    def cand(sentence: str, index: int) -> Candidate:
+        a = text.index(sentence)
+        return Candidate(n=1, rank=0, span=(a, a + len(sentence)), text=sentence, index=index)
+
+    q = analyse("What did Varga say?")
+    opened, he_said, hers = (cand("Mayor Ilse Varga opened the new bridge on Monday.", 0),
+                             cand("He said the money should have gone to schools.", 2),
+                             cand("Varga said the bridge would cut journeys by ten minutes.", 3))
+    sa = statement_short_answer(q, [opened, he_said, hers], ps)
+    assert sa is not None and sa.text == "the bridge would cut journeys by ten minutes"
+    assert statement_short_answer(q, [opened, he_said], ps) is None
