@@ -69,9 +69,12 @@ LABELS: dict[AnswerKind, frozenset[str]] = {
 }
 # Verbs of reporting (a closed class): "what did X say", "how did X describe Y" ask for what was
 # said, which a quoted or reported sentence answers whatever entities it holds.
+# The verbs the passages' statements are read with (constraints.SPEECH_VERBS) are among them:
+# "What did X reiterate?" asks for a statement as "What did X say?" does.
 _REPORTING = frozenset("""say tell describe call claim announce warn state add confirm deny explain
     argue insist suggest admit reveal promise write report praise criticise criticize accuse urge
-    respond reply comment note acknowledge predict vow pledge threaten""".split())
+    respond reply comment note acknowledge predict vow pledge threaten reiterate stress express
+    boast disclose tweet declare propose ask emphasise emphasize""".split())
 
 # the kinds answered by a number, an amount, a share or a date
 NUMERIC_KINDS = frozenset({AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.DATE})

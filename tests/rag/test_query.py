@@ -24,6 +24,12 @@ from newsqa.rag.query import AnswerKind, analyse
     ("What did the harbour master say about the storm?", AnswerKind.STATEMENT),
     ("How did the mayor describe the flood damage?", AnswerKind.STATEMENT),
     ("What did the union tell its members?", AnswerKind.STATEMENT),
+    # every verb the passages' statements are read with asks for one
+    ("What did the minister reiterate?", AnswerKind.STATEMENT),
+    ("What did the council emphasise?", AnswerKind.STATEMENT),
+    ("What did Varga express?", AnswerKind.STATEMENT),
+    ("What did the minister disclose?", AnswerKind.STATEMENT),
+    ("What did the board propose?", AnswerKind.STATEMENT),
     ("How many ships did the harbour master say were stranded?", AnswerKind.NUMBER),
     ("What was the bakery chain's net profit last year?", AnswerKind.MONEY),  # a money noun
     ("What will the ferry fare be from June?", AnswerKind.MONEY),
