@@ -320,6 +320,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             lemma = obj.lemma_.lower()
     if lemma in _NEWS and w == "what":
         return w, AnswerKind.DESCRIPTION, ""  # "What is the latest news about the mill?": an account
+    if lemma in _STANCE and w == "what":
+        return w, AnswerKind.DESCRIPTION, lemma  # "What is the union's position on the offer?"
     kind = _focus_kind(lemma)
     if kind is AnswerKind.DESCRIPTION and w == "what":
         kind = AnswerKind.ENTITY
@@ -440,6 +442,9 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")
 _HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is going on ..."
 _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news on ...") names no answer
+# what someone holds or did about something: answered by the sentences that say it, not by a name
+# in them ("What is Russia's position on the programme?" is not "Israel")
+_STANCE = frozenset({"position", "stance", "view", "opinion", "attitude", "reaction", "response"})
 # the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
 _REQUEST_WORDS = _HAPPEN | _NEWS | frozenset({"tell", "describe", "explain", "know", "new", "late", "updates",
                                               "happened", "going", "occurred"})

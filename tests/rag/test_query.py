@@ -21,6 +21,10 @@ from newsqa.rag.query import AnswerKind, analyse
     ("Why was the rail line delayed?", AnswerKind.DESCRIPTION),
     ("How did the dock workers vote?", AnswerKind.DESCRIPTION),
     ("Did the strike end?", AnswerKind.DESCRIPTION),
+    # what someone holds about something: the sentences that say it, not a name in them
+    ("What is the union's position on the pay offer?", AnswerKind.DESCRIPTION),
+    ("What was the council's reaction to the ruling?", AnswerKind.DESCRIPTION),
+    ("Which position did Ada Quist hold?", AnswerKind.ENTITY),
     ("What did the harbour master say about the storm?", AnswerKind.STATEMENT),
     ("How did the mayor describe the flood damage?", AnswerKind.STATEMENT),
     ("What did the union tell its members?", AnswerKind.STATEMENT),
