@@ -34,7 +34,6 @@ from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Passage, Refusal, Sentence
 
 _WORD = re.compile(r"[^\W_]+")
-_QUOTE_MARK = re.compile(r"[“”\"]")
 
 
 @dataclass
@@ -142,9 +141,8 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     Ada Quist" of a launch holds no "launch"), and on short articles of our own it refused most of
     them with the speaker's statement quoted first."""
     from newsqa.index.lexical import tokenize
-    from newsqa.rag.features import inside_quotation
     from newsqa.rag.query import AnswerKind
-    from newsqa.rag.reported import asked_about, sentences_beside, speaker_statement
+    from newsqa.rag.reported import asked_about, read_in_passage, speaker_statement
 
     if q.kind is not AnswerKind.STATEMENT or not q.speaker:
         return False
@@ -156,10 +154,7 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
         if n is None:
             continue
         text = by_n[n].chunk.text
-        a = s.spans[n][0]
-        prev, nxt = sentences_beside(text, a)
-        quoted = bool(_QUOTE_MARK.search(s.text)) or inside_quotation(text, a)
-        read.append((s.text, prev, nxt, quoted))
+        read.append(read_in_passage(s.text, text, s.spans[n][0]))
         context.append((by_n[n].chunk.title or "", text))
     place = speaker_statement(q, read)
     if place is None:

@@ -17,6 +17,7 @@ lemmatizer, span.py, so word forms are matched).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from newsqa.rag.constraints import SPEECH_VERBS
@@ -111,6 +112,51 @@ def sentences_beside(text: str, start: int) -> tuple[str, str]:
         return "", ""
     return (text[slice(*spans[at - 1])] if at else "",
             text[slice(*spans[at + 1])] if at + 1 < len(spans) else "")
+
+
+_QUOTE_MARK = re.compile(r"[“”\"]")
+
+
+def read_in_passage(sentence: str, text: str, start: int) -> tuple[str, str, str, bool]:
+    """A sentence as `speaker_statement` reads it: itself, the sentences before and after it in
+    its passage `text` (where it starts at `start`), and whether it is quoted speech (it holds a
+    quotation mark, or a quotation opened before it is still open)."""
+    from newsqa.rag.features import inside_quotation
+
+    prev, nxt = sentences_beside(text, start)
+    return sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
+
+
+def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequence["Candidate"],
+                  passages: Sequence["Passage"], most: int) -> list["Candidate"]:
+    """For a question that asks only what its named speaker said ("What did Ada Quist say?",
+    nothing asked about: asked_about), `chosen` led by the speaker's own statement when the first
+    chosen sentence is not hers (nor a quotation that names no one as making it): she is
+    answered first by what she said, not by a sentence that names her while quoting someone
+    else. The lead is the best ranked of her statements (speaker_statement); it moves to the front
+    when chosen, or takes the last chosen one's place when not. Otherwise `chosen` as it is: what
+    a question asks about weighs in the ranking, and the best ranked sentence on it is often a
+    quotation attributed a sentence or two away."""
+    from newsqa.rag.features import words_of
+    from newsqa.rag.span import parse_sentences
+
+    if not q.speaker or not chosen or asked_about(q):
+        return chosen
+    by_n = {p.n: p for p in passages}
+    first = chosen[0]
+    if first.n in by_n:
+        read = read_in_passage(first.text, by_n[first.n].chunk.text, first.span[0])
+        own = reported_span(parse_sentences([first.text])[0], q, bool(q.speaker & words_of(read[1])))
+        if (own is None and read[3]) or (own is not None and own.by_speaker):
+            return chosen  # the speaker's statement, or a quotation nobody is named as making in it
+    for c in ranked:
+        if c.n in by_n and speaker_statement(q, [read_in_passage(c.text, by_n[c.n].chunk.text, c.span[0])]) is not None:
+            if c is first:
+                return chosen
+            if c not in chosen:
+                c.citations = c.citations or [c.n]
+            return [c, *(x for x in chosen if x is not c)][:most]
+    return chosen
 
 
 def _names_subject(parse: "Doc") -> bool:

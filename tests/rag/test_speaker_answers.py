@@ -99,3 +99,36 @@ def test_decide_answers_the_speakers_statement_below_the_threshold(scorer, quest
     assert d.refuse is not answered
     assert decide(analyse("Who approved the new pier?"), [], [_cited(ps, PIER.split(". ")[0] + ".")],
                   ps, None, strict).refuse
+
+
+SPOKE = ("Mayor Tomas Reyes opened the pier on Monday. "
+         "He said the town had waited long enough. "
+         "Ines Vidal, the harbour master, said the berth would take the largest ferries. "
+         "\"It is a good day,\" she said.")
+
+
+def _cands(ps, *sentences: str):
+    from newsqa.rag.sentences import Candidate
+
+    text = ps[0].chunk.text
+    out = []
+    for i, s in enumerate(sentences):
+        a = text.index(s)
+        out.append(Candidate(n=1, rank=0, span=(a, a + len(s)), text=s, index=i, citations=[1]))
+    return out
+
+
+def test_a_question_about_what_the_speaker_said_leads_with_her_statement() -> None:
+    from newsqa.rag.reported import speaker_first
+
+    ps = passages(SPOKE)
+    reyes, hers = _cands(ps, "He said the town had waited long enough.",
+                         "Ines Vidal, the harbour master, said the berth would take the largest ferries.")
+    q = analyse("What did Ines Vidal say?")
+    assert speaker_first(q, [reyes], [reyes, hers], ps, 3) == [hers, reyes]
+    assert speaker_first(q, [reyes, hers], [reyes, hers], ps, 2) == [hers, reyes]
+    # her own statement first already, or none of hers among the ranked: as chosen
+    assert speaker_first(q, [hers, reyes], [hers, reyes], ps, 3) == [hers, reyes]
+    assert speaker_first(q, [reyes], [reyes], ps, 3) == [reyes]
+    # a question that asks about something: the ranking weighs it, so the choice stands
+    assert speaker_first(analyse("What did Ines Vidal say about the town?"), [reyes], [reyes, hers], ps, 3) == [reyes]
