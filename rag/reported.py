@@ -184,13 +184,21 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
                   pronoun_is_other: bool = False) -> Reported | None:
     """What the sentence `parse` reports (for a question that asks how something was described, a
     description first; then the question's speaker's statement first); None when it reports
-    nothing beyond the question's own words. `pronoun_is_speaker`: the sentence before named the
-    speaker, so "She said ..." is the speaker's statement; `pronoun_is_other`: it named someone
-    else and not the speaker, so "She said ..." is theirs."""
+    nothing beyond the question's own words; of equals, the one reported with the question's own
+    verb ("called on all parties to ..." for "What did she call on them to do?" in a sentence that
+    also "reiterated" something). `pronoun_is_speaker`: the sentence before named the speaker, so
+    "She said ..." is the speaker's statement; `pronoun_is_other`: it named someone else and not
+    the speaker, so "She said ..." is theirs."""
     best: Reported | None = None
-    describing = any(t.lemma_.lower() in _DESCRIBING and t.pos_ == "VERB" for t in q.doc)
+    best_key: tuple[bool, ...] = ()
+    asked_with = {t.lemma_.lower() for t in q.doc if t.pos_ in ("VERB", "AUX")}
+    # "call on X to do", "call for X" ask for an appeal, not for what something was called
+    describing = any(t.lemma_.lower() in _DESCRIBING and t.pos_ == "VERB"
+                     and not any(c.dep_ == "prep" and c.lower_ in ("on", "for", "upon") for c in t.children)
+                     for t in q.doc)
     for verb in parse:
-        if verb.lower_ not in SPEECH_VERBS or verb.pos_ not in ("VERB", "AUX"):
+        # any inflection: the parse has lemmas ("urging", "reiterating")
+        if verb.pos_ not in ("VERB", "AUX") or not {verb.lower_, verb.lemma_.lower()} & SPEECH_VERBS:
             continue
         rng = _content(verb, q.named_tokens)
         if rng is None:
@@ -222,8 +230,9 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
         got = Reported(a, b, _speaker_is_subject(verb, q.speaker, pronoun_is_speaker), describes,
                        _other_is_subject(verb, q.speaker)
                        or (pronoun_is_other and any(x.lower_ in _PERSONAL for x in _subjects(verb))))
-        if best is None or _rank(got) < _rank(best):
-            best = got
+        key = (*_rank(got), verb.lemma_.lower() not in asked_with)
+        if best is None or key < best_key:
+            best, best_key = got, key
     return best
 
 

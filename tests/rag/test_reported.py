@@ -145,3 +145,20 @@ def test_he_said_reads_whom_the_sentence_before_it_in_its_passage_names() -> Non
     sa = statement_short_answer(q, [opened, he_said, hers], ps)
     assert sa is not None and sa.text == "the bridge would cut journeys by ten minutes"
     assert statement_short_answer(q, [opened, he_said], ps) is None
+
+
+def test_call_on_asks_for_the_appeal_not_for_a_description() -> None:
+    sa = _short("What did the mayor call on residents to do?",
+                "The mayor called on residents to boil their drinking water.")
+    assert sa is not None and sa.text == "boil their drinking water"
+    # "How did the mayor call the plan?" still asks what it was called
+    sa = _short("What did the mayor call the plan?", "The mayor called the plan a disaster for the harbour.")
+    assert sa is not None and sa.text == "a disaster for the harbour"
+
+
+def test_of_two_statements_in_a_sentence_the_one_made_with_the_questions_verb() -> None:
+    sentence = "Varga reiterated her support for the ferry, while urging the council to fund a second boat."
+    sa = _short("What did Varga urge the council to do?", sentence)
+    assert sa is not None and sa.text == "fund a second boat"
+    sa = _short("What did Varga reiterate?", sentence)
+    assert sa is not None and sa.text == "her support for the ferry"
