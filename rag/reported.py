@@ -159,6 +159,37 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     return chosen
 
 
+def speaker_continued(q: "AnalysedQuestion", chosen: list["Candidate"], passages: Sequence["Passage"],
+                      most: int) -> list["Candidate"]:
+    """`chosen` with the sentence after its first one in its passage put right after it, when
+    the first is the question's named speaker's statement and the next one is hers too and not
+    chosen (at most `most` sentences): a speaker is reported, then quoted ("Ada Quist said she
+    backed the plan. "It is a promise we can keep," she said."), and what the question asks about
+    is often in the quotation."""
+    from newsqa.rag.evidence import evidence_spans
+    from newsqa.rag.sentences import Candidate
+
+    if not q.speaker or not chosen:
+        return chosen
+    first = chosen[0]
+    p = next((x for x in passages if x.n == first.n), None)
+    if p is None or first.index < 0:
+        return chosen
+    text = p.chunk.text
+    spans = evidence_spans(text)
+    k = first.index + 1
+    if k >= len(spans) or any(c.n == first.n and c.index == k for c in chosen):
+        return chosen
+    a, b = spans[k]
+    nxt = text[a:b]
+    here = read_in_passage(first.text, text, first.span[0])
+    then = read_in_passage(nxt, text, a)
+    if speaker_statement(q, [here]) is None or speaker_statement(q, [then]) is None:
+        return chosen
+    follow = Candidate(n=first.n, rank=first.rank, span=(a, b), text=nxt, index=k, citations=[first.n])
+    return [first, follow, *chosen[1:]][:max(most, 2)]
+
+
 def _names_subject(parse: "Doc") -> bool:
     """A proper noun is the subject, or in the subject, of a verb of the sentence: someone named
     acts in it ("In an aside, President Lind offered ..."), whom a "he" after it refers to."""

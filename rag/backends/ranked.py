@@ -24,7 +24,7 @@ from newsqa.rag.cite import answer_text
 from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_nouns, topic_words
-from newsqa.rag.reported import speaker_first
+from newsqa.rag.reported import speaker_continued, speaker_first
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
@@ -116,7 +116,7 @@ class RankedBackend:
         if not chosen:
             return [], None
         if q.kind is AnswerKind.STATEMENT:
-            chosen = speaker_first(q, chosen, ranked, passages, most)
+            chosen = speaker_continued(q, speaker_first(q, chosen, ranked, passages, most), passages, most)
         short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
                                   passages=passages)
         extra = rules_first_choice(chosen, ranked, rules, passages)

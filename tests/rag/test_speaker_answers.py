@@ -132,3 +132,28 @@ def test_a_question_about_what_the_speaker_said_leads_with_her_statement() -> No
     assert speaker_first(q, [reyes], [reyes], ps, 3) == [reyes]
     # a question that asks about something: the ranking weighs it, so the choice stands
     assert speaker_first(analyse("What did Ines Vidal say about the town?"), [reyes], [reyes, hers], ps, 3) == [reyes]
+
+
+def test_the_speakers_quotation_after_her_statement_follows_it() -> None:
+    from newsqa.rag.evidence import evidence_spans
+    from newsqa.rag.reported import speaker_continued
+    from newsqa.rag.sentences import Candidate
+
+    text = ("Board member Ada Quist said she backed the plan but worried about its cost. "
+            "\"We are making a promise we may not be able to keep,\" she said. "
+            "Parents at the meeting largely backed it.")
+    ps = passages(text)
+    spans = evidence_spans(text)
+
+    def cand(k: int) -> Candidate:
+        a, b = spans[k]
+        return Candidate(n=1, rank=0, span=(a, b), text=text[a:b], index=k, citations=[1])
+
+    q = analyse("What did Ada Quist say about the plan?")
+    got = speaker_continued(q, [cand(0)], ps, 3)
+    assert [c.index for c in got] == [0, 1] and got[1].text.startswith("\"We are making a promise")
+    assert [c.index for c in speaker_continued(q, [cand(0), cand(1)], ps, 3)] == [0, 1]
+    # the sentence after is someone else's, or the first is not hers: as chosen
+    assert [c.index for c in speaker_continued(q, [cand(1)], ps, 3)] == [1]
+    assert [c.index for c in speaker_continued(analyse("What did Tomas Reyes say about the plan?"),
+                                               [cand(0)], ps, 3)] == [0]
