@@ -375,6 +375,9 @@ def _reported(wh_tok: "Token") -> bool:
     head = wh_tok.head
     if wh_tok.dep_ == "det" or head.pos_ not in ("VERB", "AUX"):
         return False
+    # ... also through the clause a reporting verb reports: "What did she say she hoped for?"
+    while head.lemma_.lower() not in _REPORTING and head.dep_ in ("ccomp", "xcomp") and head.head is not head:
+        head = head.head
     return head.lemma_.lower() in _REPORTING
 
 

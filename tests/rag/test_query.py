@@ -34,6 +34,8 @@ from newsqa.rag.query import AnswerKind, analyse
     ("What did Varga express?", AnswerKind.STATEMENT),
     ("What did the minister disclose?", AnswerKind.STATEMENT),
     ("What did the board propose?", AnswerKind.STATEMENT),
+    # ... also through the clause the reporting verb reports
+    ("What did the mayor say she hoped for the new pier?", AnswerKind.STATEMENT),
     ("How many ships did the harbour master say were stranded?", AnswerKind.NUMBER),
     ("What was the bakery chain's net profit last year?", AnswerKind.MONEY),  # a money noun
     ("What will the ferry fare be from June?", AnswerKind.MONEY),
