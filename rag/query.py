@@ -138,6 +138,8 @@ class AnalysedQuestion:
     doc: "Doc"
     speaker: frozenset[str] = frozenset()  # a statement question's speaker's words ("ilse",
     # "varga" in "What did Ilse Varga say ..."), lowercase; empty for other kinds
+    speaker_role: str = ""  # the common noun a statement question's speaker is named by beside
+    # their proper nouns ("mayor" in "What did the mayor of Santo Brizal say"), lowercase lemma
     slot: Slot | None = None  # the question word's role to its verb ("Who built ...": the subject
     # of "build"; slots.py), None without one
 
@@ -181,7 +183,8 @@ def analyse(text: str) -> AnalysedQuestion:
         text=text, wh=wh, kind=kind, focus=focus, labels=LABELS[kind],
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
         years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc,
-        speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset(), slot=question_slot(doc))
+        speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset(),
+        speaker_role=_speaker_role(doc) if kind is AnswerKind.STATEMENT else "", slot=question_slot(doc))
 
 
 def _reports(t: "Token") -> bool:
@@ -219,6 +222,21 @@ def _speaker(doc: "Doc") -> frozenset[str]:
             proper = [w for w in words if w.pos_ == "PROPN" and w.ent_type_]
             return frozenset(w.lower_ for w in (proper or [w for w in words if w.pos_ in ("PROPN", "NOUN")]))
     return frozenset()
+
+
+def _speaker_role(doc: "Doc") -> str:
+    """The lemma of the reporting verb's subject's head when it is a common noun and the subject
+    also names someone or something ("mayor" in "the mayor of Santo Brizal", "spokesman" in "the
+    Harbour Board spokesman"): the article may report the statement by the role alone ("said the
+    town's mayor, Ada Quist"); "" otherwise."""
+    for t in doc:
+        if _reports(t):
+            subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            named = any(w.pos_ == "PROPN" for w in subj.subtree)
+            return subj.lemma_.lower() if subj.pos_ == "NOUN" and named else ""
+    return ""
 
 
 def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:

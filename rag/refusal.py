@@ -154,7 +154,7 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
         if n is None:
             continue
         text = by_n[n].chunk.text
-        read.append(read_in_passage(s.text, text, s.spans[n][0]))
+        read.append(read_in_passage(s.text, text, s.spans[n][0], q, by_n[n].chunk.title or ""))
         context.append((by_n[n].chunk.title or "", text))
     place = speaker_statement(q, read)
     if place is None:
@@ -163,7 +163,7 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     if not topic:
         return True
     title, passage = context[place]
-    sentence, prev, nxt, _ = read[place]
+    sentence, prev, nxt = read[place][:3]
     in_passage = set(tokenize(f"{title}\n{passage}"))
     near = set(tokenize(f"{title}\n{prev}\n{sentence}\n{nxt}"))
     return (sum(w in in_passage for w in topic) / len(topic) >= SPEAKER_TOPIC

@@ -90,9 +90,14 @@ def _subjects(verb: "Token") -> list["Token"]:
     return own
 
 
-def _speaker_is_subject(verb: "Token", speaker: frozenset[str], pronoun_is_speaker: bool) -> bool:
+def _speaker_is_subject(verb: "Token", speaker: frozenset[str], pronoun_is_speaker: bool,
+                        role: str = "") -> bool:
+    """The speaker is the verb's subject: by name, as "he"/"she" (`pronoun_is_speaker`), or by
+    `role` ("said the town's mayor, ..."), given only when the passage names the speaker."""
     return bool(speaker) and any(speaker & {t.lower_ for t in s.subtree}
-                                 or (pronoun_is_speaker and s.lower_ in _PERSONAL) for s in _subjects(verb))
+                                 or (pronoun_is_speaker and s.lower_ in _PERSONAL)
+                                 or (bool(role) and any(t.lemma_.lower() == role for t in s.subtree))
+                                 for s in _subjects(verb))
 
 
 def _other_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
@@ -117,14 +122,17 @@ def sentences_beside(text: str, start: int) -> tuple[str, str]:
 _QUOTE_MARK = re.compile(r"[“”\"]")
 
 
-def read_in_passage(sentence: str, text: str, start: int) -> tuple[str, str, str, bool]:
+def read_in_passage(sentence: str, text: str, start: int,
+                    q: "AnalysedQuestion | None" = None, title: str = "") -> tuple[str, str, str, bool, bool]:
     """A sentence as `speaker_statement` reads it: itself, the sentences before and after it in
-    its passage `text` (where it starts at `start`), and whether it is quoted speech (it holds a
-    quotation mark, or a quotation opened before it is still open)."""
-    from newsqa.rag.features import inside_quotation
+    its passage `text` (where it starts at `start`), whether it is quoted speech (it holds a
+    quotation mark, or a quotation opened before it is still open), and whether the passage
+    (with its `title`) names `q`'s speaker, so that a statement by the speaker's role is theirs."""
+    from newsqa.rag.features import inside_quotation, words_of
 
     prev, nxt = sentences_beside(text, start)
-    return sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
+    names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
+    return sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names
 
 
 def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequence["Candidate"],
@@ -145,12 +153,14 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     by_n = {p.n: p for p in passages}
     first = chosen[0]
     if first.n in by_n:
-        read = read_in_passage(first.text, by_n[first.n].chunk.text, first.span[0])
-        own = reported_span(parse_sentences([first.text])[0], q, bool(q.speaker & words_of(read[1])))
+        read = read_in_passage(first.text, by_n[first.n].chunk.text, first.span[0], q, by_n[first.n].chunk.title or "")
+        own = reported_span(parse_sentences([first.text])[0], q, bool(q.speaker & words_of(read[1])),
+                            role_is_speaker=read[4])
         if (own is None and read[3]) or (own is not None and own.by_speaker):
             return chosen  # the speaker's statement, or a quotation nobody is named as making in it
     for c in ranked:
-        if c.n in by_n and speaker_statement(q, [read_in_passage(c.text, by_n[c.n].chunk.text, c.span[0])]) is not None:
+        if c.n in by_n and speaker_statement(q, [read_in_passage(c.text, by_n[c.n].chunk.text, c.span[0], q,
+                                                                 by_n[c.n].chunk.title or "")]) is not None:
             if c is first:
                 return chosen
             if c not in chosen:
@@ -182,8 +192,8 @@ def speaker_continued(q: "AnalysedQuestion", chosen: list["Candidate"], passages
         return chosen
     a, b = spans[k]
     nxt = text[a:b]
-    here = read_in_passage(first.text, text, first.span[0])
-    then = read_in_passage(nxt, text, a)
+    here = read_in_passage(first.text, text, first.span[0], q, p.chunk.title or "")
+    then = read_in_passage(nxt, text, a, q, p.chunk.title or "")
     if speaker_statement(q, [here]) is None or speaker_statement(q, [then]) is None:
         return chosen
     follow = Candidate(n=first.n, rank=first.rank, span=(a, b), text=nxt, index=k, citations=[first.n])
@@ -212,14 +222,15 @@ def _rank(r: Reported) -> tuple[bool, bool, bool]:
 
 
 def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool = False,
-                  pronoun_is_other: bool = False) -> Reported | None:
+                  pronoun_is_other: bool = False, role_is_speaker: bool = False) -> Reported | None:
     """What the sentence `parse` reports (for a question that asks how something was described, a
     description first; then the question's speaker's statement first); None when it reports
     nothing beyond the question's own words; of equals, the one reported with the question's own
     verb ("called on all parties to ..." for "What did she call on them to do?" in a sentence that
     also "reiterated" something). `pronoun_is_speaker`: the sentence before named the speaker, so
     "She said ..." is the speaker's statement; `pronoun_is_other`: it named someone else and not
-    the speaker, so "She said ..." is theirs."""
+    the speaker, so "She said ..." is theirs; `role_is_speaker`: the passage names the speaker, so
+    a subject with the speaker's role (`q.speaker_role`) is the speaker."""
     best: Reported | None = None
     best_key: tuple[bool, ...] = ()
     asked_with = {t.lemma_.lower() for t in q.doc if t.pos_ in ("VERB", "AUX")}
@@ -258,9 +269,12 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
             b -= 1
         if a >= b:
             continue
-        got = Reported(a, b, _speaker_is_subject(verb, q.speaker, pronoun_is_speaker), describes,
-                       _other_is_subject(verb, q.speaker)
-                       or (pronoun_is_other and any(x.lower_ in _PERSONAL for x in _subjects(verb))))
+        by_speaker = _speaker_is_subject(verb, q.speaker, pronoun_is_speaker,
+                                         q.speaker_role if role_is_speaker else "")
+        # ("the town's mayor, Ada Quist": by role, a name the question does not give is the speaker's)
+        by_other = not by_speaker and (_other_is_subject(verb, q.speaker) or (
+            pronoun_is_other and any(x.lower_ in _PERSONAL for x in _subjects(verb))))
+        got = Reported(a, b, by_speaker, describes, by_other)
         key = (*_rank(got), verb.lemma_.lower() not in asked_with)
         if best is None or key < best_key:
             best, best_key = got, key
@@ -285,15 +299,17 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
     by_n = {p.n: p for p in passages}
     found: list[tuple[Reported, int, "Candidate"]] = []
     for place, (c, parse) in enumerate(zip(live, parse_sentences([c.text for c in live]))):
-        other_before = False
+        other_before = role = False
         if c.n in by_n:
-            prev, _ = sentences_beside(by_n[c.n].chunk.text, c.span[0])
+            chunk = by_n[c.n].chunk
+            prev, _ = sentences_beside(chunk.text, c.span[0])
+            role = bool(q.speaker) and q.speaker <= words_of(f"{chunk.title or ''}\n{chunk.text}")
             named_before = bool(q.speaker & words_of(prev))
             other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
                 parse_sentences([prev])[0])
         else:
             named_before = place > 0 and bool(q.speaker & words_of(live[place - 1].text))
-        got = reported_span(parse, q, named_before, other_before)
+        got = reported_span(parse, q, named_before, other_before, role)
         if got is not None and not (q.speaker and got.by_other):
             found.append((got, place, c))
     if not found:
@@ -303,12 +319,14 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
                        end=c.span[0] + got.end)
 
 
-def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple[str, str, str, bool]]) -> int | None:
+def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int | None:
     """The place of the first of `sentences` that is the question's named speaker's statement;
     None when the question names no speaker or none is. Each is (the sentence, the one before it
-    and the one after it in its passage, "" at an edge, whether it is quoted speech). It is the
-    speaker's when the speaker is the subject of a reporting verb in it that reports something
-    beyond the question's words, by name, or as "he"/"she" when the sentence before names them;
+    and the one after it in its passage, "" at an edge, whether it is quoted speech[, whether its
+    passage names the speaker]: read_in_passage). It is the speaker's when the speaker is the
+    subject of a reporting verb in it that reports something beyond the question's words, by
+    name, as "he"/"she" when the sentence before names them, or by the speaker's role ("the
+    mayor" for "the mayor of Santo Brizal") in a passage that names the speaker;
     or, for quoted speech that names no one else as saying it, when the sentence before or after
     it is the speaker's (a quotation of several sentences is attributed once: '"... . ...," said
     Ada Quist')."""
@@ -318,17 +336,19 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple[str, str,
     if not q.speaker:
         return None
 
-    def says(text: str, prev: str) -> Reported | None:
-        return reported_span(parse_sentences([text])[0], q, bool(q.speaker & words_of(prev))) if text else None
+    def says(text: str, prev: str, role: bool) -> Reported | None:
+        return reported_span(parse_sentences([text])[0], q, bool(q.speaker & words_of(prev)),
+                             role_is_speaker=role) if text else None
 
-    for place, (text, prev, nxt, quoted) in enumerate(sentences):
-        own = says(text, prev)
+    for place, (text, prev, nxt, quoted, *rest) in enumerate(sentences):
+        role = bool(rest and rest[0])
+        own = says(text, prev, role)
         if own is not None and own.by_speaker:
             return place
         if not quoted or (own is not None and own.by_other):
             continue
         for near, near_prev in ((nxt, text), (prev, "")):
-            got = says(near, near_prev)
+            got = says(near, near_prev, role)
             if got is not None and got.by_speaker:
                 return place
     return None

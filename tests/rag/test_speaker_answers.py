@@ -157,3 +157,18 @@ def test_the_speakers_quotation_after_her_statement_follows_it() -> None:
     assert [c.index for c in speaker_continued(q, [cand(1)], ps, 3)] == [1]
     assert [c.index for c in speaker_continued(analyse("What did Tomas Reyes say about the plan?"),
                                                [cand(0)], ps, 3)] == [0]
+
+
+def test_a_speaker_named_by_role_and_place_is_the_one_the_passage_reports_by_role() -> None:
+    from newsqa.rag.reported import read_in_passage
+
+    q = analyse("What did the mayor of Calder Bay say about the pier?")
+    assert q.speaker_role == "mayor"
+    text = ("CALDER BAY - The harbour board approved the new pier on Monday. "
+            "\"It is the berth we need,\" said the town's mayor, Tomas Reyes.")
+    elsewhere = text.replace("CALDER BAY", "ORSK")
+    sentence = "\"It is the berth we need,\" said the town's mayor, Tomas Reyes."
+    assert speaker_statement(q, [read_in_passage(sentence, text, text.index(sentence), q)]) == 0
+    # a passage that does not name the place: another town's mayor
+    assert speaker_statement(q, [read_in_passage(sentence, elsewhere, elsewhere.index(sentence), q)]) is None
+    assert analyse("What did Tomas Reyes say about the pier?").speaker_role == ""
