@@ -394,7 +394,7 @@ def _reported(wh_tok: "Token") -> bool:
     if wh_tok.dep_ == "det" or head.pos_ not in ("VERB", "AUX"):
         return False
     # ... also through the clause a reporting verb reports: "What did she say she hoped for?"
-    while head.lemma_.lower() not in _REPORTING and head.dep_ in ("ccomp", "xcomp") and head.head is not head:
+    while head.lemma_.lower() not in _REPORTING and head.dep_ in ("ccomp", "xcomp") and head.head.i != head.i:
         head = head.head
     return head.lemma_.lower() in _REPORTING
 

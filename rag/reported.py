@@ -145,7 +145,6 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     when chosen, or takes the last chosen one's place when not. Otherwise `chosen` as it is: what
     a question asks about weighs in the ranking, and the best ranked sentence on it is often a
     quotation attributed a sentence or two away."""
-    from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
     if not q.speaker or not chosen or asked_about(q):
@@ -154,7 +153,7 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     first = chosen[0]
     if first.n in by_n:
         read = read_in_passage(first.text, by_n[first.n].chunk.text, first.span[0], q, by_n[first.n].chunk.title or "")
-        own = reported_span(parse_sentences([first.text])[0], q, bool(q.speaker & words_of(read[1])),
+        own = reported_span(parse_sentences([first.text])[0], q, _speaker_before(q, read[1]),
                             role_is_speaker=read[4])
         if (own is None and read[3]) or (own is not None and own.by_speaker):
             return chosen  # the speaker's statement, or a quotation nobody is named as making in it
@@ -198,6 +197,26 @@ def speaker_continued(q: "AnalysedQuestion", chosen: list["Candidate"], passages
         return chosen
     follow = Candidate(n=first.n, rank=first.rank, span=(a, b), text=nxt, index=k, citations=[first.n])
     return [first, follow, *chosen[1:]][:max(most, 2)]
+
+
+def _speaker_before(q: "AnalysedQuestion", prev: str) -> bool:
+    """The sentence before names the question's speaker as one who acts in it, in a verb's
+    subject and not as a possessor there ("Putin's spokesman, Dmitry Peskov, said ..." is Peskov
+    acting), so that "He said ..." after it is the speaker's."""
+    from newsqa.rag.features import words_of
+    from newsqa.rag.span import parse_sentences
+
+    if not prev or not q.speaker & words_of(prev):
+        return False
+    for t in parse_sentences([prev])[0]:
+        if t.lower_ not in q.speaker or t.pos_ != "PROPN":
+            continue
+        x = t
+        while x.head.i != x.i and x.dep_ != "poss":
+            if x.dep_ in ("nsubj", "nsubjpass"):
+                return True
+            x = x.head
+    return False
 
 
 def _names_subject(parse: "Doc") -> bool:
@@ -304,11 +323,11 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
             chunk = by_n[c.n].chunk
             prev, _ = sentences_beside(chunk.text, c.span[0])
             role = bool(q.speaker) and q.speaker <= words_of(f"{chunk.title or ''}\n{chunk.text}")
-            named_before = bool(q.speaker & words_of(prev))
+            named_before = _speaker_before(q, prev)
             other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
                 parse_sentences([prev])[0])
         else:
-            named_before = place > 0 and bool(q.speaker & words_of(live[place - 1].text))
+            named_before = place > 0 and _speaker_before(q, live[place - 1].text)
         got = reported_span(parse, q, named_before, other_before, role)
         if got is not None and not (q.speaker and got.by_other):
             found.append((got, place, c))
@@ -330,14 +349,13 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int 
     or, for quoted speech that names no one else as saying it, when the sentence before or after
     it is the speaker's (a quotation of several sentences is attributed once: '"... . ...," said
     Ada Quist')."""
-    from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
     if not q.speaker:
         return None
 
     def says(text: str, prev: str, role: bool) -> Reported | None:
-        return reported_span(parse_sentences([text])[0], q, bool(q.speaker & words_of(prev)),
+        return reported_span(parse_sentences([text])[0], q, _speaker_before(q, prev),
                              role_is_speaker=role) if text else None
 
     for place, (text, prev, nxt, quoted, *rest) in enumerate(sentences):

@@ -162,3 +162,19 @@ def test_of_two_statements_in_a_sentence_the_one_made_with_the_questions_verb() 
     assert sa is not None and sa.text == "fund a second boat"
     sa = _short("What did Varga reiterate?", sentence)
     assert sa is not None and sa.text == "her support for the ferry"
+
+
+def test_he_said_after_a_sentence_where_the_speaker_is_only_a_possessor_is_not_the_speakers() -> None:
+    """"Varga's spokesman, Ivo Brandt, ..." is Brandt acting: "He said" after it is his."""
+    from rag_helpers import passages
+
+    def short(first: str, second: str):
+        text = f"{first} {second}"
+        a = text.index(second)
+        cand = Candidate(n=1, rank=0, span=(a, a + len(second)), text=second, index=1)
+        return statement_short_answer(analyse("What did Varga say?"), [cand], passages(text))
+
+    assert short("Varga's spokesman, Ivo Brandt, defended the budget.",
+                 "He said the repairs would be paid for by the port.") is None
+    sa = short("Varga defended the budget on Monday.", "She said the repairs would be paid for by the port.")
+    assert sa is not None and sa.text == "the repairs would be paid for by the port"
