@@ -147,7 +147,7 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     if q.kind is not AnswerKind.STATEMENT or not q.speaker:
         return False
     by_n = {p.n: p for p in passages}
-    read: list[tuple[str, str, str, bool]] = []
+    read: list[tuple[str, str, str, bool, bool]] = []  # reported.read_in_passage
     context: list[tuple[str, str]] = []  # per sentence read: its passage's title and text
     for s in sentences[:SPEAKER_QUOTES]:
         n = next((c for c in s.citations if c in by_n and c in s.spans), None)

@@ -9,10 +9,15 @@ the "as" of a description ("described the talks as constructive"), the complemen
 gets what it was said to be ("said the talks were constructive": "constructive"). Among the lead
 sentences' reported contents (`_rank`): a description first for such a question, then the
 question's speaker's own statement (named as the reporting verb's subject, or "she" right after a
-sentence that names the speaker), and a statement someone else is named as making last; then the
-sentences' order. Content that says nothing the question does not (only its own words) is no
-answer. The reporting verbs are the closed class constraints.py holds (the parse runs without the
-lemmatizer, span.py, so word forms are matched).
+sentence whose subject names the speaker), and, for a question that names its speaker, never a
+statement someone else is named as making; then the sentences' order. Content that says nothing
+the question does not (only its own words) is no answer. The reporting verbs are the closed class
+constraints.py holds, in any inflection (the parse has lemmas, span.py).
+
+The same reading of who says what serves the answer itself (speaker_statement): a question that
+names its speaker is answered first by the speaker's own statement (speaker_first), followed by
+the speaker's quotation right after it (speaker_continued), and refusal.speaker_answers answers it
+when that statement is about what the question asks (asked_about).
 """
 
 from __future__ import annotations
@@ -152,14 +157,16 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     by_n = {p.n: p for p in passages}
     first = chosen[0]
     if first.n in by_n:
-        read = read_in_passage(first.text, by_n[first.n].chunk.text, first.span[0], q, by_n[first.n].chunk.title or "")
+        chunk = by_n[first.n].chunk
+        read = read_in_passage(first.text, chunk.text, first.span[0], q, chunk.title or "")
         own = reported_span(parse_sentences([first.text])[0], q, _speaker_before(q, read[1]),
                             role_is_speaker=read[4])
         if (own is None and read[3]) or (own is not None and own.by_speaker):
             return chosen  # the speaker's statement, or a quotation nobody is named as making in it
     for c in ranked:
-        if c.n in by_n and speaker_statement(q, [read_in_passage(c.text, by_n[c.n].chunk.text, c.span[0], q,
-                                                                 by_n[c.n].chunk.title or "")]) is not None:
+        chunk = by_n[c.n].chunk if c.n in by_n else None
+        if chunk is not None and speaker_statement(
+                q, [read_in_passage(c.text, chunk.text, c.span[0], q, chunk.title or "")]) is not None:
             if c is first:
                 return chosen
             if c not in chosen:
