@@ -90,7 +90,7 @@ def _subjects(verb: "Token") -> list["Token"]:
     """The reporting verb's subjects; a participle or infinitive without one has its clause's
     ("Peskov praised Trump, saying ...": Peskov is the one saying)."""
     own = [k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")]
-    if not own and verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
+    if not own and verb.dep_ in ("advcl", "xcomp", "conj"):
         return [k for k in verb.head.children if k.dep_ in ("nsubj", "nsubjpass")]
     return own
 
@@ -316,7 +316,6 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
     sentence before it. For a question that names its speaker, a statement someone else is named
     as making is none ("What did Ada Quist say?" is not answered by another person's words), and
     with `passages`, "He said ..." after a sentence whose subject names someone else is theirs."""
-    from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
     live = [c for c in quoted if c.text.strip()]
@@ -328,8 +327,7 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
         other_before = role = False
         if c.n in by_n:
             chunk = by_n[c.n].chunk
-            prev, _ = sentences_beside(chunk.text, c.span[0])
-            role = bool(q.speaker) and q.speaker <= words_of(f"{chunk.title or ''}\n{chunk.text}")
+            _, prev, _, _, role = read_in_passage(c.text, chunk.text, c.span[0], q, chunk.title or "")
             named_before = _speaker_before(q, prev)
             other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
                 parse_sentences([prev])[0])

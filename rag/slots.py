@@ -34,7 +34,7 @@ def argument_slot(tok: "Token") -> Slot | None:
     """The slot the noun `tok` fills (climbing from a name's parts to its head), or None when it
     fills none (it owns something, modifies a noun, or the parse hangs it elsewhere)."""
     for _ in range(4):
-        if tok.dep_ not in _INSIDE or tok.head is tok:
+        if tok.dep_ not in _INSIDE:  # (the root's dep is "ROOT": the climb stops there)
             break
         tok = tok.head
     dep = tok.dep_
@@ -63,7 +63,7 @@ def question_slot(doc: "Doc") -> Slot | None:
 
 def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:
     """The slot of the tokens start..end of a parsed sentence: that of their head (the token whose
-    own head lies outside them)."""
+    own head lies outside them; a span holding the sentence's root has none)."""
     inside = range(start, end)
-    heads = [t for t in parse[start:end] if t.head.i not in inside or t.head is t]
+    heads = [t for t in parse[start:end] if t.head.i not in inside]
     return argument_slot(heads[0]) if heads else None
