@@ -269,7 +269,10 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if w == "how":
         after = nxt.lower_ if nxt is not None else ""
         if after == "many":
-            return "how many", AnswerKind.NUMBER, _noun_after(doc, wh_tok.i + 2)
+            # what is counted is the head of the noun run after "many" ("how many car ferries",
+            # "how many high-risk accounts"), not its first noun; "how many of the ..." has no run
+            run = _noun_run(doc, wh_tok.i + 2)
+            return "how many", AnswerKind.NUMBER, run.lemma_.lower() if run is not None else _noun_after(doc, wh_tok.i + 2)
         if after == "much":
             noun = _noun_after(doc, wh_tok.i + 2)
             if noun in _FOCUS_KIND:

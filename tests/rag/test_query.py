@@ -267,3 +267,13 @@ def test_a_question_word_after_a_lead_in_asks() -> None:
     assert (q.wh, q.kind) == ("how many", AnswerKind.NUMBER)
     assert analyse("Ada Quist, who is 14, won the title in which sport?").focus == "sport"
     assert analyse("In which city did the fire start?").kind is AnswerKind.PLACE
+
+
+def test_how_many_counts_the_head_of_its_noun_phrase() -> None:
+    """What "how many" counts is the last noun of the phrase after it, past compounds and
+    hyphenated modifiers; "how many of the ..." counts the noun after "of"."""
+    assert analyse("How many car ferries did the yard deliver?").focus == "ferry"
+    assert analyse("About how many high-risk loans did the bank approve?").focus == "loan"
+    assert analyse("How many border crossings were reopened?").focus == "crossing"
+    assert analyse("How many of the passengers were injured?").focus == "passenger"
+    assert analyse("How many people were evacuated?").focus == "people"
