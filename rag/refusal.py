@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from newsqa.rag.features import NamedFloats
 from newsqa.rag.sentences import Candidate, asks
@@ -32,6 +33,9 @@ from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.stack import RuleView, read_rules
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import Passage, Refusal, Sentence
+
+if TYPE_CHECKING:
+    from newsqa.rag.reported import SpeakerReading
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -127,7 +131,8 @@ SPEAKER_QUOTES = 2  # the first sentences of an answer read for the speaker's ow
 SPEAKER_TOPIC = 0.6  # share of the question's topic stems the statement's passage must hold
 
 
-def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: list[Passage]) -> bool:
+def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: list[Passage],
+                    reading: SpeakerReading | None = None) -> bool:
     """A statement question that names its speaker ("What did the mayor, Ada Quist, say about the
     bridge?") is answered by that speaker's own statement: one of the first `SPEAKER_QUOTES`
     sentences of the answer reports it (reported.speaker_statement); its passage, with its title,
@@ -135,6 +140,7 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     the statement, the sentences beside it or the title hold some of it. What a speaker says in
     an article about the bridge, or next to a sentence about it, is taken to be about the bridge;
     a statement far from a passing mention of it, or in a passage about something else, is not.
+    `reading`: the question's reading of its passages, when the answer was made with one.
 
     The answerability model reads the best sentence's words and similarity, and is fit on sets
     with few such questions: a statement rarely repeats the question's words ("said co-founder
@@ -142,32 +148,25 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     them with the speaker's statement quoted first."""
     from newsqa.index.lexical import tokenize
     from newsqa.rag.query import AnswerKind
-    from newsqa.rag.reported import asked_about, read_in_passage, speaker_statement
+    from newsqa.rag.reported import SpeakerReading, asked_about
 
     if q.kind is not AnswerKind.STATEMENT or not q.speaker:
         return False
-    by_n = {p.n: p for p in passages}
-    read: list[tuple[str, str, str, bool, bool]] = []  # reported.read_in_passage
-    context: list[tuple[str, str]] = []  # per sentence read: its passage's title and text
+    reading = reading or SpeakerReading(q, passages)
     for s in sentences[:SPEAKER_QUOTES]:
-        n = next((c for c in s.citations if c in by_n and c in s.spans), None)
-        if n is None:
+        n = next((c for c in s.citations if c in reading.passages and c in s.spans), None)
+        if n is None or not reading.is_speakers(n, s.text, s.spans[n][0]):
             continue
-        text = by_n[n].chunk.text
-        read.append(read_in_passage(s.text, text, s.spans[n][0], q, by_n[n].chunk.title or ""))
-        context.append((by_n[n].chunk.title or "", text))
-    place = speaker_statement(q, read)
-    if place is None:
-        return False
-    topic = asked_about(q)
-    if not topic:
-        return True
-    title, passage = context[place]
-    sentence, prev, nxt = read[place][:3]
-    in_passage = set(tokenize(f"{title}\n{passage}"))
-    near = set(tokenize(f"{title}\n{prev}\n{sentence}\n{nxt}"))
-    return (sum(w in in_passage for w in topic) / len(topic) >= SPEAKER_TOPIC
-            and any(w in near for w in topic))
+        topic = asked_about(q)
+        if not topic:
+            return True
+        chunk = reading.passages[n].chunk
+        sentence, prev, nxt = reading.read(n, s.text, s.spans[n][0])[:3]  # type: ignore[index]
+        in_passage = set(tokenize(f"{chunk.title or ''}\n{chunk.text}"))
+        near = set(tokenize(f"{chunk.title or ''}\n{prev}\n{sentence}\n{nxt}"))
+        return (sum(w in in_passage for w in topic) / len(topic) >= SPEAKER_TOPIC
+                and any(w in near for w in topic))
+    return False
 
 
 def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passage]) -> float:
@@ -183,9 +182,11 @@ def names_share(q: AnalysedQuestion, cited: list[Passage], passages: list[Passag
 
 
 def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentence],
-           passages: list[Passage], rules: RuleView | None, model: RankerModel | None = None) -> Refusal:
+           passages: list[Passage], rules: RuleView | None, model: RankerModel | None = None,
+           reading: SpeakerReading | None = None) -> Refusal:
     """Refuse or not. `rules`: the rule path's reading that `ranked` was ranked with (stack.py); the
-    answerability model reads its verdict, so None (the rules not read) counts as their refusal."""
+    answerability model reads its verdict, so None (the rules not read) counts as their refusal.
+    `reading`: a statement question's reading of its passages, made with its answer (reported.py)."""
     model = model or load_model()
     if not sentences:
         return Refusal(True, "no sentence answers the question")
@@ -193,7 +194,7 @@ def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentenc
     if not good:
         return Refusal(True, "no sentence is supported by the passages")
     best = answer_probability(model, q, ranked, passages, rules)
-    if best < model.threshold and not speaker_answers(q, good, passages):
+    if best < model.threshold and not speaker_answers(q, good, passages, reading):
         return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
     by_n = {p.n: p for p in passages}
     cited = [by_n[n] for s in good for n in s.citations if n in by_n]

@@ -17,7 +17,8 @@ constraints.py holds, in any inflection (the parse has lemmas, span.py).
 The same reading of who says what serves the answer itself (speaker_statement): a question that
 names its speaker is answered first by the speaker's own statement (speaker_first), followed by
 the speaker's quotation right after it (speaker_continued), and refusal.speaker_answers answers it
-when that statement is about what the question asks (asked_about).
+when that statement is about what the question asks (asked_about). `SpeakerReading` holds that
+reading for one question: made once, passed to each of them.
 """
 
 from __future__ import annotations
@@ -140,8 +141,41 @@ def read_in_passage(sentence: str, text: str, start: int,
     return sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names
 
 
-def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequence["Candidate"],
-                  passages: Sequence["Passage"], most: int) -> list["Candidate"]:
+class SpeakerReading:
+    """One statement question's reading of who says what in its passages, made once per question
+    (the ranked backend makes it for each part) and read by the answer's order (speaker_first,
+    speaker_continued), its short answer (statement_short_answer) and the refusal
+    (refusal.speaker_answers): each sentence is read in its passage once (read_in_passage), and
+    whether it is the speaker's own statement (speaker_statement) is decided once."""
+
+    def __init__(self, q: "AnalysedQuestion", passages: Sequence["Passage"]) -> None:
+        self.q = q
+        self.passages = {p.n: p for p in passages}
+        self._read: dict[tuple[int, int, str], tuple[str, str, str, bool, bool]] = {}
+        self._own: dict[tuple[int, int, str], bool] = {}
+
+    def read(self, n: int, text: str, start: int) -> tuple[str, str, str, bool, bool] | None:
+        """The sentence `text`, at offset `start` of passage `n`, as read_in_passage reads it; None
+        when no passage `n` is read."""
+        p = self.passages.get(n)
+        if p is None:
+            return None
+        key = (n, start, text)
+        if key not in self._read:
+            self._read[key] = read_in_passage(text, p.chunk.text, start, self.q, p.chunk.title or "")
+        return self._read[key]
+
+    def is_speakers(self, n: int, text: str, start: int) -> bool:
+        """The sentence is the question's named speaker's own statement (speaker_statement)."""
+        key = (n, start, text)
+        if key not in self._own:
+            read = self.read(n, text, start)
+            self._own[key] = read is not None and speaker_statement(self.q, [read]) is not None
+        return self._own[key]
+
+
+def speaker_first(reading: SpeakerReading, chosen: list["Candidate"], ranked: Sequence["Candidate"],
+                  most: int) -> list["Candidate"]:
     """For a question that asks only what its named speaker said ("What did Ada Quist say?",
     nothing asked about: asked_about), `chosen` led by the speaker's own statement when the first
     chosen sentence is not hers (nor a quotation that names no one as making it): she is
@@ -152,21 +186,18 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     quotation attributed a sentence or two away."""
     from newsqa.rag.span import parse_sentences
 
+    q = reading.q
     if not q.speaker or not chosen or asked_about(q):
         return chosen
-    by_n = {p.n: p for p in passages}
     first = chosen[0]
-    if first.n in by_n:
-        chunk = by_n[first.n].chunk
-        read = read_in_passage(first.text, chunk.text, first.span[0], q, chunk.title or "")
+    read = reading.read(first.n, first.text, first.span[0])
+    if read is not None:
         own = reported_span(parse_sentences([first.text])[0], q, _speaker_before(q, read[1]),
                             role_is_speaker=read[4])
         if (own is None and read[3]) or (own is not None and own.by_speaker):
             return chosen  # the speaker's statement, or a quotation nobody is named as making in it
     for c in ranked:
-        chunk = by_n[c.n].chunk if c.n in by_n else None
-        if chunk is not None and speaker_statement(
-                q, [read_in_passage(c.text, chunk.text, c.span[0], q, chunk.title or "")]) is not None:
+        if reading.is_speakers(c.n, c.text, c.span[0]):
             if c is first:
                 return chosen
             if c not in chosen:
@@ -175,8 +206,7 @@ def speaker_first(q: "AnalysedQuestion", chosen: list["Candidate"], ranked: Sequ
     return chosen
 
 
-def speaker_continued(q: "AnalysedQuestion", chosen: list["Candidate"], passages: Sequence["Passage"],
-                      most: int) -> list["Candidate"]:
+def speaker_continued(reading: SpeakerReading, chosen: list["Candidate"], most: int) -> list["Candidate"]:
     """`chosen` with the sentence after its first one in its passage put right after it, when
     the first is the question's named speaker's statement and the next one is hers too and not
     chosen (at most `most` sentences): a speaker is reported, then quoted ("Ada Quist said she
@@ -185,10 +215,10 @@ def speaker_continued(q: "AnalysedQuestion", chosen: list["Candidate"], passages
     from newsqa.rag.evidence import evidence_spans
     from newsqa.rag.sentences import Candidate
 
-    if not q.speaker or not chosen:
+    if not reading.q.speaker or not chosen:
         return chosen
     first = chosen[0]
-    p = next((x for x in passages if x.n == first.n), None)
+    p = reading.passages.get(first.n)
     if p is None or first.index < 0:
         return chosen
     text = p.chunk.text
@@ -198,9 +228,7 @@ def speaker_continued(q: "AnalysedQuestion", chosen: list["Candidate"], passages
         return chosen
     a, b = spans[k]
     nxt = text[a:b]
-    here = read_in_passage(first.text, text, first.span[0], q, p.chunk.title or "")
-    then = read_in_passage(nxt, text, a, q, p.chunk.title or "")
-    if speaker_statement(q, [here]) is None or speaker_statement(q, [then]) is None:
+    if not reading.is_speakers(first.n, first.text, first.span[0]) or not reading.is_speakers(first.n, nxt, a):
         return chosen
     follow = Candidate(n=first.n, rank=first.rank, span=(a, b), text=nxt, index=k, citations=[first.n])
     return [first, follow, *chosen[1:]][:max(most, 2)]
@@ -308,26 +336,28 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
 
 
 def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
-                           passages: Sequence["Passage"] = ()) -> ShortAnswer | None:
+                           passages: Sequence["Passage"] = (),
+                           reading: SpeakerReading | None = None) -> ShortAnswer | None:
     """What the first of the quoted sentences that reports something says (a description first
     for a question about one, then the question's speaker's own statement), as a short answer with
     offsets in its passage; None without one. "He said ..." is the speaker's when the sentence
     before it names them: with `passages`, the sentence before it in its passage, else the quoted
     sentence before it. For a question that names its speaker, a statement someone else is named
     as making is none ("What did Ada Quist say?" is not answered by another person's words), and
-    with `passages`, "He said ..." after a sentence whose subject names someone else is theirs."""
+    with `passages`, "He said ..." after a sentence whose subject names someone else is theirs.
+    `reading`: the question's reading of its passages, when the caller has made one."""
     from newsqa.rag.span import parse_sentences
 
     live = [c for c in quoted if c.text.strip()]
     if not live:
         return None
-    by_n = {p.n: p for p in passages}
+    reading = reading or SpeakerReading(q, passages)
     found: list[tuple[Reported, int, "Candidate"]] = []
     for place, (c, parse) in enumerate(zip(live, parse_sentences([c.text for c in live]))):
         other_before = role = False
-        if c.n in by_n:
-            chunk = by_n[c.n].chunk
-            _, prev, _, _, role = read_in_passage(c.text, chunk.text, c.span[0], q, chunk.title or "")
+        read = reading.read(c.n, c.text, c.span[0])
+        if read is not None:
+            _, prev, _, _, role = read
             named_before = _speaker_before(q, prev)
             other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
                 parse_sentences([prev])[0])

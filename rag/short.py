@@ -22,6 +22,7 @@ from newsqa.rag.types import Passage, Sentence, ShortAnswer
 if TYPE_CHECKING:
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.ranker import RankerModel
+    from newsqa.rag.reported import SpeakerReading
     from newsqa.rag.sentences import Candidate
     from newsqa.rag.span import Embed
 
@@ -89,10 +90,12 @@ def short_answers_for(question: str, sentences: Sequence[Sentence], passages: Se
 def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
                       model: "RankerModel", embed: "Embed | None" = None,
                       rule_cands: list["Candidate"] | None = None,
-                      passages: Sequence[Passage] = ()) -> ShortAnswer | None:
+                      passages: Sequence[Passage] = (),
+                      reading: SpeakerReading | None = None) -> ShortAnswer | None:
     """The short answer of one question (or one part of a compound one) from the sentences quoted
     for it, as every backend chooses it: what a statement question's sentence reports
-    (reported.py; `passages`, the quoted sentences' passages, tell whom a "he said" refers to),
+    (reported.py; `passages`, the quoted sentences' passages, tell whom a "he said" refers to;
+    `reading`, the question's reading of them when the caller has made one),
     else the span model's choice among the quoted sentences' spans (span.py), else, with weights
     that lack a span model, select.py's rule over `rule_cands` (default `quoted`)."""
     from newsqa.rag.query import AnswerKind
@@ -101,7 +104,7 @@ def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: 
     from newsqa.rag.span import learned_short_answer
 
     if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
-        return statement_short_answer(q, quoted, passages)
+        return statement_short_answer(q, quoted, passages, reading)
     if model.span is not None:
         return learned_short_answer(q, quoted, ranked, model.span, embed)
     cands = quoted if rule_cands is None else rule_cands

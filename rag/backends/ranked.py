@@ -24,7 +24,7 @@ from newsqa.rag.cite import answer_text
 from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_nouns, topic_words
-from newsqa.rag.reported import speaker_continued, speaker_first
+from newsqa.rag.reported import SpeakerReading, speaker_continued, speaker_first
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
@@ -104,21 +104,23 @@ class RankedBackend:
         yield sentences
 
     def compose(self, q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage],
-                max_sentences: int | None = None,
-                rules: RuleView | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
+                max_sentences: int | None = None, rules: RuleView | None = None,
+                reading: SpeakerReading | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
         """The cited sentences for already ranked candidates (ranked once for answer and refusal),
         and the short answer taken from the best of them that holds a span of the asked kind (for a
         statement question, what the best reporting sentence reports: reported.py). With
         the rules' reading (`rules`), their first sentence follows when the ranker chose another
-        fact (stack.rules_first_choice)."""
+        fact (stack.rules_first_choice). `reading`: a statement question's reading of who says what
+        in `passages` (reported.SpeakerReading), made here when not given."""
         most = max_sentences or self.max_sentences
         chosen = select(ranked, most)
         if not chosen:
             return [], None
         if q.kind is AnswerKind.STATEMENT:
-            chosen = speaker_continued(q, speaker_first(q, chosen, ranked, passages, most), passages, most)
+            reading = reading or SpeakerReading(q, passages)
+            chosen = speaker_continued(reading, speaker_first(reading, chosen, ranked, most), most)
         short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
-                                  passages=passages)
+                                  passages=passages, reading=reading)
         extra = rules_first_choice(chosen, ranked, rules, passages)
         quoted = chosen + [extra] if extra is not None else chosen
         return quote_sentences(quoted, passages, self.scorer, most + (extra is not None),
@@ -160,13 +162,16 @@ class RankedBackend:
                 ranked = [c for c in ranked if nouns <= set(tokenize(c.text))]
             about = bool(names or nouns)
             # (the rules' own first choice does not follow a topic's sentences: it need not name it)
-            chosen, sh = self.compose(part, ranked, passages, per_part, None if about else rules)
+            # who says what in the passages, read once for the answer's order, its short answer
+            # and its refusal
+            reading = SpeakerReading(part, passages) if part.kind is AnswerKind.STATEMENT else None
+            chosen, sh = self.compose(part, ranked, passages, per_part, None if about else rules, reading)
             chosen = keep(chosen)
             if about:
                 sh = None  # a description, not a span
                 d = Refusal(not any(s.supported for s in chosen), "no passage names it") if refusals else None
             else:
-                d = decide(part, ranked, chosen, passages, rules, model) if refusals else None
+                d = decide(part, ranked, chosen, passages, rules, model, reading) if refusals else None
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 unanswered.append(asked.text)

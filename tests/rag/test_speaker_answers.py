@@ -119,24 +119,25 @@ def _cands(ps, *sentences: str):
 
 
 def test_a_question_about_what_the_speaker_said_leads_with_her_statement() -> None:
-    from newsqa.rag.reported import speaker_first
+    from newsqa.rag.reported import SpeakerReading, speaker_first
 
     ps = passages(SPOKE)
     reyes, hers = _cands(ps, "He said the town had waited long enough.",
                          "Ines Vidal, the harbour master, said the berth would take the largest ferries.")
-    q = analyse("What did Ines Vidal say?")
-    assert speaker_first(q, [reyes], [reyes, hers], ps, 3) == [hers, reyes]
-    assert speaker_first(q, [reyes, hers], [reyes, hers], ps, 2) == [hers, reyes]
+    read = SpeakerReading(analyse("What did Ines Vidal say?"), ps)
+    assert speaker_first(read, [reyes], [reyes, hers], 3) == [hers, reyes]
+    assert speaker_first(read, [reyes, hers], [reyes, hers], 2) == [hers, reyes]
     # her own statement first already, or none of hers among the ranked: as chosen
-    assert speaker_first(q, [hers, reyes], [hers, reyes], ps, 3) == [hers, reyes]
-    assert speaker_first(q, [reyes], [reyes], ps, 3) == [reyes]
+    assert speaker_first(read, [hers, reyes], [hers, reyes], 3) == [hers, reyes]
+    assert speaker_first(read, [reyes], [reyes], 3) == [reyes]
     # a question that asks about something: the ranking weighs it, so the choice stands
-    assert speaker_first(analyse("What did Ines Vidal say about the town?"), [reyes], [reyes, hers], ps, 3) == [reyes]
+    about = SpeakerReading(analyse("What did Ines Vidal say about the town?"), ps)
+    assert speaker_first(about, [reyes], [reyes, hers], 3) == [reyes]
 
 
 def test_the_speakers_quotation_after_her_statement_follows_it() -> None:
     from newsqa.rag.evidence import evidence_spans
-    from newsqa.rag.reported import speaker_continued
+    from newsqa.rag.reported import SpeakerReading, speaker_continued
     from newsqa.rag.sentences import Candidate
 
     text = ("Board member Ada Quist said she backed the plan but worried about its cost. "
@@ -149,14 +150,14 @@ def test_the_speakers_quotation_after_her_statement_follows_it() -> None:
         a, b = spans[k]
         return Candidate(n=1, rank=0, span=(a, b), text=text[a:b], index=k, citations=[1])
 
-    q = analyse("What did Ada Quist say about the plan?")
-    got = speaker_continued(q, [cand(0)], ps, 3)
+    read = SpeakerReading(analyse("What did Ada Quist say about the plan?"), ps)
+    got = speaker_continued(read, [cand(0)], 3)
     assert [c.index for c in got] == [0, 1] and got[1].text.startswith("\"We are making a promise")
-    assert [c.index for c in speaker_continued(q, [cand(0), cand(1)], ps, 3)] == [0, 1]
+    assert [c.index for c in speaker_continued(read, [cand(0), cand(1)], 3)] == [0, 1]
     # the sentence after is someone else's, or the first is not hers: as chosen
-    assert [c.index for c in speaker_continued(q, [cand(1)], ps, 3)] == [1]
-    assert [c.index for c in speaker_continued(analyse("What did Tomas Reyes say about the plan?"),
-                                               [cand(0)], ps, 3)] == [0]
+    assert [c.index for c in speaker_continued(read, [cand(1)], 3)] == [1]
+    other = SpeakerReading(analyse("What did Tomas Reyes say about the plan?"), ps)
+    assert [c.index for c in speaker_continued(other, [cand(0)], 3)] == [0]
 
 
 def test_a_speaker_named_by_role_and_place_is_the_one_the_passage_reports_by_role() -> None:
