@@ -343,7 +343,85 @@ def aggregate(
     return {
         "overall": _group_metrics(rows),
         "by_type": {t: _group_metrics(g) for t, g in sorted(by_type.items())},
+        "counts": outcome_counts(question_outcomes(q.answerable, q.answers, q.evidence_ids, r)
+                                 for q, r, _ in rows),
     }
+
+
+# the metrics that are a share of questions (each question counts 0 or 1): they get a count and
+# an interval in reports, and a paired comparison between two reports (`question_outcomes`)
+PROPORTIONS = ("hit@1", "hit@5", "answer@5", "answer_correctness", "short_answer_correctness",
+               "answered_rate", "refusal_precision", "refusal_recall")
+
+
+def question_outcomes(answerable: bool, answers: list[list[str]], evidence_ids: list[str],
+                      record: Mapping[str, Any]) -> dict[str, bool | None]:
+    """Each share metric's verdict on one question (None: the metric does not count it), as
+    `aggregate` counts them: retrieval for answerable questions with evidence, correctness for
+    answerable ones with answer parts (a refusal is wrong), refusal precision over the refused,
+    refusal recall over the unanswerable."""
+    refused = bool(record.get("refused"))
+    graded = answerable and bool(answers)
+    retrieval = answerable and bool(evidence_ids)
+    return {
+        "hit@1": group_hit_at_k(record, evidence_ids, 1) if retrieval else None,
+        "hit@5": group_hit_at_k(record, evidence_ids, 5) if retrieval else None,
+        "answer@5": answer_in_passages(record, answers, 5) if graded else None,
+        "answer_correctness": (not refused and answer_correct(record.get("answer", ""), answers)) if graded else None,
+        "short_answer_correctness": (not refused and short_answer_correct(short_answer_texts(dict(record)), answers))
+        if graded else None,
+        "answered_rate": not refused if answerable else None,
+        "refusal_precision": (not answerable) if refused else None,
+        "refusal_recall": refused if not answerable else None,
+    }
+
+
+def outcome_counts(outcomes: Iterable[Mapping[str, bool | None]]) -> dict[str, list[int]]:
+    """[questions counted 1, questions counted] per share metric."""
+    counts = {m: [0, 0] for m in PROPORTIONS}
+    for o in outcomes:
+        for m in PROPORTIONS:
+            if o.get(m) is not None:
+                counts[m][0] += bool(o[m])
+                counts[m][1] += 1
+    return counts
+
+
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of a share k/n (95 % for z = 1.96); None for n = 0. It stays
+    inside [0, 1] and is sound for the small sets evaluations use (70 questions: a share of 0.54
+    is 0.43-0.65), where the normal approximation is not."""
+    if n <= 0:
+        return None
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def paired_flips(old: Mapping[str, Mapping[str, bool | None]], new: Mapping[str, Mapping[str, bool | None]],
+                 metric: str) -> tuple[int, int, int]:
+    """(better, worse, paired) for one share metric over the question ids both runs counted:
+    questions it holds for only in the new run, only in the old one, and how many were paired."""
+    better = worse = paired = 0
+    for qid, o in old.items():
+        n = new.get(qid)
+        if n is None or o.get(metric) is None or n.get(metric) is None:
+            continue
+        paired += 1
+        better += bool(n[metric]) and not o[metric]
+        worse += bool(o[metric]) and not n[metric]
+    return better, worse, paired
+
+
+def sign_test(better: int, worse: int) -> float:
+    """Two-sided exact p-value of McNemar's test (a binomial sign test on the questions that
+    changed): how likely a split at least this uneven is when a change helps and hurts alike."""
+    n = better + worse
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(better, worse) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
 
 
 def _group_metrics(

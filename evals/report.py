@@ -15,6 +15,8 @@ from html import escape
 from pathlib import Path
 from typing import Any, Mapping
 
+from newsqa.evals.metrics import PROPORTIONS, paired_flips, question_outcomes, sign_test, wilson_interval
+
 # +1: higher is better; -1: lower is better. The keys are the metrics thresholds and comparisons
 # accept; "n" is a count, not a quality.
 METRIC_DIRECTIONS: dict[str, int] = {
@@ -50,22 +52,37 @@ def _metric_names(*groups: Mapping[str, Any]) -> list[str]:
     return names
 
 
+def interval_text(counts: Mapping[str, Any] | None, metric: str) -> str:
+    """"k/n  lo-hi": a share metric's count and 95 % Wilson interval, "" for other metrics and for
+    reports written before counts were kept."""
+    kn = (counts or {}).get(metric)
+    if not kn:
+        return ""
+    ci = wilson_interval(int(kn[0]), int(kn[1]))
+    return f"{kn[0]}/{kn[1]}" + (f"  {ci[0]:.2f}-{ci[1]:.2f}" if ci else "")
+
+
 def format_table(report: Mapping[str, Any]) -> str:
-    """Metrics overall (product and baseline side by side when there is one), then by type."""
+    """Metrics overall (product and baseline side by side when there is one, and for the product's
+    shares of questions their counts and 95 % intervals), then by type."""
     aggs = report["aggregates"]
     product = aggs["product"]
     baseline = aggs.get("baseline")
+    counts = product.get("counts")
     lines: list[str] = []
     overall = product["overall"]
     names = _metric_names(overall, baseline["overall"] if baseline else {})
     width = max(len(n) for n in names) + 2
     header = f"{'metric':<{width}}{'product':>10}" + (f"{'baseline':>10}" if baseline else "")
+    if counts:
+        header += "   questions, 95% interval"
     lines += ["Overall", header, "-" * len(header)]
     for name in names:
         row = f"{name:<{width}}{fmt(overall.get(name), name):>10}"
         if baseline:
             row += f"{fmt(baseline['overall'].get(name), name):>10}"
-        lines.append(row)
+        extra = interval_text(counts, name)
+        lines.append((row + "   " + extra) if extra else row)
 
     types = list(product["by_type"])
     if types:
@@ -118,11 +135,47 @@ def compare_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tupl
     return rows
 
 
-def format_comparison(rows: list[tuple[str, Any, Any, str]]) -> str:
+def report_outcomes(report: Mapping[str, Any]) -> dict[str, dict[str, bool | None]]:
+    """Each question's share-metric verdicts (metrics.question_outcomes), by question id, from a
+    report's records (their `eval` block); {} for a report without them."""
+    out: dict[str, dict[str, bool | None]] = {}
+    for r in report.get("questions") or ():
+        e = r.get("eval") if isinstance(r, Mapping) else None
+        if not isinstance(e, Mapping) or "id" not in r:
+            continue
+        out[str(r["id"])] = question_outcomes(bool(e.get("answerable")), e.get("expected") or [],
+                                              e.get("evidence_ids") or [], r)
+    return out
+
+
+def paired_comparison(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, tuple[int, int, int, float]]:
+    """Per share metric, over the questions both reports answered (matched by id): (questions
+    better, worse, paired, two-sided exact p of McNemar's test). Two runs on the same questions
+    differ by a few questions by chance of the fit or the vectors; the p-value says whether a
+    difference is more than that."""
+    a, b = report_outcomes(old), report_outcomes(new)
+    if not a or not b:
+        return {}
+    out = {}
+    for m in PROPORTIONS:
+        better, worse, paired = paired_flips(a, b, m)
+        if paired:
+            out[m] = (better, worse, paired, sign_test(better, worse))
+    return out
+
+
+def format_comparison(rows: list[tuple[str, Any, Any, str]],
+                      paired: Mapping[str, tuple[int, int, int, float]] | None = None) -> str:
+    """The comparison rows, with the paired counts and p-value beside each share metric."""
     width = max((len(r[0]) for r in rows), default=6) + 2
-    lines = ["Compared with the earlier report (+ better, - worse)"]
+    lines = ["Compared with the earlier report (+ better, - worse"
+             + ("; questions better / worse of those paired, p: exact McNemar test" if paired else "") + ")"]
     for name, va, vb, marker in rows:
-        lines.append(f"{name:<{width}}{fmt(va, name):>10} -> {fmt(vb, name):<10} {marker}".rstrip())
+        line = f"{name:<{width}}{fmt(va, name):>10} -> {fmt(vb, name):<10} {marker:<2}"
+        if paired and name in paired:
+            better, worse, n, p = paired[name]
+            line += f" {better} better, {worse} worse of {n}, p={p:.2f}"
+        lines.append(line.rstrip())
     return "\n".join(lines)
 
 
@@ -312,12 +365,16 @@ def _charts(report: Mapping[str, Any]) -> list[str]:
 
 def _metrics_table(product: Mapping[str, Any], baseline: Mapping[str, Any] | None) -> str:
     names = _metric_names(product["overall"], baseline["overall"] if baseline else {})
-    head = "<tr><th>metric</th><th>product</th>" + ("<th>baseline</th>" if baseline else "") + "</tr>"
+    counts = product.get("counts")
+    head = ("<tr><th>metric</th><th>product</th>" + ("<th>baseline</th>" if baseline else "")
+            + ("<th>questions, 95% interval</th>" if counts else "") + "</tr>")
     rows = []
     for n in names:
         cells = f'<td>{escape(n)}</td><td class="num">{escape(fmt(product["overall"].get(n), n))}</td>'
         if baseline:
             cells += f'<td class="num">{escape(fmt(baseline["overall"].get(n), n))}</td>'
+        if counts:
+            cells += f'<td class="num">{escape(interval_text(counts, n))}</td>'
         rows.append(f"<tr>{cells}</tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 

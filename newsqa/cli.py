@@ -188,7 +188,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import os
 
     from newsqa.evals.report import (
-        check_fail_under, compare_reports, format_comparison, format_table, parse_fail_under, write_report,
+        check_fail_under, compare_reports, format_comparison, format_table, paired_comparison, parse_fail_under,
+        write_report,
     )
     from newsqa.evals.run import run_eval
     from newsqa.index.store import StoreError
@@ -263,7 +264,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(format_table(report))
     print(f"\nreport: {json_path}\n        {html_path}")
     if old is not None:
-        print("\n" + format_comparison(compare_reports(old, report)))
+        print("\n" + format_comparison(compare_reports(old, report), paired_comparison(old, report)))
     failures = check_fail_under(report, thresholds)
     for f in failures:
         print(f"newsqa eval: --fail-under: {f}", file=sys.stderr)

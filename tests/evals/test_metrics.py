@@ -1,9 +1,11 @@
+import math
 from typing import Any
 
 import pytest
 
 from newsqa.evals.metrics import (
     METRICS,
+    PROPORTIONS,
     aggregate,
     answer_correct,
     citation_recall_precision,
@@ -12,11 +14,14 @@ from newsqa.evals.metrics import (
     hit_at_k,
     latency_summary,
     normalize_text,
+    paired_flips,
     percentile,
     reciprocal_rank,
     refusal_precision_recall,
+    sign_test,
     support_scorer_accuracy,
     unsupported_share,
+    wilson_interval,
 )
 from newsqa.evals.questions import Question, SupportPair
 from newsqa.rag.types import REFUSAL_TEXT
@@ -313,6 +318,44 @@ def test_aggregate_exact_values() -> None:
     assert (unans["refusal_precision"], unans["refusal_recall"]) == (1.0, 0.5)
     assert (unans["citation_validity"], unans["citation_recall"]) == (0.0, 0.0)
     assert unans["unsupported_share"] == 1.0
+
+
+def test_counts_agree_with_every_share_metric() -> None:
+    """Each share metric's count k/n is the question-level verdicts the aggregate averages."""
+    questions, records = _aggregate_fixture()
+    result = aggregate(questions, records, token_support)
+    counts = result["counts"]
+    assert set(counts) == set(PROPORTIONS)
+    for metric, (k, n) in counts.items():
+        value = result["overall"][metric]
+        assert (value is None and n == 0) or k / n == pytest.approx(value), metric
+    assert counts["refusal_recall"] == [1, 2] and counts["answered_rate"] == [1, 2]
+
+
+def test_wilson_interval_known_values() -> None:
+    lo, hi = wilson_interval(5, 10)
+    assert (round(lo, 3), round(hi, 3)) == (0.237, 0.763)
+    lo, hi = wilson_interval(0, 10)
+    assert lo == 0.0 and round(hi, 3) == 0.278
+    lo, hi = wilson_interval(10, 10)
+    assert round(lo, 3) == 0.722 and hi == 1.0
+    assert wilson_interval(0, 0) is None
+    # more questions, a narrower interval around the same share
+    assert wilson_interval(50, 100)[1] - wilson_interval(50, 100)[0] < hi - lo
+
+
+def test_paired_flips_and_the_exact_sign_test() -> None:
+    old = {"a": {"answer_correctness": True}, "b": {"answer_correctness": False},
+           "c": {"answer_correctness": False}, "d": {"answer_correctness": None}, "e": {"answer_correctness": True}}
+    new = {"a": {"answer_correctness": False}, "b": {"answer_correctness": True},
+           "c": {"answer_correctness": True}, "d": {"answer_correctness": True}}
+    # d is not counted in the old run, e is missing from the new one
+    assert paired_flips(old, new, "answer_correctness") == (2, 1, 3)
+    assert sign_test(0, 0) == 1.0
+    assert sign_test(2, 1) == 1.0
+    assert sign_test(6, 0) == pytest.approx(2 / 64)  # six questions better, none worse
+    assert sign_test(0, 6) == sign_test(6, 0)
+    assert sign_test(10, 2) == pytest.approx(2 * sum(math.comb(12, i) for i in range(3)) / 2 ** 12)
 
 
 def test_aggregate_wrong_answer_and_ids() -> None:

@@ -13,7 +13,7 @@ import pytest
 from tiny_eval_set import QUESTIONS, XSS_QUESTION, write_tiny_set
 
 from newsqa.cli import main
-from newsqa.evals.metrics import METRICS
+from newsqa.evals.metrics import METRICS, wilson_interval
 from newsqa.evals.report import (
     METRIC_DIRECTIONS, bar_chart, check_fail_under, compare_reports, format_comparison, format_table,
     histogram, parse_fail_under, render_html, write_report,
@@ -98,6 +98,13 @@ def test_console_table(report: dict[str, Any]) -> None:
     header = next(line for line in lines if line.startswith("type"))
     row = next(line for line in lines if line.startswith("who"))
     assert len(row) == len(header)
+    # a share of questions shows how many questions it is of, and its 95 % interval
+    k, n = report["aggregates"]["product"]["counts"]["answered_rate"]
+    lo, hi = wilson_interval(k, n)
+    answered = next(line for line in lines if line.startswith("answered_rate "))
+    assert answered.split()[-2:] == [f"{k}/{n}", f"{lo:.2f}-{hi:.2f}"]
+    assert next(line for line in lines if line.startswith("mrr ")).split()[-1] != f"{k}/{n}"
+    assert "95% interval" in lines[1] and "95% interval" in render_html(report)
 
 
 def _with(report: dict[str, Any], **values: Any) -> dict[str, Any]:
@@ -188,12 +195,18 @@ def test_cli_compare(cli_args: list[str], tmp_path: Path, capsys: pytest.Capture
     old_path = tmp_path / "a" / "report.json"
     old = json.loads(old_path.read_text(encoding="utf-8"))
     old["aggregates"]["product"]["overall"]["hit@5"] = 0.1  # pretend the last run retrieved badly
+    # ... and refused a question this run answers right: the paired comparison counts it
+    right = [r for r in old["questions"] if r["eval"]["correct"]]
+    assert right
+    right[0].update(refused=True, answer="")
     old_path.write_text(json.dumps(old), encoding="utf-8")
     capsys.readouterr()
     assert main([*cli_args, "--out", str(tmp_path / "b"), "--compare", str(old_path)]) == 0
     printed = capsys.readouterr().out
     assert "Compared with the earlier report" in printed
-    assert re.search(r"^hit@5\s+0\.100 -> 1\.000\s+\+$", printed, re.M)
+    # the aggregate moved, no question did: a paired comparison tells the two apart
+    assert re.search(r"^hit@5\s+0\.100 -> 1\.000\s+\+\s+0 better, 0 worse of \d+, p=1\.00$", printed, re.M)
+    assert re.search(r"^answer_correctness\s+.* 1 better, 0 worse of \d+, p=1\.00$", printed, re.M)
     assert re.search(r"^citation_validity\s+1\.000 -> 1\.000\s+=$", printed, re.M)
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")
