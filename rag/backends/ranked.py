@@ -25,6 +25,7 @@ from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_nouns, topic_words
 from newsqa.rag.reported import SpeakerReading, speaker_continued, speaker_first
+from newsqa.rag.roles import RoleAnswer, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
@@ -105,13 +106,16 @@ class RankedBackend:
 
     def compose(self, q: AnalysedQuestion, ranked: list[Candidate], passages: list[Passage],
                 max_sentences: int | None = None, rules: RuleView | None = None,
-                reading: SpeakerReading | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
+                reading: SpeakerReading | None = None,
+                role: RoleAnswer | None = None) -> tuple[list[Sentence], ShortAnswer | None]:
         """The cited sentences for already ranked candidates (ranked once for answer and refusal),
         and the short answer taken from the best of them that holds a span of the asked kind (for a
         statement question, what the best reporting sentence reports: reported.py). With
         the rules' reading (`rules`), their first sentence follows when the ranker chose another
         fact (stack.rules_first_choice). `reading`: a statement question's reading of who says what
-        in `passages` (reported.SpeakerReading), made here when not given."""
+        in `passages` (reported.SpeakerReading), made here when not given. `role`: for a role
+        question, the sentence that names the role's holder (roles.py), which leads, with the
+        holder's name as the short answer."""
         most = max_sentences or self.max_sentences
         chosen = select(ranked, most)
         if not chosen:
@@ -119,8 +123,14 @@ class RankedBackend:
         if q.kind is AnswerKind.STATEMENT:
             reading = reading or SpeakerReading(q, passages)
             chosen = speaker_continued(reading, speaker_first(reading, chosen, ranked, most), most)
-        short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
-                                  passages=passages, reading=reading)
+        if role is not None:
+            lead = role.cand
+            lead.citations = lead.citations or [lead.n]
+            chosen = [lead, *(c for c in chosen if (c.n, c.index) != (lead.n, lead.index))][:most]
+            short = role.short
+        else:
+            short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
+                                      passages=passages, reading=reading)
         extra = rules_first_choice(chosen, ranked, rules, passages)
         quoted = chosen + [extra] if extra is not None else chosen
         return quote_sentences(quoted, passages, self.scorer, most + (extra is not None),
@@ -165,7 +175,8 @@ class RankedBackend:
             # who says what in the passages, read once for the answer's order, its short answer
             # and its refusal
             reading = SpeakerReading(part, passages) if part.kind is AnswerKind.STATEMENT else None
-            chosen, sh = self.compose(part, ranked, passages, per_part, None if about else rules, reading)
+            role = None if about else role_answer(part, ranked)
+            chosen, sh = self.compose(part, ranked, passages, per_part, None if about else rules, reading, role)
             chosen = keep(chosen)
             if about:
                 sh = None  # a description, not a span

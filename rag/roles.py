@@ -1,0 +1,145 @@
+"""Role questions: "Who is the mayor of Calder Bay?", "Who is Grendahl's managing director?", "Who
+is the chief economist at Calloway Building Society?".
+
+The role is the whole relation such a question asks about, and news names a role's holder in a few
+fixed ways: the role noun beside the name, qualified by the thing the question names ("Calder Bay
+Mayor Ada Quist", "Grendahl's managing director, Ada Quist", "Ada Quist, the mayor of Calder
+Bay"). A sentence that names someone so answers the question by what it says, whatever else it is
+about: it leads the answer, and the name is the short answer. The learned models read the
+question's words and the entity kind: on a short article naming two presidents ("Russian President
+X has offered to mediate ... a call with UAE President Y"), they led with the first for "Who is the
+president of the UAE?" and gave X as its short answer.
+
+Whether to answer at all stays the answerability model's decision: letting a role's holder answer
+whatever it says also answered a question whose evidence had been removed, from a sentence naming
+a holder of the same title for a thing of the same name (docs/measurements.md).
+
+Only questions that ask for nothing but the role: "who", a form of "be", a focus noun and a named
+thing, no other verb ("Who is the former finance chief who pleaded guilty?" asks about the plea).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsqa.index.lexical import tokenize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from newsqa.rag.query import AnalysedQuestion
+    from newsqa.rag.sentences import Candidate
+    from newsqa.rag.types import ShortAnswer
+
+ROLE_SENTENCES = 6  # the ranked sentences read for a role's holder (the ranker's pre-selection)
+# what qualifies a role noun: "UAE President", "Chinese leader", "the bank's economist",
+# "mayor of Calder Bay", "economist at Calloway"
+_QUALIFIERS = ("compound", "amod", "poss", "nmod", "npadvmod")
+_OF = frozenset({"of", "at", "for", "in"})
+_ARTICLES = frozenset({"the", "a", "an"})
+_MISNAMED = frozenset({"ORG", "NORP", "GPE"})
+
+
+@dataclass(frozen=True)
+class RoleAnswer:
+    cand: "Candidate"  # the ranked sentence that names the role's holder
+    short: "ShortAnswer"  # the holder's name in it
+
+
+def is_role_question(q: "AnalysedQuestion") -> bool:
+    """"Who is <the role of X>?": who, a form of "be" as the root, a focus noun, a named thing,
+    and no other verb."""
+    if q.wh != "who" or not q.focus or not q.named:
+        return False
+    roots = [t for t in q.doc if t.dep_ == "ROOT"]
+    if len(roots) != 1 or roots[0].lemma_.lower() != "be":
+        return False
+    return not any(t.pos_ == "VERB" for t in q.doc)
+
+
+def _beside(name: "Span") -> list["Token"]:
+    """The nouns that stand beside a name as its title: its compounds and appositions, and the noun
+    it stands in apposition or compound to ("the mayor, Ada Quist")."""
+    from newsqa.rag.span import _comma_apposed
+
+    root = name.root
+    out = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
+    if root.dep_ in ("appos", "compound") or _comma_apposed(name):
+        out.append(root.head)
+    return out
+
+
+def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None":
+    """The first person named in `doc` (a sentence's NER analysis; `parse` its dependency parse,
+    same tokens) titled by the question's role noun, that noun qualified by a thing the question
+    names (a direct dependent of the title that is that thing, with all its words) and holding no
+    other word the question does not use ("Harbour Lights video director X" is the video's
+    director); None without one, or when the sentence leaves out a thing the question names."""
+    from newsqa.rag.features import words_of
+
+    focus = frozenset(tokenize(q.focus))
+    asked = words_of(q.text)
+    # each named thing by all its words: "the 2021 Awards" is not qualified by "Awards" alone
+    names = [w for w in (words_of(n) - _ARTICLES for n in q.named) if w]
+    if not names or not all(w <= words_of(doc.text) for w in names):
+        return None  # the sentence leaves out a thing the question names
+    for e in doc.ents:
+        name = parse[e.start:e.end]
+        if not _person_like(e, name) or words_of(e.text) & {w for n in names for w in n}:
+            continue  # not a person, or the thing the question names
+        inside = set(range(e.start, e.end))
+        for role in (t for t in _beside(name) if set(tokenize(t.text)) & focus):
+            # the title's words: the role noun's own dependents, and, for a title in front of the
+            # name ("UAE President Ada Quist"), the name head's (the parser hangs them there)
+            mods = [c for c in role.children if c.i not in inside]
+            if role.i != name.root.i and role.head.i == name.root.i:
+                mods += [c for c in name.root.children if c.i not in inside and c.i != role.i]
+            if _qualified(mods, names, asked):
+                return e
+    return None
+
+
+def _person_like(e: "Span", name: "Span") -> bool:
+    """A person's name, or a name the small NER gives another label ("Sunniva Bakkeland": ORG): a
+    role noun titles only people, so a proper name it titles is one."""
+    return e.label_ == "PERSON" or (e.label_ in _MISNAMED and all(t.pos_ == "PROPN" for t in name))
+
+
+def _qualified(mods: list["Token"], names: list[frozenset[str]], asked: set[str]) -> bool:
+    """Among a title's dependents, one is a thing the question names (the dependent or the object
+    of its "of"/"at", holding all the thing's words), and every other word of the title is one
+    the question uses."""
+    found = False
+    for c in mods:
+        if c.dep_ == "prep" and c.lower_ in _OF:
+            heads = [g for g in c.children if g.dep_ == "pobj"]
+        elif c.dep_ in _QUALIFIERS:
+            heads = [c]
+        else:
+            continue
+        for h in heads:
+            words = {t.lower_ for t in h.subtree}
+            if h.lower_ in {w for n in names for w in n} and any(n <= words for n in names):
+                found = True
+            elif c.dep_ in ("compound", "amod", "nmod") and not {t.lower_ for t in h.subtree if t.is_alpha} <= asked:
+                return False  # a word the question does not use: another role ("video director")
+    return found
+
+
+def role_answer(q: "AnalysedQuestion", ranked: list["Candidate"]) -> RoleAnswer | None:
+    """For a role question, the best ranked sentence (of the first `ROLE_SENTENCES`) that names
+    the role's holder, with the name as the short answer; None for other questions or without one."""
+    from newsqa.rag.select import span_answer
+    from newsqa.rag.span import parse_sentences
+
+    if not is_role_question(q):
+        return None
+    live = [c for c in ranked[:ROLE_SENTENCES] if c.doc is not None]
+    for c, parse in zip(live, parse_sentences([c.text for c in live])):
+        if len(parse) != len(c.doc):  # type: ignore[arg-type]
+            continue
+        e = role_holder(q, c.doc, parse)  # type: ignore[arg-type]
+        if e is not None:
+            return RoleAnswer(c, span_answer(c, e, parse))
+    return None

@@ -1,0 +1,83 @@
+"""Role questions ("Who is the mayor of Calder Bay?"): the person the passage titles with the role,
+the role qualified by the thing the question names, leads the answer as its short answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.index.embed import HashingEmbedder
+from newsqa.rag.analyse import analyse_sentences
+from newsqa.rag.backends.ranked import RankedBackend
+from newsqa.rag.query import analyse
+from newsqa.rag.roles import is_role_question, role_holder
+from newsqa.rag.span import parse_sentences
+from newsqa.rag.support import SupportScorer
+from rag_helpers import passages
+
+
+def _holder(question: str, sentence: str) -> str | None:
+    doc = analyse_sentences([sentence])[0]
+    e = role_holder(analyse(question), doc, parse_sentences([sentence])[0])
+    return e.text if e is not None else None
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the mayor of Calder Bay?",
+    "Who is Grenmoor's managing director?",
+    "Who is the chief economist at Halden Savings Bank?",
+    "Who is the Norlandic prime minister?",
+])
+def test_a_question_that_asks_for_nothing_but_a_role(question: str) -> None:
+    assert is_role_question(analyse(question))
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the mayor?",  # no thing named: whose mayor?
+    "Who is Ada Quist?",  # a name to describe, not a role
+    "Who is the former finance chief of Halden Savings Bank who resigned?",  # asks about the resignation
+    "Who opened the pier at Calder Bay?",
+    "Which mayor of Calder Bay opened the pier?",
+])
+def test_questions_that_ask_more_than_a_role(question: str) -> None:
+    assert not is_role_question(analyse(question))
+
+
+def test_the_role_beside_the_name_qualified_by_the_named_thing() -> None:
+    q = "Who is the mayor of Calder Bay?"
+    assert _holder(q, "Calder Bay Mayor Ada Quist opened the pier on Monday.") == "Ada Quist"
+    assert _holder(q, "Ada Quist, the mayor of Calder Bay, opened the pier on Monday.") == "Ada Quist"
+    # another town's mayor in a sentence that names Calder Bay
+    assert _holder(q, "Orsk mayor Tomas Reyes visited Calder Bay on Monday.") is None
+    # the first of two mayors is the other town's
+    assert _holder(q, "Orsk Mayor Tomas Reyes met Calder Bay Mayor Ada Quist on Monday.") == "Ada Quist"
+    eco = "Who is the chief economist at Halden Savings Bank?"
+    assert _holder(eco, "Halden Savings Bank chief economist Dana Whitt said prices would fall.") == "Dana Whitt"
+    assert _holder(eco, "Dana Whitt, chief economist at Halden Savings Bank, said prices would fall.") == "Dana Whitt"
+
+
+def test_a_title_with_words_the_question_does_not_use_is_another_role() -> None:
+    q = "Who is the director of Harbour Lights?"
+    assert _holder(q, "Harbour Lights director Lena Moss thanked the cast.") == "Lena Moss"
+    assert _holder(q, "The crew paid tribute to Harbour Lights video director Lena Moss.") is None
+    assert _holder("Who is the mayor of Calder Bay?", "Former Calder Bay Mayor Ada Quist opened the pier.") is None
+
+
+def test_every_thing_the_question_names_must_be_in_the_sentence() -> None:
+    q = "Who is the chief economist at Halden Savings Bank?"
+    # "Halden" alone is not the whole of what the question names
+    assert _holder(q, "Halden's chief economist Dana Whitt said prices would fall.") is None
+
+
+def test_the_role_holder_leads_the_answer_and_is_its_short_answer() -> None:
+    text = ("Norland President Ivo Brandt has offered to mediate between the two coastal states, "
+            "and his country is ready to host the talks. "
+            "Brandt said he had discussed the offer in a phone call with Vestria President Mara Lind, "
+            "who welcomed it. "
+            "The talks could start next month.")
+    backend = RankedBackend(SupportScorer(HashingEmbedder()))
+    reply = backend.respond("Who is the president of Vestria?", passages(text), refusals=False)
+    assert reply.short is not None and reply.short.text == "Mara Lind"
+    assert reply.sentences[0].text.startswith("Brandt said he had discussed")
+    assert text[reply.short.start:reply.short.end] == "Mara Lind"
+    other = backend.respond("Who is the president of Norland?", passages(text), refusals=False)
+    assert other.short is not None and other.short.text == "Ivo Brandt"
