@@ -274,6 +274,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and one asking for a person, an organisation or a place is never answered by an amount,
     # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
     named_kind = q.kind in _NEVER_AMOUNT_KINDS
+    # ... and a bare "what" ("What does the town support?") asks for a thing, never a person: "what"
+    # asks for people only through a noun ("What is the name of ...", "what coach": another kind)
+    thing = q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -292,6 +295,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 continue  # "How many cows died?" is never answered by a place or a noun
             if named_kind and (e.start in amount_at if is_phrase else e.label_ in _AMOUNTS):
                 continue  # an amount, or a noun phrase that opens with one ("7.8 million euros")
+            if thing and not is_phrase and e.label_ == "PERSON":
+                continue
             f = SpanFeatures()
             if is_phrase:
                 f.phrase = 1.0

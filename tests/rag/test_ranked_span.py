@@ -75,6 +75,16 @@ def test_no_spans_for_a_question_that_asks_for_no_entity() -> None:
     assert span_candidates(q, _cands("The line was delayed by floods near Port Arlen in March."), []) == []
 
 
+def test_a_bare_what_question_is_not_answered_by_a_person() -> None:
+    """"What" asks for a thing; for people only through a noun ("what coach", "the name of")."""
+    sentence = "Mayor Ada Quist backed the new ferry terminal at Calder Bay."
+    spans = span_candidates(analyse("What did the council back?"), _cands(sentence), _cands(sentence))
+    texts = {s.ent.text for s in spans}
+    assert "Ada Quist" not in texts and "Calder Bay" in texts
+    spans = span_candidates(analyse("Who backed the ferry terminal?"), _cands(sentence), _cands(sentence))
+    assert "Ada Quist" in {s.ent.text for s in spans}
+
+
 def test_the_model_chooses_by_its_weights() -> None:
     q = analyse("When did the Norbridge library open?")
     quoted = _cands("The Norbridge library, planned since 2019, opened on 3 May 2024 after delays.")
