@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")  # a four-digit year, 1000-2099
 # the pipes a parse needs (the entities come from the sentence's own NER analysis; the lemmas
 # compare a sentence's verbs with the question's: slots.py)
 _PARSE_DISABLED = ("ner",)
@@ -277,6 +278,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and a bare "what" ("What does the town support?") asks for a thing, never a person: "what"
     # asks for people only through a noun ("What is the name of ...", "what coach": another kind)
     thing = q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus
+    # ... and "in what year" by a span that holds one ("a year", "the last 72 hours" do not)
+    year_asked = q.kind is AnswerKind.DATE and q.focus == "year"
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -296,6 +299,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if named_kind and (e.start in amount_at if is_phrase else e.label_ in _AMOUNTS):
                 continue  # an amount, or a noun phrase that opens with one ("7.8 million euros")
             if thing and not is_phrase and e.label_ == "PERSON":
+                continue
+            if year_asked and not _YEAR.search(e.text):
                 continue
             f = SpanFeatures()
             if is_phrase:

@@ -85,6 +85,14 @@ def test_a_bare_what_question_is_not_answered_by_a_person() -> None:
     assert "Ada Quist" in {s.ent.text for s in spans}
 
 
+def test_a_year_question_is_answered_only_by_a_span_that_holds_a_year() -> None:
+    sentence = "The line took a year to electrify and opened in 1987, after a strike of 72 hours."
+    spans = span_candidates(analyse("In what year did the line open?"), _cands(sentence), _cands(sentence))
+    assert {s.ent.text for s in spans} == {"1987"}
+    when = span_candidates(analyse("When did the line open?"), _cands(sentence), _cands(sentence))
+    assert {"1987", "72 hours"} <= {s.ent.text for s in when}
+
+
 def test_the_model_chooses_by_its_weights() -> None:
     q = analyse("When did the Norbridge library open?")
     quoted = _cands("The Norbridge library, planned since 2019, opened on 3 May 2024 after delays.")
