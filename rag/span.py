@@ -91,8 +91,7 @@ def _is_duration(e: "Span") -> bool:
     if e.label_ not in ("DATE", "TIME"):
         return False
     words = [t.lower_ for t in e if not t.is_punct]
-    if not any(w in _TIME_UNITS or (w.endswith("s") and w[:-1] in _TIME_UNITS) or w == "centuries"
-               for w in words):
+    if not any(_time_unit(w) or w == "centuries" for w in words):
         return False
     if any(len(w) == 4 and w.isdigit() for w in words):  # a year: "the 2009 season"
         return False
@@ -100,6 +99,26 @@ def _is_duration(e: "Span") -> bool:
     after = doc[e.end].lower_ if e.end < len(doc) else ""
     before = doc[e.start - 1].lower_ if e.start > 0 else ""
     return after not in _POINT_AFTER and before not in _POINT_BEFORE and words[-1] not in _POINT_AFTER
+
+
+def _an_age(e: "Span", parse: "Doc | None") -> bool:
+    """A number that counts nothing but units of time, in it or as the noun it modifies (`parse`,
+    the sentence's parse, tells): what "how old" asks for ("31", "31 years", "a 31-year-old";
+    not "February", nor "2019", nor "22" of "22 pupils")."""
+    if not any(t.like_num for t in e) or _YEAR.search(e.text):
+        return False
+    if parse is None:
+        return True
+    span = parse[e.start:e.end]
+    counted = [t for t in span if t.pos_ in ("NOUN", "PROPN")]
+    root = span.root
+    if root.dep_ in ("nummod", "quantmod") and root.head.i >= e.end and root.head.pos_ == "NOUN":
+        counted.append(root.head)
+    return all(_time_unit(t.lower_) for t in counted)
+
+
+def _time_unit(w: str) -> bool:
+    return w in _TIME_UNITS or (w.endswith("s") and w[:-1] in _TIME_UNITS)
 
 
 def _asks_how_long(q: "AnalysedQuestion") -> bool:
@@ -280,6 +299,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     thing = q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus
     # ... and "in what year" by a span that holds one ("a year", "the last 72 hours" do not)
     year_asked = q.kind is AnswerKind.DATE and q.focus == "year"
+    # ... and "how old" by an age: a number, counting nothing but units of time ("31", "31 years",
+    # "a 31-year-old"; not "February", nor "22 pupils")
+    age_asked = q.wh == "how old"
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -301,6 +323,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if thing and not is_phrase and e.label_ == "PERSON":
                 continue
             if year_asked and not _YEAR.search(e.text):
+                continue
+            if age_asked and not _an_age(e, parse):
                 continue
             f = SpanFeatures()
             if is_phrase:

@@ -93,6 +93,14 @@ def test_a_year_question_is_answered_only_by_a_span_that_holds_a_year() -> None:
     assert {"1987", "72 hours"} <= {s.ent.text for s in when}
 
 
+def test_how_old_is_answered_by_an_age() -> None:
+    sentence = "Ada Quist, 31, has led the school since February 2019, when it had only 22 pupils."
+    spans = span_candidates(analyse("How old is Ada Quist?"), _cands(sentence), _cands(sentence))
+    assert {s.ent.text for s in spans} == {"31"}
+    many = span_candidates(analyse("How many pupils did the school have?"), _cands(sentence), _cands(sentence))
+    assert "22 pupils" in {s.ent.text for s in many} or "only 22 pupils" in {s.ent.text for s in many}
+
+
 def test_the_model_chooses_by_its_weights() -> None:
     q = analyse("When did the Norbridge library open?")
     quoted = _cands("The Norbridge library, planned since 2019, opened on 3 May 2024 after delays.")
