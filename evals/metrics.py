@@ -367,8 +367,10 @@ def question_outcomes(answerable: bool, answers: list[list[str]], evidence_ids: 
         "hit@1": group_hit_at_k(record, evidence_ids, 1) if retrieval else None,
         "hit@5": group_hit_at_k(record, evidence_ids, 5) if retrieval else None,
         "answer@5": answer_in_passages(record, answers, 5) if graded else None,
-        "answer_correctness": (not refused and answer_correct(record.get("answer", ""), answers)) if graded else None,
-        "short_answer_correctness": (not refused and short_answer_correct(short_answer_texts(dict(record)), answers))
+        "answer_correctness": (not refused and answer_correct(record.get("answer", ""), answers))
+        if graded else None,
+        "short_answer_correctness": (not refused
+                                     and short_answer_correct(short_answer_texts(dict(record)), answers))
         if graded else None,
         "answered_rate": not refused if answerable else None,
         "refusal_precision": (not answerable) if refused else None,

@@ -272,7 +272,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             # what is counted is the head of the noun run after "many" ("how many car ferries",
             # "how many high-risk accounts"), not its first noun; "how many of the ..." has no run
             run = _noun_run(doc, wh_tok.i + 2)
-            return "how many", AnswerKind.NUMBER, run.lemma_.lower() if run is not None else _noun_after(doc, wh_tok.i + 2)
+            counted = run.lemma_.lower() if run is not None else _noun_after(doc, wh_tok.i + 2)
+            return "how many", AnswerKind.NUMBER, counted
         if after == "much":
             noun = _noun_after(doc, wh_tok.i + 2)
             if noun in _FOCUS_KIND:

@@ -122,7 +122,8 @@ def _qualified(mods: list["Token"], names: list[frozenset[str]], asked: set[str]
             words = {t.lower_ for t in h.subtree}
             if h.lower_ in {w for n in names for w in n} and any(n <= words for n in names):
                 found = True
-            elif c.dep_ in ("compound", "amod", "nmod") and not {t.lower_ for t in h.subtree if t.is_alpha} <= asked:
+            elif c.dep_ in ("compound", "amod", "nmod") and not {t.lower_ for t in h.subtree
+                                                                  if t.is_alpha} <= asked:
                 return False  # a word the question does not use: another role ("video director")
     return found
 

@@ -62,7 +62,9 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
-_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")  # a four-digit year, 1000-2099
+# a four-digit year, 1000-2099 (features._YEAR matches a question's years in news, 1800-2099; "in
+# what year was it founded" may be answered by an older one)
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
 # the pipes a parse needs (the entities come from the sentence's own NER analysis; the lemmas
 # compare a sentence's verbs with the question's: slots.py)
 _PARSE_DISABLED = ("ner",)
