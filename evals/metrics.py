@@ -332,20 +332,24 @@ def aggregate(
         if "id" in r and r["id"] != q.id:
             raise ValueError(f"record id {r['id']!r} does not match question id {q.id!r}")
 
-    # Citation scoring calls the support scorer, possibly a model: do it once per record.
+    # Citation scoring calls the support scorer, possibly a model: do it once per record; each
+    # question's verdicts on the share metrics likewise, for its groups and the counts
     cite_scores = [citation_recall_precision(r, support) for r in records]
-    rows = list(zip(questions, records, cite_scores))
+    outcomes = [question_outcomes(q.answerable, q.answers, q.evidence_ids, r) for q, r in zip(questions, records)]
+    rows = list(zip(questions, records, cite_scores, outcomes))
 
-    by_type: dict[str, list[tuple[Question, dict[str, Any], tuple[float | None, float | None]]]]
-    by_type = defaultdict(list)
+    by_type: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
         by_type[row[0].type].append(row)
     return {
         "overall": _group_metrics(rows),
         "by_type": {t: _group_metrics(g) for t, g in sorted(by_type.items())},
-        "counts": outcome_counts(question_outcomes(q.answerable, q.answers, q.evidence_ids, r)
-                                 for q, r, _ in rows),
+        "counts": outcome_counts(outcomes),
     }
+
+
+# a question, its answer record, the record's citation recall and precision, its share verdicts
+_Row = tuple[Question, dict[str, Any], tuple[float | None, float | None], dict[str, bool | None]]
 
 
 # the metrics that are a share of questions (each question counts 0 or 1): they get a count and
@@ -426,31 +430,27 @@ def sign_test(better: int, worse: int) -> float:
     return min(1.0, 2 * tail)
 
 
-def _group_metrics(
-    rows: list[tuple[Question, dict[str, Any], tuple[float | None, float | None]]],
-) -> dict[str, float | int | None]:
-    retrieval = [(q, r) for q, r, _ in rows if q.answerable and q.evidence_ids]
-    graded = [(q, r) for q, r, _ in rows if q.answerable and q.answers]
-    answerable = [r for q, r, _ in rows if q.answerable]
-    answered = [(r, c) for _, r, c in rows if not r.get("refused")]
-    precision, recall = refusal_precision_recall((r, q) for q, r, _ in rows)
+def _group_metrics(rows: list[_Row]) -> dict[str, float | int | None]:
+    """The metrics of a group of questions: each share metric the mean of the questions' verdicts
+    (`question_outcomes`: None for a question it does not count), MRR over the answerable questions
+    with evidence, the citation metrics over the answers that were not refusals."""
+    retrieval = [(q, r) for q, r, _, _ in rows if q.answerable and q.evidence_ids]
+    answered = [(r, c) for _, r, c, _ in rows if not r.get("refused")]
+
+    def share(metric: str) -> float | None:
+        return _mean(o[metric] for _, _, _, o in rows)
+
     return {
-        "hit@1": _mean(group_hit_at_k(r, q.evidence_ids, 1) for q, r in retrieval),
-        "hit@5": _mean(group_hit_at_k(r, q.evidence_ids, 5) for q, r in retrieval),
+        "hit@1": share("hit@1"),
+        "hit@5": share("hit@5"),
         "mrr": _mean(group_reciprocal_rank(r, q.evidence_ids) for q, r in retrieval),
         # the expected answer inside the top-5 passages (answerable questions with answer parts)
-        "answer@5": _mean(answer_in_passages(r, q.answers, 5) for q, r in graded),
-        "answer_correctness": _mean(
-            not r.get("refused") and answer_correct(r.get("answer", ""), q.answers)
-            for q, r in graded
-        ),
-        "short_answer_correctness": _mean(
-            not r.get("refused") and short_answer_correct(short_answer_texts(r), q.answers)
-            for q, r in graded
-        ),
-        "answered_rate": _mean(not r.get("refused") for r in answerable),
-        "refusal_precision": precision,
-        "refusal_recall": recall,
+        "answer@5": share("answer@5"),
+        "answer_correctness": share("answer_correctness"),
+        "short_answer_correctness": share("short_answer_correctness"),
+        "answered_rate": share("answered_rate"),
+        "refusal_precision": share("refusal_precision"),
+        "refusal_recall": share("refusal_recall"),
         "citation_validity": _mean(citation_validity(r) for r, _ in answered),
         "citation_recall": _mean(c[0] for _, c in answered),
         "citation_precision": _mean(c[1] for _, c in answered),
