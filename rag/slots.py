@@ -52,13 +52,28 @@ def argument_slot(tok: "Token") -> Slot | None:
 
 def question_slot(doc: "Doc") -> Slot | None:
     """The slot of the question word ("Who built ..." -> subject of "build"; "Which company bought
-    ..." -> the same through the noun it determines); None without one, or when its verb is a
-    light one ("Who is ...")."""
+    ..." -> the same through the noun it determines; "Who did she speak with?" -> the object of
+    that "with"); None without one, or when its verb is a light one ("Who is ...")."""
     for t in doc:
         if t.lower_ in _WH:
-            slot = argument_slot(t.head if t.dep_ == "det" else t)
+            stranded = _stranded_preposition(doc)
+            if stranded is not None:
+                slot = Slot("prep:" + stranded.lower_, stranded.head.lemma_.lower())
+            else:
+                slot = argument_slot(t.head if t.dep_ == "det" else t)
             return slot if slot is not None and slot.verb not in _LIGHT else None
     return None
+
+
+def _stranded_preposition(doc: "Doc") -> "Token | None":
+    """The preposition a question ends on, without an object of its own ("Who does Russia stay in
+    contact with?", "Which firm does she work for?"): its object is the question word, which the
+    small parser takes for the verb's subject or object instead."""
+    words = [t for t in doc if not t.is_punct]
+    last = words[-1] if words else None
+    if last is None or last.dep_ != "prep" or any(c.dep_ == "pobj" for c in last.children):
+        return None
+    return last
 
 
 def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:

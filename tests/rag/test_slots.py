@@ -23,6 +23,17 @@ def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
 
 
+def test_a_question_that_ends_on_its_preposition_asks_for_that_preposition_s_object() -> None:
+    """"Who does the town stay in contact with?": the small parser makes "Who" the subject; the
+    stranded "with" says what it is."""
+    q = analyse("Who does the harbour board stay in contact with?")
+    assert q.slot == Slot("prep:with", "contact")
+    assert _slot_of("The harbour board remains in close contact with Ada Brenner.", "Ada Brenner") == q.slot
+    assert _slot_of("The harbour board remains in close contact with Ada Brenner.", "harbour board") != q.slot
+    assert analyse("Which firm does Ada Brenner work for?").slot == Slot("prep:for", "work")
+    assert analyse("Which alliance is Kelham a member of?").slot == Slot("prep:of", "member")
+
+
 def _slot_of(sentence: str, words: str) -> Slot | None:
     parse = parse_sentences([sentence])[0]
     n = len(words.split())
