@@ -58,7 +58,9 @@ def question_slot(doc: "Doc") -> Slot | None:
         if t.lower_ in _WH:
             stranded = _stranded_preposition(doc)
             if stranded is not None:
-                slot = Slot("prep:" + stranded.lower_, stranded.head.lemma_.lower())
+                # "Who was the plant built by?": the agent of a passive, as argument_slot reads one
+                role = "subj" if stranded.dep_ == "agent" else "prep:" + stranded.lower_
+                slot = Slot(role, stranded.head.lemma_.lower())
             else:
                 slot = argument_slot(t.head if t.dep_ == "det" else t)
             return slot if slot is not None and slot.verb not in _LIGHT else None
@@ -67,11 +69,11 @@ def question_slot(doc: "Doc") -> Slot | None:
 
 def _stranded_preposition(doc: "Doc") -> "Token | None":
     """The preposition a question ends on, without an object of its own ("Who does Russia stay in
-    contact with?", "Which firm does she work for?"): its object is the question word, which the
-    small parser takes for the verb's subject or object instead."""
+    contact with?", "Which firm does she work for?", "Who was it built by?"): its object is the
+    question word, which the small parser takes for the verb's subject or object instead."""
     words = [t for t in doc if not t.is_punct]
     last = words[-1] if words else None
-    if last is None or last.dep_ != "prep" or any(c.dep_ == "pobj" for c in last.children):
+    if last is None or last.dep_ not in ("prep", "agent") or any(c.dep_ == "pobj" for c in last.children):
         return None
     return last
 

@@ -32,6 +32,9 @@ def test_a_question_that_ends_on_its_preposition_asks_for_that_preposition_s_obj
     assert _slot_of("The harbour board remains in close contact with Ada Brenner.", "harbour board") != q.slot
     assert analyse("Which firm does Ada Brenner work for?").slot == Slot("prep:for", "work")
     assert analyse("Which alliance is Kelham a member of?").slot == Slot("prep:of", "member")
+    # a passive's agent, as a sentence's "built by Lindvall" fills it
+    q = analyse("Who was the footbridge built by?")
+    assert q.slot == Slot("subj", "build") == _slot_of("The footbridge was built by Lindvall in 1998.", "Lindvall")
 
 
 def _slot_of(sentence: str, words: str) -> Slot | None:
