@@ -63,19 +63,37 @@ def question_slot(doc: "Doc") -> Slot | None:
                 slot = Slot(role, stranded.head.lemma_.lower())
             else:
                 slot = argument_slot(t.head if t.dep_ == "det" else t)
+                if slot is None or slot.verb in _LIGHT:  # ("At which ... did she": "do" is no verb of it)
+                    slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in _LIGHT else None
     return None
 
 
+def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
+    """Two parses the small parser makes of a question that has a slot it does not show: the
+    phrase the question word opens taken for the whole sentence and its verb for a clause on it
+    ("Which organisation paid for the study?": "paid" an acl of "organisation"), where the phrase
+    is the verb's subject; and a question that opens on a preposition ("At which university did
+    she study?"), where the phrase is that preposition's object beside the main verb."""
+    noun = wh.head if wh.dep_ == "det" else wh
+    if noun.dep_ == "ROOT":
+        verb = next((c for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"), None)
+        return Slot("subj", verb.lemma_.lower()) if verb is not None else None
+    first = doc[0]
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if (first.dep_ == "prep" and noun.dep_ == "pobj" and noun.head.i == first.i
+            and root is not None and root.pos_ == "VERB"):
+        return Slot("prep:" + first.lower_, root.lemma_.lower())
+    return None
+
+
 def _stranded_preposition(doc: "Doc") -> "Token | None":
-    """The preposition a question ends on, without an object of its own ("Who does Russia stay in
-    contact with?", "Which firm does she work for?", "Who was it built by?"): its object is the
-    question word, which the small parser takes for the verb's subject or object instead."""
-    words = [t for t in doc if not t.is_punct]
-    last = words[-1] if words else None
-    if last is None or last.dep_ not in ("prep", "agent") or any(c.dep_ == "pobj" for c in last.children):
-        return None
-    return last
+    """The preposition a question leaves without an object ("Who does Russia stay in contact
+    with?", "Which firm does she work for?", "Who was it built by?"): its object is the question
+    word, which the small parser takes for the verb's subject or object instead."""
+    # the first preposition with nothing hanging on it: at the end, or before what follows the
+    # verb's other phrases ("Which airline did he work for before joining Azurline?")
+    return next((t for t in doc if t.dep_ in ("prep", "agent") and not any(True for _ in t.children)), None)
 
 
 def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:
