@@ -92,7 +92,7 @@ def _stranded_preposition(doc: "Doc") -> "Token | None":
     with?", "Which firm does she work for?", "Who was it built by?"): its object is the question
     word, which the small parser takes for the verb's subject or object instead."""
     # the first preposition with nothing hanging on it: at the end, or before what follows the
-    # verb's other phrases ("Which airline did he work for before joining Azurline?")
+    # verb's other phrases ("Which club did she play for before joining Kelham?")
     return next((t for t in doc if t.dep_ in ("prep", "agent") and not any(True for _ in t.children)), None)
 
 
