@@ -62,11 +62,25 @@ def question_slot(doc: "Doc") -> Slot | None:
                 role = "subj" if stranded.dep_ == "agent" else "prep:" + stranded.lower_
                 slot = Slot(role, stranded.head.lemma_.lower())
             else:
-                slot = argument_slot(t.head if t.dep_ == "det" else t)
+                slot = argument_slot(t.head if t.dep_ == "det" else _determined(t) or t)
                 if slot is None or slot.verb in _LIGHT:  # ("At which ... did she": "do" is no verb of it)
                     slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in _LIGHT else None
     return None
+
+
+def _determined(wh: "Token") -> "Token | None":
+    """The noun a "which"/"what" the parser did not attach as its determiner still determines:
+    the head of the noun run right after it ("... announced which famous book will get a sequel",
+    where "which" came out as a clause marker)."""
+    if wh.lower_ not in ("which", "what"):
+        return None
+    noun = None
+    for t in wh.doc[wh.i + 1:wh.i + 5]:
+        if t.pos_ not in ("ADJ", "NOUN", "PROPN"):
+            break
+        noun = t if t.pos_ in ("NOUN", "PROPN") else noun
+    return noun
 
 
 def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:

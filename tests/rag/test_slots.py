@@ -23,6 +23,7 @@ from newsqa.rag.span import parse_sentences
     ("Which organisation paid for the survey?", Slot("subj", "pay")),
     ("At which university did Ada Brenner earn her degree?", Slot("prep:at", "earn")),
     ("Which club did Ada Brenner play for before joining Kelham?", Slot("prep:for", "play")),
+    ("The publishers announced which famous novel will get a sequel?", Slot("subj", "get")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
