@@ -58,18 +58,6 @@ def is_role_question(q: "AnalysedQuestion") -> bool:
     return not any(t.pos_ == "VERB" for t in q.doc)
 
 
-def _beside(name: "Span") -> list["Token"]:
-    """The nouns that stand beside a name as its title: its compounds and appositions, and the noun
-    it stands in apposition or compound to ("the mayor, Ada Quist")."""
-    from newsqa.rag.span import _comma_apposed
-
-    root = name.root
-    out = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
-    if root.dep_ in ("appos", "compound") or _comma_apposed(name):
-        out.append(root.head)
-    return out
-
-
 def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None":
     """The first person named in `doc` (a sentence's NER analysis; `parse` its dependency parse,
     same tokens) titled by the question's role noun, that noun qualified by a thing the question
@@ -77,6 +65,7 @@ def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None
     other word the question does not use ("Harbour Lights video director X" is the video's
     director); None without one, or when the sentence leaves out a thing the question names."""
     from newsqa.rag.features import words_of
+    from newsqa.rag.span import beside
 
     focus = frozenset(tokenize(q.focus))
     asked = words_of(q.text)
@@ -89,7 +78,7 @@ def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None
         if not _person_like(e, name) or words_of(e.text) & {w for n in names for w in n}:
             continue  # not a person, or the thing the question names
         inside = set(range(e.start, e.end))
-        for role in (t for t in _beside(name) if set(tokenize(t.text)) & focus):
+        for role in (t for t in beside(name) if set(tokenize(t.text)) & focus):
             # the title's words: the role noun's own dependents, and, for a title in front of the
             # name ("UAE President Ada Quist"), the name head's (the parser hangs them there)
             mods = [c for c in role.children if c.i not in inside]

@@ -417,14 +417,20 @@ def question_aliases(q: "AnalysedQuestion") -> frozenset[str]:
     return frozenset(keys)
 
 
-def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:
-    """Its head word is the focus noun, or stands in apposition or compound with it ("the rapper
-    X", "X, the rapper")."""
+def beside(span: "Span") -> list["Token"]:
+    """A span's head word and the nouns that stand beside it as its title: its compounds and
+    appositions, and the noun it stands in apposition or compound to ("the rapper X", "X, the
+    rapper", "UAE President X")."""
     root = span.root
-    beside = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
+    out = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
     if root.dep_ in ("appos", "compound") or _comma_apposed(span):
-        beside.append(root.head)
-    return any(set(tokenize(t.text)) & focus for t in beside)
+        out.append(root.head)
+    return out
+
+
+def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:
+    """Its head word is the focus noun, or stands in apposition or compound with it."""
+    return any(set(tokenize(t.text)) & focus for t in beside(span))
 
 
 def _comma_apposed(span: "Span") -> bool:
