@@ -155,15 +155,18 @@ def speaker_answers(q: AnalysedQuestion, sentences: list[Sentence], passages: li
     reading = reading or SpeakerReading(q, passages)
     for s in sentences[:SPEAKER_QUOTES]:
         n = next((c for c in s.citations if c in reading.passages and c in s.spans), None)
-        if n is None or not reading.is_speakers(n, s.text, s.spans[n][0]):
+        if n is None:
+            continue
+        start = s.spans[n][0]
+        read = reading.read(n, s.text, start)
+        if read is None or not reading.is_speakers(n, s.text, start):
             continue
         topic = asked_about(q)
         if not topic:
             return True
         chunk = reading.passages[n].chunk
-        sentence, prev, nxt = reading.read(n, s.text, s.spans[n][0])[:3]  # type: ignore[index]
         in_passage = set(tokenize(f"{chunk.title or ''}\n{chunk.text}"))
-        near = set(tokenize(f"{chunk.title or ''}\n{prev}\n{sentence}\n{nxt}"))
+        near = set(tokenize(f"{chunk.title or ''}\n{read.prev}\n{read.sentence}\n{read.nxt}"))
         return (sum(w in in_passage for w in topic) / len(topic) >= SPEAKER_TOPIC
                 and any(w in near for w in topic))
     return False

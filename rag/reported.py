@@ -128,8 +128,18 @@ def sentences_beside(text: str, start: int) -> tuple[str, str]:
 _QUOTE_MARK = re.compile(r"[“”\"]")
 
 
+class Reading(NamedTuple):
+    """A sentence as `speaker_statement` reads it (read_in_passage)."""
+
+    sentence: str
+    prev: str  # the sentence before it in its passage ("" at an edge)
+    nxt: str  # the sentence after it
+    quoted: bool  # it is quoted speech
+    names_speaker: bool = False  # its passage (with its title) names the question's speaker
+
+
 def read_in_passage(sentence: str, text: str, start: int,
-                    q: "AnalysedQuestion | None" = None, title: str = "") -> tuple[str, str, str, bool, bool]:
+                    q: "AnalysedQuestion | None" = None, title: str = "") -> Reading:
     """A sentence as `speaker_statement` reads it: itself, the sentences before and after it in
     its passage `text` (where it starts at `start`), whether it is quoted speech (it holds a
     quotation mark, or a quotation opened before it is still open), and whether the passage
@@ -138,7 +148,7 @@ def read_in_passage(sentence: str, text: str, start: int,
 
     prev, nxt = sentences_beside(text, start)
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
-    return sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names
+    return Reading(sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names)
 
 
 class SpeakerReading:
@@ -151,10 +161,10 @@ class SpeakerReading:
     def __init__(self, q: "AnalysedQuestion", passages: Sequence["Passage"]) -> None:
         self.q = q
         self.passages = {p.n: p for p in passages}
-        self._read: dict[tuple[int, int, str], tuple[str, str, str, bool, bool]] = {}
+        self._read: dict[tuple[int, int, str], Reading] = {}
         self._own: dict[tuple[int, int, str], bool] = {}
 
-    def read(self, n: int, text: str, start: int) -> tuple[str, str, str, bool, bool] | None:
+    def read(self, n: int, text: str, start: int) -> Reading | None:
         """The sentence `text`, at offset `start` of passage `n`, as read_in_passage reads it; None
         when no passage `n` is read."""
         p = self.passages.get(n)
@@ -184,17 +194,14 @@ def speaker_first(reading: SpeakerReading, chosen: list["Candidate"], ranked: Se
     when chosen, or takes the last chosen one's place when not. Otherwise `chosen` as it is: what
     a question asks about weighs in the ranking, and the best ranked sentence on it is often a
     quotation attributed a sentence or two away."""
-    from newsqa.rag.span import parse_sentences
-
     q = reading.q
     if not q.speaker or not chosen or asked_about(q):
         return chosen
     first = chosen[0]
     read = reading.read(first.n, first.text, first.span[0])
     if read is not None:
-        own = reported_span(parse_sentences([first.text])[0], q, _speaker_before(q, read[1]),
-                            role_is_speaker=read[4])
-        if (own is None and read[3]) or (own is not None and own.by_speaker):
+        own = own_statement(q, read.sentence, read.prev, read.names_speaker)
+        if (own is None and read.quoted) or (own is not None and own.by_speaker):
             return chosen  # the speaker's statement, or a quotation nobody is named as making in it
     for c in ranked:
         if reading.is_speakers(c.n, c.text, c.span[0]):
@@ -357,7 +364,7 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
         other_before = role = False
         read = reading.read(c.n, c.text, c.span[0])
         if read is not None:
-            _, prev, _, _, role = read
+            prev, role = read.prev, read.names_speaker
             named_before = _speaker_before(q, prev)
             other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
                 parse_sentences([prev])[0])
@@ -373,6 +380,17 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
                        end=c.span[0] + got.end)
 
 
+def own_statement(q: "AnalysedQuestion", text: str, prev: str, role: bool) -> Reported | None:
+    """What `text` reports (reported_span), its "he"/"she" read against the sentence before it,
+    `prev`, and a subject with the speaker's role the speaker's when `role` (its passage names the
+    speaker); None for no text."""
+    from newsqa.rag.span import parse_sentences
+
+    if not text:
+        return None
+    return reported_span(parse_sentences([text])[0], q, _speaker_before(q, prev), role_is_speaker=role)
+
+
 def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int | None:
     """The place of the first of `sentences` that is the question's named speaker's statement;
     None when the question names no speaker or none is. Each is (the sentence, the one before it
@@ -384,24 +402,17 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int 
     or, for quoted speech that names no one else as saying it, when the sentence before or after
     it is the speaker's (a quotation of several sentences is attributed once: '"... . ...," said
     Ada Quist')."""
-    from newsqa.rag.span import parse_sentences
-
     if not q.speaker:
         return None
-
-    def says(text: str, prev: str, role: bool) -> Reported | None:
-        return reported_span(parse_sentences([text])[0], q, _speaker_before(q, prev),
-                             role_is_speaker=role) if text else None
-
     for place, (text, prev, nxt, quoted, *rest) in enumerate(sentences):
         role = bool(rest and rest[0])
-        own = says(text, prev, role)
+        own = own_statement(q, text, prev, role)
         if own is not None and own.by_speaker:
             return place
         if not quoted or (own is not None and own.by_other):
             continue
         for near, near_prev in ((nxt, text), (prev, "")):
-            got = says(near, near_prev, role)
+            got = own_statement(q, near, near_prev, role)
             if got is not None and got.by_speaker:
                 return place
     return None
