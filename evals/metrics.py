@@ -265,18 +265,16 @@ def refusal_precision_recall(
     """Refusal as the positive class, unanswerable questions as the relevant ones.
 
     Precision: of the refusals, how many were of unanswerable questions (None without refusals).
-    Recall: of the unanswerable questions, how many were refused (None without any).
+    Recall: of the unanswerable questions, how many were refused (None without any). Counted by
+    the questions' verdicts, as `aggregate` counts them (`question_outcomes`).
     """
-    refused = unanswerable = both = 0
-    for record, question in records_and_questions:
-        r = bool(record.get("refused"))
-        u = not question.answerable
-        refused += r
-        unanswerable += u
-        both += r and u
-    precision = both / refused if refused else None
-    recall = both / unanswerable if unanswerable else None
-    return precision, recall
+    counts = outcome_counts(question_outcomes(q.answerable, [], [], r) for r, q in records_and_questions)
+
+    def share(metric: str) -> float | None:
+        k, n = counts[metric]
+        return k / n if n else None
+
+    return share("refusal_precision"), share("refusal_recall")
 
 
 # --- latency -------------------------------------------------------------------------------------
