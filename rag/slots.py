@@ -62,7 +62,8 @@ def question_slot(doc: "Doc") -> Slot | None:
                 role = "subj" if stranded.dep_ == "agent" else "prep:" + stranded.lower_
                 slot = Slot(role, stranded.head.lemma_.lower())
             else:
-                slot = argument_slot(t.head if t.dep_ == "det" else _determined(t) or t)
+                slot = _object_as_clause(t) or _verb_preposition(t) or argument_slot(
+                    t.head if t.dep_ == "det" else _determined(t) or t)
                 if slot is None or slot.verb in _LIGHT:  # ("At which ... did she": "do" is no verb of it)
                     slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in _LIGHT else None
@@ -83,20 +84,55 @@ def _determined(wh: "Token") -> "Token | None":
     return noun
 
 
+def _verb_preposition(wh: "Token") -> Slot | None:
+    """The question word as the object of a preposition on a verb ("For which club did she
+    play?": "which" the object of "for"), where the parser made the noun it determines the verb's
+    subject: the preposition's object is what is asked."""
+    prep = wh.head
+    if wh.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.pos_ != "VERB":
+        return None
+    return Slot("prep:" + prep.lower_, prep.head.lemma_.lower())
+
+
+def _object_as_clause(wh: "Token") -> Slot | None:
+    """A "which"/"what" after a preposition that the parser took for a relative pronoun, and the
+    noun it determines for a clause on the phrase before it ("She won the prize for which novel?":
+    "which" the object of "for", "novel" a relative clause on "prize", "for" hung on "novel"): the
+    phrase is the preposition's object, and the preposition hangs where the noun was hung."""
+    prep = wh.head
+    if wh.lower_ not in ("which", "what") or wh.dep_ != "pobj" or prep.dep_ != "prep":
+        return None
+    noun = prep.head
+    if noun.i <= wh.i or noun.dep_ not in ("relcl", "advcl", "acl", "ccomp") or noun.head.i == noun.i:
+        return None
+    return Slot("prep:" + prep.lower_, noun.head.lemma_.lower())
+
+
 def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
-    """Two parses the small parser makes of a question that has a slot it does not show: the
+    """Three parses the small parser makes of a question that has a slot it does not show: the
     phrase the question word opens taken for the whole sentence and its verb for a clause on it
     ("Which organisation paid for the study?": "paid" an acl of "organisation"), where the phrase
     is the verb's subject; and a question that opens on a preposition ("At which university did
-    she study?"), where the phrase is that preposition's object beside the main verb."""
+    she study?"), where the phrase is that preposition's object beside the main verb; and "did"
+    taken for the main verb, the main verb for its object, where the question word's phrase is the
+    object of that verb or of the preposition it opens on."""
     noun = wh.head if wh.dep_ == "det" else wh
     if noun.dep_ == "ROOT":
         verb = next((c for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"), None)
         return Slot("subj", verb.lemma_.lower()) if verb is not None else None
     first = doc[0]
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if (first.dep_ == "prep" and noun.dep_ == "pobj" and noun.head.i == first.i
-            and root is not None and root.pos_ == "VERB"):
+    if root is None:
+        return None
+    opening = first.dep_ == "prep" and noun.dep_ == "pobj" and noun.head.i == first.i
+    # "What profit did the firm report?", "For which club did the striker play?": "did" taken for
+    # the main verb and the main verb for its object ("the firm report" a noun phrase)
+    verb = root
+    if root.lemma_.lower() == "do" and wh.i < root.i:
+        verb = next((c for c in root.children if c.dep_ == "dobj" and c.i > root.i), root)
+        if verb is not root:
+            return Slot("prep:" + first.lower_ if opening else "obj", verb.lemma_.lower())
+    if opening and root.pos_ == "VERB":
         return Slot("prep:" + first.lower_, root.lemma_.lower())
     return None
 

@@ -24,6 +24,10 @@ from newsqa.rag.span import parse_sentences
     ("At which university did Ada Brenner earn her degree?", Slot("prep:at", "earn")),
     ("Which club did Ada Brenner play for before joining Kelham?", Slot("prep:for", "play")),
     ("The publishers announced which famous novel will get a sequel?", Slot("subj", "get")),
+    # "which" after a preposition taken for a relative pronoun, the noun it determines for a clause
+    ("The ministry approved a new licence for which ferry operator?", Slot("prep:for", "licence")),
+    # ... and the noun taken for the verb's subject where the question opens on the preposition
+    ("For which club did Ada Brenner play?", Slot("prep:for", "play")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
@@ -41,6 +45,13 @@ def test_a_question_that_ends_on_its_preposition_asks_for_that_preposition_s_obj
     # a passive's agent, as a sentence's "built by Lindvall" fills it
     q = analyse("Who was the footbridge built by?")
     assert q.slot == Slot("subj", "build") == _slot_of("The footbridge was built by Lindvall in 1998.", "Lindvall")
+
+
+def test_a_phrase_misread_as_a_clause_is_the_preposition_s_object_where_the_sentence_has_it() -> None:
+    q = analyse("The ministry approved a new licence for which ferry operator?")
+    assert _slot_of("The ministry approved a new licence for Kelham Ferries on Monday.", "Kelham Ferries") == q.slot
+    assert analyse("For which club did Ada Brenner play?").slot == _slot_of(
+        "Ada Brenner played for Kelham Rovers for six seasons.", "Kelham Rovers")
 
 
 def _slot_of(sentence: str, words: str) -> Slot | None:
