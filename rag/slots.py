@@ -127,11 +127,10 @@ def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
     opening = first.dep_ == "prep" and noun.dep_ == "pobj" and noun.head.i == first.i
     # "What profit did the firm report?", "For which club did the striker play?": "did" taken for
     # the main verb and the main verb for its object ("the firm report" a noun phrase)
-    verb = root
     if root.lemma_.lower() == "do" and wh.i < root.i:
-        verb = next((c for c in root.children if c.dep_ == "dobj" and c.i > root.i), root)
-        if verb is not root:
-            return Slot("prep:" + first.lower_ if opening else "obj", verb.lemma_.lower())
+        main = next((c for c in root.children if c.dep_ == "dobj" and c.i > root.i), None)
+        if main is not None:
+            return Slot("prep:" + first.lower_ if opening else "obj", main.lemma_.lower())
     if opening and root.pos_ == "VERB":
         return Slot("prep:" + first.lower_, root.lemma_.lower())
     return None

@@ -27,7 +27,10 @@ from newsqa.rag.span import parse_sentences
     # "which" after a preposition taken for a relative pronoun, the noun it determines for a clause
     ("The ministry approved a new licence for which ferry operator?", Slot("prep:for", "licence")),
     # ... and the noun taken for the verb's subject where the question opens on the preposition
+    ("For which club did she play?", Slot("prep:for", "play")),
+    # "did" taken for the main verb, the main verb for its object ("Ada Brenner play" a noun phrase)
     ("For which club did Ada Brenner play?", Slot("prep:for", "play")),
+    ("What net profit did the ferry operator report for last year?", Slot("obj", "report")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
