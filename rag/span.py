@@ -176,6 +176,7 @@ class SpanCandidate:
     ent: "Span"  # a span of `cand.doc`; an entity, or a noun phrase (no label)
     features: SpanFeatures
     score: float = 0.0
+    counts: bool = False  # "how many X": a number in it counts X ("34 rescuers"; choose_span)
 
 
 def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
@@ -304,6 +305,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "how old" by an age: a number, counting nothing but units of time ("31", "31 years",
     # "a 31-year-old"; not "February", nor "22 pupils")
     age_asked = q.wh == "how old"
+    counted_noun = q.wh == "how many" and bool(focus_stems)  # "how many rescuers"
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -366,7 +368,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             if parse is not None and q.slot is not None:
                 f.slot = float(span_slot(parse, e.start, e.end) == q.slot)
-            out.append(SpanCandidate(c, e, f))
+            counts = parse is not None and counted_noun and _counts(parse[e.start:e.end], focus_stems)
+            out.append(SpanCandidate(c, e, f, counts=counts))
     keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
     for s in out:
         k = normalise(s.ent.text)
@@ -428,6 +431,28 @@ def beside(span: "Span") -> list["Token"]:
     return out
 
 
+def _counts(span: "Span", focus: frozenset[str]) -> bool:
+    """A number of the span counts the focus noun: the noun the number modifies, or, when the parse
+    hangs it elsewhere, the head of the noun run just after it ("34 rescuers"; in "four car
+    ferries" the number counts ferries, not cars)."""
+    doc = span.doc
+    for n in span:
+        if not n.like_num:
+            continue
+        counted = n.head if n.head.pos_ in ("NOUN", "PROPN") and n.head.i > n.i else None
+        if counted is None:
+            run = []
+            for t in doc[n.i + 1:n.i + 5]:
+                if t.pos_ in ("NOUN", "PROPN"):
+                    run.append(t)
+                elif run or t.pos_ not in ("ADJ", "PUNCT"):
+                    break
+            counted = run[-1] if run else None
+        if counted is not None and set(tokenize(counted.text)) & focus:
+            return True
+    return False
+
+
 def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:
     """Its head word is the focus noun, or stands in apposition or compound with it."""
     return any(set(tokenize(t.text)) & focus for t in beside(span))
@@ -446,6 +471,12 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     """The span the model scores highest (the first of equals), or None when no quoted sentence
     holds one."""
     spans = span_candidates(q, quoted, ranked)
+    # "How many rescuers ...?" is answered by a number of rescuers where a quoted sentence counts
+    # them ("34 rescuers"), not by another count beside it ("two climbers"). A rule, not a feature
+    # of the model (a feature needs new weights): on the training parts' typed questions, with five
+    # folds and three fold assignments, the span chosen was right for 245 -> 251, 242 -> 249 and
+    # 248 -> 253 of 478 (the written set, never fit on, +2, +6, +4; no set fewer).
+    spans = [s for s in spans if s.counts] or spans
     for s in spans:
         s.score = model.probability(s.features)
     if embed is not None and "completes" in model.features and spans:

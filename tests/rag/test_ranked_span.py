@@ -101,6 +101,24 @@ def test_how_old_is_answered_by_an_age() -> None:
     assert "22 pupils" in {s.ent.text for s in many} or "only 22 pupils" in {s.ent.text for s in many}
 
 
+def test_how_many_x_is_answered_by_a_count_of_x_where_a_sentence_has_one() -> None:
+    """Whatever the model prefers (here the earlier span), a number counting what the question
+    counts wins over another count beside it; without one the model chooses as before."""
+    q = analyse("How many rescuers took part in the operation?")
+    quoted = _cands("Rescuers brought two climbers down from the ridge in an operation that involved 34 rescuers.")
+    spans = span_candidates(q, quoted, quoted)
+    counting = {s.ent.text for s in spans if s.counts}  # the number, and the noun phrase it opens
+    assert counting and all(t.startswith("34") for t in counting)
+    chosen = choose_span(q, quoted, quoted, _only("position", -3.0))
+    assert chosen is not None and chosen.ent.text.startswith("34")
+    # four car ferries are ferries: the number does not count cars
+    q = analyse("How many cars can each ferry carry?")
+    quoted = _cands("The operator ordered four car ferries, each able to carry 160 vehicles.")
+    assert not any(s.counts for s in span_candidates(q, quoted, quoted))
+    chosen = choose_span(q, quoted, quoted, _only("position", -3.0))
+    assert chosen is not None and chosen.ent.text == "four"
+
+
 def test_the_model_chooses_by_its_weights() -> None:
     q = analyse("When did the Norbridge library open?")
     quoted = _cands("The Norbridge library, planned since 2019, opened on 3 May 2024 after delays.")
