@@ -271,7 +271,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         if after == "many":
             # what is counted is the head of the noun run after "many" ("how many car ferries",
             # "how many high-risk accounts"), not its first noun; "how many of the ..." has no run
-            run = _noun_run(doc, wh_tok.i + 2)
+            run = noun_run(doc, wh_tok.i + 2)
             counted = run.lemma_.lower() if run is not None else _noun_after(doc, wh_tok.i + 2)
             return "how many", AnswerKind.NUMBER, counted
         if after == "much":
@@ -318,12 +318,12 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         # the determiner attached elsewhere by the parse: its noun read from the tags ("which"
         # before a noun determines it; "what" may be a verb's argument instead: in "What experts
         # say ..." the experts are not what is asked for)
-        focus = _noun_run(doc, wh_tok.i + 1)
+        focus = noun_run(doc, wh_tok.i + 1)
     if focus is None and nxt is not None and nxt.lower_ == "of":  # "which of these films"
         k = nxt.i + 1
         while k < len(doc) and doc[k].tag_ in ("DT", "PRP$"):
             k += 1
-        focus = _noun_run(doc, k)
+        focus = noun_run(doc, k)
     if focus is None and nxt is not None and nxt.pos_ == "NOUN" and nxt.head.pos_ in ("NOUN", "PROPN"):
         focus = nxt.head  # "which tech giant": the head of the compound
     if focus is None:
@@ -332,7 +332,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return w, AnswerKind.ENTITY, ""
     lemma = focus.lemma_.lower()
     if lemma in ("name", "kind", "type", "one") or (lemma == "part" and w == "which"):
-        after_of = (_noun_run(doc, focus.i + 2) if focus.i + 1 < len(doc) and doc[focus.i + 1].lower_ == "of"
+        after_of = (noun_run(doc, focus.i + 2) if focus.i + 1 < len(doc) and doc[focus.i + 1].lower_ == "of"
                     else None)
         inner = next((c for c in focus.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in inner.children if c.dep_ == "pobj"), None) if inner is not None else None
@@ -380,7 +380,7 @@ _RUN_TAGS = frozenset({"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "V
                        "RBS", "POS"})
 
 
-def _noun_run(doc: "Doc", i: int) -> "Token | None":
+def noun_run(doc: "Doc", i: int) -> "Token | None":
     """The last common noun of the run of modifiers and nouns starting at token `i`, or None."""
     last = None
     for t in doc[i:]:

@@ -48,7 +48,7 @@ import numpy as np
 from newsqa.index.lexical import tokenize
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
-from newsqa.rag.query import NUMERIC_KINDS, AnswerKind
+from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, noun_run
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 from newsqa.rag.slots import span_slot
 
@@ -433,21 +433,12 @@ def beside(span: "Span") -> list["Token"]:
 
 def _counts(span: "Span", focus: frozenset[str]) -> bool:
     """A number of the span counts the focus noun: the noun the number modifies, or, when the parse
-    hangs it elsewhere, the head of the noun run just after it ("34 rescuers"; in "four car
-    ferries" the number counts ferries, not cars)."""
-    doc = span.doc
+    hangs it elsewhere, the head of the noun run just after it, read as the question's "how many
+    X" is read (query.noun_run): "34 rescuers"; in "four car ferries" the number counts ferries."""
     for n in span:
         if not n.like_num:
             continue
-        counted = n.head if n.head.pos_ in ("NOUN", "PROPN") and n.head.i > n.i else None
-        if counted is None:
-            run = []
-            for t in doc[n.i + 1:n.i + 5]:
-                if t.pos_ in ("NOUN", "PROPN"):
-                    run.append(t)
-                elif run or t.pos_ not in ("ADJ", "PUNCT"):
-                    break
-            counted = run[-1] if run else None
+        counted = n.head if n.head.pos_ in ("NOUN", "PROPN") and n.head.i > n.i else noun_run(span.doc, n.i + 1)
         if counted is not None and set(tokenize(counted.text)) & focus:
             return True
     return False
