@@ -62,8 +62,7 @@ def question_slot(doc: "Doc") -> Slot | None:
                 role = "subj" if stranded.dep_ == "agent" else "prep:" + stranded.lower_
                 slot = Slot(role, stranded.head.lemma_.lower())
             else:
-                slot = _object_as_clause(t) or _verb_preposition(t) or argument_slot(
-                    t.head if t.dep_ == "det" else _determined(t) or t)
+                slot = _preposition_object(t) or argument_slot(t.head if t.dep_ == "det" else _determined(t) or t)
                 if slot is None or slot.verb in _LIGHT:  # ("At which ... did she": "do" is no verb of it)
                     slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in _LIGHT else None
@@ -84,28 +83,22 @@ def _determined(wh: "Token") -> "Token | None":
     return noun
 
 
-def _verb_preposition(wh: "Token") -> Slot | None:
-    """The question word as the object of a preposition on a verb ("For which club did she
-    play?": "which" the object of "for"), where the parser made the noun it determines the verb's
-    subject: the preposition's object is what is asked."""
+def _preposition_object(wh: "Token") -> Slot | None:
+    """The question word as a preposition's object, two ways the parser hides it: a "which"/"what"
+    taken for a relative pronoun and the noun it determines for a clause on the phrase before it
+    ("She won the prize for which novel?": "novel" a relative clause on "prize", "for" hung on
+    "novel"), where the preposition hangs where the noun was hung; and the noun it determines made
+    the verb's subject ("For which club did she play?"), where the preposition is on the verb."""
     prep = wh.head
-    if wh.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.pos_ != "VERB":
+    if wh.dep_ != "pobj" or prep.dep_ != "prep":
         return None
-    return Slot("prep:" + prep.lower_, prep.head.lemma_.lower())
-
-
-def _object_as_clause(wh: "Token") -> Slot | None:
-    """A "which"/"what" after a preposition that the parser took for a relative pronoun, and the
-    noun it determines for a clause on the phrase before it ("She won the prize for which novel?":
-    "which" the object of "for", "novel" a relative clause on "prize", "for" hung on "novel"): the
-    phrase is the preposition's object, and the preposition hangs where the noun was hung."""
-    prep = wh.head
-    if wh.lower_ not in ("which", "what") or wh.dep_ != "pobj" or prep.dep_ != "prep":
-        return None
-    noun = prep.head
-    if noun.i <= wh.i or noun.dep_ not in ("relcl", "advcl", "acl", "ccomp") or noun.head.i == noun.i:
-        return None
-    return Slot("prep:" + prep.lower_, noun.head.lemma_.lower())
+    head = prep.head
+    if (wh.lower_ in ("which", "what") and head.i > wh.i and head.dep_ in ("relcl", "advcl", "acl", "ccomp")
+            and head.head.i != head.i):
+        return Slot("prep:" + prep.lower_, head.head.lemma_.lower())
+    if head.pos_ == "VERB":
+        return Slot("prep:" + prep.lower_, head.lemma_.lower())
+    return None
 
 
 def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
