@@ -251,7 +251,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             if first.lemma_.lower() == "name":
                 obj = next((c for c in first.children if c.dep_ == "dobj"), None)
                 if obj is not None:
-                    return "name", _focus_kind(obj.lemma_.lower()), obj.lemma_.lower()
+                    return "name", noun_kind(obj.lemma_.lower()), obj.lemma_.lower()
             return "", AnswerKind.DESCRIPTION, ""
         if first.tag_ in ("VBZ", "VBD", "VBP", "MD"):
             return "", AnswerKind.DESCRIPTION, ""  # yes/no: "Did the strike end?"
@@ -260,7 +260,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN")]
         if nouns and nouns[-1].pos_ == "NOUN":  # a headline-style query: "... location", "... price"
             lemma = nouns[-1].lemma_.lower()
-            return "", _focus_kind(lemma), lemma
+            return "", noun_kind(lemma), lemma
         return "", AnswerKind.ENTITY, ""
     w = wh_tok.lower_
     nxt = doc[wh_tok.i + 1] if wh_tok.i + 1 < len(doc) else None
@@ -344,7 +344,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return w, AnswerKind.DESCRIPTION, ""  # "What is the latest news about the mill?": an account
     if lemma in _STANCE and w == "what":
         return w, AnswerKind.DESCRIPTION, lemma  # "What is the union's position on the offer?"
-    kind = _focus_kind(lemma)
+    kind = noun_kind(lemma)
     if kind is AnswerKind.DESCRIPTION and w == "what":
         kind = AnswerKind.ENTITY
     return w, kind, lemma
@@ -411,10 +411,12 @@ def _lexicon(name: str) -> frozenset[str]:
 
 def is_person_noun(word: str) -> bool:
     """A common noun for a person ("striker", "mayor", "minister"), by the answer-typing table."""
-    return _focus_kind(word.lower()) is AnswerKind.PERSON
+    return noun_kind(word.lower()) is AnswerKind.PERSON
 
 
-def _focus_kind(lemma: str) -> AnswerKind:
+def noun_kind(lemma: str) -> AnswerKind:
+    """The kind of thing a common noun names, by the answer-typing table: "which town" asks for a
+    place, and "the town of X" names one."""
     if lemma in _FOCUS_KIND:
         return _FOCUS_KIND[lemma]
     if lemma in _lexicon("person_nouns.txt"):

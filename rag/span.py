@@ -15,7 +15,8 @@ parser, cached by text: about 17 ms for three news sentences on a busy core, les
 
 Each span has named features (`SpanFeatures`): what kind of span it is (entity or noun phrase, and
 for an entity whether its label is one the question asks for and how high in that kind's
-preference), how near it stands to the question's words, whether its head is the question's focus
+preference; a name's label is the one the noun naming it gives where the parse finds one,
+`title_label`), how near it stands to the question's words, whether its head is the question's focus
 noun ("which metal" and "scrap copper"), the score and place of its sentence and how much of the
 question's words that sentence holds, how many of the other ranked sentences hold it too, whether
 it is part of a longer entity, how exact a number or date it is, and how nearly the question
@@ -48,7 +49,7 @@ import numpy as np
 from newsqa.index.lexical import tokenize
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
-from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, noun_run
+from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, noun_kind, noun_run
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 from newsqa.rag.slots import span_slot
 
@@ -261,6 +262,34 @@ _LOCATIVE = frozenset("in at near outside inside".split())
 _MISNAMED = frozenset({"ORG", "PERSON", "NORP"})
 
 
+# the entity label of a name that a common noun of this kind names ("the policeman X": a person)
+_TITLE_LABEL = {AnswerKind.PERSON: "PERSON", AnswerKind.PLACE: "GPE", AnswerKind.ORGANIZATION: "ORG"}
+
+
+def title_label(span: "Span") -> str:
+    """The entity label the common noun naming a proper name gives it, "" without one (or with
+    nouns of two kinds): the noun in apposition or compound to it ("X, a 27-year-old policeman",
+    "the actor X") and a place noun it is "of" ("the highland town of X"). The small NER labels
+    unfamiliar names by their letters and misses many (a village "Ankrah" a person, a student
+    "Siyabonga Mthethwa-Lorne" a building, a fisherman "Kwabena Ofori-Atta" nothing); the parse
+    usually finds the noun that says what they are.
+    A name that modifies a noun ("Microsoft co-founder") is not named by it. `span` is of a parse."""
+    root = span.root
+    if root.pos_ != "PROPN":
+        return ""
+    nouns = [c for c in root.children if c.dep_ in ("appos", "compound")]
+    if root.dep_ == "appos" or _comma_apposed(span):
+        nouns.append(root.head)
+    kinds = {noun_kind(t.lemma_.lower()) for t in nouns
+             if t.pos_ == "NOUN" and not span.start <= t.i < span.end}
+    of = root.head
+    if (root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN"
+            and noun_kind(of.head.lemma_.lower()) is AnswerKind.PLACE):
+        kinds.add(AnswerKind.PLACE)
+    labels = {_TITLE_LABEL[k] for k in kinds if k in _TITLE_LABEL}
+    return labels.pop() if len(labels) == 1 else ""
+
+
 def _placed(parse: "Doc", start: int, end: int) -> bool:
     """The proper name parse[start:end] is the object of a locative preposition."""
     root = parse[end - 1]
@@ -318,13 +347,26 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
         phrases = _phrases(q, doc, parse) if parse is not None else []
         amount_at = {t.i for x in doc.ents if x.label_ in _AMOUNTS for t in x} if named_kind else set()
+        named_ents = [x for x in doc.ents if x.label_ in _NAME_LABELS]
         seen_labels: set[str] = set()
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
                 continue  # "How many cows died?" is never answered by a place or a noun
             if named_kind and (e.start in amount_at if is_phrase else e.label_ in _AMOUNTS):
                 continue  # an amount, or a noun phrase that opens with one ("7.8 million euros")
-            if thing and not is_phrase and e.label_ == "PERSON":
+            # a name's label is the one the noun naming it gives, where the parse finds one (a
+            # name NER missed becomes a name of that label; a phrase around a name NER found
+            # stays a phrase)
+            label = "" if is_phrase else e.label_
+            if parse is not None and (label in _NAME_LABELS or is_phrase and not any(
+                    e.start <= x.start and x.end <= e.end for x in named_ents)):
+                titled = title_label(parse[e.start:e.end])
+                # nouns for people and for firms overlap ("operator", "lender", "provider"): a
+                # person is not made a firm by them, nor a firm a person
+                if titled and not {titled, label} == {"PERSON", "ORG"}:
+                    label = titled
+            is_phrase = not label
+            if thing and label == "PERSON":
                 continue
             if year_asked and not _YEAR.search(e.text):
                 continue
@@ -335,14 +377,14 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.phrase = 1.0
                 f.phrase_open = float(open_kind)
             else:
-                f.label = float(e.label_ in q.labels or (place_q and e.label_ in _MISNAMED and parse is not None
-                                                         and _placed(parse, e.start, e.end)))
-                f.preferred = 1.0 / (1 + order[e.label_]) if e.label_ in order else 0.0
-                f.any_name = float(e.label_ in _ANY_NAME)
-                f.numeric = float(e.label_ in _NUMERIC)
-                f.date = float(e.label_ in ("DATE", "TIME"))
-                f.first = float(e.label_ not in seen_labels)
-                seen_labels.add(e.label_)
+                f.label = float(label in q.labels or (place_q and label in _MISNAMED and parse is not None
+                                                       and _placed(parse, e.start, e.end)))
+                f.preferred = 1.0 / (1 + order[label]) if label in order else 0.0
+                f.any_name = float(label in _ANY_NAME)
+                f.numeric = float(label in _NUMERIC)
+                f.date = float(label in ("DATE", "TIME"))
+                f.first = float(label not in seen_labels)
+                seen_labels.add(label)
                 if _is_duration(e):
                     f.duration_when = float(q.kind is AnswerKind.DATE)
                     f.duration_long = float(how_long)

@@ -449,3 +449,48 @@ def test_a_person_place_or_organisation_question_is_not_answered_by_an_amount() 
     assert "baker" in " ".join(texts)  # the noun phrase stays a candidate
     how_much = span_candidates(analyse("How much did the baker win?"), cands, cands)
     assert "7.8 million euros" in [s.ent.text for s in how_much]
+
+
+def test_the_noun_naming_a_name_gives_its_label_where_the_ner_is_wrong() -> None:
+    # the small NER misses the fisherman's name and takes the village for a person; the apposition
+    # and "the village of" say which is which
+    q = analyse("Who found the wreck?")
+    quoted = _cands("Kwabena Ofori-Atta, a fisherman from the coastal village of Ankrah, found the wreck.")
+    ents = {e.text: e.label_ for e in quoted[0].doc.ents}
+    assert "Kwabena Ofori-Atta" not in ents and ents.get("Ankrah") == "PERSON"  # the NER's mistakes
+    spans = {s.ent.text: s.features for s in span_candidates(q, quoted, quoted)}
+    name, village = spans["Kwabena Ofori-Atta"], spans["Ankrah"]
+    assert name.label == name.preferred == name.any_name == 1.0 and name.phrase == 0.0
+    assert village.label == 0.0 and village.any_name == 1.0
+    assert choose_span(q, quoted, quoted, _only("label")).ent.text == "Kwabena Ofori-Atta"
+
+
+def test_a_name_the_ner_calls_a_building_is_a_person_beside_a_person_noun() -> None:
+    q = analyse("Who received the medal?")
+    quoted = _cands("The medal went to Siyabonga Mthethwa-Lorne, a 19-year-old student.")
+    assert {e.label_ for e in quoted[0].doc.ents if e.text == "Siyabonga Mthethwa-Lorne"} == {"FAC"}
+    spans = {s.ent.text: s.features for s in span_candidates(q, quoted, quoted)}
+    assert spans["Siyabonga Mthethwa-Lorne"].label == 1.0
+
+
+def test_a_firm_is_not_made_a_person_by_a_noun_for_people_and_firms() -> None:
+    # "operator" names people and companies alike: the NER's organisation stays one
+    q = analyse("Which company said the cranes would be replaced?")
+    quoted = _cands("Orvane Logistics, the port operator, said the cranes would be replaced.")
+    spans = {s.ent.text: s.features for s in span_candidates(q, quoted, quoted) if not s.features.phrase}
+    assert spans["Orvane Logistics"].label == 1.0
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("Tavish Okorie-Lund, a 52-year-old ferry pilot, steered the boat to safety.", "Tavish Okorie-Lund", "PERSON"),
+    ("She grew up in the river town of Dolbenna before moving to the capital.", "Dolbenna", "GPE"),
+    # a name that modifies a noun is not named by it
+    ("Stellan Rask co-founder Mira Hale said the firm would grow.", "Stellan Rask", ""),
+    ("The committee met on Tuesday in Dolbenna.", "Dolbenna", ""),
+])
+def test_title_label_reads_the_noun_that_names_a_name(text: str, name: str, label: str) -> None:
+    from newsqa.rag.span import parse_sentences, title_label
+
+    parse = parse_sentences([text])[0]
+    at = text.index(name)
+    assert title_label(parse.char_span(at, at + len(name), alignment_mode="expand")) == label
