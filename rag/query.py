@@ -391,6 +391,17 @@ def noun_run(doc: "Doc", i: int) -> "Token | None":
     return last
 
 
+def counted_noun(number: "Token") -> "Token | None":
+    """The noun a number counts: the noun after it that it modifies ("34 rescuers"), or, where the
+    parse hangs the number elsewhere, the last noun of the run just after it ("four car ferries":
+    ferries); None when no noun follows. The one reading of a count's noun for the short answer's
+    unit, "how old" and "how many X"."""
+    head = number.head
+    if head.pos_ in ("NOUN", "PROPN") and head.i > number.i:
+        return head
+    return noun_run(number.doc, number.i + 1)
+
+
 def _reported(wh_tok: "Token") -> bool:
     """The question word is the object (or manner) of a reporting verb: "What did she say about
     the plan?", "How did he describe the talks?" ("How many ... say" is not: its head is "many")."""

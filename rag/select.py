@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from newsqa.rag.sentences import Candidate, asks, restates
 from newsqa.rag.features import answer_entities, question_word_positions
-from newsqa.rag.query import AnalysedQuestion, AnswerKind, is_person_noun
+from newsqa.rag.query import AnalysedQuestion, AnswerKind, counted_noun, is_person_noun
 from newsqa.rag.types import ShortAnswer
 
 if TYPE_CHECKING:
@@ -197,13 +197,13 @@ def _with_unit(doc, e: "Span", parse: "Doc | None" = None) -> int:
     if e.label_ != "CARDINAL":
         return e.end_char
     if parse is not None:
-        last = parse[e.end - 1]
-        head = last.head
-        # a number whose head is a noun just after it modifies that noun, whatever the small
-        # parser calls the relation ("nummod", and "amod" or "compound" for a spelled-out one)
-        if (e.end <= head.i < e.end + 3 and head.pos_ in ("NOUN", "PROPN")
-                and all(t.head.i == head.i for t in parse[e.end:head.i])):
-            return head.idx + len(head.text)
+        # the noun the number counts, just after it, with nothing between but its own modifiers,
+        # whatever the small parser calls the relation ("nummod", and "amod" or "compound" for a
+        # spelled-out one)
+        unit = counted_noun(parse[e.end - 1])
+        if (unit is not None and e.end <= unit.i < e.end + 3
+                and all(t.head.i == unit.i for t in parse[e.end:unit.i])):
+            return unit.idx + len(unit.text)
         return e.end_char
     end = e.end_char
     while i < len(doc) and i < e.end + 2 and doc[i].is_alpha and not doc[i].is_stop and doc[i].ent_type_ == "":

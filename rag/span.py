@@ -49,7 +49,7 @@ import numpy as np
 from newsqa.index.lexical import tokenize
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
-from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, noun_kind, noun_run
+from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
 from newsqa.rag.slots import span_slot
 
@@ -114,9 +114,9 @@ def _an_age(e: "Span", parse: "Doc | None") -> bool:
         return True
     span = parse[e.start:e.end]
     counted = [t for t in span if t.pos_ in ("NOUN", "PROPN")]
-    root = span.root
-    if root.dep_ in ("nummod", "quantmod") and root.head.i >= e.end and root.head.pos_ == "NOUN":
-        counted.append(root.head)
+    after = counted_noun([t for t in span if t.like_num][-1])
+    if after is not None and after.i >= e.end:
+        counted.append(after)
     return all(_time_unit(t.lower_) for t in counted)
 
 
@@ -475,12 +475,12 @@ def beside(span: "Span") -> list["Token"]:
 
 def _counts(span: "Span", focus: frozenset[str]) -> bool:
     """A number of the span counts the focus noun: the noun the number modifies, or, when the parse
-    hangs it elsewhere, the head of the noun run just after it, read as the question's "how many
-    X" is read (query.noun_run): "34 rescuers"; in "four car ferries" the number counts ferries."""
+    hangs it elsewhere, the head of the noun run just after it (query.counted_noun): "34 rescuers";
+    in "four car ferries" the number counts ferries."""
     for n in span:
         if not n.like_num:
             continue
-        counted = n.head if n.head.pos_ in ("NOUN", "PROPN") and n.head.i > n.i else noun_run(span.doc, n.i + 1)
+        counted = counted_noun(n)
         if counted is not None and set(tokenize(counted.text)) & focus:
             return True
     return False

@@ -101,6 +101,17 @@ def test_how_old_is_answered_by_an_age() -> None:
     assert "22 pupils" in {s.ent.text for s in many} or "only 22 pupils" in {s.ent.text for s in many}
 
 
+def test_a_number_hung_on_the_noun_before_it_still_counts_the_noun_after_it() -> None:
+    # the parser makes "9" modify "number"; it counts shirts, not years: no age
+    from newsqa.rag.span import _an_age, parse_sentences
+
+    text = "He wore the number 9 shirt left free by the retired captain."
+    parse = parse_sentences([text])[0]
+    nine = parse[text.split().index("9")]
+    assert nine.head.text == "number"  # what this test is about: the parser's attachment
+    assert not _an_age(parse[nine.i:nine.i + 1], parse)
+
+
 def test_how_many_x_is_answered_by_a_count_of_x_where_a_sentence_has_one() -> None:
     """Whatever the model prefers (here the earlier span), a number counting what the question
     counts wins over another count beside it; without one the model chooses as before."""
