@@ -8,7 +8,8 @@ it as a feature (span.SpanFeatures.slot).
 
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
 object, or the subject of a passive: "the plant was built"), and "prep:<word>" (the object of a
-preposition attached to the verb: "warned against intervention").
+preposition attached to the verb: "warned against intervention"). A subject is also the unstated
+subject of the verbs that share it ("X defeated Y to win the title": X won; span_slots).
 """
 
 from __future__ import annotations
@@ -33,10 +34,7 @@ class Slot(NamedTuple):
 def argument_slot(tok: "Token") -> Slot | None:
     """The slot the noun `tok` fills (climbing from a name's parts to its head), or None when it
     fills none (it owns something, modifies a noun, or the parse hangs it elsewhere)."""
-    for _ in range(4):
-        if tok.dep_ not in _INSIDE:  # (the root's dep is "ROOT": the climb stops there)
-            break
-        tok = tok.head
+    tok = _argument(tok)
     dep = tok.dep_
     if dep == "nsubj":
         return Slot("subj", tok.head.lemma_.lower())
@@ -48,6 +46,15 @@ def argument_slot(tok: "Token") -> Slot | None:
             return Slot("subj", prep.head.lemma_.lower())
         return Slot("prep:" + prep.lower_, prep.head.lemma_.lower())
     return None
+
+
+def _argument(tok: "Token") -> "Token":
+    """The word whose relation to its head is the slot: climbing from a name's parts to its head."""
+    for _ in range(4):
+        if tok.dep_ not in _INSIDE:  # (the root's dep is "ROOT": the climb stops there)
+            break
+        tok = tok.head
+    return tok
 
 
 def question_slot(doc: "Doc") -> Slot | None:
@@ -144,3 +151,24 @@ def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:
     inside = range(start, end)
     heads = [t for t in parse[start:end] if t.head.i not in inside]
     return argument_slot(heads[0]) if heads else None
+
+
+def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
+    """The span's slot (span_slot) and, for a subject, the slots it fills as the unstated subject
+    of the verbs that share it: a verb joined to its verb ("scored twice and won the match") and an
+    infinitive or participle clause it governs ("defeated X in the final to win the title":
+    whoever defeated won)."""
+    slot = span_slot(parse, start, end)
+    if slot is None:
+        return frozenset()
+    out = {slot}
+    tok = _argument(next(t for t in parse[start:end] if t.head.i not in range(start, end)))
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        for verb in tok.head.children:
+            if (verb.dep_ in ("conj", "xcomp", "advcl") and verb.pos_ == "VERB"
+                    and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)):
+                # "was arrested and charged": the joined participle is passive too
+                passive = any(c.dep_ == "auxpass" for c in verb.children) or (
+                    tok.dep_ == "nsubjpass" and verb.dep_ == "conj" and verb.tag_ == "VBN")
+                out.add(Slot("obj" if passive else "subj", verb.lemma_.lower()))
+    return frozenset(out)

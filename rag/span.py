@@ -51,7 +51,7 @@ from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
-from newsqa.rag.slots import span_slot
+from newsqa.rag.slots import span_slots
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -161,7 +161,8 @@ class SpanFeatures(NamedFloats):
     duration_when: float = 0.0  # an amount of time ("84 years") for a question asking when
     duration_long: float = 0.0  # an amount of time for one asking how long ("how many years")
     slot: float = 0.0  # it fills the question word's slot: the same role to a verb of the same lemma
-    # ("Russia" in "Russia built Iran's plant" for "Who built the plant?"; slots.py)
+    # ("Russia" in "Russia built Iran's plant" for "Who built the plant?"), also as the unstated
+    # subject of a verb sharing its subject ("X beat Y to win it" for "Who won it?"; slots.py)
     completes: float = 0.0  # cosine of the question followed by the span ("Which metal was
     # stolen scrap copper") with the span's sentence: the span that, added to the question, makes
     # it say most nearly what the sentence says (0 without an embedder, and when choosing, for the
@@ -409,7 +410,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if parse is not None and focus_stems:
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             if parse is not None and q.slot is not None:
-                f.slot = float(span_slot(parse, e.start, e.end) == q.slot)
+                f.slot = float(q.slot in span_slots(parse, e.start, e.end))
             counts = parse is not None and counted_noun and _counts(parse[e.start:e.end], focus_stems)
             out.append(SpanCandidate(c, e, f, counts=counts))
     keys = [normalise(s.ent.text) for s in out if not s.features.phrase]

@@ -58,6 +58,14 @@ def test_the_span_that_fills_the_question_word_s_slot_is_marked() -> None:
     assert choose_span(q, quoted, quoted, _only("slot")).ent.text == "Ada Brenner"
 
 
+def test_the_subject_of_a_verb_fills_the_slot_of_the_clause_it_governs() -> None:
+    """"Who won the title?" over "X defeated Y in the final to win the title": X won."""
+    q = analyse("Who won the regional title?")
+    quoted = _cands("Tomas Reyes defeated Ada Brenner in the final to win the regional title.")
+    slot = {s.ent.text: s.features.slot for s in span_candidates(q, quoted, quoted)}
+    assert slot["Tomas Reyes"] == 1.0 and slot["Ada Brenner"] == 0.0
+
+
 def test_a_name_the_ner_cuts_short_before_the_focus_noun_is_a_span_whole() -> None:
     """"Which fire ...?": "the Cinder Gap fire" names one; the small NER marks only "Cinder"."""
     q = analyse("Which fire did crews fight near Saltbrook?")

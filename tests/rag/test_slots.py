@@ -4,11 +4,16 @@ bridge": Lindvall, not Kelham)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from newsqa.rag.query import analyse
-from newsqa.rag.slots import Slot, span_slot
+from newsqa.rag.slots import Slot, span_slot, span_slots
 from newsqa.rag.span import parse_sentences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @pytest.mark.parametrize("question, slot", [
@@ -57,11 +62,15 @@ def test_a_phrase_misread_as_a_clause_is_the_preposition_s_object_where_the_sent
         "Ada Brenner played for Kelham Rovers for six seasons.", "Kelham Rovers")
 
 
-def _slot_of(sentence: str, words: str) -> Slot | None:
+def _span_of(sentence: str, words: str) -> tuple["Doc", int, int]:
     parse = parse_sentences([sentence])[0]
     n = len(words.split())
     start = next(t.i for t in parse if parse[t.i:t.i + n].text == words)
-    return span_slot(parse, start, start + n)
+    return parse, start, start + n
+
+
+def _slot_of(sentence: str, words: str) -> Slot | None:
+    return span_slot(*_span_of(sentence, words))
 
 
 def test_the_subject_fills_the_subject_slot_and_an_owner_none() -> None:
@@ -80,3 +89,24 @@ def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
     sentence = "Councillor Ada Brenner praised the harbour board on Friday."
     assert _slot_of(sentence, "Ada Brenner") == Slot("subj", "praise")
     assert _slot_of(sentence, "the harbour board") == Slot("obj", "praise")
+
+
+def _slots_of(sentence: str, words: str) -> frozenset[Slot]:
+    return span_slots(*_span_of(sentence, words))
+
+
+def test_a_subject_is_also_the_unstated_subject_of_the_clause_its_verb_governs() -> None:
+    sentence = "Tomas Reyes defeated Ada Brenner in the final to win the regional title."
+    assert _slots_of(sentence, "Tomas Reyes") == {Slot("subj", "defeat"), Slot("subj", "win")}
+    assert _slots_of(sentence, "Ada Brenner") == {Slot("obj", "defeat")}  # she did not win
+
+
+def test_a_subject_is_shared_by_a_joined_verb_active_or_passive() -> None:
+    assert Slot("subj", "win") in _slots_of("The striker scored twice and won the cup for Dornvale.", "The striker")
+    assert _slots_of("The treasurer was arrested and charged with fraud.", "The treasurer") == {
+        Slot("obj", "arrest"), Slot("obj", "charge")}
+
+
+def test_a_joined_verb_with_its_own_subject_is_not_shared() -> None:
+    sentence = "Ada Brenner proposed the plan and the council approved it."
+    assert _slots_of(sentence, "Ada Brenner") == {Slot("subj", "propose")}
