@@ -101,6 +101,7 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
         # "Striker Tomasz Wren scored twice": the role word is capitalised only because it opens
         # the sentence, and the NER took it into the name
         start = doc[e.start + 1].idx
+    start = _after_dateline(e, start)
     if e.label_ in _NUMERIC:
         end = _with_unit(doc, e, parse if parse is not None and len(parse) == len(doc) else None)
     elif (m := _SCORE.search(e.text)) is not None and m.start() > 0:
@@ -114,6 +115,15 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
     start, end = _trimmed(doc.text, start, end)
     base = c.span[0]
     return ShortAnswer(text=doc.text[start:end], n=c.n, start=base + start, end=base + end)
+
+
+def _after_dateline(e: "Span", start: int) -> int:
+    """The start of a span after the dateline it ran into ("HARLOW — Kelham Community School"): the
+    place in capitals and the dash that open a news story are no part of what follows them."""
+    for k in range(1, len(e) - 1):
+        if e[k].text in ("—", "–", "-") and all(t.is_upper or t.is_punct for t in e[:k]):
+            return e[k + 1].idx
+    return start
 
 
 # prepositions and conjunctions (closed classes): a name never ends with one in lowercase

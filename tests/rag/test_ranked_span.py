@@ -411,6 +411,13 @@ _GALA = "The gala is held each spring at the Museum of Harbour Art on the east b
     # ... while a name's own small words stay: inside it, or capitalised
     (_GALA, "Museum of Harbour Art", "ORG", "Museum of Harbour Art"),
     ("Fans queued for hours to see Game On at the arena.", "Game On", "WORK_OF_ART", "Game On"),
+    # nor is the dateline that opens the story
+    ("HARLOW — Kelham Community School topped the league table.", "HARLOW — Kelham Community School",
+     "ORG", "Kelham Community School"),
+    ("HARLOW - Kelham Community School topped the league table.", "HARLOW - Kelham Community School",
+     "ORG", "Kelham Community School"),
+    # ... while a dash inside a name stays
+    ("The Harlow-Kelham line reopened.", "Harlow-Kelham", "GPE", "Harlow-Kelham"),
 ])
 def test_a_names_edges_lose_what_the_ner_ran_into_it(text: str, taken: str, label: str, shown: str) -> None:
     from newsqa.rag.select import span_answer
