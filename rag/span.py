@@ -335,7 +335,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "how old" by an age: a number, counting nothing but units of time ("31", "31 years",
     # "a 31-year-old"; not "February", nor "22 pupils")
     age_asked = q.wh == "how old"
-    counted_noun = q.wh == "how many" and bool(focus_stems)  # "how many rescuers"
+    count_asked = q.wh == "how many" and bool(focus_stems)  # "how many rescuers"
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -411,7 +411,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             if parse is not None and q.slot is not None:
                 f.slot = float(q.slot in span_slots(parse, e.start, e.end))
-            counts = parse is not None and counted_noun and _counts(parse[e.start:e.end], focus_stems)
+            counts = parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
             out.append(SpanCandidate(c, e, f, counts=counts))
     keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
     for s in out:
