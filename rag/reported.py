@@ -347,7 +347,8 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
                            reading: SpeakerReading | None = None) -> ShortAnswer | None:
     """What the first of the quoted sentences that reports something says (a description first
     for a question about one, then the question's speaker's own statement), as a short answer with
-    offsets in its passage; None without one. "He said ..." is the speaker's when the sentence
+    offsets in its passage; without one, the words of the first quoted sentence when it is a
+    quotation's sentence with no reporting verb of its own (_quoted_words); else None. "He said ..." is the speaker's when the sentence
     before it names them: with `passages`, the sentence before it in its passage, else the quoted
     sentence before it. For a question that names its speaker, a statement someone else is named
     as making is none ("What did Ada Quist say?" is not answered by another person's words), and
@@ -374,10 +375,33 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
         if got is not None and not (q.speaker and got.by_other):
             found.append((got, place, c))
     if not found:
-        return None
+        return _quoted_words(live[0], reading)
     got, _, c = min(found, key=lambda f: (*_rank(f[0]), f[1]))
     return ShortAnswer(text=c.text[got.start:got.end], n=c.n, start=c.span[0] + got.start,
                        end=c.span[0] + got.end)
+
+
+_QUOTE_EDGES = "\"“”‘’'«» "  # quotation marks (and spaces) at a quoted sentence's edges
+
+
+def _quoted_words(c: "Candidate", reading: SpeakerReading) -> ShortAnswer | None:
+    """A sentence of a quotation with no reporting verb of its own ('"Together we can build one
+    network."' after the speaker's attributed sentence, or the second sentence of 'She said: "...
+    . The priority is ..."'): its words are the statement, when they are the question's speaker's
+    (speaker_statement reads the sentences around it) or the question names none."""
+    read = reading.read(c.n, c.text, c.span[0])
+    if read is None or not read.quoted:
+        return None
+    if reading.q.speaker and not reading.is_speakers(c.n, c.text, c.span[0]):
+        return None
+    start, end = 0, len(c.text.rstrip())
+    while start < end and c.text[start] in _QUOTE_EDGES:
+        start += 1
+    while end > start and c.text[end - 1] in _QUOTE_EDGES + ".,":
+        end -= 1
+    if end <= start:
+        return None
+    return ShortAnswer(text=c.text[start:end], n=c.n, start=c.span[0] + start, end=c.span[0] + end)
 
 
 def own_statement(q: "AnalysedQuestion", text: str, prev: str, role: bool) -> Reported | None:

@@ -178,3 +178,26 @@ def test_he_said_after_a_sentence_where_the_speaker_is_only_a_possessor_is_not_t
                  "He said the repairs would be paid for by the port.") is None
     sa = short("Varga defended the budget on Monday.", "She said the repairs would be paid for by the port.")
     assert sa is not None and sa.text == "the repairs would be paid for by the port"
+
+
+def test_a_quotation_s_sentence_without_a_reporting_verb_is_its_speakers_statement() -> None:
+    """'"... ," Varga told reporters. "We will keep the ferry."': the second quotation holds no
+    reporting verb of its own; its words are Varga's statement, and another person's are not."""
+    from rag_helpers import passages
+
+    def short(text: str, sentence: str, question: str = "What did Varga say about the ferry?"):
+        a = text.index(sentence)
+        cand = Candidate(n=1, rank=0, span=(a, a + len(sentence)), text=sentence, index=1)
+        return statement_short_answer(analyse(question), [cand], passages(text))
+
+    hers = ('"The council has no money for a new pier," Ilse Varga told reporters on Monday. '
+            '"We will keep the old ferry running until 2030."')
+    sa = short(hers, '"We will keep the old ferry running until 2030."')
+    assert sa is not None and sa.text == "We will keep the old ferry running until 2030"
+    assert hers[sa.start:sa.end] == sa.text  # offsets in the passage
+    his = ('"The council has no money for a new pier," Ivo Brandt told reporters on Monday. '
+           '"We will keep the old ferry running until 2030."')
+    assert short(his, '"We will keep the old ferry running until 2030."') is None
+    # a sentence outside any quotation is no statement without a reporting verb
+    plain = "Ilse Varga met the harbour board on Monday. The old ferry will run until 2030."
+    assert short(plain, "The old ferry will run until 2030.") is None
