@@ -136,6 +136,7 @@ class Reading(NamedTuple):
     nxt: str  # the sentence after it
     quoted: bool  # it is quoted speech
     names_speaker: bool = False  # its passage (with its title) names the question's speaker
+    before_prev: str = ""  # the sentence before `prev`, which tells whom a "She said:" there means
 
 
 def read_in_passage(sentence: str, text: str, start: int,
@@ -147,8 +148,10 @@ def read_in_passage(sentence: str, text: str, start: int,
     from newsqa.rag.features import inside_quotation, words_of
 
     prev, nxt = sentences_beside(text, start)
+    before_prev = sentences_beside(text, text.rfind(prev, 0, start))[0] if prev else ""
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
-    return Reading(sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names)
+    return Reading(sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names,
+                   before_prev)
 
 
 class SpeakerReading:
@@ -419,7 +422,7 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int 
     """The place of the first of `sentences` that is the question's named speaker's statement;
     None when the question names no speaker or none is. Each is (the sentence, the one before it
     and the one after it in its passage, "" at an edge, whether it is quoted speech[, whether its
-    passage names the speaker]: read_in_passage). It is the speaker's when the speaker is the
+    passage names the speaker[, the sentence before the one before it]]: read_in_passage). It is the speaker's when the speaker is the
     subject of a reporting verb in it that reports something beyond the question's words, by
     name, as "he"/"she" when the sentence before names them, or by the speaker's role ("the
     mayor" for "the mayor of Santo Brizal") in a passage that names the speaker;
@@ -435,7 +438,9 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int 
             return place
         if not quoted or (own is not None and own.by_other):
             continue
-        for near, near_prev in ((nxt, text), (prev, "")):
+        # ('She said: "... . <text>"': the "she" of the sentence before is read against the one
+        # before that)
+        for near, near_prev in ((nxt, text), (prev, rest[1] if len(rest) > 1 else "")):
             got = own_statement(q, near, near_prev, role)
             if got is not None and got.by_speaker:
                 return place

@@ -201,3 +201,22 @@ def test_a_quotation_s_sentence_without_a_reporting_verb_is_its_speakers_stateme
     # a sentence outside any quotation is no statement without a reporting verb
     plain = "Ilse Varga met the harbour board on Monday. The old ferry will run until 2030."
     assert short(plain, "The old ferry will run until 2030.") is None
+
+
+def test_she_said_opening_a_quotation_is_read_against_the_sentence_before_it() -> None:
+    """'Varga ... . She said: "... . <sentence>"': the quotation's later sentence is Varga's, the
+    "she" of its opening read against the sentence before it; after a sentence naming another
+    person it is not."""
+    from rag_helpers import passages
+
+    def short(first: str) -> object:
+        text = (f"{first} She said: \"We cannot pay for a new pier this year. "
+                "The priority now is to keep the old ferry running.\"")
+        sentence = "The priority now is to keep the old ferry running.\""
+        a = text.index(sentence)
+        cand = Candidate(n=1, rank=0, span=(a, a + len(sentence)), text=sentence, index=2)
+        return statement_short_answer(analyse("What did Varga say is the priority now?"), [cand], passages(text))
+
+    sa = short("Mayor Ilse Varga spoke to the harbour board on Monday.")
+    assert sa is not None and sa.text == "The priority now is to keep the old ferry running"
+    assert short("Councillor Ivo Brandt spoke to the harbour board on Monday.") is None
