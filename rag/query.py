@@ -76,6 +76,7 @@ _REPORTING = frozenset("""say tell describe call claim announce warn state add c
     respond reply comment note acknowledge predict vow pledge threaten reiterate stress express
     boast disclose tweet declare propose ask emphasise emphasize""".split())
 
+_DO = frozenset({"do", "does", "did"})
 # the kinds answered by a number, an amount, a share or a date
 NUMERIC_KINDS = frozenset({AnswerKind.NUMBER, AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.DATE})
 
@@ -188,7 +189,13 @@ def analyse(text: str) -> AnalysedQuestion:
 
 
 def _reports(t: "Token") -> bool:
-    return t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _REPORTING
+    return _is_verb(t) and t.lemma_.lower() in _REPORTING
+
+
+def _is_verb(t: "Token") -> bool:
+    """A verb, or a word the "did" it carries makes one: the small tagger sometimes calls the verb
+    of "did ... say" a noun ("What did X of the growers' cooperative say about the crop?")."""
+    return t.pos_ in ("VERB", "AUX") or any(c.dep_ == "aux" and c.lower_ in _DO for c in t.children)
 
 
 def reporting_verbs(q: AnalysedQuestion) -> list[str]:
@@ -406,7 +413,7 @@ def _reported(wh_tok: "Token") -> bool:
     """The question word is the object (or manner) of a reporting verb: "What did she say about
     the plan?", "How did he describe the talks?" ("How many ... say" is not: its head is "many")."""
     head = wh_tok.head
-    if wh_tok.dep_ == "det" or head.pos_ not in ("VERB", "AUX"):
+    if wh_tok.dep_ == "det" or not _is_verb(head):
         return False
     # ... also through the clause a reporting verb reports: "What did she say she hoped for?"
     while head.lemma_.lower() not in _REPORTING and head.dep_ in ("ccomp", "xcomp") and head.head.i != head.i:

@@ -277,3 +277,10 @@ def test_how_many_counts_the_head_of_its_noun_phrase() -> None:
     assert analyse("How many border crossings were reopened?").focus == "crossing"
     assert analyse("How many of the passengers were injured?").focus == "passenger"
     assert analyse("How many people were evacuated?").focus == "people"
+
+
+def test_a_say_the_tagger_calls_a_noun_is_still_the_verb_did_carries() -> None:
+    q = analyse("What did Ilse Varga of the growers' cooperative say about the olive crop?")
+    say = next(t for t in q.doc if t.lower_ == "say")
+    assert say.pos_ == "NOUN"  # what this test is about: the small tagger's mistake
+    assert q.kind is AnswerKind.STATEMENT and q.speaker == {"ilse", "varga"}
