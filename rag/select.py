@@ -107,7 +107,7 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
     elif (m := _SCORE.search(e.text)) is not None and m.start() > 0:
         end = start + m.start()  # a result the NER ran into a team's name: "Castleford 5-4"
     else:
-        end = _without_trailing_linking_words(e, end)
+        end = _without_trailing_linking_words(e, _before_age(e, end) if e.label_ == "DATE" else end)
     text = doc.text[start:end]
     for tail in ("'s", "’s"):  # "Lindqvist's" names Lindqvist
         if text.endswith(tail) and len(text) > len(tail) + 1:
@@ -115,6 +115,20 @@ def span_answer(c: Candidate, e: "Span", parse: "Doc | None" = None) -> ShortAns
     start, end = _trimmed(doc.text, start, end)
     base = c.span[0]
     return ShortAnswer(text=doc.text[start:end], n=c.n, start=base + start, end=base + end)
+
+
+def _before_age(e: "Span", end: int) -> int:
+    """The end of a date before the age the NER ran it into ("April 3 to six-year-old Mira" ->
+    "April 3"): a hyphenated "N-year-old" after a date's first words is an age, not the date."""
+    for k in range(1, len(e) - 3):
+        if e[k + 1].text == "-" and e[k + 2].lower_ in _AGE_UNITS and e[k + 3].lower_ == "-":
+            while k > 1 and e[k - 1].text in _LINKING:  # "... to six-year-old": the "to" goes too
+                k -= 1
+            return e[k - 1].idx + len(e[k - 1].text)
+    return end
+
+
+_AGE_UNITS = frozenset({"year", "month", "week", "day"})
 
 
 def _after_dateline(e: "Span", start: int) -> int:

@@ -418,6 +418,8 @@ _GALA = "The gala is held each spring at the Museum of Harbour Art on the east b
      "ORG", "Kelham Community School"),
     # ... while a dash inside a name stays
     ("The Harlow-Kelham line reopened.", "Harlow-Kelham", "GPE", "Harlow-Kelham"),
+    # nor is the age a date ran into
+    ("The foal was born on April 3 to six-year-old Mira.", "April 3 to six-year-old", "DATE", "April 3"),
 ])
 def test_a_names_edges_lose_what_the_ner_ran_into_it(text: str, taken: str, label: str, shown: str) -> None:
     from newsqa.rag.select import span_answer
