@@ -150,8 +150,8 @@ def read_in_passage(sentence: str, text: str, start: int,
     prev, nxt = sentences_beside(text, start)
     before_prev = sentences_beside(text, text.rfind(prev, 0, start))[0] if prev else ""
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
-    return Reading(sentence, prev, nxt, bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start), names,
-                   before_prev)
+    quoted = bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
+    return Reading(sentence, prev, nxt, quoted, names, before_prev)
 
 
 class SpeakerReading:
@@ -351,11 +351,12 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
     """What the first of the quoted sentences that reports something says (a description first
     for a question about one, then the question's speaker's own statement), as a short answer with
     offsets in its passage; without one, the words of the first quoted sentence when it is a
-    quotation's sentence with no reporting verb of its own (_quoted_words); else None. "He said ..." is the speaker's when the sentence
-    before it names them: with `passages`, the sentence before it in its passage, else the quoted
-    sentence before it. For a question that names its speaker, a statement someone else is named
-    as making is none ("What did Ada Quist say?" is not answered by another person's words), and
-    with `passages`, "He said ..." after a sentence whose subject names someone else is theirs.
+    quotation's sentence with no reporting verb of its own (_quoted_words); else None.
+    "He said ..." is the speaker's when the sentence before it names them: with `passages`, the
+    sentence before it in its passage, else the quoted sentence before it. For a question that
+    names its speaker, a statement someone else is named as making is none ("What did Ada Quist
+    say?" is not answered by another person's words), and with `passages`, "He said ..." after a
+    sentence whose subject names someone else is theirs.
     `reading`: the question's reading of its passages, when the caller has made one."""
     from newsqa.rag.span import parse_sentences
 
@@ -422,13 +423,13 @@ def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int 
     """The place of the first of `sentences` that is the question's named speaker's statement;
     None when the question names no speaker or none is. Each is (the sentence, the one before it
     and the one after it in its passage, "" at an edge, whether it is quoted speech[, whether its
-    passage names the speaker[, the sentence before the one before it]]: read_in_passage). It is the speaker's when the speaker is the
-    subject of a reporting verb in it that reports something beyond the question's words, by
-    name, as "he"/"she" when the sentence before names them, or by the speaker's role ("the
-    mayor" for "the mayor of Santo Brizal") in a passage that names the speaker;
-    or, for quoted speech that names no one else as saying it, when the sentence before or after
-    it is the speaker's (a quotation of several sentences is attributed once: '"... . ...," said
-    Ada Quist')."""
+    passage names the speaker[, the sentence before the one before it]]: read_in_passage). It is
+    the speaker's when the speaker is the subject of a reporting verb in it that reports something
+    beyond the question's words, by name, as "he"/"she" when the sentence before names them, or by
+    the speaker's role ("the mayor" for "the mayor of Santo Brizal") in a passage that names the
+    speaker; or, for quoted speech that names no one else as saying it, when the sentence before
+    or after it is the speaker's (a quotation of several sentences is attributed once: '"... .
+    ...," said Ada Quist')."""
     if not q.speaker:
         return None
     for place, (text, prev, nxt, quoted, *rest) in enumerate(sentences):
