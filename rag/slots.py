@@ -34,7 +34,11 @@ class Slot(NamedTuple):
 def argument_slot(tok: "Token") -> Slot | None:
     """The slot the noun `tok` fills (climbing from a name's parts to its head), or None when it
     fills none (it owns something, modifies a noun, or the parse hangs it elsewhere)."""
-    tok = _argument(tok)
+    return _filled_slot(_argument(tok))
+
+
+def _filled_slot(tok: "Token") -> Slot | None:
+    """The slot the argument `tok` (_argument) fills by its own relation to its head."""
     dep = tok.dep_
     if dep == "nsubj":
         return Slot("subj", tok.head.lemma_.lower())
@@ -148,9 +152,14 @@ def _stranded_preposition(doc: "Doc") -> "Token | None":
 def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:
     """The slot of the tokens start..end of a parsed sentence: that of their head (the token whose
     own head lies outside them; a span holding the sentence's root has none)."""
+    head = _span_head(parse, start, end)
+    return argument_slot(head) if head is not None else None
+
+
+def _span_head(parse: "Doc", start: int, end: int) -> "Token | None":
+    """The first of the tokens start..end whose own head lies outside them."""
     inside = range(start, end)
-    heads = [t for t in parse[start:end] if t.head.i not in inside]
-    return argument_slot(heads[0]) if heads else None
+    return next((t for t in parse[start:end] if t.head.i not in inside), None)
 
 
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
@@ -158,11 +167,12 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     of the verbs that share it: a verb joined to its verb ("scored twice and won the match") and an
     infinitive or participle clause it governs ("defeated X in the final to win the title":
     whoever defeated won)."""
-    slot = span_slot(parse, start, end)
-    if slot is None:
+    head = _span_head(parse, start, end)
+    tok = _argument(head) if head is not None else None
+    slot = _filled_slot(tok) if tok is not None else None
+    if tok is None or slot is None:
         return frozenset()
     out = {slot}
-    tok = _argument(next(t for t in parse[start:end] if t.head.i not in range(start, end)))
     if tok.dep_ in ("nsubj", "nsubjpass"):
         for verb in tok.head.children:
             if (verb.dep_ in ("conj", "xcomp", "advcl") and verb.pos_ == "VERB"
