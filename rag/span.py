@@ -278,10 +278,7 @@ def title_label(span: "Span") -> str:
     root = span.root
     if root.pos_ != "PROPN":
         return ""
-    nouns = [c for c in root.children if c.dep_ in ("appos", "compound")]
-    if root.dep_ == "appos" or _comma_apposed(span):
-        nouns.append(root.head)
-    kinds = {noun_kind(t.lemma_.lower()) for t in nouns
+    kinds = {noun_kind(t.lemma_.lower()) for t in beside(span, modified=False)
              if t.pos_ == "NOUN" and not span.start <= t.i < span.end}
     of = root.head
     if (root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN"
@@ -463,13 +460,14 @@ def question_aliases(q: "AnalysedQuestion") -> frozenset[str]:
     return frozenset(keys)
 
 
-def beside(span: "Span") -> list["Token"]:
+def beside(span: "Span", modified: bool = True) -> list["Token"]:
     """A span's head word and the nouns that stand beside it as its title: its compounds and
     appositions, and the noun it stands in apposition or compound to ("the rapper X", "X, the
-    rapper", "UAE President X")."""
+    rapper", "UAE President X"); without `modified`, not the noun it modifies as a compound
+    ("Microsoft co-founder X" does not make Microsoft a co-founder)."""
     root = span.root
     out = [root] + [c for c in root.children if c.dep_ in ("appos", "compound")]
-    if root.dep_ in ("appos", "compound") or _comma_apposed(span):
+    if root.dep_ == "appos" or (modified and root.dep_ == "compound") or _comma_apposed(span):
         out.append(root.head)
     return out
 
