@@ -48,6 +48,15 @@ _LEADING_MARKS = {"that", "whether", "if", "to"}
 _EDGE = " \t\n,;:.\"'“”‘’()[]—–-"
 
 
+def _within_edges(text: str, a: int, b: int, lead: str, tail: str) -> tuple[int, int]:
+    """`text[a:b]` without the characters of `lead` at its start and of `tail` at its end."""
+    while a < b and text[a] in lead:
+        a += 1
+    while b > a and text[b - 1] in tail:
+        b -= 1
+    return a, b
+
+
 def _content(verb: "Token", named: frozenset[str]) -> tuple[int, int, bool] | None:
     """Token range [start, end) of what `verb` reports, and whether it is a description (the
     complement of "call", the "as" of "describe ... as"); None without one. An object that names
@@ -112,17 +121,20 @@ def _other_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
                                  and not speaker & {t.lower_ for t in s.subtree} for s in _subjects(verb))
 
 
-def sentences_beside(text: str, start: int) -> tuple[str, str]:
-    """The sentences of `text` before and after the one that holds offset `start` ("" at an edge,
-    and both "" when no sentence holds it)."""
+def sentences_beside(text: str, start: int) -> tuple[str, str, str]:
+    """The two sentences of `text` before the one that holds offset `start` (the farther first)
+    and the one after it ("" at an edge, and all "" when no sentence holds it)."""
     from newsqa.index.text import sentence_spans
 
     spans = sentence_spans(text)
     at = next((k for k, (a, b) in enumerate(spans) if a <= start < b), None)
     if at is None:
-        return "", ""
-    return (text[slice(*spans[at - 1])] if at else "",
-            text[slice(*spans[at + 1])] if at + 1 < len(spans) else "")
+        return "", "", ""
+
+    def sentence(k: int) -> str:
+        return text[slice(*spans[k])] if 0 <= k < len(spans) else ""
+
+    return sentence(at - 2), sentence(at - 1), sentence(at + 1)
 
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
@@ -147,8 +159,7 @@ def read_in_passage(sentence: str, text: str, start: int,
     (with its `title`) names `q`'s speaker, so that a statement by the speaker's role is theirs."""
     from newsqa.rag.features import inside_quotation, words_of
 
-    prev, nxt = sentences_beside(text, start)
-    before_prev = sentences_beside(text, text.rfind(prev, 0, start))[0] if prev else ""
+    before_prev, prev, nxt = sentences_beside(text, start)
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
     quoted = bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
     return Reading(sentence, prev, nxt, quoted, names, before_prev)
@@ -327,10 +338,7 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
         a = parse[start].idx
         b = parse[end - 1].idx + len(parse[end - 1].text)
         text = parse.text
-        while a < b and text[a] in _EDGE:
-            a += 1
-        while b > a and text[b - 1] in _EDGE:
-            b -= 1
+        a, b = _within_edges(text, a, b, _EDGE, _EDGE)
         if a >= b:
             continue
         by_speaker = _speaker_is_subject(verb, q.speaker, pronoun_is_speaker,
@@ -398,11 +406,7 @@ def _quoted_words(c: "Candidate", reading: SpeakerReading) -> ShortAnswer | None
         return None
     if reading.q.speaker and not reading.is_speakers(c.n, c.text, c.span[0]):
         return None
-    start, end = 0, len(c.text.rstrip())
-    while start < end and c.text[start] in _QUOTE_EDGES:
-        start += 1
-    while end > start and c.text[end - 1] in _QUOTE_EDGES + ".,":
-        end -= 1
+    start, end = _within_edges(c.text, 0, len(c.text.rstrip()), _QUOTE_EDGES, _QUOTE_EDGES + ".,")
     if end <= start:
         return None
     return ShortAnswer(text=c.text[start:end], n=c.n, start=c.span[0] + start, end=c.span[0] + end)
