@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from newsqa.rag.query import AnalysedQuestion
+    from newsqa.rag.roles import Titled
     from newsqa.rag.sentences import Candidate
     from newsqa.rag.types import Passage
 
@@ -106,12 +107,16 @@ def _subjects(verb: "Token") -> list["Token"]:
 
 
 def _speaker_is_subject(verb: "Token", speaker: frozenset[str], pronoun_is_speaker: bool,
-                        role: str = "") -> bool:
+                        role: str = "", titled: Sequence["Titled"] = ()) -> bool:
     """The speaker is the verb's subject: by name, as "he"/"she" (`pronoun_is_speaker`), or by
-    `role` ("said the town's mayor, ..."), given only when the passage names the speaker."""
+    `role` ("said the town's mayor, ..."), given only when the passage names the speaker, or by a
+    role the passage titles the speaker with (`titled`: "the Russian president")."""
+    from newsqa.rag.roles import names_by_role
+
     return bool(speaker) and any(speaker & {t.lower_ for t in s.subtree}
                                  or (pronoun_is_speaker and s.lower_ in _PERSONAL)
                                  or (bool(role) and any(t.lemma_.lower() == role for t in s.subtree))
+                                 or (bool(titled) and names_by_role(s, speaker, titled))
                                  for s in _subjects(verb))
 
 
@@ -121,20 +126,15 @@ def _other_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
                                  and not speaker & {t.lower_ for t in s.subtree} for s in _subjects(verb))
 
 
-def sentences_beside(text: str, start: int) -> tuple[str, str, str]:
-    """The two sentences of `text` before the one that holds offset `start` (the farther first)
-    and the one after it ("" at an edge, and all "" when no sentence holds it)."""
-    from newsqa.index.text import sentence_spans
-
-    spans = sentence_spans(text)
-    at = next((k for k, (a, b) in enumerate(spans) if a <= start < b), None)
-    if at is None:
-        return "", "", ""
-
-    def sentence(k: int) -> str:
-        return text[slice(*spans[k])] if 0 <= k < len(spans) else ""
-
-    return sentence(at - 2), sentence(at - 1), sentence(at + 1)
+def _open_quotation(text: str, end: int) -> tuple[int, int] | None:
+    """The offsets of the opening mark of the quotation still open at offset `end` of `text` and of
+    its closing mark (-1 when the text ends first); None when none is open there."""
+    before = text[:end]
+    if before.count("“") > before.count("”"):
+        return before.rfind("“"), text.find("”", end)
+    if before.count('"') % 2 == 1:
+        return before.rfind('"'), text.find('"', end)
+    return None
 
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
@@ -149,20 +149,56 @@ class Reading(NamedTuple):
     quoted: bool  # it is quoted speech
     names_speaker: bool = False  # its passage (with its title) names the question's speaker
     before_prev: str = ""  # the sentence before `prev`, which tells whom a "She said:" there means
+    # a quotation of several sentences is attributed once, before or after it ('"A. B. C," he
+    # said'): for a sentence of one still open at its end, the sentence that closes it (when after
+    # it), the one that opens it (when before `prev`), and the one before the opening, whom a "he"
+    # of the attribution means
+    closing: str = ""
+    opening: str = ""
+    before_opening: str = ""
+    titled: tuple["Titled", ...] = ()  # the passage's names titled by a role, when it names the speaker
 
 
 def read_in_passage(sentence: str, text: str, start: int,
                     q: "AnalysedQuestion | None" = None, title: str = "") -> Reading:
-    """A sentence as `speaker_statement` reads it: itself, the sentences before and after it in
-    its passage `text` (where it starts at `start`), whether it is quoted speech (it holds a
-    quotation mark, or a quotation opened before it is still open), and whether the passage
-    (with its `title`) names `q`'s speaker, so that a statement by the speaker's role is theirs."""
+    """A sentence as `speaker_statement` reads it: itself, the sentences around it in its passage
+    `text` (where it starts at `start`) and around the quotation it is part of, whether it is
+    quoted speech (it holds a quotation mark, or a quotation opened before it is still open),
+    whether the passage (with its `title`) names `q`'s speaker, so that a statement by the
+    speaker's role is theirs, and then the passage's names titled by a role ("Russian President
+    X"), so that "the Russian president" is X."""
+    from newsqa.index.text import sentence_spans
     from newsqa.rag.features import inside_quotation, words_of
+    from newsqa.rag.roles import titled_names
+    from newsqa.rag.span import parse_sentences
 
-    before_prev, prev, nxt = sentences_beside(text, start)
+    spans = sentence_spans(text)
+    at = next((k for k, (a, b) in enumerate(spans) if a <= start < b), None)
+
+    def sentence_at(k: int | None) -> str:
+        return text[slice(*spans[k])] if at is not None and k is not None and 0 <= k < len(spans) else ""
+
+    def holding(offset: int) -> int | None:
+        return next((k for k, (a, b) in enumerate(spans) if a <= offset < b), None)
+
+    prev, nxt, before_prev = (sentence_at(at - 1), sentence_at(at + 1), sentence_at(at - 2)) if at is not None \
+        else ("", "", "")
+    closing = opening = before_opening = ""
+    marks = _open_quotation(text, start + len(sentence.rstrip())) if at is not None else None
+    if marks is not None and at is not None:
+        k_open = holding(marks[0])
+        k_close = holding(marks[1]) if marks[1] >= 0 else None
+        if k_open is not None:
+            before_opening = sentence_at(k_open - 1)
+            opening = sentence_at(k_open) if k_open < at - 1 else ""
+        closing = sentence_at(k_close) if k_close is not None and k_close > at else ""
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
+    titled: tuple = ()
+    if names:
+        titled = tuple(titled_names(parse_sentences([title, *(text[a:b] for a, b in spans)] if title
+                                                    else [text[a:b] for a, b in spans])))
     quoted = bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
-    return Reading(sentence, prev, nxt, quoted, names, before_prev)
+    return Reading(sentence, prev, nxt, quoted, names, before_prev, closing, opening, before_opening, titled)
 
 
 class SpeakerReading:
@@ -255,15 +291,20 @@ def speaker_continued(reading: SpeakerReading, chosen: list["Candidate"], most: 
     return [first, follow, *chosen[1:]][:max(most, 2)]
 
 
-def _speaker_before(q: "AnalysedQuestion", prev: str) -> bool:
+def _speaker_before(q: "AnalysedQuestion", prev: str, titled: Sequence["Titled"] = ()) -> bool:
     """The sentence before names the question's speaker as one who acts in it, in a verb's
     subject and not as a possessor there ("Putin's spokesman, Dmitry Peskov, said ..." is Peskov
-    acting), so that "He said ..." after it is the speaker's."""
+    acting), or as a subject by a role the passage titles them with (`titled`: "The Russian
+    president stressed ..."), so that "He said ..." after it is the speaker's."""
     from newsqa.rag.features import words_of
+    from newsqa.rag.roles import names_by_role
     from newsqa.rag.span import parse_sentences
 
-    if not prev or not q.speaker & words_of(prev):
+    if not prev or not q.speaker:
         return False
+    if not q.speaker & words_of(prev):
+        return bool(titled) and any(t.dep_ in ("nsubj", "nsubjpass") and names_by_role(t, q.speaker, titled)
+                                    for t in parse_sentences([prev])[0])
     for t in parse_sentences([prev])[0]:
         if t.lower_ not in q.speaker or t.pos_ != "PROPN":
             continue
@@ -297,7 +338,8 @@ def _rank(r: Reported) -> tuple[bool, bool, bool]:
 
 
 def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool = False,
-                  pronoun_is_other: bool = False, role_is_speaker: bool = False) -> Reported | None:
+                  pronoun_is_other: bool = False, role_is_speaker: bool = False,
+                  titled: Sequence["Titled"] = ()) -> Reported | None:
     """What the sentence `parse` reports (for a question that asks how something was described, a
     description first; then the question's speaker's statement first); None when it reports
     nothing beyond the question's own words; of equals, the one reported with the question's own
@@ -305,7 +347,8 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
     also "reiterated" something). `pronoun_is_speaker`: the sentence before named the speaker, so
     "She said ..." is the speaker's statement; `pronoun_is_other`: it named someone else and not
     the speaker, so "She said ..." is theirs; `role_is_speaker`: the passage names the speaker, so
-    a subject with the speaker's role (`q.speaker_role`) is the speaker."""
+    a subject with the speaker's role (`q.speaker_role`) is the speaker, as is one with a role the
+    passage titles the speaker with (`titled`)."""
     best: Reported | None = None
     best_key: tuple[bool, ...] = ()
     asked_with = {t.lemma_.lower() for t in q.doc if t.pos_ in ("VERB", "AUX")}
@@ -342,7 +385,7 @@ def reported_span(parse: "Doc", q: "AnalysedQuestion", pronoun_is_speaker: bool 
         if a >= b:
             continue
         by_speaker = _speaker_is_subject(verb, q.speaker, pronoun_is_speaker,
-                                         q.speaker_role if role_is_speaker else "")
+                                         q.speaker_role if role_is_speaker else "", titled)
         # ("the town's mayor, Ada Quist": by role, a name the question does not give is the speaker's)
         by_other = not by_speaker and (_other_is_subject(verb, q.speaker) or (
             pronoun_is_other and any(x.lower_ in _PERSONAL for x in _subjects(verb))))
@@ -375,15 +418,16 @@ def statement_short_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"],
     found: list[tuple[Reported, int, "Candidate"]] = []
     for place, (c, parse) in enumerate(zip(live, parse_sentences([c.text for c in live]))):
         other_before = role = False
+        titled: tuple = ()
         read = reading.read(c.n, c.text, c.span[0])
         if read is not None:
-            prev, role = read.prev, read.names_speaker
-            named_before = _speaker_before(q, prev)
+            prev, role, titled = read.prev, read.names_speaker, read.titled
+            named_before = _speaker_before(q, prev, titled)
             other_before = bool(q.speaker) and not named_before and bool(prev) and _names_subject(
                 parse_sentences([prev])[0])
         else:
             named_before = place > 0 and _speaker_before(q, live[place - 1].text)
-        got = reported_span(parse, q, named_before, other_before, role)
+        got = reported_span(parse, q, named_before, other_before, role, titled)
         if got is not None and not (q.speaker and got.by_other):
             found.append((got, place, c))
     if not found:
@@ -412,41 +456,45 @@ def _quoted_words(c: "Candidate", reading: SpeakerReading) -> ShortAnswer | None
     return ShortAnswer(text=c.text[start:end], n=c.n, start=c.span[0] + start, end=c.span[0] + end)
 
 
-def own_statement(q: "AnalysedQuestion", text: str, prev: str, role: bool) -> Reported | None:
+def own_statement(q: "AnalysedQuestion", text: str, prev: str, role: bool,
+                  titled: Sequence["Titled"] = ()) -> Reported | None:
     """What `text` reports (reported_span), its "he"/"she" read against the sentence before it,
     `prev`, and a subject with the speaker's role the speaker's when `role` (its passage names the
-    speaker); None for no text."""
+    speaker) or with a role the passage titles them with (`titled`); None for no text."""
     from newsqa.rag.span import parse_sentences
 
     if not text:
         return None
-    return reported_span(parse_sentences([text])[0], q, _speaker_before(q, prev), role_is_speaker=role)
+    return reported_span(parse_sentences([text])[0], q, _speaker_before(q, prev, titled), role_is_speaker=role,
+                         titled=titled)
 
 
 def speaker_statement(q: "AnalysedQuestion", sentences: Sequence[tuple]) -> int | None:
     """The place of the first of `sentences` that is the question's named speaker's statement;
-    None when the question names no speaker or none is. Each is (the sentence, the one before it
-    and the one after it in its passage, "" at an edge, whether it is quoted speech[, whether its
-    passage names the speaker[, the sentence before the one before it]]: read_in_passage). It is
-    the speaker's when the speaker is the subject of a reporting verb in it that reports something
+    None when the question names no speaker or none is. Each is a `Reading` (read_in_passage), or
+    its first fields: the sentence, the ones before and after it in its passage ("" at an edge),
+    whether it is quoted speech[, whether its passage names the speaker[, ...]]. It is the
+    speaker's when the speaker is the subject of a reporting verb in it that reports something
     beyond the question's words, by name, as "he"/"she" when the sentence before names them, or by
-    the speaker's role ("the mayor" for "the mayor of Santo Brizal") in a passage that names the
-    speaker; or, for quoted speech that names no one else as saying it, when the sentence before
-    or after it is the speaker's (a quotation of several sentences is attributed once: '"... .
-    ...," said Ada Quist')."""
+    the speaker's role ("the mayor" for "the mayor of Santo Brizal", "the Russian president" in a
+    passage that titles the speaker so) in a passage that names the speaker; or, for quoted speech
+    that names no one else as saying it, when the sentence before or after it, or the sentence
+    that opens or closes its quotation, is the speaker's (a quotation of several sentences is
+    attributed once: '"... . ... . ...," said Ada Quist')."""
     if not q.speaker:
         return None
-    for place, (text, prev, nxt, quoted, *rest) in enumerate(sentences):
-        role = bool(rest and rest[0])
-        own = own_statement(q, text, prev, role)
+    for place, fields in enumerate(sentences):
+        read = Reading(*fields)
+        own = own_statement(q, read.sentence, read.prev, read.names_speaker, read.titled)
         if own is not None and own.by_speaker:
             return place
-        if not quoted or (own is not None and own.by_other):
+        if not read.quoted or (own is not None and own.by_other):
             continue
-        # ('She said: "... . <text>"': the "she" of the sentence before is read against the one
-        # before that)
-        for near, near_prev in ((nxt, text), (prev, rest[1] if len(rest) > 1 else "")):
-            got = own_statement(q, near, near_prev, role)
+        # each attribution's "he"/"she" read against the sentence before it ('She said: "... .
+        # <sentence>"'), and a whole quotation's against the sentence before the quotation
+        for near, near_prev in ((read.nxt, read.sentence), (read.prev, read.before_prev),
+                                (read.closing, read.before_opening), (read.opening, read.before_opening)):
+            got = own_statement(q, near, near_prev, read.names_speaker, read.titled)
             if got is not None and got.by_speaker:
                 return place
     return None

@@ -21,7 +21,7 @@ thing, no other verb ("Who is the former finance chief who pleaded guilty?" asks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from newsqa.index.lexical import tokenize
 
@@ -133,3 +133,72 @@ def role_answer(q: "AnalysedQuestion", ranked: list["Candidate"]) -> RoleAnswer 
         if e is not None:
             return RoleAnswer(c, span_answer(c, e, parse))
     return None
+
+
+@dataclass(frozen=True)
+class Titled:
+    """A person a text names with a role noun beside the name ("Russian President Ada Quist", "Ada
+    Quist, the town's mayor", "the mayor, Ada Quist"): whom a later "the Russian president" or "the
+    mayor" alone means."""
+
+    names: frozenset[str]  # the name's lowercase words
+    role: str  # the role noun's lowercase lemma
+    qualifiers: frozenset[str]  # the lowercase words of the role's own modifiers ("russian")
+
+
+def titled_names(parses: Sequence["Doc"]) -> list[Titled]:
+    """Every name titled by a role noun (a noun for a person, query.is_person_noun) in the parsed
+    sentences: the noun in a run of proper nouns before the name ("Russian President Vladimir
+    Putin", "Harbour Master Ada Quist of Calder Bay") or in apposition with it ("Ada Quist, the
+    town's mayor")."""
+    from newsqa.rag.query import is_person_noun
+
+    out = []
+    for parse in parses:
+        for r in parse:
+            if r.pos_ not in ("NOUN", "PROPN") or not is_person_noun(r.lemma_):
+                continue
+            run = _proper_run(parse, r.i)
+            if r.pos_ == "PROPN" and run[-1].i > r.i:  # a title in front: the name is the run after it
+                names = [t for t in run if t.i > r.i]
+                quals = _qualifier_words(r) | {t.lower_ for t in run if t.i < r.i} | _qualifier_words(run[-1], False)
+            elif r.dep_ == "appos" and r.head.pos_ == "PROPN":
+                names, quals = _proper_run(parse, r.head.i), _qualifier_words(r)
+            else:
+                appos = next((c for c in r.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+                if appos is None:
+                    continue
+                names, quals = _proper_run(parse, appos.i), _qualifier_words(r)
+            out.append(Titled(frozenset(t.lower_ for t in names), r.lemma_.lower(), quals))
+    return out
+
+
+def _proper_run(parse: "Doc", i: int) -> list["Token"]:
+    """The run of proper nouns that holds token `i` (a name with its titles before it)."""
+    a = b = i
+    while a > 0 and parse[a - 1].pos_ == "PROPN":
+        a -= 1
+    while b + 1 < len(parse) and parse[b + 1].pos_ == "PROPN":
+        b += 1
+    return list(parse[a:b + 1])
+
+
+def _qualifier_words(word: "Token", modifiers: bool = True) -> frozenset[str]:
+    """The content words of what qualifies a noun: its modifiers ("Russian", "the town's"; not with
+    `modifiers` False, for a name, whose modifiers are its own words) and the objects of its
+    "of"/"at"/"for"/"in" ("the mayor of Calder Bay")."""
+    heads = [c for c in word.children if c.dep_ in _QUALIFIERS] if modifiers else []
+    heads += [g for c in word.children if c.dep_ == "prep" and c.lower_ in _OF
+              for g in c.children if g.dep_ == "pobj"]
+    return frozenset(w.lower_ for h in heads for w in h.subtree
+                     if w.is_alpha and w.pos_ not in ("DET", "PART", "ADP", "PRON"))
+
+
+def names_by_role(subject: "Token", speaker: frozenset[str], titled: Sequence[Titled]) -> bool:
+    """`subject` ("the Russian president") means the speaker by a role its text gives them: its
+    head is the role noun of a titled mention of the speaker, its modifiers among that mention's
+    qualifiers, and it fits no one else the text titles ("the president" of a text that names two
+    presidents means neither)."""
+    role, quals = subject.lemma_.lower(), _qualifier_words(subject)
+    fits = [t for t in titled if t.role == role and quals <= t.qualifiers]
+    return bool(speaker) and bool(fits) and all(t.names & speaker for t in fits)

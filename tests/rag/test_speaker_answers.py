@@ -173,3 +173,60 @@ def test_a_speaker_named_by_role_and_place_is_the_one_the_passage_reports_by_rol
     # a passage that does not name the place: another town's mayor
     assert speaker_statement(q, [read_in_passage(sentence, elsewhere, elsewhere.index(sentence), q)]) is None
     assert analyse("What did Tomas Reyes say about the pier?").speaker_role == ""
+
+
+# a quotation of three sentences attributed once, after it, to "he": the sentence before the
+# quotation names him by the role the passage titles him with
+HARBOUR = ("Harbour Master Tomas Reyes of Calder Bay met the ferry companies on Monday. "
+           "Orsk Mayor Ines Vidal had asked for the meeting. "
+           "The Calder Bay harbour master said the berth would be ready in June. "
+           "\"We have dredged the channel. The new cranes arrive in May. Nobody will wait at sea "
+           "again,\" he told reporters. "
+           "The mayor said the ferries would return.")
+
+
+def _read(q, sentence: str, text: str = HARBOUR):
+    from newsqa.rag.reported import read_in_passage
+
+    return read_in_passage(sentence, text, text.index(sentence), q)
+
+
+def test_a_quotation_of_several_sentences_is_the_speakers_when_its_attribution_names_him() -> None:
+    q = analyse("What did Tomas Reyes say about the cranes?")
+    middle = "The new cranes arrive in May."
+    read = _read(q, middle)
+    assert read.closing.endswith("he told reporters.") and read.before_opening.startswith("The Calder Bay")
+    # every sentence of the quotation: the first, the middle one and the one that closes it
+    for sentence in ("\"We have dredged the channel.", middle):
+        assert speaker_statement(q, [_read(q, sentence)]) == 0
+    # someone else's quotation: the attribution's "he" is not hers
+    assert speaker_statement(analyse("What did Ines Vidal say about the cranes?"), [_read(q, middle)]) is None
+
+
+def test_a_role_means_the_speaker_only_when_it_fits_no_one_else_the_passage_titles() -> None:
+    from newsqa.rag.reported import read_in_passage
+
+    q = analyse("What did Tomas Reyes say about the cranes?")
+    # a harbour master of another place before the quotation: not him
+    other = HARBOUR.replace("The Calder Bay harbour master said", "The Orsk harbour master said")
+    assert speaker_statement(q, [_read(q, "The new cranes arrive in May.", other)]) is None
+    # "the mayor" is the one mayor the passage titles
+    ines = analyse("What did Ines Vidal say about the ferries?")
+    last = "The mayor said the ferries would return."
+    assert speaker_statement(ines, [_read(ines, last)]) == 0
+    # with two mayors titled, "the mayor" alone means neither
+    two = HARBOUR.replace("Harbour Master Tomas Reyes", "Mayor Tomas Reyes")
+    assert speaker_statement(ines, [read_in_passage(last, two, two.index(last), ines)]) is None
+
+
+def test_the_short_answer_of_a_quotations_middle_sentence_is_its_words() -> None:
+    from newsqa.rag.reported import statement_short_answer
+    from newsqa.rag.sentences import Candidate
+
+    ps = passages(HARBOUR, titles=("Calder Bay gets new cranes",))
+    middle = "The new cranes arrive in May."
+    a = HARBOUR.index(middle)
+    c = Candidate(n=1, rank=0, span=(a, a + len(middle)), text=middle, index=4, citations=[1])
+    got = statement_short_answer(analyse("What did Tomas Reyes say about the cranes?"), [c], ps)
+    assert got is not None and got.text == "The new cranes arrive in May"
+    assert statement_short_answer(analyse("What did Ines Vidal say about the cranes?"), [c], ps) is None
