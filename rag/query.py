@@ -180,12 +180,18 @@ def analyse(text: str) -> AnalysedQuestion:
     named = [e.text for e in doc.ents if e.label_ in _NAMED]
     in_ents = {t.i for e in doc.ents for t in e}
     named += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in in_ents and t.i > 0]
+    slot = question_slot(doc)
+    labels = LABELS[kind]
+    if wh == "who" and kind is AnswerKind.PERSON and slot is not None and slot.role == "subj" and slot.verb != "be":
+        # the one who acted ("Who built the plant?", "Who won the cup?") is in news a country as
+        # often as a person or a body: "Russia built it", "Germany won"
+        labels = labels | {"GPE"}
     return AnalysedQuestion(
-        text=text, wh=wh, kind=kind, focus=focus, labels=LABELS[kind],
+        text=text, wh=wh, kind=kind, focus=focus, labels=labels,
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
         years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc,
         speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset(),
-        speaker_role=_speaker_role(doc) if kind is AnswerKind.STATEMENT else "", slot=question_slot(doc))
+        speaker_role=_speaker_role(doc) if kind is AnswerKind.STATEMENT else "", slot=slot)
 
 
 def _reports(t: "Token") -> bool:

@@ -200,7 +200,7 @@ def preference(q: AnalysedQuestion) -> dict[str, int]:
     """Labels of the question's kind in the order they usually answer it (a count before a date
     for "how many"); a kind without an order gives each of its labels the same place."""
     prefs = {
-        AnswerKind.PERSON: ["PERSON", "ORG", "NORP"],
+        AnswerKind.PERSON: ["PERSON", "ORG", "NORP", "GPE"] if "GPE" in q.labels else ["PERSON", "ORG", "NORP"],
         AnswerKind.NUMBER: ["CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"],
         AnswerKind.MONEY: ["MONEY", "QUANTITY", "CARDINAL"],
         AnswerKind.PERCENT: ["PERCENT", "CARDINAL"],
