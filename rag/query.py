@@ -407,12 +407,22 @@ def noun_run(doc: "Doc", i: int) -> "Token | None":
 def counted_noun(number: "Token") -> "Token | None":
     """The noun a number counts: the noun after it that it modifies ("34 rescuers"), or, where the
     parse hangs the number elsewhere, the last noun of the run just after it ("four car ferries":
-    ferries); None when no noun follows. The one reading of a count's noun for the short answer's
-    unit, "how old" and "how many X"."""
+    ferries), or the noun of a partitive "of" on it ("118 of the 152 riders") or, for a number
+    standing alone as its verb's subject or object, on that verb before it ("Of the 152 riders who
+    started, 118 finished"); None without one. The one reading of a count's noun for the short
+    answer's unit, "how old" and "how many X"."""
     head = number.head
     if head.pos_ in ("NOUN", "PROPN") and head.i > number.i:
         return head
-    return noun_run(number.doc, number.i + 1)
+    after = noun_run(number.doc, number.i + 1)
+    if after is not None:
+        return after
+    of = next((c for c in number.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None and number.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i < number.i), None)
+    if of is None:
+        return None
+    return next((g for g in of.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
 
 
 def _reported(wh_tok: "Token") -> bool:

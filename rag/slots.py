@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 _WH = frozenset({"who", "whom", "what", "which"})
 # "Who is ...", "What did ... do": the verb says nothing of the relation asked about
 _LIGHT = frozenset({"be", "do", "have"})
-# a name's title, first name or describing words hang on its head: the head fills the slot
-_INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod"})
+# a name's title, first name or describing words hang on its head: the head fills the slot; and a
+# number counting a noun fills the noun's ("won 24,881 votes": the count is what was won)
+_INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod", "nummod"})
 
 
 class Slot(NamedTuple):
@@ -64,8 +65,15 @@ def _argument(tok: "Token") -> "Token":
 def question_slot(doc: "Doc") -> Slot | None:
     """The slot of the question word ("Who built ..." -> subject of "build"; "Which company bought
     ..." -> the same through the noun it determines; "Who did she speak with?" -> the object of
-    that "with"); None without one, or when its verb is a light one ("Who is ...")."""
+    that "with"; "How many riders finished?" -> the subject of "finish", the slot of the noun
+    counted); None without one, or when its verb is a light one ("Who is ...")."""
     for t in doc:
+        if t.lower_ == "how" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("many", "much"):
+            noun = doc[t.i + 1].head
+            if noun.i == t.i + 1 or noun.pos_ not in ("NOUN", "PROPN"):
+                return None  # "How many of them ...", "How much did it cost?": no noun counted
+            slot = argument_slot(noun)
+            return slot if slot is not None and slot.verb not in _LIGHT else None
         if t.lower_ in _WH:
             stranded = _stranded_preposition(doc)
             if stranded is not None:

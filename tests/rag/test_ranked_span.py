@@ -135,6 +135,22 @@ def test_a_number_hung_on_the_noun_before_it_still_counts_the_noun_after_it() ->
     assert not _an_age(parse[nine.i:nine.i + 1], parse)
 
 
+def test_a_partitive_number_counts_the_noun_of_its_of() -> None:
+    """"118 of the 152 riders", "Of the 152 riders who started, 118 finished": 118 counts riders
+    too, so "How many riders finished?" chooses between the two counts by the verb (the slot)."""
+    from newsqa.rag.query import counted_noun
+    from newsqa.rag.span import parse_sentences
+
+    for text in ("Of the 152 riders who started, 118 reached the finish.", "Only 118 of the 152 riders reached the finish."):
+        parse = parse_sentences([text])[0]
+        assert {t.text: counted_noun(t).text for t in parse if t.like_num} == {"152": "riders", "118": "riders"}
+    q = analyse("How many riders reached the finish?")
+    quoted = _cands("Of the 152 riders who started, 118 reached the finish.")
+    spans = {s.ent.text: s for s in span_candidates(q, quoted, quoted)}
+    assert spans["118"].counts and spans["118"].features.slot == 1.0 and spans["152 riders"].features.slot == 0.0
+    assert choose_span(q, quoted, quoted, _only("slot")).ent.text == "118"
+
+
 def test_how_many_x_is_answered_by_a_count_of_x_where_a_sentence_has_one() -> None:
     """Whatever the model prefers (here the earlier span), a number counting what the question
     counts wins over another count beside it; without one the model chooses as before."""

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     ("What did the council approve on Monday?", Slot("obj", "approve")),
     ("What did Ada Brenner warn against?", Slot("prep:against", "warn")),
     ("Who is the mayor of Kelham?", None),  # a light verb says nothing of the relation
-    ("How many ferries does the harbour run?", None),  # no who/what/which
+    # "how many"/"how much": the slot of the noun counted
+    ("How many ferries does the harbour run?", Slot("obj", "run")),
+    ("How many climbers reached the summit?", Slot("subj", "reach")),
+    ("How many of the climbers reached the summit?", None),  # no noun counted
+    ("How much did the new footbridge cost?", None),
     # phrases the small parser hangs elsewhere: the question word's noun taken for the sentence,
     # a question that opens on its preposition, a preposition left without its object mid-question
     ("Which organisation paid for the survey?", Slot("subj", "pay")),
@@ -83,6 +87,13 @@ def test_a_passive_s_agent_fills_the_subject_slot_and_its_subject_the_object_slo
     sentence = "The footbridge was built by Lindvall Construction."
     assert _slot_of(sentence, "Lindvall Construction") == Slot("subj", "build")
     assert _slot_of(sentence, "The footbridge") == Slot("obj", "build")
+
+
+def test_a_number_fills_its_own_slot_or_that_of_the_noun_it_counts() -> None:
+    sentence = "Of the 152 climbers who set out, 118 reached the summit."
+    assert _slot_of(sentence, "118") == Slot("subj", "reach")
+    assert _slot_of(sentence, "152") == Slot("prep:of", "reach")  # through the noun it counts
+    assert _slot_of("Rescuers said 34 climbers reached the summit.", "34") == Slot("subj", "reach")
 
 
 def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
