@@ -121,6 +121,10 @@ _PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian)$")
 _DATA = Path(__file__).parent / "data"
 _WH = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# question words that ask for a magnitude other than a span of time ("how long" and "how old" ask
+# for one)
+_MEASURES = frozenset({"how much", "by how much", "how far", "how big", "how large", "how tall", "how high",
+                       "how fast"})
 # entity labels that name a thing (relative dates and counts in a question are not named things)
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 
@@ -186,6 +190,11 @@ def analyse(text: str) -> AnalysedQuestion:
         # the one who acted ("Who built the plant?", "Who won the cup?") is in news a country as
         # often as a person or a body: "Russia built it", "Germany won"
         labels = labels | {"GPE"}
+    if wh in _MEASURES and noun_kind(focus) is not AnswerKind.DATE:
+        # a size, a distance, a change or an amount ("How far over budget ...?", "By how much did
+        # sales fall?") is never a date or a span of time, which the number kind otherwise allows
+        # ("how many years"); "how much time" is one
+        labels = labels - {"DATE", "TIME"}
     return AnalysedQuestion(
         text=text, wh=wh, kind=kind, focus=focus, labels=labels,
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
@@ -288,7 +297,16 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             counted = run.lemma_.lower() if run is not None else _noun_after(doc, wh_tok.i + 2)
             return "how many", AnswerKind.NUMBER, counted
         if after == "much":
-            noun = _noun_after(doc, wh_tok.i + 2)
+            # the noun "much" quantifies ("how much prize money"), or for "How much is the fine?"
+            # the one it is equated with; not a noun of the clause after it ("By how much did
+            # people who napped outscore ...": no noun is counted)
+            much = doc[wh_tok.i + 1]
+            if much.head.pos_ == "NOUN" and much.head.i > much.i:
+                noun = much.head.lemma_.lower()
+            elif much.head.lemma_.lower() == "be":
+                noun = _noun_after(doc, wh_tok.i + 2)
+            else:
+                noun = ""
             if noun in _FOCUS_KIND:
                 kind = _FOCUS_KIND[noun]
             elif noun and noun in _lexicon("measure_nouns.txt"):

@@ -197,16 +197,17 @@ def _surname(name: str) -> str:
 
 
 def preference(q: AnalysedQuestion) -> dict[str, int]:
-    """Labels of the question's kind in the order they usually answer it (a count before a date
-    for "how many"); a kind without an order gives each of its labels the same place."""
+    """The question's labels in the order they usually answer its kind (a count before a date for
+    "how many"); a kind without an order gives each of its labels the same place."""
     prefs = {
-        AnswerKind.PERSON: ["PERSON", "ORG", "NORP", "GPE"] if "GPE" in q.labels else ["PERSON", "ORG", "NORP"],
+        AnswerKind.PERSON: ["PERSON", "ORG", "NORP", "GPE"],
         AnswerKind.NUMBER: ["CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE"],
         AnswerKind.MONEY: ["MONEY", "QUANTITY", "CARDINAL"],
         AnswerKind.PERCENT: ["PERCENT", "CARDINAL"],
         AnswerKind.PLACE: ["GPE", "LOC", "FAC"],
     }.get(q.kind)
-    return {lab: i for i, lab in enumerate(prefs)} if prefs else {lab: 0 for lab in q.labels}
+    return {lab: i for i, lab in enumerate(x for x in prefs if x in q.labels)} if prefs else {
+        lab: 0 for lab in q.labels}
 
 
 def _with_unit(doc, e: "Span", parse: "Doc | None" = None) -> int:

@@ -184,6 +184,26 @@ def test_by_how_much_asks_for_a_change_a_share_answers_too() -> None:
     assert analyse("How much did the new ferry cost?").kind is AnswerKind.MONEY
 
 
+def test_a_magnitude_other_than_time_is_never_a_date() -> None:
+    from newsqa.rag.select import preference
+
+    for text in ("How far over budget did the tram line come in?", "By how much did the mill's sales fall?",
+                 "How tall is the new tower?"):
+        q = analyse(text)
+        assert q.kind is AnswerKind.NUMBER and not {"DATE", "TIME"} & q.labels, text
+        assert "DATE" not in preference(q)
+    assert "DATE" in analyse("How long did the strike last?").labels
+    assert "TIME" in analyse("How much time did the repairs take?").labels
+
+
+def test_how_much_counts_only_the_noun_it_quantifies() -> None:
+    # "people" belongs to the clause after it: the question counts no noun, and asks for a change
+    q = analyse("By how much did people who took the course outscore the others?")
+    assert (q.wh, q.kind, q.focus) == ("by how much", AnswerKind.NUMBER, "")
+    assert analyse("How much prize money did the champion earn?").focus == "money"
+    assert analyse("How much is the fine?").focus == "fine"  # the noun it is equated with
+
+
 def test_a_question_word_after_a_comma_asks_only_when_no_other_does() -> None:
     q = analyse("The bridge, which engineers said was unsafe, was closed in which city?")
     assert (q.kind, q.focus) == (AnswerKind.PLACE, "city")
