@@ -9,7 +9,9 @@ it as a feature (span.SpanFeatures.slot).
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
 object, or the subject of a passive: "the plant was built"), and "prep:<word>" (the object of a
 preposition attached to the verb: "warned against intervention"). A subject is also the unstated
-subject of the verbs that share it ("X defeated Y to win the title": X won; span_slots).
+subject of the verbs that share it ("X defeated Y to win the title": X won; span_slots), and a
+noun of the verb's own lemma keeps the verb's subject and object ("Russia's support for the
+programme": Russia supports the programme).
 """
 
 from __future__ import annotations
@@ -177,10 +179,16 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     whoever defeated won)."""
     head = _span_head(parse, start, end)
     tok = _argument(head) if head is not None else None
+    if tok is not None and tok.dep_ == "poss" and tok.head.pos_ == "NOUN":
+        # a noun made from the question's verb keeps its arguments: "Russia's support for X" is
+        # Russia supporting X (the slot's verb must be the noun's own lemma to match)
+        return frozenset({Slot("subj", tok.head.lemma_.lower())})
     slot = _filled_slot(tok) if tok is not None else None
     if tok is None or slot is None:
         return frozenset()
     out = {slot}
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "for") and tok.head.head.pos_ == "NOUN":
+        out.add(Slot("obj", tok.head.head.lemma_.lower()))  # "the purchase of X", "support for X"
     if tok.dep_ in ("nsubj", "nsubjpass"):
         for verb in tok.head.children:
             if (verb.dep_ in ("conj", "xcomp", "advcl") and verb.pos_ == "VERB"

@@ -96,6 +96,15 @@ def test_a_number_fills_its_own_slot_or_that_of_the_noun_it_counts() -> None:
     assert _slot_of("Rescuers said 34 climbers reached the summit.", "34") == Slot("subj", "reach")
 
 
+def test_a_noun_made_from_the_verb_keeps_its_subject_and_object() -> None:
+    """"Kelham's support for the ferry plan" answers "What does Kelham support?" and "Who supports
+    the ferry plan?"; "the purchase of the mill" what was purchased."""
+    sentence = "The mayor repeated Kelham's support for the ferry plan."
+    assert Slot("obj", "support") in _slots_of(sentence, "the ferry plan")
+    assert _slots_of(sentence, "Kelham") == {Slot("subj", "support")}
+    assert Slot("obj", "purchase") in _slots_of("Lindvall completed the purchase of the paper mill.", "the paper mill")
+
+
 def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
     sentence = "Councillor Ada Brenner praised the harbour board on Friday."
     assert _slot_of(sentence, "Ada Brenner") == Slot("subj", "praise")
