@@ -173,30 +173,29 @@ def read_in_passage(sentence: str, text: str, start: int,
     from newsqa.rag.span import parse_sentences
 
     spans = sentence_spans(text)
-    at = next((k for k, (a, b) in enumerate(spans) if a <= start < b), None)
-
-    def sentence_at(k: int | None) -> str:
-        return text[slice(*spans[k])] if at is not None and k is not None and 0 <= k < len(spans) else ""
 
     def holding(offset: int) -> int | None:
         return next((k for k, (a, b) in enumerate(spans) if a <= offset < b), None)
 
-    prev, nxt, before_prev = (sentence_at(at - 1), sentence_at(at + 1), sentence_at(at - 2)) if at is not None \
-        else ("", "", "")
-    closing = opening = before_opening = ""
-    marks = _open_quotation(text, start + len(sentence.rstrip())) if at is not None else None
-    if marks is not None and at is not None:
-        k_open = holding(marks[0])
-        k_close = holding(marks[1]) if marks[1] >= 0 else None
-        if k_open is not None:
-            before_opening = sentence_at(k_open - 1)
-            opening = sentence_at(k_open) if k_open < at - 1 else ""
-        closing = sentence_at(k_close) if k_close is not None and k_close > at else ""
+    def sentence_at(k: int | None) -> str:
+        return text[slice(*spans[k])] if k is not None and 0 <= k < len(spans) else ""
+
+    prev = nxt = before_prev = closing = opening = before_opening = ""
+    at = holding(start)
+    if at is not None:
+        prev, nxt, before_prev = sentence_at(at - 1), sentence_at(at + 1), sentence_at(at - 2)
+        marks = _open_quotation(text, start + len(sentence.rstrip()))
+        if marks is not None:
+            k_open = holding(marks[0])
+            k_close = holding(marks[1]) if marks[1] >= 0 else None
+            if k_open is not None:
+                before_opening = sentence_at(k_open - 1)
+                opening = sentence_at(k_open) if k_open < at - 1 else ""
+            closing = sentence_at(k_close) if k_close is not None and k_close > at else ""
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
     titled: tuple = ()
     if names:
-        titled = tuple(titled_names(parse_sentences([title, *(text[a:b] for a, b in spans)] if title
-                                                    else [text[a:b] for a, b in spans])))
+        titled = tuple(titled_names(parse_sentences([t for t in (title, *(text[a:b] for a, b in spans)) if t])))
     quoted = bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
     return Reading(sentence, prev, nxt, quoted, names, before_prev, closing, opening, before_opening, titled)
 

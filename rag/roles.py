@@ -16,6 +16,9 @@ a holder of the same title for a thing of the same name (docs/measurements.md).
 
 Only questions that ask for nothing but the role: "who", a form of "be", a focus noun and a named
 thing, no other verb ("Who is the former finance chief who pleaded guilty?" asks about the plea).
+
+The same titles read the other way (titled_names, names_by_role): in a passage that names "Russian
+President X", a later "the Russian president said ..." is X speaking (reported.py).
 """
 
 from __future__ import annotations
