@@ -324,6 +324,10 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and one asking for a person, an organisation or a place is never answered by an amount,
     # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
     named_kind = q.kind in _NEVER_AMOUNT_KINDS
+    # ... and one asking for an amount, a share or a magnitude that is no span of time ("How much did
+    # the calf weigh?") is never answered by a date: the model's prior for dates holds whatever the
+    # question asks
+    no_dates = q.kind in NUMERIC_KINDS and not {"DATE", "TIME"} & q.labels
     # ... and a bare "what" ("What does the town support?") asks for a thing, never a person: "what"
     # asks for people only through a noun ("What is the name of ...", "what coach": another kind)
     thing = q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus
@@ -369,6 +373,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if year_asked and not _YEAR.search(e.text):
                 continue
             if age_asked and not _an_age(e, parse):
+                continue
+            if no_dates and label in ("DATE", "TIME"):
                 continue
             f = SpanFeatures()
             if is_phrase:

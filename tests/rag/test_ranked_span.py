@@ -135,6 +135,17 @@ def test_a_number_hung_on_the_noun_before_it_still_counts_the_noun_after_it() ->
     assert not _an_age(parse[nine.i:nine.i + 1], parse)
 
 
+def test_an_amount_question_is_never_answered_by_a_date() -> None:
+    """Whatever the model's prior for dates, "How much did it weigh?" is no date; "How long did it
+    take?" may be a span of time."""
+    text = "At her first check on May 9 the calf weighed 7.2 kilograms."
+    spans = {s.ent.text for s in span_candidates(analyse("How much did the calf weigh?"), _cands(text), _cands(text))}
+    assert "7.2 kilograms" in spans and "May 9" not in spans
+    text = "The repairs took three weeks and ended on May 9."
+    spans = {s.ent.text for s in span_candidates(analyse("How long did the repairs take?"), _cands(text), _cands(text))}
+    assert "three weeks" in spans
+
+
 def test_a_partitive_number_counts_the_noun_of_its_of() -> None:
     """"118 of the 152 riders", "Of the 152 riders who started, 118 finished": 118 counts riders
     too, so "How many riders finished?" chooses between the two counts by the verb (the slot)."""
