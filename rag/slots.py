@@ -25,7 +25,7 @@ _WH = frozenset({"who", "whom", "what", "which"})
 # "Who is ...", "What did ... do": the verb says nothing of the relation asked about
 _LIGHT = frozenset({"be", "do", "have"})
 # a name's title, first name or describing words hang on its head: the head fills the slot; and a
-# number counting a noun fills the noun's ("won 24,881 votes": the count is what was won)
+# number counting a noun fills the noun's ("won 2,400 votes": the count is what was won)
 _INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod", "nummod"})
 
 
