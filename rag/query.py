@@ -7,7 +7,9 @@ features, the short answer and the refusal decision of the ranked answer path
 Answer kinds follow the classic TREC QA answer typing: the question word, and for "which X"/"what X"
 the focus noun X, map to the entity labels that can answer it (who -> PERSON/ORG/NORP, when ->
 DATE, where -> GPE/LOC/FAC, how many -> CARDINAL, how much -> MONEY, which country -> GPE, which
-company -> ORG). Defined behaviour for the other shapes:
+company -> ORG); "who" about the one who acted ("Who built it?") also GPE, and a magnitude other
+than time ("how much", "how far", "by how much") never DATE/TIME. Defined behaviour for the other
+shapes:
   - no question word ("festival 2025 location"): the last noun is the focus;
   - an imperative ("Tell me about the strike") or why/how/yes-no question, or "who/what is" a name
     and nothing else ("Who is Ada Quist?": what the named thing is): DESCRIPTION, no expected
