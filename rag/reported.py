@@ -24,6 +24,7 @@ reading for one question: made once, passed to each of them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from newsqa.rag.constraints import SPEECH_VERBS
@@ -169,8 +170,6 @@ def read_in_passage(sentence: str, text: str, start: int,
     X"), so that "the Russian president" is X."""
     from newsqa.index.text import sentence_spans
     from newsqa.rag.features import inside_quotation, words_of
-    from newsqa.rag.roles import titled_names
-    from newsqa.rag.span import parse_sentences
 
     spans = sentence_spans(text)
 
@@ -193,11 +192,21 @@ def read_in_passage(sentence: str, text: str, start: int,
                 opening = sentence_at(k_open) if k_open < at - 1 else ""
             closing = sentence_at(k_close) if k_close is not None and k_close > at else ""
     names = q is not None and bool(q.speaker) and q.speaker <= words_of(f"{title}\n{text}")
-    titled: tuple = ()
-    if names:
-        titled = tuple(titled_names(parse_sentences([t for t in (title, *(text[a:b] for a, b in spans)) if t])))
+    titled = _titled_in(title, text) if names else ()
     quoted = bool(_QUOTE_MARK.search(sentence)) or inside_quotation(text, start)
     return Reading(sentence, prev, nxt, quoted, names, before_prev, closing, opening, before_opening, titled)
+
+
+@lru_cache(maxsize=256)
+def _titled_in(title: str, text: str) -> tuple["Titled", ...]:
+    """The names a passage (with its title) titles by a role (roles.titled_names), read once per
+    passage: each of its sentences a question reads asks for the same."""
+    from newsqa.index.text import sentence_spans
+    from newsqa.rag.roles import titled_names
+    from newsqa.rag.span import parse_sentences
+
+    return tuple(titled_names(parse_sentences([t for t in (title, *(text[a:b] for a, b in sentence_spans(text)))
+                                               if t])))
 
 
 class SpeakerReading:

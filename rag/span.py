@@ -480,8 +480,9 @@ def beside(span: "Span", modified: bool = True) -> list["Token"]:
 
 def _counts(span: "Span", focus: frozenset[str]) -> bool:
     """A number of the span counts the focus noun: the noun the number modifies, or, when the parse
-    hangs it elsewhere, the head of the noun run just after it (query.counted_noun): "34 rescuers";
-    in "four car ferries" the number counts ferries."""
+    hangs it elsewhere, the head of the noun run just after it, or a partitive's noun
+    (query.counted_noun): "34 rescuers"; in "four car ferries" the number counts ferries, in "118 of
+    the 152 riders" both count riders."""
     for n in span:
         if not n.like_num:
             continue
