@@ -434,6 +434,9 @@ def counted_noun(number: "Token") -> "Token | None":
     head = number.head
     if head.pos_ in ("NOUN", "PROPN") and head.i > number.i:
         return head
+    if _of_chain(head) and number.dep_ == "quantmod" and number.i < head.i:
+        # the parser hangs "14 of 19 economists" as a chain of quantity modifiers on "19"
+        return counted_noun(head)
     after = noun_run(number.doc, number.i + 1)
     if after is not None:
         return after
@@ -443,6 +446,31 @@ def counted_noun(number: "Token") -> "Token | None":
     if of is None:
         return None
     return next((g for g in of.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+
+
+def _of_chain(number: "Token") -> bool:
+    """The number is the whole of a partitive the parser made a chain of quantity modifiers on it
+    ("of" and "14" both modify "19" in "14 of 19 economists")."""
+    return number.like_num and any(c.dep_ == "quantmod" and c.lower_ == "of" for c in number.children)
+
+
+def partitive_part(number: "Token") -> "Token | None":
+    """The part a number is the whole of, in a partitive: "14" for "19" in "14 of 19 economists",
+    "118" for "152" in "118 of the 152 riders" and in "Of the 152 riders who started, 118
+    finished"; None when the number is no partitive's whole."""
+    if _of_chain(number):
+        return next((c for c in number.children if c.dep_ == "quantmod" and c.like_num
+                     and c.i < number.i), None)
+    noun = number.head
+    if number.dep_ != "nummod" or noun.dep_ != "pobj" or noun.head.lower_ != "of":
+        return None
+    holder = noun.head.head
+    if holder.like_num and holder.i < number.i:
+        return holder
+    if holder.pos_ in ("VERB", "AUX"):  # "Of the 152 riders ..., 118 finished"
+        return next((c for c in holder.children if c.like_num
+                     and c.dep_ in ("nsubj", "nsubjpass", "dobj")), None)
+    return None
 
 
 def _reported(wh_tok: "Token") -> bool:

@@ -162,6 +162,70 @@ def test_a_partitive_number_counts_the_noun_of_its_of() -> None:
     assert choose_span(q, quoted, quoted, _only("slot")).ent.text == "118"
 
 
+@pytest.mark.parametrize("text, whole, part", [
+    ("Eleven of 17 inspectors polled by the board want the rules kept.", "17", "Eleven"),
+    ("The Harbour Party holds 8 of 31 seats on the council.", "31", "8"),
+    ("Only 118 of the 152 riders reached the finish.", "152", "118"),
+    ("Of the 152 riders who started, 118 reached the finish.", "152", "118"),
+])
+def test_a_partitive_whole_knows_its_part_and_both_count_the_same_noun(text: str, whole: str, part: str) -> None:
+    from newsqa.rag.query import counted_noun, partitive_part
+    from newsqa.rag.span import parse_sentences
+
+    parse = parse_sentences([text])[0]
+    nums = {t.text: t for t in parse if t.like_num}
+    assert partitive_part(nums[whole]).text == part and partitive_part(nums[part]) is None
+    assert counted_noun(nums[part]).text == counted_noun(nums[whole]).text
+
+
+def test_how_many_x_is_the_part_of_a_partitive_unless_the_verb_is_said_of_the_whole() -> None:
+    """"Eleven of 17 inspectors want the rules kept": eleven want them, 17 were polled."""
+    text = "Eleven of 17 inspectors polled by the board want the rules kept."
+    quoted = _cands(text)
+    want = choose_span(analyse("How many inspectors want the rules kept?"), quoted, quoted, _only("position", -3.0))
+    assert want is not None and want.ent.text == "Eleven"
+    spans = span_candidates(analyse("How many inspectors did the board poll?"), quoted, quoted)
+    assert {s.ent.text for s in spans if s.counts} >= {"Eleven", "17"}
+    seats = _cands("The Harbour Party holds 8 of 31 seats on the council.")
+    held = choose_span(analyse("How many seats does the Harbour Party hold?"), seats, seats, _only("position", 3.0))
+    assert held is not None and held.ent.text == "8"
+
+
+@pytest.mark.parametrize("question, text, value", [
+    ("What was the turnout?", "Voters backed Lena Ruud, and turnout was 58 percent, the council said.", "58 percent"),
+    ("What pay rise did the nurses ask for?", "Carla Venn said the nurses asked for a pay rise of 9 percent.", "9 percent"),
+    ("What was the margin of her win?", "Ada Marsh of the Coast Party won by a margin of 215 votes.", "215 votes"),
+    ("What was inflation in May?", "Governor Tilde Haas said in Brill that inflation fell to 3.1 percent in May from 5.2 percent.",
+     "3.1 percent"),
+    ("What is the new stipend for interns?", "The Holt Institute raised the intern stipend to 900 crowns.", "900 crowns"),
+])
+def test_what_x_is_answered_by_the_amount_a_sentence_gives_x(question: str, text: str, value: str) -> None:
+    """Whatever the model prefers (here the earliest span), an untyped "what X" is answered by the
+    amount the sentence states as X's own: X's "of", or the complement of X's verb ("fell to"; not
+    the "from" it fell from)."""
+    quoted = _cands(text)
+    spans = span_candidates(analyse(question), quoted, quoted)
+    assert {s.ent.text for s in spans if s.values} <= {value, f"{value} in May"}
+    chosen = choose_span(analyse(question), quoted, quoted, _only("position", -3.0))
+    assert chosen is not None and chosen.ent.text == value
+
+
+def test_a_count_of_the_focus_noun_or_a_which_question_gets_no_value() -> None:
+    quoted = _cands("The public chose from three names for the calf, and Tamsin won.")
+    assert not any(s.values for s in span_candidates(analyse("What name did the public choose?"), quoted, quoted))
+    quoted = _cands("The Lark Club listed the rarest breeds of 120 rankings, led by the Kestrel hound.")
+    assert not any(s.values for s in span_candidates(analyse("Which breed is the rarest?"), quoted, quoted))
+
+
+def test_how_long_is_answered_by_a_span_of_time_or_a_length_never_a_count_of_things() -> None:
+    text = "Two of the four ferry lines stopped, and the harbour stayed shut for 18 hours."
+    spans = {s.ent.text for s in span_candidates(analyse("How long was the harbour shut?"), _cands(text), _cands(text))}
+    assert "18 hours" in spans and not any(s.startswith(("Two", "four")) for s in spans)
+    text = "The new pier, 380 metres long, opened after three ferry lines moved there."
+    spans = {s.ent.text for s in span_candidates(analyse("How long is the new pier?"), _cands(text), _cands(text))}
+    assert "380 metres" in spans and not any("three" in s for s in spans)
+
+
 def test_how_many_x_is_answered_by_a_count_of_x_where_a_sentence_has_one() -> None:
     """Whatever the model prefers (here the earlier span), a number counting what the question
     counts wins over another count beside it; without one the model chooses as before."""
