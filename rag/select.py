@@ -121,14 +121,15 @@ def _before_age(e: "Span", end: int) -> int:
     """The end of a date before the age the NER ran it into ("April 3 to six-year-old Mira" ->
     "April 3"): a hyphenated "N-year-old" after a date's first words is an age, not the date."""
     for k in range(1, len(e) - 3):
-        if e[k + 1].text == "-" and e[k + 2].lower_ in _AGE_UNITS and e[k + 3].lower_ == "-":
+        if e[k + 1].text == "-" and e[k + 2].lower_ in TIME_UNITS and e[k + 3].lower_ == "-":
             while k > 1 and e[k - 1].text in _LINKING:  # "... to six-year-old": the "to" goes too
                 k -= 1
             return e[k - 1].idx + len(e[k - 1].text)
     return end
 
 
-_AGE_UNITS = frozenset({"year", "month", "week", "day"})
+# Units of time (a closed class): what an age counts ("six-year-old") and how long a span lasts
+TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
 
 
 def _after_dateline(e: "Span", start: int) -> int:

@@ -159,13 +159,6 @@ def _stranded_preposition(doc: "Doc") -> "Token | None":
     return next((t for t in doc if t.dep_ in ("prep", "agent") and not any(True for _ in t.children)), None)
 
 
-def span_slot(parse: "Doc", start: int, end: int) -> Slot | None:
-    """The slot of the tokens start..end of a parsed sentence: that of their head (the token whose
-    own head lies outside them; a span holding the sentence's root has none)."""
-    head = _span_head(parse, start, end)
-    return argument_slot(head) if head is not None else None
-
-
 def _span_head(parse: "Doc", start: int, end: int) -> "Token | None":
     """The first of the tokens start..end whose own head lies outside them."""
     inside = range(start, end)
@@ -173,7 +166,9 @@ def _span_head(parse: "Doc", start: int, end: int) -> "Token | None":
 
 
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
-    """The span's slot (span_slot) and, for a subject, the slots it fills as the unstated subject
+    """The slot of the span's head (the first of its tokens whose own head lies outside it, climbing
+    from a name's parts to the name's head; none for a span holding the sentence's root) and, for a
+    subject, the slots it fills as the unstated subject
     of the verbs that share it: a verb joined to its verb ("scored twice and won the match") and an
     infinitive or participle clause it governs ("defeated X in the final to win the title":
     whoever defeated won)."""

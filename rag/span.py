@@ -53,7 +53,7 @@ from newsqa.index.lexical import tokenize
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
-from newsqa.rag.select import _ANY_NAME, _NUMERIC, _surname, preference, span_answer
+from newsqa.rag.select import _ANY_NAME, _NUMERIC, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import span_slots
 
 if TYPE_CHECKING:
@@ -81,9 +81,8 @@ MAX_PHRASE_WORDS = 6  # a longer noun phrase is a description, not a short answe
 # not know ("which metal", "what crop"), and things that are often unnamed (a work, an event ...)
 _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.PRODUCT,
                AnswerKind.GROUP}
-# Units of time (a closed class): "84 years", "two weeks" measure how long, and the NER labels them
-# DATE like the points in time that answer "when"; "two weeks ago" and "in two weeks" are points
-_TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
+# "84 years", "two weeks" (select.TIME_UNITS) measure how long, and the NER labels them DATE like
+# the points in time that answer "when"; "two weeks ago" and "in two weeks" are points
 _POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
 _POINT_BEFORE = frozenset({"in", "within"})
 # the kinds an amount, a count or a date never answers (select._NAMED_KINDS is wider: the kinds
@@ -124,12 +123,12 @@ def _an_age(e: "Span", parse: "Doc | None") -> bool:
 
 
 def _time_unit(w: str) -> bool:
-    return w in _TIME_UNITS or (w.endswith("s") and w[:-1] in _TIME_UNITS)
+    return w in TIME_UNITS or (w.endswith("s") and w[:-1] in TIME_UNITS)
 
 
 def _asks_how_long(q: "AnalysedQuestion") -> bool:
     """The question asks for an amount of time: "how long", "how old", "how many years"."""
-    return q.wh in ("how long", "how old") or (q.wh == "how many" and q.focus in _TIME_UNITS)
+    return q.wh in ("how long", "how old") or (q.wh == "how many" and q.focus in TIME_UNITS)
 
 
 @dataclass
