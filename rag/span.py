@@ -36,7 +36,8 @@ per question: a conditional logit over the question's spans, a span being right 
 accepted spelling of the answer) scores them and the best one is the short answer, except where
 the parse says which amount is asked (`choose_span`): "how many X" takes a number counting X (the
 part of a partitive, "14 of 19 economists expect", unless the question asks what the whole did),
-and an untyped "what X" the amount the sentence gives X ("a margin of 312 votes"). Weights without
+an untyped "what X" the amount the sentence gives X ("a margin of 312 votes") and "by how much"
+the amount of a "by" ("fell by 9 percent to 2.1 billion"). Weights without
 it fall back to select.short_answer's rule (the expected label nearest the question's words in the
 best sentence that holds one).
 """
@@ -182,7 +183,8 @@ class SpanCandidate:
     score: float = 0.0
     counts: bool = False  # "how many X": a number in it counts X ("34 rescuers"; choose_span)
     values: bool = False  # "what (was the) X": it is the amount the sentence gives X ("a pay rise of
-    # 6 percent", "turnout was 61 percent"; choose_span)
+    # 6 percent", "turnout was 61 percent"); "by how much": the amount of a "by" ("won by 312
+    # votes"; choose_span)
 
 
 def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
@@ -348,6 +350,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # amount the sentence states as the noun's own (its "of", its verb's complement) answers
     # ("Which breed" picks among named kinds; a typed amount question is the model's to answer)
     value_asked = bool(focus_stems) and q.kind is AnswerKind.ENTITY and q.wh == "what"
+    # ... and "by how much/many" a difference, which news gives in a "by" phrase ("won by 312
+    # votes", "by a margin of 312 votes", "fell by 9 percent to 2.1 billion")
+    by_asked = q.kind in NUMERIC_KINDS and _asks_by(q)
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -429,7 +434,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.slot = float(q.slot in span_slots(parse, e.start, e.end))
             counts = (parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
                       and not _whole_not_asked(parse[e.start:e.end], q))
-            values = parse is not None and value_asked and _value_of(parse[e.start:e.end], focus_stems)
+            values = parse is not None and (value_asked and _value_of(parse[e.start:e.end], focus_stems)
+                                            or by_asked and _in_by(parse[e.start:e.end]))
             out.append(SpanCandidate(c, e, f, counts=counts, values=values))
     keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
     for s in out:
@@ -551,6 +557,24 @@ def _value_of(span: "Span", focus: frozenset[str]) -> bool:
         return False
     return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and is_focus(c)
                                                  for c in verb.children)
+
+
+def _asks_by(q: "AnalysedQuestion") -> bool:
+    """The question asks for a difference: "By how much/many ...?", "How much did it rise by?"."""
+    toks = [t for t in q.doc if not t.is_punct]
+    return any(t.lower_ == "by" and (t.i + 1 < len(q.doc) and q.doc[t.i + 1].lower_ == "how"
+                                     or t is toks[-1]) for t in toks)
+
+
+def _in_by(span: "Span") -> bool:
+    """An amount in the span is the object of a "by" of difference (not a passive's agent): "won
+    by 312 votes", or the "of" of its noun, "by a margin of 312 votes"."""
+    if not any(t.like_num for t in span):
+        return False
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.dep_ == "pobj":
+        root = root.head.head  # "a margin of 312 votes": the margin is what "by" gives
+    return root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "prep"
 
 
 def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:

@@ -210,6 +210,24 @@ def test_what_x_is_answered_by_the_amount_a_sentence_gives_x(question: str, text
     assert chosen is not None and chosen.ent.text == value
 
 
+@pytest.mark.parametrize("question, text, difference", [
+    ("By how many votes did Ada Marsh win?", "Ada Marsh won on Sunday by a margin of 215 votes, taking 9,870 votes in all.",
+     "215 votes"),
+    ("By how much did sales fall?", "Sales at Norvik fell by 9 percent to 2.1 billion crowns in the year to March.", "9 percent"),
+    ("How much did fares rise by?", "Fares rose by 4 percent in May, to 230 crowns, after 5 percent in April.", "4 percent"),
+])
+def test_by_how_much_is_answered_by_the_amount_of_a_by(question: str, text: str, difference: str) -> None:
+    """Whatever the model prefers (here the latest span), a difference is the amount a "by" gives."""
+    quoted = _cands(text)
+    chosen = choose_span(analyse(question), quoted, quoted, _only("position", 3.0))
+    assert chosen is not None and chosen.ent.text == difference
+
+
+def test_a_passive_s_by_gives_no_difference() -> None:
+    quoted = _cands("The Kestrels, who scored 88 points, were beaten by the 4 teams of the Owls league.")
+    assert not any(s.values for s in span_candidates(analyse("By how many points did the Kestrels lose?"), quoted, quoted))
+
+
 def test_a_count_of_the_focus_noun_or_a_which_question_gets_no_value() -> None:
     quoted = _cands("The public chose from three names for the calf, and Tamsin won.")
     assert not any(s.values for s in span_candidates(analyse("What name did the public choose?"), quoted, quoted))
