@@ -362,6 +362,9 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if focus is None:
         focus = _equated_noun(doc, wh_tok)
     if focus is None:
+        if w == "what" and any(t.lemma_.lower() == "cost" for t in doc):
+            # "What did the tunnel cost?" (the small tagger often makes this "cost" a noun): an amount
+            return w, AnswerKind.MONEY, ""
         return w, AnswerKind.ENTITY, ""
     lemma = focus.lemma_.lower()
     if lemma in ("name", "kind", "type", "one") or (lemma == "part" and w == "which"):
@@ -373,6 +376,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             lemma = after_of.lemma_.lower()
         elif obj is not None:
             lemma = obj.lemma_.lower()
+    if lemma == "age":
+        return "how old", AnswerKind.NUMBER, ""  # "What is the age of X?", "At what age did X ...?"
     if lemma in _NEWS and w == "what":
         return w, AnswerKind.DESCRIPTION, ""  # "What is the latest news about the mill?": an account
     if lemma in _STANCE and w == "what":

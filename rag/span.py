@@ -84,6 +84,7 @@ _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.
                AnswerKind.GROUP}
 # "84 years", "two weeks" (select.TIME_UNITS) measure how long, and the NER labels them DATE like
 # the points in time that answer "when"; "two weeks ago" and "in two weeks" are points
+_AGE_UNITS = frozenset({"year", "month", "week", "day"})  # what an age counts
 _POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
 _POINT_BEFORE = frozenset({"in", "within"})
 # the kinds an amount, a count or a date never answers (select._NAMED_KINDS is wider: the kinds
@@ -108,9 +109,14 @@ def _is_duration(e: "Span") -> bool:
 
 
 def _an_age(e: "Span", parse: "Doc | None") -> bool:
-    """A number that counts nothing but units of time, in it or as the noun it modifies (`parse`,
-    the sentence's parse, tells): what "how old" asks for ("31", "31 years", "a 31-year-old";
-    not "February", nor "2019", nor "22" of "22 pupils")."""
+    """A number that counts nothing but years, months, weeks or days, in it or as the noun it
+    modifies (`parse`, the sentence's parse, tells): what "how old" asks for ("31", "31 years", "a
+    31-year-old"; not "February", nor "2019", nor "22" of "22 pupils", nor "nine seconds")."""
+    return _counting_only(e, parse, _AGE_UNITS)
+
+
+def _counting_only(e: "Span", parse: "Doc | None", units: frozenset[str]) -> bool:
+    """A number that counts nothing but `units` (singular), in it or as the noun it modifies."""
     if not any(t.like_num for t in e) or _YEAR.search(e.text):
         return False
     if parse is None:
@@ -120,11 +126,11 @@ def _an_age(e: "Span", parse: "Doc | None") -> bool:
     after = counted_noun([t for t in span if t.like_num][-1])
     if after is not None and after.i >= e.end:
         counted.append(after)
-    return all(_time_unit(t.lower_) for t in counted)
+    return all(_time_unit(t.lower_, units) for t in counted)
 
 
-def _time_unit(w: str) -> bool:
-    return w in TIME_UNITS or (w.endswith("s") and w[:-1] in TIME_UNITS)
+def _time_unit(w: str, units: frozenset[str] = TIME_UNITS) -> bool:
+    return w in units or (w.endswith("s") and w[:-1] in units)
 
 
 def _asks_how_long(q: "AnalysedQuestion") -> bool:
@@ -390,7 +396,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 continue
             if age_asked and not _an_age(e, parse):
                 continue
-            if length_asked and label not in ("DATE", "TIME", "QUANTITY") and not _an_age(e, parse):
+            if length_asked and label not in ("DATE", "TIME", "QUANTITY") and not _counting_only(e, parse, TIME_UNITS):
                 continue
             if no_dates and label in ("DATE", "TIME"):
                 continue
@@ -508,7 +514,8 @@ def _counts(span: "Span", focus: frozenset[str]) -> bool:
         if not n.like_num:
             continue
         counted = counted_noun(n)
-        if counted is not None and set(tokenize(counted.text)) & focus:
+        # by its lemma too: the light stems keep irregular plurals ("children" for "child")
+        if counted is not None and set(tokenize(counted.text) + tokenize(counted.lemma_)) & focus:
             return True
     return False
 

@@ -304,3 +304,16 @@ def test_a_say_the_tagger_calls_a_noun_is_still_the_verb_did_carries() -> None:
     say = next(t for t in q.doc if t.lower_ == "say")
     assert say.pos_ == "NOUN"  # what this test is about: the small tagger's mistake
     assert q.kind is AnswerKind.STATEMENT and q.speaker == {"ilse", "varga"}
+
+
+@pytest.mark.parametrize("text", ["What is the age of the harbour master, Gerrit Holm?", "At what age did Ada Quist retire?"])
+def test_a_question_for_an_age_by_the_noun_asks_how_old(text: str) -> None:
+    q = analyse(text)
+    assert (q.wh, q.kind, q.focus) == ("how old", AnswerKind.NUMBER, "")
+
+
+@pytest.mark.parametrize("text", ["What did the Kestrel Bridge cost?", "What did the new quay end up costing?"])
+def test_what_something_cost_asks_for_an_amount_of_money(text: str) -> None:
+    assert analyse(text).kind is AnswerKind.MONEY
+    assert analyse("What does the council want?").kind is AnswerKind.ENTITY
+

@@ -122,6 +122,17 @@ def test_how_old_is_answered_by_an_age() -> None:
     assert {s.ent.text for s in spans} == {"31"}
     many = span_candidates(analyse("How many pupils did the school have?"), _cands(sentence), _cands(sentence))
     assert "22 pupils" in {s.ent.text for s in many} or "only 22 pupils" in {s.ent.text for s in many}
+    # an age counts years, months, weeks or days: never the seconds a game had left
+    sentence = "Guard Ada Vell, 23, scored the winning basket with nine seconds left."
+    spans = span_candidates(analyse("How old is the guard who scored the winning basket?"), _cands(sentence), _cands(sentence))
+    assert {s.ent.text for s in spans} == {"23"}
+
+
+def test_a_count_counts_its_noun_by_the_noun_s_lemma_too() -> None:
+    """"children" for "how many children" (the focus is the lemma, "child")."""
+    q = analyse("How many children needed hospital care?")
+    quoted = _cands("Three children were treated in hospital, and the helpline took more than 5,000 calls.")
+    assert {s.ent.text for s in span_candidates(q, quoted, quoted) if s.counts} == {"Three", "Three children"}
 
 
 def test_a_number_hung_on_the_noun_before_it_still_counts_the_noun_after_it() -> None:
