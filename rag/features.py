@@ -40,6 +40,12 @@ _REPORTED = frozenset("""said says saying told tells described describes called 
     argued insisted suggested admitted revealed promised wrote reported praised urged replied
     noted acknowledged predicted vowed pledged according""".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# numbers news writes out (wire style spells one to nine; "a dozen", "hundreds"): a count of three is
+# "Three children", which a digit search misses. "one" is left out: mostly not a count ("one of the")
+_NUMBER_WORDS = frozenset("""two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred hundreds thousand thousands million millions billion billions dozen
+    dozens""".split())
 
 
 class NamedFloats:
@@ -146,6 +152,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     text_at = {(c.n, c.index): c.text for c in cands}
     statement = q.kind is AnswerKind.STATEMENT
     q_numbers = set(_NUMBER.findall(q.text))
+    q_words = words_of(q.text)
     bm = []
     for c, t in zip(cands, toks):
         tf = Counter(t)
@@ -174,7 +181,10 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         f.lead = float(c.index == 0)
         f.asks = float(asks(c.text))
         f.length = min(len(t) / 40, 1.5)
-        f.has_digit = float(any(ch.isdigit() for ch in c.text))
+        # (for other questions a number's words weigh as they were fit: "hundreds of engineers" is
+        # no count a "where" question needs)
+        spelled = words & _NUMBER_WORDS if numeric else set()
+        f.has_digit = float(any(ch.isdigit() for ch in c.text) or bool(spelled))
         f.numeric_q = float(numeric)
         f.typed = float(q.typed)
         if named:
@@ -186,7 +196,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
                          or inside_quotation(by_n[c.n].chunk.text, c.span[0]))
         f.statement_q = float(statement)
         f.statement_speech = f.statement_q * f.speech
-        f.numeric_new = float(numeric and bool(set(_NUMBER.findall(c.text)) - q_numbers))
+        f.numeric_new = float(numeric and bool(set(_NUMBER.findall(c.text)) - q_numbers or spelled - q_words))
         f.position = min(max(c.index, 0) / 10, 1.0)
         f.topic = sum(idf[w] for w in topic_tokens if tf[w]) / topic_idf
         if named:

@@ -54,6 +54,24 @@ def test_cheap_features_mark_reported_speech_named_neighbours_and_new_numbers() 
     assert by_text["The Port Arl"].position == 0.0 and by_text["About 40 boa"].position > 0.0
 
 
+def test_a_number_written_out_is_a_number() -> None:
+    """Wire style spells counts under ten: "Three children" holds a count as "About 40 boats" does;
+    a number the question itself writes ("the two ferries") is not new."""
+    text = ("The two ferries docked late on Friday. "
+            "Three children were treated in hospital after the crossing. "
+            "The operator apologised to passengers.")
+    ps = passages(text, titles=("Ferries dock late",))
+    cands = passage_candidates(ps)
+    cheap_features(analyse("How many children from the two ferries were treated in hospital?"), ps, cands)
+    by_text = {c.text[:12]: c.features for c in cands}
+    assert by_text["Three childr"].has_digit == 1.0 and by_text["Three childr"].numeric_new == 1.0
+    assert by_text["The two ferr"].has_digit == 1.0 and by_text["The two ferr"].numeric_new == 0.0
+    assert by_text["The operator"].has_digit == 0.0 and by_text["The operator"].numeric_new == 0.0
+    # for a question that asks no number the written-out ones weigh as before (as no number)
+    cheap_features(analyse("Who apologised to the passengers?"), ps, cands)
+    assert {c.text[:12]: c.features for c in cands}["Three childr"].has_digit == 0.0
+
+
 def test_full_features_find_an_entity_of_the_asked_kind(scorer: SupportScorer, six) -> None:
     q = analyse("Where did Lumera Glassworks open a new factory?")
     ranked = rank(q, six, scorer)
