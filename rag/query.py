@@ -362,8 +362,10 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if focus is None:
         focus = _equated_noun(doc, wh_tok)
     if focus is None:
-        if w == "what" and any(t.lemma_.lower() == "cost" for t in doc):
-            # "What did the tunnel cost?" (the small tagger often makes this "cost" a noun): an amount
+        if w == "what" and (any(t.lemma_.lower() == "cost" for t in doc) or (
+                any(t.lemma_.lower() == "sell" for t in doc) and toks[-1].lower_ == "for")):
+            # "What did the tunnel cost?" (the small tagger often makes this "cost" a noun), "What
+            # will the phone sell for?": an amount
             return w, AnswerKind.MONEY, ""
         return w, AnswerKind.ENTITY, ""
     lemma = focus.lemma_.lower()

@@ -352,6 +352,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # a count of other things ("three ferry lines")
     length_asked = q.wh == "how long"
     count_asked = q.wh == "how many" and bool(focus_stems)  # "how many rescuers"
+    part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
     # "What was the turnout?", "What pay rise ...?": a noun the answer types do not know, which an
     # amount the sentence states as the noun's own (its "of", its verb's complement) answers
     # ("Which breed" picks among named kinds; a typed amount question is the model's to answer)
@@ -398,6 +399,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 continue
             if length_asked and label not in ("DATE", "TIME", "QUANTITY") and not _counting_only(e, parse, TIME_UNITS):
                 continue
+            if (part_asked and parse is not None and any(t.like_num for t in e)
+                    and _whole_not_asked(parse[e.start:e.end], q)):
+                continue  # "How many of them ...?": "2 of the 3 surveys" is 2, not the 3 of the whole
             if no_dates and label in ("DATE", "TIME"):
                 continue
             f = SpanFeatures()

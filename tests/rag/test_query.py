@@ -312,8 +312,10 @@ def test_a_question_for_an_age_by_the_noun_asks_how_old(text: str) -> None:
     assert (q.wh, q.kind, q.focus) == ("how old", AnswerKind.NUMBER, "")
 
 
-@pytest.mark.parametrize("text", ["What did the Kestrel Bridge cost?", "What did the new quay end up costing?"])
+@pytest.mark.parametrize("text", ["What did the Kestrel Bridge cost?", "What did the new quay end up costing?",
+                                  "What will the new phone sell for?"])
 def test_what_something_cost_asks_for_an_amount_of_money(text: str) -> None:
     assert analyse(text).kind is AnswerKind.MONEY
     assert analyse("What does the council want?").kind is AnswerKind.ENTITY
+    assert analyse("What did the firm sell?").kind is AnswerKind.ENTITY
 

@@ -246,6 +246,12 @@ def test_a_count_of_the_focus_noun_or_a_which_question_gets_no_value() -> None:
     assert not any(s.values for s in span_candidates(analyse("Which breed is the rarest?"), quoted, quoted))
 
 
+def test_how_many_of_them_is_the_part_of_a_partitive_not_the_whole() -> None:
+    quoted = _cands("A review found that 2 of the 3 ground surveys had underestimated the water pressure.")
+    spans = {s.ent.text for s in span_candidates(analyse("How many of them underestimated the pressure?"), quoted, quoted)}
+    assert "2" in spans and not any(s.startswith("3") for s in spans)
+
+
 def test_how_long_is_answered_by_a_span_of_time_or_a_length_never_a_count_of_things() -> None:
     text = "Two of the four ferry lines stopped, and the harbour stayed shut for 18 hours."
     spans = {s.ent.text for s in span_candidates(analyse("How long was the harbour shut?"), _cands(text), _cands(text))}
