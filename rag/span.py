@@ -370,6 +370,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         ents = [e for e in answer_entities(q, doc)
                 # "Mayor Tomas Lind" does not answer a question that names "Lind"
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
+        if counted:
+            ents += _missed_numbers(q, doc)
         phrases = _phrases(q, doc, parse) if parse is not None else []
         amount_at = {t.i for x in doc.ents if x.label_ in _AMOUNTS for t in x} if named_kind else set()
         named_ents = [x for x in doc.ents if x.label_ in _NAME_LABELS]
@@ -542,6 +544,18 @@ def _whole_not_asked(span: "Span", q: "AnalysedQuestion") -> bool:
     return False
 
 
+def _missed_numbers(q: "AnalysedQuestion", doc: "Doc") -> list["Span"]:
+    """The numbers the NER left outside every entity, each a CARDINAL of its own: the small NER
+    misses some written-out counts ("Eleven of the 17 judges" has only "17"); none the question
+    holds."""
+    from spacy.tokens import Span
+
+    inside = {t.i for e in doc.ents for t in e}
+    asked = {w.lower() for w in _WORD.findall(q.text)}
+    return [Span(doc, t.i, t.i + 1, label="CARDINAL") for t in doc
+            if t.like_num and t.i not in inside and t.lower_ not in asked and _WORD.fullmatch(t.text)]
+
+
 def _value_of(span: "Span", focus: frozenset[str]) -> bool:
     """An amount in the span is the one the sentence gives the focus noun: modifying it ("a 6
     percent pay rise"; a count of the noun, "three names", is none), as its "of" ("a margin of
@@ -625,6 +639,20 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
         for s in spans:
             s.score = model.probability(s.features)
     return max(spans, key=lambda s: s.score, default=None)
+
+
+def counting_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
+                      ranked: list["Candidate"]) -> "Candidate | None":
+    """For "how many X": the best ranked sentence holding a number that counts X, when no quoted
+    sentence holds one ("Eleven of the 17 judges sided with ..." ranked third, behind the story's
+    lead and headline, for "How many of its judges sided with ...?"); None otherwise."""
+    if q.wh != "how many" or not _focus_words(q):
+        return None
+    if any(s.counts for s in span_candidates(q, quoted, ranked)):
+        return None
+    keys = {(c.n, c.index) for c in quoted}
+    return next((c for c in ranked if (c.n, c.index) not in keys
+                 and any(s.counts for s in span_candidates(q, [c], ranked))), None)
 
 
 def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],

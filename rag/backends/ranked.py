@@ -29,7 +29,7 @@ from newsqa.rag.roles import RoleAnswer, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
-from newsqa.rag.span import distinct_answers
+from newsqa.rag.span import counting_sentence, distinct_answers
 from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnswer
@@ -115,7 +115,8 @@ class RankedBackend:
         fact (stack.rules_first_choice). `reading`: a statement question's reading of who says what
         in `passages` (reported.SpeakerReading), made here when not given. `role`: for a role
         question, the sentence that names the role's holder (roles.py), which leads, with the
-        holder's name as the short answer."""
+        holder's name as the short answer. For "how many X" a ranked sentence holding a number
+        that counts X leads where no chosen one holds such a number (span.counting_sentence)."""
         most = max_sentences or self.max_sentences
         chosen = select(ranked, most)
         if not chosen:
@@ -129,6 +130,11 @@ class RankedBackend:
             chosen = [lead, *(c for c in chosen if (c.n, c.index) != (lead.n, lead.index))][:most]
             short = role.short
         else:
+            # "how many X": a sentence that counts X leads where none quoted does (span.py)
+            lead = counting_sentence(q, chosen, ranked)
+            if lead is not None:
+                lead.citations = lead.citations or [lead.n]
+                chosen = [lead, *chosen][:most]
             short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
                                       passages=passages, reading=reading)
         extra = rules_first_choice(chosen, ranked, rules, passages)

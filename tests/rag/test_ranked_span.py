@@ -15,6 +15,7 @@ from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.backends.ranked import RankedBackend
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import Linear, load_model, rank
+from newsqa.rag.select import span_answer
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.span import SPAN_FEATURES, choose_span, completed_question, span_candidates
 from newsqa.rag.support import SupportScorer
@@ -218,7 +219,7 @@ def test_what_x_is_answered_by_the_amount_a_sentence_gives_x(question: str, text
     spans = span_candidates(analyse(question), quoted, quoted)
     assert {s.ent.text for s in spans if s.values} <= {value, f"{value} in May"}
     chosen = choose_span(analyse(question), quoted, quoted, _only("position", -3.0))
-    assert chosen is not None and chosen.ent.text == value
+    assert chosen is not None and span_answer(chosen.cand, chosen.ent).text == value
 
 
 @pytest.mark.parametrize("question, text, difference", [
@@ -250,6 +251,29 @@ def test_how_many_of_them_is_the_part_of_a_partitive_not_the_whole() -> None:
     quoted = _cands("A review found that 2 of the 3 ground surveys had underestimated the water pressure.")
     spans = {s.ent.text for s in span_candidates(analyse("How many of them underestimated the pressure?"), quoted, quoted)}
     assert "2" in spans and not any(s.startswith("3") for s in spans)
+
+
+def test_a_written_out_number_the_ner_misses_is_still_a_count() -> None:
+    """The small NER leaves "Eleven" of "Eleven of the 17 judges" outside every entity."""
+    q = analyse("How many of its judges sided with the fishermen?")
+    quoted = _cands("Eleven of the 17 judges sided with the fishermen, the tribunal said.")
+    spans = {s.ent.text: s for s in span_candidates(q, quoted, quoted)}
+    assert spans["Eleven"].ent.label_ == "CARDINAL" and spans["Eleven"].counts
+    assert not spans["17"].counts  # the whole of the partitive
+    chosen = choose_span(q, quoted, quoted, _only("position", 3.0))
+    assert chosen is not None and chosen.ent.text == "Eleven"
+
+
+def test_a_sentence_counting_what_is_asked_leads_where_none_quoted_does() -> None:
+    from newsqa.rag.span import counting_sentence
+
+    q = analyse("How many judges sided with the fishermen?")
+    lead, head, count = _cands("The tribunal ruled on Thursday for the fishermen of Kestrelby.",
+                               "Tribunal orders port to restore 46 licences",
+                               "Eleven of the 17 judges sided with the fishermen.")
+    assert counting_sentence(q, [lead, head], [lead, head, count]) is count
+    assert counting_sentence(q, [count, lead], [lead, head, count]) is None  # one quoted counts them
+    assert counting_sentence(analyse("Which judges sided with the fishermen?"), [lead], [lead, count]) is None
 
 
 def test_how_long_is_answered_by_a_span_of_time_or_a_length_never_a_count_of_things() -> None:
@@ -375,7 +399,6 @@ def test_a_name_set_off_by_commas_after_the_focus_noun_stands_beside_it() -> Non
     ("(HSB", "HSB"),
 ])
 def test_a_short_answer_loses_quotes_and_brackets_it_does_not_close(taken: str, shown: str) -> None:
-    from newsqa.rag.select import span_answer
 
     text = f"Critics praised {taken} on Friday."
     c = _cands(text)[0]
@@ -510,7 +533,6 @@ def test_only_the_best_spans_without_completes_get_its_forward_passes(monkeypatc
     ("The toll rose to 12 on Sunday.", "12", "12"),  # counts nothing named after it
 ])
 def test_a_count_keeps_the_noun_it_counts_by_the_parse(text: str, number: str, shown: str) -> None:
-    from newsqa.rag.select import span_answer
     from newsqa.rag.span import parse_sentences
 
     c = _cands(text)[0]
@@ -531,7 +553,6 @@ def test_a_place_the_ner_calls_an_organisation_answers_where_a_preposition_place
 
 
 def test_a_role_word_that_opens_the_sentence_is_not_part_of_the_name() -> None:
-    from newsqa.rag.select import span_answer
 
     c = _cands("Striker Tomasz Wren scored both goals.")[0]
     (e,) = [e for e in c.doc.ents if e.label_ == "PERSON"]
@@ -563,7 +584,6 @@ _GALA = "The gala is held each spring at the Museum of Harbour Art on the east b
     ("The foal was born on April 3 to six-year-old Mira.", "April 3 to six-year-old", "DATE", "April 3"),
 ])
 def test_a_names_edges_lose_what_the_ner_ran_into_it(text: str, taken: str, label: str, shown: str) -> None:
-    from newsqa.rag.select import span_answer
 
     c = _cands(text)[0]
     at = text.index(taken)
