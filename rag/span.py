@@ -445,7 +445,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if parse is not None and q.slot is not None:
                 f.slot = float(q.slot in span_slots(parse, e.start, e.end))
             counts = (parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
-                      and not _whole_not_asked(parse[e.start:e.end], q))
+                      and not _whole_not_asked(parse[e.start:e.end], q)) or (
+                # "How old is X?": the age set off after X's name ("Osric Benveld, 66,")
+                age_asked and bool(named) and _after_name(doc, e, named))
             values = parse is not None and (value_asked and _value_of(parse[e.start:e.end], focus_stems)
                                             or by_asked and _in_by(parse[e.start:e.end]))
             out.append(SpanCandidate(c, e, f, counts=counts, values=values))
@@ -542,6 +544,12 @@ def _whole_not_asked(span: "Span", q: "AnalysedQuestion") -> bool:
         if not said:
             return True
     return False
+
+
+def _after_name(doc: "Doc", e: "Span", named: frozenset[str]) -> bool:
+    """The span stands set off by a comma right after a word of the question's named things
+    ("Benveld, 66," for a question naming Osric Benveld)."""
+    return e.start >= 2 and doc[e.start - 1].text == "," and doc[e.start - 2].lower_ in named
 
 
 def _missed_numbers(q: "AnalysedQuestion", doc: "Doc") -> list["Span"]:
@@ -645,8 +653,9 @@ def counting_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
                       ranked: list["Candidate"]) -> "Candidate | None":
     """For "how many X": the best ranked sentence holding a number that counts X, when no quoted
     sentence holds one ("Eleven of the 17 judges sided with ..." ranked third, behind the story's
-    lead and headline, for "How many of its judges sided with ...?"); None otherwise."""
-    if q.wh != "how many" or not _focus_words(q):
+    lead and headline, for "How many of its judges sided with ...?"); for "How old is X?", the one
+    that sets X's age after X's name; None otherwise."""
+    if not ((q.wh == "how many" and _focus_words(q)) or (q.wh == "how old" and q.named_tokens)):
         return None
     if any(s.counts for s in span_candidates(q, quoted, ranked)):
         return None

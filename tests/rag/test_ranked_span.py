@@ -136,6 +136,16 @@ def test_a_count_counts_its_noun_by_the_noun_s_lemma_too() -> None:
     assert {s.ent.text for s in span_candidates(q, quoted, quoted) if s.counts} == {"Three", "Three children"}
 
 
+@pytest.mark.parametrize("question, age", [("How old is Tor Lind?", "66"), ("How old is Ada Marsh?", "39"),
+                                           ("What is the age of the defeated mayor, Tor Lind?", "66")])
+def test_how_old_is_x_is_the_age_set_off_after_x_s_name(question: str, age: str) -> None:
+    """Whatever the model prefers (here the earliest span), the age after the asked name."""
+    quoted = _cands("Councillor Ada Marsh, 39, was elected mayor on Sunday, defeating the incumbent Tor Lind, 66, "
+                    "by 312 votes.")
+    chosen = choose_span(analyse(question), quoted, quoted, _only("position", -3.0))
+    assert chosen is not None and chosen.ent.text == age
+
+
 def test_a_number_hung_on_the_noun_before_it_still_counts_the_noun_after_it() -> None:
     # the parser makes "9" modify "number"; it counts shirts, not years: no age
     from newsqa.rag.span import _an_age, parse_sentences
