@@ -654,14 +654,21 @@ def counting_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
     """For "how many X": the best ranked sentence holding a number that counts X, when no quoted
     sentence holds one ("Eleven of the 17 judges sided with ..." ranked third, behind the story's
     lead and headline, for "How many of its judges sided with ...?"); for "How old is X?", the one
-    that sets X's age after X's name; None otherwise."""
-    if not ((q.wh == "how many" and _focus_words(q)) or (q.wh == "how old" and q.named_tokens)):
+    that sets X's age after X's name; for an untyped "what X" ("What was the turnout?") and "by how
+    much", the one stating the amount (`values`); None otherwise."""
+    focus = _focus_words(q)
+    if not ((q.wh == "how many" and focus) or (q.wh == "how old" and q.named_tokens)
+            or (focus and q.kind is AnswerKind.ENTITY and q.wh == "what")
+            or (q.kind in NUMERIC_KINDS and _asks_by(q))):
         return None
-    if any(s.counts for s in span_candidates(q, quoted, ranked)):
+
+    def answers(cands: list["Candidate"]) -> bool:
+        return any(s.counts or s.values for s in span_candidates(q, cands, ranked))
+
+    if answers(quoted):
         return None
     keys = {(c.n, c.index) for c in quoted}
-    return next((c for c in ranked if (c.n, c.index) not in keys
-                 and any(s.counts for s in span_candidates(q, [c], ranked))), None)
+    return next((c for c in ranked if (c.n, c.index) not in keys and answers([c])), None)
 
 
 def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],

@@ -115,8 +115,9 @@ class RankedBackend:
         fact (stack.rules_first_choice). `reading`: a statement question's reading of who says what
         in `passages` (reported.SpeakerReading), made here when not given. `role`: for a role
         question, the sentence that names the role's holder (roles.py), which leads, with the
-        holder's name as the short answer. For "how many X" a ranked sentence holding a number
-        that counts X leads where no chosen one holds such a number (span.counting_sentence)."""
+        holder's name as the short answer. For "how many X" (and an age, an untyped "what X", "by
+        how much") a ranked sentence stating the asked amount leads where no chosen one does
+        (span.counting_sentence)."""
         most = max_sentences or self.max_sentences
         chosen = select(ranked, most)
         if not chosen:
@@ -130,7 +131,8 @@ class RankedBackend:
             chosen = [lead, *(c for c in chosen if (c.n, c.index) != (lead.n, lead.index))][:most]
             short = role.short
         else:
-            # "how many X": a sentence that counts X leads where none quoted does (span.py)
+            # "how many X", "what was the turnout": a sentence stating the amount leads where none
+            # chosen does (span.py)
             lead = counting_sentence(q, chosen, ranked)
             if lead is not None:
                 lead.citations = lead.citations or [lead.n]

@@ -284,6 +284,10 @@ def test_a_sentence_counting_what_is_asked_leads_where_none_quoted_does() -> Non
     assert counting_sentence(q, [lead, head], [lead, head, count]) is count
     assert counting_sentence(q, [count, lead], [lead, head, count]) is None  # one quoted counts them
     assert counting_sentence(analyse("Which judges sided with the fishermen?"), [lead], [lead, count]) is None
+    # ... and for an untyped "what X", the sentence stating X's amount
+    lead, turnout = _cands("Ada Marsh of the Coast Party was elected mayor of Brill on Saturday.",
+                           "Turnout in the election was 38 percent, the council said.")
+    assert counting_sentence(analyse("What was the turnout in the Brill election?"), [lead], [lead, turnout]) is turnout
 
 
 def test_how_long_is_answered_by_a_span_of_time_or_a_length_never_a_count_of_things() -> None:
