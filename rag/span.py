@@ -649,7 +649,7 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     return max(spans, key=lambda s: s.score, default=None)
 
 
-def counting_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
+def amount_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
                       ranked: list["Candidate"]) -> "Candidate | None":
     """For "how many X": the best ranked sentence holding a number that counts X, when no quoted
     sentence holds one ("Eleven of the 17 judges sided with ..." ranked third, behind the story's

@@ -29,7 +29,7 @@ from newsqa.rag.roles import RoleAnswer, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
-from newsqa.rag.span import counting_sentence, distinct_answers
+from newsqa.rag.span import amount_sentence, distinct_answers
 from newsqa.rag.stack import RuleView, rules_first_choice
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT, Passage, Refusal, Sentence, ShortAnswer
@@ -117,7 +117,7 @@ class RankedBackend:
         question, the sentence that names the role's holder (roles.py), which leads, with the
         holder's name as the short answer. For "how many X" (and an age, an untyped "what X", "by
         how much") a ranked sentence stating the asked amount leads where no chosen one does
-        (span.counting_sentence)."""
+        (span.amount_sentence)."""
         most = max_sentences or self.max_sentences
         chosen = select(ranked, most)
         if not chosen:
@@ -133,7 +133,7 @@ class RankedBackend:
         else:
             # "how many X", "what was the turnout": a sentence stating the amount leads where none
             # chosen does (span.py)
-            lead = counting_sentence(q, chosen, ranked)
+            lead = amount_sentence(q, chosen, ranked)
             if lead is not None:
                 lead.citations = lead.citations or [lead.n]
                 chosen = [lead, *chosen][:most]

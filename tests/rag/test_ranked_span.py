@@ -275,19 +275,19 @@ def test_a_written_out_number_the_ner_misses_is_still_a_count() -> None:
 
 
 def test_a_sentence_counting_what_is_asked_leads_where_none_quoted_does() -> None:
-    from newsqa.rag.span import counting_sentence
+    from newsqa.rag.span import amount_sentence
 
     q = analyse("How many judges sided with the fishermen?")
     lead, head, count = _cands("The tribunal ruled on Thursday for the fishermen of Kestrelby.",
                                "Tribunal orders port to restore 46 licences",
                                "Eleven of the 17 judges sided with the fishermen.")
-    assert counting_sentence(q, [lead, head], [lead, head, count]) is count
-    assert counting_sentence(q, [count, lead], [lead, head, count]) is None  # one quoted counts them
-    assert counting_sentence(analyse("Which judges sided with the fishermen?"), [lead], [lead, count]) is None
+    assert amount_sentence(q, [lead, head], [lead, head, count]) is count
+    assert amount_sentence(q, [count, lead], [lead, head, count]) is None  # one quoted counts them
+    assert amount_sentence(analyse("Which judges sided with the fishermen?"), [lead], [lead, count]) is None
     # ... and for an untyped "what X", the sentence stating X's amount
     lead, turnout = _cands("Ada Marsh of the Coast Party was elected mayor of Brill on Saturday.",
                            "Turnout in the election was 38 percent, the council said.")
-    assert counting_sentence(analyse("What was the turnout in the Brill election?"), [lead], [lead, turnout]) is turnout
+    assert amount_sentence(analyse("What was the turnout in the Brill election?"), [lead], [lead, turnout]) is turnout
 
 
 def test_how_long_is_answered_by_a_span_of_time_or_a_length_never_a_count_of_things() -> None:
