@@ -650,7 +650,7 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
 
 
 def amount_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
-                      ranked: list["Candidate"]) -> "Candidate | None":
+                    ranked: list["Candidate"]) -> "Candidate | None":
     """For "how many X": the best ranked sentence holding a number that counts X, when no quoted
     sentence holds one ("Eleven of the 17 judges sided with ..." ranked third, behind the story's
     lead and headline, for "How many of its judges sided with ...?"); for "How old is X?", the one
