@@ -436,7 +436,8 @@ def counted_noun(number: "Token") -> "Token | None":
     parse hangs the number elsewhere, the last noun of the run just after it ("four car ferries":
     ferries), or the noun of a partitive "of" on it ("118 of the 152 riders") or, for a number
     standing alone as its verb's subject or object, on that verb before it ("Of the 152 riders who
-    started, 118 finished"); None without one. The one reading of a count's noun for the short
+    started, 118 finished"), or, for a result set against another, the noun the other counts
+    ("24,881 votes to 24,469"); None without one. The one reading of a count's noun for the short
     answer's unit, "how old" and "how many X"."""
     head = number.head
     if head.pos_ in ("NOUN", "PROPN") and head.i > number.i:
@@ -447,6 +448,12 @@ def counted_noun(number: "Token") -> "Token | None":
     after = noun_run(number.doc, number.i + 1)
     if after is not None:
         return after
+    if number.dep_ == "pobj" and number.head.lower_ == "to":
+        # a result set against another ("24,881 votes to 24,469"): the count its verb's object counts
+        obj = next((c for c in number.head.head.children if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                    and any(g.dep_ == "nummod" for g in c.children)), None)
+        if obj is not None:
+            return obj
     of = next((c for c in number.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of is None and number.dep_ in ("nsubj", "nsubjpass", "dobj"):
         of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of" and c.i < number.i), None)

@@ -191,6 +191,7 @@ class SpanCandidate:
     values: bool = False  # "what (was the) X": it is the amount the sentence gives X ("a pay rise of
     # 6 percent", "turnout was 61 percent"); "by how much": the amount of a "by" ("won by 312
     # votes"; choose_span)
+    owned: bool = False  # a count the sentence gives someone the question names ("Brand's 12,143")
 
 
 def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
@@ -449,8 +450,10 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 # "How old is X?": the age set off after X's name ("Osric Benveld, 66,")
                 age_asked and bool(named) and _after_name(doc, e, named))
             values = parse is not None and (value_asked and _value_of(parse[e.start:e.end], focus_stems)
-                                            or by_asked and _in_by(parse[e.start:e.end]))
-            out.append(SpanCandidate(c, e, f, counts=counts, values=values))
+                                            or by_asked and (label in _NUMERIC or any(t.like_num for t in e))
+                                            and _in_by(parse[e.start:e.end]))
+            owned = counts and parse is not None and bool(named) and _owned_by(parse[e.start:e.end], named)
+            out.append(SpanCandidate(c, e, f, counts=counts, values=values, owned=owned))
     keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
     for s in out:
         k = normalise(s.ent.text)
@@ -546,6 +549,33 @@ def _whole_not_asked(span: "Span", q: "AnalysedQuestion") -> bool:
     return False
 
 
+def _owned_by(span: "Span", named: frozenset[str]) -> bool:
+    """A number of the span is given to one of the named words by the parse: its possessor
+    ("Brand's 12,143"), the "for" of a result set against another ("24,881 votes to 24,469 for
+    Lindqvist"), or the subject of the verb whose object it counts ("Quell took 12,455 votes")."""
+    for n in span:
+        if not n.like_num:
+            continue
+        noun = n
+        for _ in range(3):  # "8" of "8 of 31 seats": through the chain of quantities to the noun
+            if noun.dep_ not in ("nummod", "quantmod"):
+                break
+            noun = noun.head
+        if any(c.dep_ == "poss" and c.lower_ in named for c in (*n.children, *noun.children)):
+            return True
+        verb = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "to" else noun.head
+        if noun.dep_ == "pobj" and noun.head.lower_ == "to":
+            owners = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"
+                      for g in c.children if g.dep_ == "pobj"]
+        elif noun.dep_ == "dobj":
+            owners = [c for c in verb.children if c.dep_ == "nsubj"]
+        else:
+            owners = []
+        if any(o.lower_ in named for o in owners):
+            return True
+    return False
+
+
 def _after_name(doc: "Doc", e: "Span", named: frozenset[str]) -> bool:
     """The span stands set off by a comma right after a word of the question's named things
     ("Benveld, 66," for a question naming Osric Benveld)."""
@@ -600,11 +630,14 @@ def _asks_by(q: "AnalysedQuestion") -> bool:
 
 
 def _in_by(span: "Span") -> bool:
-    """An amount in the span is the object of a "by" of difference (not a passive's agent): "won
-    by 312 votes", or the "of" of its noun, "by a margin of 312 votes"."""
-    if not any(t.like_num for t in span):
-        return False
+    """The span (an amount: the caller checks) is the object of a "by" of difference (not a
+    passive's agent): "won by 312 votes", "rose by half a point", or the "of" of its noun, "by a
+    margin of 312 votes"."""
     root = span.root
+    for _ in range(3):  # from "half" of "half a point" to the noun it measures
+        if root.dep_ not in ("predet", "nummod", "quantmod"):
+            break
+        root = root.head
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.dep_ == "pobj":
         root = root.head.head  # "a margin of 312 votes": the margin is what "by" gives
     return root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "prep"
@@ -635,8 +668,12 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     # 248 -> 253 of 478 (the written set, never fit on, +2, +6, +4; no set fewer).
     spans = [s for s in spans if s.counts] or spans
     # likewise an amount a sentence gives the focus noun ("What was the turnout?": "Turnout was 61
-    # percent", not another name or number of the sentence)
+    # percent", not another name or number of the sentence), or a "by" gives a difference
     spans = [s for s in spans if s.values] or spans
+    # ... and of the counts, the one the sentence gives the person or body the question names
+    # ("How many votes did Brand get?": "12,455 votes to Brand's 12,143")
+    if any(s.counts for s in spans):
+        spans = [s for s in spans if s.owned] or spans
     for s in spans:
         s.score = model.probability(s.features)
     if embed is not None and "completes" in model.features and spans:

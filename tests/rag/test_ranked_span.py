@@ -242,7 +242,29 @@ def test_by_how_much_is_answered_by_the_amount_of_a_by(question: str, text: str,
     """Whatever the model prefers (here the latest span), a difference is the amount a "by" gives."""
     quoted = _cands(text)
     chosen = choose_span(analyse(question), quoted, quoted, _only("position", 3.0))
-    assert chosen is not None and chosen.ent.text == difference
+    assert chosen is not None and span_answer(chosen.cand, chosen.ent).text == difference
+
+
+def test_a_difference_without_digits_is_the_amount_of_a_by_too() -> None:
+    quoted = _cands("The bank raised the rate by half a point in March, its largest increase since 2009.")
+    spans = span_candidates(analyse("By how much did the bank raise the rate?"), quoted, quoted)
+    assert [s.ent.text for s in spans if s.values] == ["half"]  # shown with its noun: "half a point"
+
+
+@pytest.mark.parametrize("question, count", [
+    ("How many votes did Tor Lind get?", "12,143"), ("How many votes did Ada Marsh get?", "12,455 votes")])
+def test_how_many_x_did_someone_get_is_the_count_the_sentence_gives_them(question: str, count: str) -> None:
+    """Whatever the model prefers (here the latest span): "A took N votes to B's M"."""
+    quoted = _cands("Ada Marsh took 12,455 votes to Tor Lind's 12,143, according to the election office.")
+    chosen = choose_span(analyse(question), quoted, quoted, _only("position", 3.0 if count == "12,143" else -3.0))
+    assert chosen is not None and span_answer(chosen.cand, chosen.ent).text == count
+
+
+def test_a_result_set_against_another_counts_the_same_noun_and_belongs_to_its_for() -> None:
+    quoted = _cands("Ada Marsh received 24,881 votes to 24,469 for Lind, of the Progress Party.")
+    spans = span_candidates(analyse("How many votes did the outgoing mayor, Tor Lind, receive?"), quoted, quoted)
+    assert {s.ent.text for s in spans if s.counts} >= {"24,881", "24,469"}
+    assert {s.ent.text for s in spans if s.owned} == {"24,469"}
 
 
 def test_a_passive_s_by_gives_no_difference() -> None:
