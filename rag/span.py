@@ -283,7 +283,8 @@ _TITLE_LABEL = {AnswerKind.PERSON: "PERSON", AnswerKind.PLACE: "GPE", AnswerKind
 def title_label(span: "Span") -> str:
     """The entity label the common noun naming a proper name gives it, "" without one (or with
     nouns of two kinds): the noun in apposition or compound to it ("X, a 27-year-old policeman",
-    "the actor X") and a place noun it is "of" ("the highland town of X"). The small NER labels
+    "the actor X"), a place noun it is "of" ("the highland town of X") and the noun its verb
+    predicates of it ("X was elected mayor", "X is the airline's chief"). The small NER labels
     unfamiliar names by their letters and misses many (a village "Ankrah" a person, a student
     "Siyabonga Mthethwa-Lorne" a building, a fisherman "Kwabena Ofori-Atta" nothing); the parse
     usually finds the noun that says what they are.
@@ -297,6 +298,11 @@ def title_label(span: "Span") -> str:
     if (root.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN"
             and noun_kind(of.head.lemma_.lower()) is AnswerKind.PLACE):
         kinds.add(AnswerKind.PLACE)
+    if root.dep_ in ("nsubj", "nsubjpass") and not kinds and (len(span) > 1 or span.start > 0):
+        # the noun its verb predicates of it: "X was elected mayor", "X is the airline's chief"
+        # (not a lone capitalised word opening the sentence: a common noun, as often as a name)
+        kinds |= {noun_kind(c.lemma_.lower()) for c in root.head.children
+                  if c.dep_ in ("oprd", "attr") and c.pos_ == "NOUN"}
     labels = {_TITLE_LABEL[k] for k in kinds if k in _TITLE_LABEL}
     return labels.pop() if len(labels) == 1 else ""
 

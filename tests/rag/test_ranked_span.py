@@ -713,6 +713,9 @@ def test_a_firm_is_not_made_a_person_by_a_noun_for_people_and_firms() -> None:
     # a name that modifies a noun is not named by it
     ("Stellan Rask co-founder Mira Hale said the firm would grow.", "Stellan Rask", ""),
     ("The committee met on Tuesday in Dolbenna.", "Dolbenna", ""),
+    # the noun its verb predicates of it
+    ("Tavish Okorie-Lund of the Coast Party was elected mayor of Brill on Saturday.", "Tavish Okorie-Lund", "PERSON"),
+    ("On Monday Okorie-Lund was named chief executive.", "Okorie-Lund", "PERSON"),
 ])
 def test_title_label_reads_the_noun_that_names_a_name(text: str, name: str, label: str) -> None:
     from newsqa.rag.span import parse_sentences, title_label
