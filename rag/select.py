@@ -128,7 +128,8 @@ def _before_age(e: "Span", end: int) -> int:
     return end
 
 
-# Units of time (a closed class): what an age counts ("six-year-old") and how long a span lasts
+# Units of time (a closed class): the unit of a hyphenated age ("six-year-old", "three-day-old") and
+# of how long a span lasts (span.py)
 TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
 
 

@@ -187,7 +187,8 @@ class SpanCandidate:
     ent: "Span"  # a span of `cand.doc`; an entity, or a noun phrase (no label)
     features: SpanFeatures
     score: float = 0.0
-    counts: bool = False  # "how many X": a number in it counts X ("34 rescuers"; choose_span)
+    counts: bool = False  # "how many X": a number in it counts X ("34 rescuers"); "How old is X?":
+    # it is the age set off after X's name (choose_span)
     values: bool = False  # "what (was the) X": it is the amount the sentence gives X ("a pay rise of
     # 6 percent", "turnout was 61 percent"); "by how much": the amount of a "by" ("won by 312
     # votes"; choose_span)
@@ -358,15 +359,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "how long" by a time ("nine days", "since 2019") or a length ("420 metres"), never by
     # a count of other things ("three ferry lines")
     length_asked = q.wh == "how long"
-    count_asked = q.wh == "how many" and bool(focus_stems)  # "how many rescuers"
+    asked = _asked_amount(q)
+    count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
-    # "What was the turnout?", "What pay rise ...?": a noun the answer types do not know, which an
-    # amount the sentence states as the noun's own (its "of", its verb's complement) answers
-    # ("Which breed" picks among named kinds; a typed amount question is the model's to answer)
-    value_asked = bool(focus_stems) and q.kind is AnswerKind.ENTITY and q.wh == "what"
-    # ... and "by how much/many" a difference, which news gives in a "by" phrase ("won by 312
-    # votes", "by a margin of 312 votes", "fell by 9 percent to 2.1 billion")
-    by_asked = q.kind in NUMERIC_KINDS and _asks_by(q)
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -453,8 +448,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.slot = float(q.slot in span_slots(parse, e.start, e.end))
             counts = (parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
                       and not _whole_not_asked(parse[e.start:e.end], q)) or (
-                # "How old is X?": the age set off after X's name ("Osric Benveld, 66,")
-                age_asked and bool(named) and _after_name(doc, e, named))
+                asked.age and _after_name(doc, e, named))  # "Osric Benveld, 66,"
             values = parse is not None and (value_asked and _value_of(parse[e.start:e.end], focus_stems)
                                             or by_asked and (label in _NUMERIC or any(t.like_num for t in e))
                                             and _in_by(parse[e.start:e.end]))
@@ -692,6 +686,32 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     return max(spans, key=lambda s: s.score, default=None)
 
 
+@dataclass(frozen=True)
+class _AskedAmount:
+    """Which amount the question's words ask for, where the parse can find it in a sentence."""
+
+    count: bool  # "how many rescuers": a number counting the focus noun
+    value: bool  # "What was the turnout?", "What pay rise ...?": a noun the answer types do not
+    # know, which an amount the sentence states as the noun's own answers (its "of", its verb's
+    # complement; "Which breed" picks among named kinds, and a typed amount question is the
+    # model's to answer)
+    by: bool  # "by how much/many": a difference, which news gives in a "by" phrase ("won by 312
+    # votes", "by a margin of 312 votes", "fell by 9 percent to 2.1 billion")
+    age: bool  # "How old is X?": the age set off after X's name
+
+    @property
+    def any(self) -> bool:
+        return self.count or self.value or self.by or self.age
+
+
+def _asked_amount(q: "AnalysedQuestion") -> _AskedAmount:
+    focus = _focus_words(q)
+    return _AskedAmount(count=q.wh == "how many" and bool(focus),
+                        value=bool(focus) and q.kind is AnswerKind.ENTITY and q.wh == "what",
+                        by=q.kind in NUMERIC_KINDS and _asks_by(q),
+                        age=q.wh == "how old" and bool(q.named_tokens))
+
+
 def amount_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
                     ranked: list["Candidate"]) -> "Candidate | None":
     """For "how many X": the best ranked sentence holding a number that counts X, when no quoted
@@ -699,10 +719,7 @@ def amount_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
     lead and headline, for "How many of its judges sided with ...?"); for "How old is X?", the one
     that sets X's age after X's name; for an untyped "what X" ("What was the turnout?") and "by how
     much", the one stating the amount (`values`); None otherwise."""
-    focus = _focus_words(q)
-    if not ((q.wh == "how many" and focus) or (q.wh == "how old" and q.named_tokens)
-            or (focus and q.kind is AnswerKind.ENTITY and q.wh == "what")
-            or (q.kind in NUMERIC_KINDS and _asks_by(q))):
+    if not _asked_amount(q).any:
         return None
 
     def answers(cands: list["Candidate"]) -> bool:
