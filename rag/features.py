@@ -293,8 +293,18 @@ def question_word_positions(q: "AnalysedQuestion", doc: "Doc") -> list[int]:
 def inside_quotation(text: str, start: int) -> bool:
     """Whether position `start` of `text` lies inside a quotation opened earlier in it: a
     quotation's later sentences are reported speech though they hold no quote mark."""
-    before = text[:start]
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+    return open_quotation(text, start) is not None
+
+
+def open_quotation(text: str, end: int) -> tuple[int, int] | None:
+    """The offsets of the opening mark of the quotation still open at offset `end` of `text` and of
+    its closing mark (-1 when the text ends first); None when none is open there."""
+    before = text[:end]
+    if before.count("“") > before.count("”"):
+        return before.rfind("“"), text.find("”", end)
+    if before.count('"') % 2 == 1:
+        return before.rfind('"'), text.find('"', end)
+    return None
 
 
 def statement_topic(q: "AnalysedQuestion") -> list[str]:

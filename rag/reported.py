@@ -127,17 +127,6 @@ def _other_is_subject(verb: "Token", speaker: frozenset[str]) -> bool:
                                  and not speaker & {t.lower_ for t in s.subtree} for s in _subjects(verb))
 
 
-def _open_quotation(text: str, end: int) -> tuple[int, int] | None:
-    """The offsets of the opening mark of the quotation still open at offset `end` of `text` and of
-    its closing mark (-1 when the text ends first); None when none is open there."""
-    before = text[:end]
-    if before.count("“") > before.count("”"):
-        return before.rfind("“"), text.find("”", end)
-    if before.count('"') % 2 == 1:
-        return before.rfind('"'), text.find('"', end)
-    return None
-
-
 _QUOTE_MARK = re.compile(r"[“”\"]")
 
 
@@ -169,7 +158,7 @@ def read_in_passage(sentence: str, text: str, start: int,
     speaker's role is theirs, and then the passage's names titled by a role ("Russian President
     X"), so that "the Russian president" is X."""
     from newsqa.index.text import sentence_spans
-    from newsqa.rag.features import inside_quotation, words_of
+    from newsqa.rag.features import inside_quotation, open_quotation, words_of
 
     spans = sentence_spans(text)
 
@@ -183,7 +172,7 @@ def read_in_passage(sentence: str, text: str, start: int,
     at = holding(start)
     if at is not None:
         prev, nxt, before_prev = sentence_at(at - 1), sentence_at(at + 1), sentence_at(at - 2)
-        marks = _open_quotation(text, start + len(sentence.rstrip()))
+        marks = open_quotation(text, start + len(sentence.rstrip()))
         if marks is not None:
             k_open = holding(marks[0])
             k_close = holding(marks[1]) if marks[1] >= 0 else None

@@ -168,10 +168,9 @@ def _span_head(parse: "Doc", start: int, end: int) -> "Token | None":
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     """The slot of the span's head (the first of its tokens whose own head lies outside it, climbing
     from a name's parts to the name's head; none for a span holding the sentence's root) and, for a
-    subject, the slots it fills as the unstated subject
-    of the verbs that share it: a verb joined to its verb ("scored twice and won the match") and an
-    infinitive or participle clause it governs ("defeated X in the final to win the title":
-    whoever defeated won)."""
+    subject, the slots it fills as the unstated subject of the verbs that share it: a verb joined
+    to its verb ("scored twice and won the match") and an infinitive or participle clause it
+    governs ("defeated X in the final to win the title": whoever defeated won)."""
     head = _span_head(parse, start, end)
     tok = _argument(head) if head is not None else None
     if tok is not None and tok.dep_ == "poss" and tok.head.pos_ == "NOUN":

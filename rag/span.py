@@ -556,11 +556,7 @@ def _owned_by(span: "Span", named: frozenset[str]) -> bool:
     for n in span:
         if not n.like_num:
             continue
-        noun = n
-        for _ in range(3):  # "8" of "8 of 31 seats": through the chain of quantities to the noun
-            if noun.dep_ not in ("nummod", "quantmod"):
-                break
-            noun = noun.head
+        noun = _measured(n, ("nummod", "quantmod"))  # "8" of "8 of 31 seats": "seats"
         if any(c.dep_ == "poss" and c.lower_ in named for c in (*n.children, *noun.children)):
             return True
         verb = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "to" else noun.head
@@ -629,15 +625,21 @@ def _asks_by(q: "AnalysedQuestion") -> bool:
                                      or t is toks[-1]) for t in toks)
 
 
+def _measured(tok: "Token", deps: tuple[str, ...]) -> "Token":
+    """The noun an amount's word measures: up from `tok` through at most three relations of `deps`
+    (a chain of quantities, "8 of 31 seats"; a predeterminer, "half a point")."""
+    for _ in range(3):
+        if tok.dep_ not in deps:
+            break
+        tok = tok.head
+    return tok
+
+
 def _in_by(span: "Span") -> bool:
     """The span (an amount: the caller checks) is the object of a "by" of difference (not a
     passive's agent): "won by 312 votes", "rose by half a point", or the "of" of its noun, "by a
     margin of 312 votes"."""
-    root = span.root
-    for _ in range(3):  # from "half" of "half a point" to the noun it measures
-        if root.dep_ not in ("predet", "nummod", "quantmod"):
-            break
-        root = root.head
+    root = _measured(span.root, ("predet", "nummod", "quantmod"))  # "half" of "half a point": "point"
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.dep_ == "pobj":
         root = root.head.head  # "a margin of 312 votes": the margin is what "by" gives
     return root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "prep"
