@@ -71,21 +71,21 @@ def record(
 # --- answers -------------------------------------------------------------------------------------
 
 def test_normalize_text_plain_quotes_dashes_space_case() -> None:
-    assert normalize_text("  Russia\u2019s \u201cStable\u201d\u00a0ties \u2013 now\n") == (
-        "russia's \"stable\" ties - now"
+    assert normalize_text("  Valdoria\u2019s \u201cStable\u201d\u00a0ties \u2013 now\n") == (
+        "valdoria's \"stable\" ties - now"
     )
 
 
 def test_answer_correct_every_part_needs_a_spelling() -> None:
-    parts = [["Trump", "Donald Trump"], ["Netanyahu"]]
-    assert answer_correct("Russia talks to Donald Trump and Benjamin Netanyahu. [1]", parts)
-    assert not answer_correct("Russia talks to Donald Trump. [1]", parts)
-    assert answer_correct("PUTIN offered.", [["putin"]])
+    parts = [["Brennan", "Harold Brennan"], ["Castellane"]]
+    assert answer_correct("Valdoria talks to Harold Brennan and Miriam Castellane. [1]", parts)
+    assert not answer_correct("Valdoria talks to Harold Brennan. [1]", parts)
+    assert answer_correct("HALVORSEN offered.", [["halvorsen"]])
 
 
 def test_answer_correct_normalises_typography() -> None:
-    assert answer_correct("Russia\u2019s readiness", [["Russia's readiness"]])
-    assert answer_correct("the Israel\u2013Iran war", [["Israel-Iran"]])
+    assert answer_correct("Valdoria\u2019s readiness", [["Valdoria's readiness"]])
+    assert answer_correct("the Norland\u2013Estmark war", [["Norland-Estmark"]])
     assert answer_correct("a   delicate\n issue", [["delicate issue"]])
     assert answer_correct("\u201cstable, trusting ties\u201d", [['"stable, trusting']])
 
@@ -93,33 +93,33 @@ def test_answer_correct_normalises_typography() -> None:
 def test_answer_correct_matches_whole_words_only() -> None:
     assert not answer_correct("The G77 met in 2025.", [["G7"]])
     assert not answer_correct("In 2025.", [["2"]])
-    assert answer_correct("Ushakov's statement", [["Ushakov"]])
-    assert answer_correct("It cost $10.4 billion.", [["$10.4 billion"]])
-    assert contains_spelling("the U.S. withdrew", "U.S.")
+    assert answer_correct("Marchetti's statement", [["Marchetti"]])
+    assert answer_correct("It cost $7.3 billion.", [["$7.3 billion"]])
+    assert contains_spelling("the U.F. withdrew", "U.F.")
 
 
 def test_accents_are_folded_on_both_sides() -> None:
-    assert answer_correct("Chloe Zhao won best director.", [["Chlo\u00e9 Zhao"]])
-    assert answer_correct("Chlo\u00e9 Zhao won best director.", [["Chloe Zhao"]])
-    assert not answer_correct("Chloe Zhang won.", [["Chlo\u00e9 Zhao"]])
+    assert answer_correct("Zoe Marlowe won the Harrow Prize.", [["Zo\u00e9 Marlowe"]])
+    assert answer_correct("Zo\u00e9 Marlowe won the Harrow Prize.", [["Zoe Marlowe"]])
+    assert not answer_correct("Zoe Marlow won.", [["Zo\u00e9 Marlowe"]])
 
 
 @pytest.mark.parametrize("text", [
-    "released on November 21 of 1998 in Japan", "on 21st November, 1998.", "Nov. 21 1998", "1998-11-21",
+    "released on October 17 of 2004 in Canada", "on 17th October, 2004.", "Oct. 17 2004", "2004-10-17",
 ])
 def test_a_date_spelling_matches_the_same_day_written_another_way(text: str) -> None:
-    assert answer_correct(text, [["Nov 21, 1998", "21 November 1998"]])
+    assert answer_correct(text, [["Oct 17, 2004", "17 October 2004"]])
 
 
 @pytest.mark.parametrize("text", [
-    "on November 22 of 1998", "November 21 was a Saturday in 1998", "Nov 21", "in 1998",
+    "on October 18 of 2004", "October 17 was a Sunday in 2004", "Oct 17", "in 2004",
 ])
 def test_a_different_or_partial_date_does_not_match(text: str) -> None:
-    assert not answer_correct(text, [["Nov 21, 1998", "21 November 1998"]])
+    assert not answer_correct(text, [["Oct 17, 2004", "17 October 2004"]])
 
 
 def test_answer_correct_ignores_citation_markers_and_empty_parts() -> None:
-    assert answer_correct("He said mediate Russia[1] first", [["mediate Russia first"]])
+    assert answer_correct("He said mediate Valdoria[1] first", [["mediate Valdoria first"]])
     assert not answer_correct("anything", [])
     assert not answer_correct("", [["x"]])
 
@@ -152,7 +152,7 @@ def test_citation_validity() -> None:
     assert not citation_validity(r)
     assert citation_validity(record([], {}, refused=True))
     # bracketed words inside a quote are not citation markers
-    r = record([("conduct mediation [between Israel and Iran]", [1])], {1: "x"})
+    r = record([("conduct mediation [between Norland and Estmark]", [1])], {1: "x"})
     assert citation_validity(r)
 
 
@@ -282,16 +282,16 @@ def test_latency_summary_per_stage() -> None:
 
 def _aggregate_fixture() -> tuple[list[Question], list[dict[str, Any]]]:
     questions = [
-        _q("q1", True, "who", answers=[["Putin"]], evidence=["A"]),
-        _q("q2", True, "who", answers=[["Peskov"]], evidence=["B"]),
+        _q("q1", True, "who", answers=[["Halvorsen"]], evidence=["A"]),
+        _q("q2", True, "who", answers=[["Tobiasz"]], evidence=["B"]),
         _q("q3", False),
         _q("q4", False),
     ]
     records = [
-        record([("putin offered", [1], True)], {1: "putin offered to mediate"}, retrieved=["B", "A"]),
+        record([("halvorsen offered", [1], True)], {1: "halvorsen offered to mediate"}, retrieved=["B", "A"]),
         record([], {}, refused=True, retrieved=["B"]),
         record([], {}, refused=True),
-        record([("xi said peace", [2], False)], {1: "xi"}, retrieved=["A"]),
+        record([("ode said peace", [2], False)], {1: "ode"}, retrieved=["A"]),
     ]
     return questions, records
 

@@ -26,7 +26,7 @@ def _write(tmp_path: Path, rows: list[object], name: str = "q.jsonl") -> Path:
 
 def _row(**over: object) -> dict[str, object]:
     row: dict[str, object] = {
-        "id": "q1", "question": "Who?", "answers": [["Putin", "Vladimir Putin"]],
+        "id": "q1", "question": "Who?", "answers": [["Verhoven", "Ilsa Verhoven"]],
         "evidence_ids": ["a1"],
     }
     row.update(over)
@@ -38,14 +38,14 @@ def test_loads_full_and_minimal_rows(tmp_path: Path) -> None:
         _row(answerable=True, type="who"),
         "",
         _row(id="q2", answers=[], evidence_ids=[], answerable=False),
-        _row(id="q3", type="follow-up", turns=["Who offered to mediate?"]),
+        _row(id="q3", type="follow-up", turns=["Who offered to chair the talks?"]),
         _row(id="q4"),
     ])
     qs = load_questions(path)
     assert [q.id for q in qs] == ["q1", "q2", "q3", "q4"]
-    assert qs[0] == Question("q1", "Who?", [["Putin", "Vladimir Putin"]], ["a1"], True, "who", [])
+    assert qs[0] == Question("q1", "Who?", [["Verhoven", "Ilsa Verhoven"]], ["a1"], True, "who", [])
     assert qs[1].answerable is False and qs[1].type == "unanswerable"
-    assert qs[2].turns == ["Who offered to mediate?"]
+    assert qs[2].turns == ["Who offered to chair the talks?"]
     assert qs[3].answerable is True and qs[3].type == "answerable"
     assert all(q.as_of is None for q in qs)
 
@@ -65,7 +65,7 @@ def test_as_of_is_the_day_the_question_is_asked_on(tmp_path: Path) -> None:
         ({"question": "Who?", "answers": [], "evidence_ids": []}, "missing field 'id'"),
         (_row(question=""), "'question' must be a non-empty string"),
         ({"id": "q9", "question": "Who?", "evidence_ids": []}, "missing field 'answers'"),
-        (_row(answers=["Putin"]), "'answers' must be a list of parts"),
+        (_row(answers=["Verhoven"]), "'answers' must be a list of parts"),
         (_row(answers=[[]]), "'answers' must be a list of parts"),
         ({"id": "q9", "question": "Who?", "answers": []}, "missing field 'evidence_ids'"),
         (_row(evidence_ids="a1"), "'evidence_ids' must be a list"),
@@ -101,7 +101,9 @@ def test_rgb_dev_loads_unchanged() -> None:
     qs = load_questions(RGB_DEV)
     assert len(qs) == 34
     assert all(q.type == ("answerable" if q.answerable else "unanswerable") for q in qs)
-    assert qs[0].id == "rgb-0" and qs[0].answers == [["Tampa, Florida"]]
+    first = json.loads(RGB_DEV.read_text(encoding="utf-8").splitlines()[0])
+    assert qs[0].id == first["id"] == "rgb-0" and qs[0].answers == first["answers"]
+    assert qs[0].answers and all(part and all(isinstance(v, str) and v for v in part) for part in qs[0].answers)
 
 
 def test_bundled_paths_exist() -> None:

@@ -31,7 +31,7 @@ QUESTIONS = [
      "evidence_ids": ["chess"], "type": "who"},
     {"id": "t4", "question": "When did it open?", "turns": ["Where did Acme Robotics open its first factory?"],
      "answers": [["2019"]], "evidence_ids": ["acme"], "type": "follow-up"},
-    {"id": "t5", "question": "Who won the 1998 football World Cup final in Paris?", "answers": [],
+    {"id": "t5", "question": "Who won the 1987 Harwell Shield rugby final in Brackmoor?", "answers": [],
      "evidence_ids": [], "answerable": False, "type": "unanswerable"},
     {"id": "t6", "question": XSS_QUESTION, "answers": [["warehouse robots"]], "evidence_ids": ["acme"],
      "type": "what"},

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.rag.backends.base import build_prompt
@@ -26,7 +25,7 @@ from newsqa.rag.types import REFUSAL_TEXT, Passage
 from newsqa.settings import Settings, bundled_gguf_path
 from rag_helpers import passages
 
-QUESTION = "Who offered to mediate between Israel and Iran?"
+QUESTION = "Who offered to mediate between Valdoria and Kestrania?"  # about test_backend_openai.MEDIATION_ARTICLES
 
 
 def words(text: str) -> int:
@@ -55,7 +54,7 @@ def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "missing.gguf"
     be = LlamaCppBackend(Settings(embedder="hash", llm_path=str(path)), SupportScorer(HashingEmbedder()))
     with pytest.raises(BackendError, match=f"no GGUF model file at {path}"):
-        be.answer(QUESTION, passages("Putin offered to mediate."))
+        be.answer(QUESTION, passages("Hartley offered to mediate."))
 
 
 def test_broken_model_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -63,7 +62,7 @@ def test_broken_model_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a gguf file at all")
     be = LlamaCppBackend(Settings(embedder="hash", llm_path=str(path)), SupportScorer(HashingEmbedder()))
     with pytest.raises(BackendError, match=f"cannot load the GGUF model {path}"):
-        be.answer(QUESTION, passages("Putin offered to mediate."))
+        be.answer(QUESTION, passages("Hartley offered to mediate."))
 
 
 def test_all_passages_kept_when_they_fit() -> None:
@@ -93,9 +92,9 @@ def test_a_lone_passage_too_long_is_cut_to_a_prefix() -> None:
 
 def test_clean_rewrite() -> None:
     q = "When did he offer it?"
-    assert clean_rewrite("Rewritten question: When did Putin offer it?\nExtra", q) == "When did Putin offer it?"
-    assert clean_rewrite("“When did Putin offer it?”", q) == "When did Putin offer it?"
-    assert clean_rewrite("Putin offered it in June.", q) == q  # answered instead of rewriting
+    assert clean_rewrite("Rewritten question: When did Hartley offer it?\nExtra", q) == "When did Hartley offer it?"
+    assert clean_rewrite("“When did Hartley offer it?”", q) == "When did Hartley offer it?"
+    assert clean_rewrite("Hartley offered it in June.", q) == q  # answered instead of rewriting
     assert clean_rewrite(REFUSAL_TEXT, q) == q
     assert clean_rewrite("   ", q) == q
     assert clean_rewrite("Why? " * 200, q) == q
@@ -109,8 +108,10 @@ needs_model = pytest.mark.skipif(not llamacpp_available(Settings(embedder="hash"
 
 @pytest.fixture(scope="module")
 def real_qa(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> QA:
+    from test_backend_openai import write_mediation_corpus
+
     settings = Settings(store=tmp_path_factory.mktemp("store") / "store", embedder="local")
-    ingest(sorted(str(p) for p in DEMO.glob("*.txt")), settings, real_embedder)
+    ingest(write_mediation_corpus(tmp_path_factory.mktemp("articles")), settings, real_embedder)
     return build_qa(settings, embedder=real_embedder)
 
 
@@ -178,7 +179,7 @@ def test_real_model_is_thread_safe(real_qa: QA) -> None:
 @needs_model
 def test_real_model_rewrite_and_long_context(real_qa: QA, tmp_path: Path) -> None:
     be = real_qa.backends["llamacpp"]
-    history = [Turn(QUESTION, "Russian President Vladimir Putin offered to mediate [1].")]
+    history = [Turn(QUESTION, "Marovian President Daniel Hartley offered to mediate [1].")]
     out = be.rewrite("Where are his specialists working?", history)
     assert out and len(out) <= 300
     print(f"\nrewrite: {out!r}")

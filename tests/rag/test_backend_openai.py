@@ -19,7 +19,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from conftest import DEMO, free_port
+from conftest import free_port
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.rag.backends.generated import BackendError
@@ -31,10 +31,98 @@ from newsqa.rag.types import REFUSAL_TEXT, Passage
 from newsqa.settings import Settings, bundled_gguf_path
 from rag_helpers import passages
 
-P1 = ("Ashleigh Barty won the 2021 Wimbledon women's singles title. "
-      "She beat Karolina Pliskova in three sets in the final.")
-P2 = "Tesla reported revenue of $10.4 billion in the first quarter of 2021. Deliveries rose."
-QUESTION = "Who offered to mediate between Israel and Iran?"
+P1 = ("Ilsa Verhoven won the 2018 Harbourne Open women's singles title. "
+      "She beat Greta Lindqvist in three sets in the final.")
+P2 = "Corvane Motors reported revenue of $7.3 billion in the first quarter of 2019. Deliveries rose."
+QUESTION = "Who offered to mediate between Valdoria and Kestrania?"
+
+# Two invented news articles (file name -> text) that QUESTION is about, for the tests through QA.
+MEDIATION_ARTICLES = {
+    "000_hartley_offer.txt": (
+        "Marovian President Daniel Hartley has expressed his country's willingness to mediate dialogue between "
+        "Valdoria and Kestrania amid the escalating military confrontation, while reaffirming Castrel's support "
+        "for Drenholm's civilian hydropower ambitions.\n"
+        "Speaking at a session with the heads of regional news agencies on the sidelines of the Castrel Economic "
+        "Forum, President Hartley said Marovia remains in constant contact with Valdorian Prime Minister Helen "
+        "Ashcombe and Kestranian President Thomas Reyland regarding the ongoing hostilities.\n"
+        "Hartley disclosed that he had conveyed Marovia's readiness to help mediate the crisis during a recent "
+        "phone conversation with Lurelian Chancellor Owen Marsh, his office confirmed.\n"
+        "\"We are not imposing anything on anyone. We are simply saying how we see a way out of this situation, "
+        "but the decision, of course, belongs to the political leadership of the two countries,\" Hartley said.\n"
+        "He added that Marovian engineers would keep working at the Varnes Dam on the Orel River in Kestrania, "
+        "which Marovia helped to build, and that both sides had promised to keep the dam and its staff out of "
+        "the fighting.\n"
+        "\"Kestrania has every right to a peaceful hydropower programme, and Valdoria has every right to know "
+        "that the river will keep flowing to its farms,\" he said. \"Both concerns can be met at the same "
+        "table.\"\n"
+        "The president also called for an immediate halt to the shelling of border towns, saying that the "
+        "people of the valley had suffered enough and that every day of fighting made a settlement harder.\n"
+        "Hartley said Marovia was ready to host talks in Castrel or in a neutral city chosen by the two "
+        "governments, and that his foreign minister, Ruth Callaway, had already spoken to her counterparts in "
+        "Port Elsby and Drenholm about the practical arrangements.\n"
+        "Asked whether he expected a quick agreement, the president was cautious. \"Nobody should expect "
+        "miracles in a week. But talking is better than shooting, and we have good relations with both "
+        "capitals,\" he said.\n"
+        "Officials in Port Elsby did not respond to the offer on Friday. A spokeswoman for the Kestranian "
+        "government said Drenholm would study any proposal that respected its sovereignty over the dam.\n"
+    ),
+    "003_hartley_ties.txt": (
+        "Marovia has \"stable, trusting ties\" with Valdoria and a partnership with Kestrania that places it in "
+        "an appropriate position to negotiate for peace between the two parties, the Marovian presidency claimed "
+        "this week as it warned the Lurelian Union against \"interfering\".\n\n"
+        "Marovian President Daniel Hartley has personally offered to mediate between Valdoria and Kestrania, "
+        "suggesting an outcome where Kestrania can still run its hydropower programme on the Orel River, but "
+        "where it promises to release enough water downstream for Valdorian farms. Hartley said: \"This is a "
+        "delicate issue, and of course, we need to be very careful here, but in my opinion, a solution can be "
+        "found. I believe it would be good for all of us together to look for ways to stop the fighting and to "
+        "help the two sides reach an agreement.\"\n\n"
+        "Marovia's less-than-neutral interest in Kestrania aside, it has asserted its readiness to mediate talks "
+        "several times in recent days. Presidential adviser Victor Lanning stated on Thursday that in a call "
+        "with Lurelian Chancellor Owen Marsh, Hartley had \"confirmed Marovia's readiness to conduct possible "
+        "mediation efforts between Valdoria and Kestrania if necessary\".\n\n"
+        "Hartley's personal spokesman, Martin Coble, went further, boasting of Marovia's good relations with "
+        "both sides in the fight. He said: \"President Hartley definitely has a great potential for some kind "
+        "of mediation. We retain partner ties with Kestrania as well as very stable, trusting relations with "
+        "Valdoria.\" Valdoria has a sizable Marovian-speaking community, mainly families who moved south to "
+        "work on the farms of the lower valley a generation ago.\n\n"
+        "Marovian specialists are still working at the Varnes Dam in Kestrania, which Marovian firms designed "
+        "and built over a decade. Coble said the engineers would stay as long as their safety could be "
+        "guaranteed, and that their presence gave Marovia \"a practical reason, not only a political one\" to "
+        "want the fighting to end.\n\n"
+        "Not everyone welcomes the offer. Lurelian Chancellor Owen Marsh has already said he is not impressed "
+        "with Marovia's attempts to insert itself into the dispute, and related that he told President Hartley "
+        "in a call that he should settle his own border quarrels first. \"He offered to help mediate, and I "
+        "said, mediate your own disputes first, you can worry about this one later,\" Marsh told reporters in "
+        "Lurel.\n\n"
+        "The fighting began three weeks ago, when Valdorian troops crossed into the upper valley after "
+        "Kestrania closed the sluice gates of the Varnes Dam during a dry summer. Kestrania answered with "
+        "artillery fire on Valdorian border towns, and both sides have since struck supply depots and bridges "
+        "along the Orel River. Aid groups say thousands of families have left the valley.\n\n"
+        "Valdorian Prime Minister Helen Ashcombe has said her government will not negotiate while the gates "
+        "stay closed, while Kestranian President Thomas Reyland insists that the dam is a matter of national "
+        "sovereignty. Diplomats in Castrel say that gap is exactly where a mediator could help: a schedule for "
+        "releasing water, checked by outside engineers, could let both leaders claim that they had not given "
+        "way.\n\n"
+        "Hartley's offer is not the only one on the table. The Lurelian Union has proposed a monitoring mission "
+        "of its own, and the Northern Council has called an emergency meeting for next week. Analysts at the "
+        "Castrel Institute for Regional Studies say the competing offers could slow down any talks, as each "
+        "side waits to see which mediator will give it more.\n\n"
+        "\"Everyone wants to be the peacemaker,\" said Ellen Stroud, a senior fellow at the institute. \"What "
+        "the valley needs is one table, one agenda and a deadline. Marovia has the contacts in both capitals, "
+        "but it also has its own engineers at the dam, and the Valdorians know that.\"\n\n"
+        "For now, the Marovian presidency says it is waiting for answers from Port Elsby and Drenholm. Coble "
+        "said the president was ready to travel at short notice, and that the invitation to talks in Castrel "
+        "remained open to both delegations.\n"
+    ),
+}
+
+
+def write_mediation_corpus(folder: Path) -> list[str]:
+    """Write MEDIATION_ARTICLES into `folder` as .txt files; their paths, sorted."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in MEDIATION_ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return sorted(str(folder / name) for name in MEDIATION_ARTICLES)
 
 
 # -- a scripted OpenAI-compatible server -------------------------------------------------------------
@@ -160,31 +248,31 @@ def run_stream(be: OpenAIBackend, question: str, ps: list[Passage]) -> tuple[str
 # -- answers are checked ---------------------------------------------------------------------------
 
 def test_citation_to_a_missing_passage_is_removed(fake: FakeLLM, scorer: SupportScorer) -> None:
-    fake.answer = "Ashleigh Barty won the 2021 Wimbledon women's singles title [9]."
-    raw, [s] = run_stream(backend_for(fake.url, scorer), "Who won Wimbledon in 2021?", passages(P1, P2))
+    fake.answer = "Ilsa Verhoven won the 2018 Harbourne Open women's singles title [9]."
+    raw, [s] = run_stream(backend_for(fake.url, scorer), "Who won the Harbourne Open in 2018?", passages(P1, P2))
     assert raw == fake.answer  # the deltas are the model's text, unchanged
     assert 9 not in s.citations
     assert s.citations == [1] and s.supported
 
 
 def test_uncited_sentence_gets_its_supporting_passage(fake: FakeLLM, scorer: SupportScorer) -> None:
-    fake.answer = "Tesla reported revenue of $10.4 billion in the first quarter of 2021."
-    [s] = backend_for(fake.url, scorer).answer("What was Tesla's revenue?", passages(P1, P2))
+    fake.answer = "Corvane Motors reported revenue of $7.3 billion in the first quarter of 2019."
+    [s] = backend_for(fake.url, scorer).answer("What was Corvane Motors' revenue?", passages(P1, P2))
     assert s.citations == [2] and s.supported and s.spans[2] == (0, P2.index(" Deliveries"))
 
 
 def test_invented_sentence_is_marked_unsupported(fake: FakeLLM, scorer: SupportScorer) -> None:
-    fake.answer = ("Ashleigh Barty won the 2021 Wimbledon women's singles title [1]. "
+    fake.answer = ("Ilsa Verhoven won the 2018 Harbourne Open women's singles title [1]. "
                    "She then announced her retirement to become a golf professional in Scotland [1].")
-    good, invented = backend_for(fake.url, scorer).answer("Who won Wimbledon in 2021?", passages(P1, P2))
+    good, invented = backend_for(fake.url, scorer).answer("Who won the Harbourne Open in 2018?", passages(P1, P2))
     assert good.supported and good.citations == [1]
     assert not invented.supported and invented.citations == [] and "golf" in invented.text
 
 
 def test_lead_ins_and_filler_are_dropped(fake: FakeLLM, scorer: SupportScorer) -> None:
-    fake.answer = "Sure! The answer is: Ashleigh Barty won the 2021 Wimbledon women's singles title [1]."
-    [s] = backend_for(fake.url, scorer).answer("Who won Wimbledon in 2021?", passages(P1, P2))
-    assert s.text == "Ashleigh Barty won the 2021 Wimbledon women's singles title." and s.supported
+    fake.answer = "Sure! The answer is: Ilsa Verhoven won the 2018 Harbourne Open women's singles title [1]."
+    [s] = backend_for(fake.url, scorer).answer("Who won the Harbourne Open in 2018?", passages(P1, P2))
+    assert s.text == "Ilsa Verhoven won the 2018 Harbourne Open women's singles title." and s.supported
 
 
 def test_refusal_gives_no_sentences(fake: FakeLLM, scorer: SupportScorer) -> None:
@@ -196,7 +284,7 @@ def test_refusal_gives_no_sentences(fake: FakeLLM, scorer: SupportScorer) -> Non
 def test_request_shape_and_model_discovery(fake: FakeLLM, scorer: SupportScorer,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
-    fake.answer = "Barty won [1]."
+    fake.answer = "Verhoven won [1]."
     be = backend_for(fake.url, scorer)
     be.answer("Who won?", passages(P1))
     [req] = fake.requests
@@ -214,15 +302,15 @@ def test_request_shape_and_model_discovery(fake: FakeLLM, scorer: SupportScorer,
 def test_no_key_sends_no_authorization(fake: FakeLLM, scorer: SupportScorer,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    fake.answer = "Barty won [1]."
+    fake.answer = "Verhoven won [1]."
     backend_for(fake.url, scorer).answer("Who won?", passages(P1))
     assert "Authorization" not in fake.headers[0]
 
 
 def test_a_server_that_does_not_stream_is_accepted(fake: FakeLLM, scorer: SupportScorer) -> None:
     fake.stream = False
-    fake.answer = "Ashleigh Barty won the 2021 Wimbledon women's singles title [1]."
-    raw, [s] = run_stream(backend_for(fake.url, scorer), "Who won Wimbledon in 2021?", passages(P1))
+    fake.answer = "Ilsa Verhoven won the 2018 Harbourne Open women's singles title [1]."
+    raw, [s] = run_stream(backend_for(fake.url, scorer), "Who won the Harbourne Open in 2018?", passages(P1))
     assert raw == fake.answer and s.supported
 
 
@@ -258,7 +346,7 @@ def test_wrong_base_url_hints_at_v1(fake: FakeLLM, scorer: SupportScorer) -> Non
 
 
 def test_error_event_inside_the_stream(fake: FakeLLM, scorer: SupportScorer) -> None:
-    fake.answer = "Barty"
+    fake.answer = "Verhoven"
     fake.stream_error = "context overflow"
     with pytest.raises(BackendError, match="reported an error: context overflow"):
         backend_for(fake.url, scorer).answer("Who won?", passages(P1))
@@ -281,10 +369,10 @@ def test_missing_url_is_a_clear_error(scorer: SupportScorer) -> None:
 # -- through QA --------------------------------------------------------------------------------------
 
 @pytest.fixture
-def demo_qa(fake: FakeLLM, tmp_path: Path) -> QA:
+def news_qa(fake: FakeLLM, tmp_path: Path) -> QA:
     settings = Settings(store=tmp_path / "store", embedder="hash", llm_url=fake.url)
     embedder = HashingEmbedder()
-    ingest(sorted(str(p) for p in DEMO.glob("*.txt")), settings, embedder)
+    ingest(write_mediation_corpus(tmp_path / "articles"), settings, embedder)
     return build_qa(settings, embedder=embedder)
 
 
@@ -293,49 +381,49 @@ def test_build_backends_offers_openai_only_with_a_url(fake: FakeLLM, scorer: Sup
     assert isinstance(build_backends(Settings(embedder="hash", llm_url=fake.url), scorer)["openai"], OpenAIBackend)
 
 
-def test_qa_refuses_when_the_model_refuses(demo_qa: QA, fake: FakeLLM) -> None:
+def test_qa_refuses_when_the_model_refuses(news_qa: QA, fake: FakeLLM) -> None:
     fake.answer = REFUSAL_TEXT
-    ans = demo_qa.ask(QUESTION, backend="openai")
+    ans = news_qa.ask(QUESTION, backend="openai")
     assert ans.refused and ans.text == REFUSAL_TEXT and ans.backend == "openai"
     assert ans.passages  # related reading is still shown
 
 
-def test_qa_streams_and_checks_a_generated_answer(demo_qa: QA, fake: FakeLLM) -> None:
-    fake.answer = ("Russian President Vladimir Putin has personally offered to mediate between Israel and "
-                   "Iran [1]. He also plans to visit the Moon next week [2].")
-    items = list(demo_qa.stream(QUESTION, backend="openai"))
+def test_qa_streams_and_checks_a_generated_answer(news_qa: QA, fake: FakeLLM) -> None:
+    fake.answer = ("Marovian President Daniel Hartley has personally offered to mediate between Valdoria and "
+                   "Kestrania [1]. He also plans to visit the South Pole next week [2].")
+    items = list(news_qa.stream(QUESTION, backend="openai"))
     deltas, ans = items[:-1], items[-1]
     assert "".join(deltas) == fake.answer
     assert not ans.refused
     first, second = ans.sentences
-    assert first.supported and first.citations and "Putin" in first.text
+    assert first.supported and first.citations and "Hartley" in first.text
     assert not second.supported and second.citations == []
     out = json.loads(json.dumps(ans.to_json()))
     assert out["backend"] == "openai" and out["sentences"][1]["supported"] is False
     assert {c["n"] for c in out["citations"]} >= set(first.citations)
 
 
-def test_rewrite_of_a_follow_up(demo_qa: QA, fake: FakeLLM) -> None:
-    history = [Turn(QUESTION, "Russian President Vladimir Putin has personally offered to mediate [1].")]
-    fake.rewrite = "Rewritten question: \"When did Vladimir Putin offer to mediate between Israel and Iran?\""
-    be = demo_qa.backends["openai"]
+def test_rewrite_of_a_follow_up(news_qa: QA, fake: FakeLLM) -> None:
+    history = [Turn(QUESTION, "Marovian President Daniel Hartley has personally offered to mediate [1].")]
+    fake.rewrite = "Rewritten question: \"When did Daniel Hartley offer to mediate between Valdoria and Kestrania?\""
+    be = news_qa.backends["openai"]
     standalone = be.rewrite("When did he offer it?", history)
-    assert standalone == "When did Vladimir Putin offer to mediate between Israel and Iran?"
+    assert standalone == "When did Daniel Hartley offer to mediate between Valdoria and Kestrania?"
     assert fake.requests[-1]["messages"] == rewrite_prompt("When did he offer it?", history)
     assert fake.requests[-1]["max_tokens"] == 64
 
     fake.answer = REFUSAL_TEXT
-    ans = demo_qa.ask("When did he offer it?", history, backend="openai")
+    ans = news_qa.ask("When did he offer it?", history, backend="openai")
     assert ans.standalone_question == standalone
-    assert "Vladimir Putin" in fake.requests[-1]["messages"][1]["content"]  # the answer used the rewrite
+    assert "Daniel Hartley" in fake.requests[-1]["messages"][1]["content"]  # the answer used the rewrite
 
 
-def test_rewrite_falls_back_to_the_question(demo_qa: QA, fake: FakeLLM) -> None:
-    history = [Turn(QUESTION, "Putin offered to mediate [1].")]
-    be = demo_qa.backends["openai"]
+def test_rewrite_falls_back_to_the_question(news_qa: QA, fake: FakeLLM) -> None:
+    history = [Turn(QUESTION, "Hartley offered to mediate [1].")]
+    be = news_qa.backends["openai"]
     assert be.rewrite("When did he offer it?", []) == "When did he offer it?"  # no history, no call
     assert fake.requests == []
-    fake.rewrite = "Putin offered it in June."  # an answer, not a question
+    fake.rewrite = "Hartley offered it in June."  # an answer, not a question
     assert be.rewrite("When did he offer it?", history) == "When did he offer it?"
     fake.rewrite = ""
     assert be.rewrite("When did he offer it?", history) == "When did he offer it?"
@@ -347,8 +435,10 @@ def test_cli_ask_with_llm_flags(fake: FakeLLM, tmp_path: Path, capsys: pytest.Ca
     from newsqa.cli import main
 
     store = ["--store", str(tmp_path / "store"), "--embedder", "hash"]
-    assert main(["ingest", "--demo", "--quiet", *store]) == 0
-    fake.answer = "Russian President Vladimir Putin has personally offered to mediate between Israel and Iran [1]."
+    articles = write_mediation_corpus(tmp_path / "articles")
+    assert main(["ingest", "--quiet", *store, *articles]) == 0
+    fake.answer = ("Marovian President Daniel Hartley has personally offered to mediate between Valdoria and "
+                   "Kestrania [1].")
     capsys.readouterr()
     assert main(["ask", "--backend", "openai", "--llm-url", fake.url, "--llm-model", "picked", "--json",
                  *store, QUESTION]) == 0
@@ -382,7 +472,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def real_qa(llama_server: str, tmp_path_factory: pytest.TempPathFactory, real_embedder) -> QA:
     settings = Settings(store=tmp_path_factory.mktemp("store") / "store", embedder="local",
                         llm_url=llama_server, llm_context=2048)
-    ingest(sorted(str(p) for p in DEMO.glob("*.txt")), settings, real_embedder)
+    ingest(write_mediation_corpus(tmp_path_factory.mktemp("articles")), settings, real_embedder)
     return build_qa(settings, embedder=real_embedder)
 
 
@@ -433,7 +523,7 @@ def test_real_server_answer_through_qa(real_qa: QA, llama_server: str) -> None:
 
 @pytest.mark.slow
 def test_real_server_rewrites_a_follow_up(real_qa: QA) -> None:
-    history = [Turn(QUESTION, "Russian President Vladimir Putin offered to mediate [1].")]
+    history = [Turn(QUESTION, "Marovian President Daniel Hartley offered to mediate [1].")]
     out = real_qa.backends["openai"].rewrite("Where are his specialists working?", history)
     assert out and len(out) <= 300  # SmolLM2's rewrite, or the question when it is unusable
     print(f"\nrewrite: {out!r}")

@@ -10,17 +10,17 @@ from newsqa.rag.support import SupportScorer
 from newsqa.rag.types import REFUSAL_TEXT
 from rag_helpers import passages
 
-P1 = ("Ashleigh Barty won the 2021 Wimbledon women's singles title. "
-      "She beat Karolina Pliskova in three sets in the final.")
-P2 = "Tesla reported revenue of $10.4 billion in the first quarter of 2021. Deliveries rose."
-P3 = "The messaging app deal was worth $19 billion and closed in October."
+P1 = ("Ilsa Verhoven won the 2018 Harbourne Open women's singles title. "
+      "She beat Greta Lindqvist in three sets in the final.")
+P2 = "Corvane Motors reported revenue of $7.3 billion in the first quarter of 2019. Deliveries rose."
+P3 = "The messaging app deal was worth $6 billion and closed in October."
 
 
 # -- parsing -------------------------------------------------------------------------------------
 
 def test_parse_markers_in_and_after_sentences() -> None:
-    got = parse_citations("Barty won Wimbledon [1]. Tesla earned more [2, 3]. It rained.[4] Fine[1][2].")
-    assert got == [("Barty won Wimbledon.", [1]), ("Tesla earned more.", [2, 3]),
+    got = parse_citations("Verhoven won Harbourne [1]. Corvane earned more [2, 3]. It rained.[4] Fine[1][2].")
+    assert got == [("Verhoven won Harbourne.", [1]), ("Corvane earned more.", [2, 3]),
                    ("It rained.", [4]), ("Fine.", [1, 2])]
 
 
@@ -30,8 +30,8 @@ def test_parse_labels_ranges_and_duplicates() -> None:
 
 
 def test_parse_marker_mid_sentence_and_glued_text() -> None:
-    got = parse_citations("Barty [1] beat Pliskova.[2]Then she retired.")
-    assert got == [("Barty beat Pliskova.", [1, 2]), ("Then she retired.", [])]
+    got = parse_citations("Verhoven [1] beat Lindqvist.[2]Then she retired.")
+    assert got == [("Verhoven beat Lindqvist.", [1, 2]), ("Then she retired.", [])]
 
 
 def test_parse_empty() -> None:
@@ -42,49 +42,49 @@ def test_parse_empty() -> None:
 def test_filler_and_refusal_detection() -> None:
     for s in ("Sure!", "Here is the answer:", "Based on the passages provided:", "Okay.", "- "):
         assert is_filler(s), s
-    assert not is_filler("Barty won in 2021.")
+    assert not is_filler("Verhoven won in 2018.")
     assert is_refusal(REFUSAL_TEXT)
     assert is_refusal(REFUSAL_TEXT.upper().rstrip("."))
-    assert not is_refusal("Barty won. " + REFUSAL_TEXT + " But also many other things were said here.")
+    assert not is_refusal("Verhoven won. " + REFUSAL_TEXT + " But also many other things were said here.")
 
 
 # -- checking ------------------------------------------------------------------------------------
 
 def test_check_keeps_a_correct_citation(scorer: SupportScorer) -> None:
     ps = passages(P1, P2)
-    [s] = check_answer("Ashleigh Barty won the 2021 Wimbledon women's singles title [1].", ps, scorer)
+    [s] = check_answer("Ilsa Verhoven won the 2018 Harbourne Open women's singles title [1].", ps, scorer)
     assert s.citations == [1] and s.supported and s.support > 0.9
     a, b = s.spans[1]
-    assert P1[a:b] == "Ashleigh Barty won the 2021 Wimbledon women's singles title."
+    assert P1[a:b] == "Ilsa Verhoven won the 2018 Harbourne Open women's singles title."
 
 
 def test_check_reassigns_a_wrong_citation(scorer: SupportScorer) -> None:
     ps = passages(P1, P2)
-    [s] = check_answer("Tesla reported revenue of $10.4 billion in the first quarter of 2021 [1].", ps, scorer)
+    [s] = check_answer("Corvane Motors reported revenue of $7.3 billion in the first quarter of 2019 [1].", ps, scorer)
     assert s.citations == [2] and s.supported
 
 
 def test_check_assigns_when_uncited_and_drops_missing_passages(scorer: SupportScorer) -> None:
     ps = passages(P1, P2)
-    out = check_answer("Sure! Karolina Pliskova was beaten in three sets in the final [7].", ps, scorer)
-    assert [s.text for s in out] == ["Karolina Pliskova was beaten in three sets in the final."]
+    out = check_answer("Sure! Greta Lindqvist was beaten in three sets in the final [7].", ps, scorer)
+    assert [s.text for s in out] == ["Greta Lindqvist was beaten in three sets in the final."]
     assert out[0].citations == [1]
     a, b = out[0].spans[1]
-    assert P1[a:b] == "She beat Karolina Pliskova in three sets in the final."
+    assert P1[a:b] == "She beat Greta Lindqvist in three sets in the final."
 
 
 def test_check_marks_unsupported_sentences(scorer: SupportScorer) -> None:
     ps = passages(P1, P2)
-    out = check_answer("Barty won the 2019 Wimbledon women's singles title [1]. "
-                       "Tesla reported revenue of $10.4 billion in the first quarter of 2021 [2].", ps, scorer)
+    out = check_answer("Verhoven won the 2015 Harbourne Open women's singles title [1]. "
+                       "Corvane Motors reported revenue of $7.3 billion in the first quarter of 2019 [2].", ps, scorer)
     assert [s.supported for s in out] == [False, True]
     assert out[0].citations == [] and out[0].spans == {}
     assert out[1].citations == [2]
 
 
 def test_check_joint_support_by_two_passages(scorer: SupportScorer) -> None:
-    ps = passages("Facebook bought the messaging app WhatsApp in October.", P3, P2)
-    [s] = check_answer("Facebook bought the messaging app WhatsApp in a deal worth $19 billion.", ps, scorer)
+    ps = passages("Brightwave bought the messaging app Quillo in October.", P3, P2)
+    [s] = check_answer("Brightwave bought the messaging app Quillo in a deal worth $6 billion.", ps, scorer)
     assert s.supported
     assert sorted(s.citations) == [1, 2]
     assert set(s.spans) == {1, 2}
@@ -95,20 +95,20 @@ def test_check_refusal_and_empty(scorer: SupportScorer) -> None:
     assert check_answer(REFUSAL_TEXT, ps, scorer) == []
     assert check_answer("  ", ps, scorer) == []
     assert check_answer("Here is the answer:", ps, scorer) == []
-    [s] = check_answer("Barty won [1].", [], scorer)
+    [s] = check_answer("Verhoven won [1].", [], scorer)
     assert not s.supported and s.citations == []
 
 
 def test_highlight_span_finds_the_backing_sentence(scorer: SupportScorer) -> None:
     text = "Intro line about tennis.\n\n" + P1 + " Later she retired."
-    a, b = highlight_span("Pliskova was beaten in three sets in the final.", text, scorer)
-    assert text[a:b] == "She beat Karolina Pliskova in three sets in the final."
+    a, b = highlight_span("Lindqvist was beaten in three sets in the final.", text, scorer)
+    assert text[a:b] == "She beat Greta Lindqvist in three sets in the final."
     # a sentence that needs the name from the sentence before gets both
-    a, b = highlight_span("Barty beat Pliskova in three sets in the final.", text, scorer)
+    a, b = highlight_span("Verhoven beat Lindqvist in three sets in the final.", text, scorer)
     assert text[a:b] == P1
     assert highlight_span("anything", "", scorer) == (0, 0)
 
 
 def test_answer_text_renders_markers(scorer: SupportScorer) -> None:
-    out = check_answer("Ashleigh Barty won the 2021 Wimbledon women's singles title [1].", passages(P1), scorer)
-    assert answer_text(out) == "Ashleigh Barty won the 2021 Wimbledon women's singles title. [1]"
+    out = check_answer("Ilsa Verhoven won the 2018 Harbourne Open women's singles title [1].", passages(P1), scorer)
+    assert answer_text(out) == "Ilsa Verhoven won the 2018 Harbourne Open women's singles title. [1]"

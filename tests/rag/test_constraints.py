@@ -23,27 +23,27 @@ def broken(question: str, sentence: str, window: str = "", passage: str = "") ->
 # -- qualifiers and modifiers ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("question,trap,answer", [
-    ("Who won the women's singles title in 2019?",
-     "Novak Djokovic won the men's singles title in 2019.",
-     "Simona Halep won the women's singles title in 2019."),
+    ("Who won the women's singles title in 2016?",
+     "Tobias Renner won the men's singles title in 2016.",
+     "Clara Voss won the women's singles title in 2016."),
     ("Who won the men's doubles final?",
-     "The Bryan brothers reached the men's singles semi-finals.",
-     "Mektic and Pavic won the men's doubles final."),
-    ("Who was the runner-up of the 2010 World Cup?",
-     "World Cup 2010 winner - Spain.",
-     "The Netherlands were runners-up at the 2010 World Cup."),
-    ("Who was named the 2021 National Teacher of the Year?",
-     "Lori Kwee was named the 2021 Hawaii State Teacher of the Year.",
-     "Juliana Urtubey was named the 2021 National Teacher of the Year."),
-    ("Who won gold in the Winter Olympics downhill?",
-     "Smith won the Summer Olympics marathon.",
-     "Feuz won the downhill at the Winter Olympics."),
-    ("Who is the new CEO of Fidelity Investments?",
-     "Edward Johnson II, the founder of Fidelity Investments.",
-     "Abigail Johnson, chairman and CEO of Fidelity Investments, spoke on Monday."),
-    ("Who is the founder of WhatsApp?",
-     "WhatsApp chief executive Will Cathcart announced the feature.",
-     "Jan Koum, a founder of WhatsApp, left Facebook in 2018."),
+     "The Hollis brothers reached the men's singles semi-finals.",
+     "Dunmore and Kessler won the men's doubles final."),
+    ("Who was the runner-up of the 2014 Meridian Cup?",
+     "Meridian Cup 2014 winner - Estoria.",
+     "The Valdorans were runners-up at the 2014 Meridian Cup."),
+    ("Who was named the 2017 National Librarian of the Year?",
+     "Dana Pruitt was named the 2017 Carrow State Librarian of the Year.",
+     "Ilsa Verhoven was named the 2017 National Librarian of the Year."),
+    ("Who won gold in the Winter Games downhill?",
+     "Marlow won the Summer Games marathon.",
+     "Brandt won the downhill at the Winter Games."),
+    ("Who is the new CEO of Halvorsen Capital?",
+     "Walter Pryce II, the founder of Halvorsen Capital.",
+     "Margaret Pryce, chairman and CEO of Halvorsen Capital, spoke on Monday."),
+    ("Who is the founder of Chatterly?",
+     "Chatterly chief executive Owen Mercer announced the feature.",
+     "Jan Ostrowski, a founder of Chatterly, left Brightbook in 2016."),
 ])
 def test_exclusive_qualifiers(question: str, trap: str, answer: str) -> None:
     assert broken(question, trap)
@@ -52,25 +52,25 @@ def test_exclusive_qualifiers(question: str, trap: str, answer: str) -> None:
 
 def test_a_qualifier_may_come_from_the_passage() -> None:
     q = "Who won the women's singles title?"
-    passage = "Report from the men's final. Thiem won the title after five sets."
-    assert broken(q, "Thiem won the title after five sets.", passage=passage)
-    both = "Report from the men's and women's finals. Barty won the title."
-    assert not broken(q, "Barty won the title.", passage=both)
+    passage = "Report from the men's final. Kessler won the title after five sets."
+    assert broken(q, "Kessler won the title after five sets.", passage=passage)
+    both = "Report from the men's and women's finals. Voss won the title."
+    assert not broken(q, "Voss won the title.", passage=both)
 
 
 @pytest.mark.parametrize("question,trap,answer", [
-    ("Who is the president of FIFA?",
-     "Sepp Blatter, the former president of FIFA, spoke to a Swiss newspaper.",
-     "Gianni Infantino is the president of FIFA."),
-    ("Who will be playing the role of Diana Prince in Wonder Woman 1984?",
-     "Thirteen-year-old Lilly plays the young Diana Prince in Wonder Woman 1984.",
-     "Gal Gadot will reprise her role as Diana Prince."),
-    ("Who is the director of the Avatar movie?",
-     "Titanic, for which he won an Oscar for best director, and Avatar.",
-     "Avatar director James Cameron spoke about the sequel."),
-    ("Who is the director of Bohemian Rhapsody?",
-     "Bohemian Rhapsody video director Bruce Gowers died.",
-     "Bohemian Rhapsody director Bryan Singer was fired."),
+    ("Who is the president of IFKA?",
+     "Rudolf Amsel, the former president of IFKA, spoke to a Swiss newspaper.",
+     "Marco Bellandi is the president of IFKA."),
+    ("Who will be playing the role of Nora Vance in Starfall 1987?",
+     "Thirteen-year-old Maisie plays the young Nora Vance in Starfall 1987.",
+     "Helena Crane will reprise her role as Nora Vance."),
+    ("Who is the director of the Skybound movie?",
+     "Glacier, for which he won an Ember Award for best director, and Skybound.",
+     "Skybound director Daniel Ashford spoke about the sequel."),
+    ("Who is the director of Velvet Harbour?",
+     "Velvet Harbour video director Colin Pratt died.",
+     "Velvet Harbour director Martin Greaves was fired."),
     ("Who is the chief executive of the bank?",
      "Jane Roe, the deputy chief executive of the bank, resigned.",
      "John Doe, chief executive of the bank, resigned."),
@@ -81,27 +81,27 @@ def test_restricting_modifiers(question: str, trap: str, answer: str) -> None:
 
 
 def test_a_modifier_the_question_has_is_fine() -> None:
-    assert not broken("Who is the former president of FIFA?", "Sepp Blatter, the former president of FIFA.")
+    assert not broken("Who is the former president of IFKA?", "Rudolf Amsel, the former president of IFKA.")
     # used once restricted and once plain: the plain use may be the answer
-    assert not broken("Who is the president of FIFA?",
-                      "The former president of FIFA praised Infantino, the president of FIFA.")
+    assert not broken("Who is the president of IFKA?",
+                      "The former president of IFKA praised Bellandi, the president of IFKA.")
 
 
 # -- speaker and topic of "what did X say" ----------------------------------------------------------
 
 def test_the_speaker_must_be_the_one_speaking() -> None:
-    q = "What did Xi Jinping say about the war?"
-    trap = ("Kremlin spokesman Yury Ushakov stated that in a call with Chinese President Xi Jinping, "
-            "Putin had confirmed the offer to mediate the war.")
+    q = "What did Anton Keller say about the war?"
+    trap = ("Palace spokesman Gregor Lind stated that in a call with Castovian President Anton Keller, "
+            "Halloran had confirmed the offer to mediate the war.")
     assert "said by someone else" in broken(q, trap)
-    assert not broken(q, "Xi Jinping said the war must end soon.")
-    assert not broken(q, "“The war must end,” Xi Jinping said on Friday.")
+    assert not broken(q, "Anton Keller said the war must end soon.")
+    assert not broken(q, "“The war must end,” Anton Keller said on Friday.")
 
 
 def test_a_role_speaker_needs_all_its_words() -> None:
-    q = "What did the president of Iran say about the talks?"
-    assert broken(q, "Russian President Vladimir Putin said the talks were useful.")
-    assert not broken(q, "The president of Iran said the talks were useful.")
+    q = "What did the president of Norland say about the talks?"
+    assert broken(q, "Veltrian President Marek Halloran said the talks were useful.")
+    assert not broken(q, "The president of Norland said the talks were useful.")
 
 
 def test_the_speaker_after_the_verb_and_their_title_anywhere() -> None:
@@ -118,23 +118,23 @@ def test_the_speaker_after_the_verb_and_their_title_anywhere() -> None:
 
 
 def test_he_said_and_continued_quotations_take_the_speaker_from_before() -> None:
-    sp = parse_constraints("What did Zakharova say about the talks?").speaker
+    sp = parse_constraints("What did Lindqvist say about the talks?").speaker
     assert sp is not None
-    before = "Foreign Ministry spokeswoman Maria Zakharova warned Washington."
+    before = "Foreign Ministry spokeswoman Vera Lindqvist warned Stellhaven."
     assert spoken_by(sp, "She said: “The talks must go on.”", before)
-    assert not spoken_by(sp, "He said: “The talks must go on.”", "Peskov praised the talks.")
-    opened = "She said: “We warn Washington against intervention…"
+    assert not spoken_by(sp, "He said: “The talks must go on.”", "Dorn praised the talks.")
+    opened = "She said: “We warn Stellhaven against intervention…"
     assert spoken_by(sp, "The priority today is a ceasefire.", f"{before} {opened}")
     # no quotation open and no speech verb: nobody is reported speaking
     assert not spoken_by(sp, "The priority today is a ceasefire.", before + " The talks ended.")
 
 
 def test_about_needs_the_topic_and_knows_initials() -> None:
-    q = "What did Peskov say about Benjamin Netanyahu?"
-    assert "not about benjamin netanyahu" in broken(q, "Peskov said the talks with Trump were useful.")
-    assert not broken(q, "Peskov said Netanyahu had called Putin.")
-    q = "What did Putin say about the United States?"
-    assert not broken(q, "Putin said Russia is in constant contact with the US president.")
+    q = "What did Dorn say about Raphael Ostrander?"
+    assert "not about raphael ostrander" in broken(q, "Dorn said the talks with Brenner were useful.")
+    assert not broken(q, "Dorn said Ostrander had called Halloran.")
+    q = "What did Halloran say about the Meridian Union?"
+    assert not broken(q, "Halloran said Veltria is in constant contact with the MU president.")
 
 
 def test_words_match_through_inflection_and_typos() -> None:
@@ -145,22 +145,22 @@ def test_words_match_through_inflection_and_typos() -> None:
 # -- question analysis ---------------------------------------------------------------------------
 
 def test_the_leading_question_word_decides_the_kind() -> None:
-    assert question_kind("What did Trump say he told Putin when Putin offered to help?") == "entity"
-    assert question_kind("According to Trump, how does the toll compare with reported figures?") == "other"
+    assert question_kind("What did Brenner say he told Halloran when Halloran offered to help?") == "entity"
+    assert question_kind("According to Brenner, how does the toll compare with reported figures?") == "other"
     assert question_kind("In which year was the forum held?") == "date"
-    assert question_kind("What did the president of Iran say?") == "entity"
-    assert question_kind("Which UAE president did Putin call?") == "person"
+    assert question_kind("What did the president of Norland say?") == "entity"
+    assert question_kind("Which Dunmark president did Halloran call?") == "person"
     assert wanted_unit("In which year was the forum held?") == "year"
     assert wanted_unit("On which day did he speak?") == "day"
     assert wanted_unit("What is the release date of the game?") == "date"
-    assert head_noun("In which of his terms did Trump withdraw?") == "term"
-    assert head_noun("What did Putin say?") == ""
+    assert head_noun("In which of his terms did Brenner withdraw?") == "term"
+    assert head_noun("What did Halloran say?") == ""
 
 
 def test_what_someone_said_is_answered_by_a_statement_not_a_name() -> None:
-    q = Question.parse("What did Putin call on all parties to do?")
+    q = Question.parse("What did Halloran call on all parties to do?")
     assert q.kind == "other" and q.constraints is not None and q.constraints.says
-    assert "putin" not in q.words and "call" not in q.words  # checked as the speaker, not matched
+    assert "halloran" not in q.words and "call" not in q.words  # checked as the speaker, not matched
 
 
 def test_compound_questions_split_into_parts() -> None:
@@ -168,10 +168,10 @@ def test_compound_questions_split_into_parts() -> None:
     def parts(text: str) -> list[str]:
         return Question.parse(text).parts
 
-    assert parts("Which UAE leader and which Chinese leader did Putin tell about it?") == [
-        "Which UAE leader did Putin tell about it?", "Which Chinese leader did Putin tell about it?"]
-    assert parts("At which forum did Putin speak, and who warned the US?") == [
-        "At which forum did Putin speak?", "Who warned the US?"]
+    assert parts("Which Dunmark leader and which Castovian leader did Halloran tell about it?") == [
+        "Which Dunmark leader did Halloran tell about it?", "Which Castovian leader did Halloran tell about it?"]
+    assert parts("At which forum did Halloran speak, and who warned the MU?") == [
+        "At which forum did Halloran speak?", "Who warned the MU?"]
     # a first part with a verb of its own keeps it: no "Who opened the bridge did it close?"
     assert parts("Who opened the bridge and when did it close?") == [
         "Who opened the bridge?", "When did it close?"]
@@ -179,16 +179,16 @@ def test_compound_questions_split_into_parts() -> None:
 
 
 def test_carried_names_are_context_not_the_question() -> None:
-    assert split_carried("Where are his specialists working? (Vladimir Putin, Iran)") == (
-        "Where are his specialists working?", ["Vladimir Putin", "Iran"])
-    assert split_carried("What is the release date of God of War (2018)?")[1] == []
-    q = Question.parse("Where are his specialists working? (Vladimir Putin, Iran)")
+    assert split_carried("Where are his specialists working? (Marek Halloran, Norland)") == (
+        "Where are his specialists working?", ["Marek Halloran", "Norland"])
+    assert split_carried("What is the release date of Tides of Ember (2016)?")[1] == []
+    q = Question.parse("Where are his specialists working? (Marek Halloran, Norland)")
     assert q.own == "Where are his specialists working?" and q.kind == "place"
-    assert {"putin", "iran"} <= q.context and not q.name_tokens
+    assert {"halloran", "norland"} <= q.context and not q.name_tokens
     # "he" in a what-did-he-say follow-up is the carried person
-    q = Question.parse("What did he say about Trump? (Dmitry Peskov, Putin)")
+    q = Question.parse("What did he say about Brenner? (Viktor Dorn, Halloran)")
     assert q.constraints is not None and q.constraints.speaker is not None
-    assert "peskov" in q.constraints.speaker.names
+    assert "dorn" in q.constraints.speaker.names
 
 
 # -- end to end through the extractive backend and the refusal rule ---------------------------------
@@ -200,15 +200,15 @@ def answer_and_decide(question: str, ps: list[Passage], scorer: SupportScorer):
 
 
 @pytest.mark.parametrize("question,trap,answer,name", [
-    ("Who is the president of FIFA?",
-     "Sepp Blatter, the former president of FIFA, told a Swiss newspaper about the 2010 vote.",
-     "Gianni Infantino is the president of FIFA and was re-elected unopposed.", "Infantino"),
-    ("Who won the women's singles title at Wimbledon in 2019?",
-     "Novak Djokovic won the men's singles title at Wimbledon in 2019.",
-     "Simona Halep won the women's singles title at Wimbledon in 2019.", "Halep"),
-    ("Who was named the 2021 National Teacher of the Year?",
-     "Lori Kwee was named the 2021 Hawaii State Teacher of the Year by the department.",
-     "Juliana Urtubey was named the 2021 National Teacher of the Year by the council.", "Urtubey"),
+    ("Who is the president of IFKA?",
+     "Rudolf Amsel, the former president of IFKA, told a Swiss newspaper about the 2012 vote.",
+     "Marco Bellandi is the president of IFKA and was re-elected unopposed.", "Bellandi"),
+    ("Who won the women's singles title at Ashcombe in 2016?",
+     "Tobias Renner won the men's singles title at Ashcombe in 2016.",
+     "Clara Voss won the women's singles title at Ashcombe in 2016.", "Voss"),
+    ("Who was named the 2017 National Librarian of the Year?",
+     "Dana Pruitt was named the 2017 Carrow State Librarian of the Year by the department.",
+     "Ilsa Verhoven was named the 2017 National Librarian of the Year by the council.", "Verhoven"),
 ])
 def test_traps_are_refused_alone_and_lose_to_the_answer(question: str, trap: str, answer: str, name: str,
                                                         scorer: SupportScorer) -> None:
@@ -220,45 +220,45 @@ def test_traps_are_refused_alone_and_lose_to_the_answer(question: str, trap: str
 
 
 def test_what_someone_else_said_is_refused(scorer: SupportScorer) -> None:
-    ps = passages("Kremlin spokesman Yury Ushakov stated that in a call with Chinese President Xi Jinping, "
-                  "Putin had confirmed Russia's readiness to mediate between Israel and Iran.")
-    _, d = answer_and_decide("What did Xi Jinping say about the war between Israel and Iran?", ps, scorer)
+    ps = passages("Palace spokesman Gregor Lind stated that in a call with Castovian President Anton Keller, "
+                  "Halloran had confirmed Veltria's readiness to mediate between Sarovia and Norland.")
+    _, d = answer_and_decide("What did Anton Keller say about the war between Sarovia and Norland?", ps, scorer)
     assert d.refuse
 
 
 def test_she_said_at_a_chunk_start_brings_the_sentence_naming_her(scorer: SupportScorer) -> None:
-    first = "The ministry spoke on Friday. Spokeswoman Maria Zakharova warned America off getting involved."
-    second = "She said: “We warn Washington against military intervention in the situation.”"
+    first = "The ministry spoke on Friday. Spokeswoman Vera Lindqvist warned Meridia off getting involved."
+    second = "She said: “We warn Stellhaven against military intervention in the situation.”"
     ps = [Passage(n=1, chunk=Chunk(id="c1", article_id="a", ordinal=0, text=first, char_start=0,
                                    char_end=len(first)), score=1.0),
           Passage(n=2, chunk=Chunk(id="c2", article_id="a", ordinal=1, text=second,
                                    char_start=len(first) + 1, char_end=len(first) + 1 + len(second)),
                   score=0.9)]
-    sents, d = answer_and_decide("Who warned Washington against military intervention?", ps, scorer)
+    sents, d = answer_and_decide("Who warned Stellhaven against military intervention?", ps, scorer)
     texts = [s.text for s in sents]
-    assert "Zakharova" in texts[0] and texts[1].startswith("She said") and sents[0].citations == [1]
+    assert "Lindqvist" in texts[0] and texts[1].startswith("She said") and sents[0].citations == [1]
     assert not d.refuse, d.reason
 
 
 def test_a_compound_question_gets_a_sentence_per_part(scorer: SupportScorer) -> None:
-    ps = passages("Putin told UAE President Mohammed bin Zayed that Russia was ready to mediate.",
-                  "The weather in Moscow was mild all week.",
-                  "Putin told Chinese President Xi Jinping by phone that Russia was ready to mediate.")
+    ps = passages("Halloran told Dunmark President Harun bin Adil that Veltria was ready to mediate.",
+                  "The weather in Velgrad was mild all week.",
+                  "Halloran told Castovian President Anton Keller by phone that Veltria was ready to mediate.")
     sents, d = answer_and_decide(
-        "Which UAE leader and which Chinese leader did Putin tell about Russia's readiness to mediate?",
+        "Which Dunmark leader and which Castovian leader did Halloran tell about Veltria's readiness to mediate?",
         ps, scorer)
     text = " ".join(s.text for s in sents)
-    assert "Mohammed bin Zayed" in text and "Xi Jinping" in text
+    assert "Harun bin Adil" in text and "Anton Keller" in text
     assert not d.refuse, d.reason
 
 
 def test_a_follow_up_is_answered_by_its_own_words_not_the_carried_names(scorer: SupportScorer) -> None:
     ps = passages(
-        "Putin said Israel and Iran should talk, and Putin offered to mediate between Israel and Iran.",
-        "Our specialists are working in Bushehr, and we are not leaving, Putin said.",
+        "Halloran said Sarovia and Norland should talk, and Halloran offered to mediate between Sarovia and Norland.",
+        "Our specialists are working in Tarvik, and we are not leaving, Halloran said.",
     )
-    sents, d = answer_and_decide("Where are his specialists working? (Putin, Israel, Iran)", ps, scorer)
-    assert sents[0].text.startswith("Our specialists are working in Bushehr")
+    sents, d = answer_and_decide("Where are his specialists working? (Halloran, Sarovia, Norland)", ps, scorer)
+    assert sents[0].text.startswith("Our specialists are working in Tarvik")
     assert not d.refuse, d.reason
 
 
@@ -266,15 +266,15 @@ def test_when_a_release_happened_asks_for_a_day_but_a_founding_year_will_do() ->
     from newsqa.rag.answer_type import answer_type_score
     from newsqa.rag.terms import key_terms
 
-    released = Question.parse("When was Starfield released?")
+    released = Question.parse("When was Driftmoor released?")
     assert released.unit == "date" and Question.parse("When does the show premiere?").unit == "date"
-    founded = Question.parse("When was Snapfish founded?")
+    founded = Question.parse("When was Pixelnest founded?")
     assert founded.unit == ""
-    vague = "In early 2023, Bethesda released Starfield."
-    day = "Bethesda released Starfield on September 6, 2023."
+    vague = "In early 2021, Corvane released Driftmoor."
+    day = "Corvane released Driftmoor on March 9, 2021."
     assert answer_type_score(released, key_terms(vague), vague) == 0.0
     assert answer_type_score(released, key_terms(day), day) == 1.0
-    year = "Snapfish was founded in 1999."
+    year = "Pixelnest was founded in 2003."
     assert answer_type_score(founded, key_terms(year), year) > 0.0
 
 
@@ -282,13 +282,13 @@ def test_a_bracketed_title_year_names_the_release_of_that_year() -> None:
     from newsqa.rag.answer_type import answer_type_score
     from newsqa.rag.terms import key_terms
 
-    q = Question.parse("What is the release date of Starfield (2023)?")
-    assert q.title_year == "2023" and Question.parse("When was Starfield released?").title_year == ""
-    port = "Starfield (2023) is coming to PlayStation 5 on April 7, 2026."
-    first = "Starfield was released for Xbox Series X on September 6, 2023."
+    q = Question.parse("What is the release date of Driftmoor (2021)?")
+    assert q.title_year == "2021" and Question.parse("When was Driftmoor released?").title_year == ""
+    port = "Driftmoor (2021) is coming to Lumen 5 on June 12, 2024."
+    first = "Driftmoor was released for Orbis Series X on March 9, 2021."
     assert answer_type_score(q, key_terms(port), port) == 0.0
     assert answer_type_score(q, key_terms(first), first) == 1.0
     # not a release question: the bracketed year does not constrain other dates
-    other = Question.parse("When did the director of Starfield (2023) die?")
-    dies = "He died on May 2, 2025."
+    other = Question.parse("When did the director of Driftmoor (2021) die?")
+    dies = "He died on October 18, 2023."
     assert answer_type_score(other, key_terms(dies), dies) > 0.0

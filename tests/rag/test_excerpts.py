@@ -13,9 +13,9 @@ from newsqa.rag.types import Passage
 from newsqa.settings import Settings
 
 FILLER = " ".join(f"The council met again on day {i} to discuss the parking rules downtown." for i in range(8))
-ANSWER = "Simona Halep won the women's singles title at Wimbledon in 2019."
+ANSWER = "Irina Dovescu won the women's singles title at Ashcombe in 2019."
 LONG = f"{FILLER} {ANSWER} {FILLER}"
-SHORT = "Ashleigh Barty won Wimbledon in 2021."
+SHORT = "Kelsey Marlow won Ashcombe in 2021."
 
 
 def words(text: str) -> int:
@@ -48,7 +48,7 @@ class Scripted(GeneratedBackend):
 def test_a_long_passage_is_cut_to_its_answering_sentences() -> None:
     be = Scripted("")
     ps = [passage(1, LONG), passage(2, SHORT)]
-    shown = be.excerpts("Who won the women's singles at Wimbledon in 2019?", ps, 20, words)
+    shown = be.excerpts("Who won the women's singles at Ashcombe in 2019?", ps, 20, words)
     assert [p.n for p in shown] == [1, 2]
     assert ANSWER in shown[0].chunk.text and words(shown[0].chunk.text) <= 20 + 14
     assert shown[0].chunk.text != LONG and shown[0].chunk.char_start == 100
@@ -57,12 +57,12 @@ def test_a_long_passage_is_cut_to_its_answering_sentences() -> None:
 
 def test_excerpt_sentences_keep_passage_order() -> None:
     be = Scripted("")
-    text = "Halep beat Williams in the final. The crowd cheered for an hour. " \
-           "Halep won Wimbledon in 2019 for her second major title."
-    shown = be.excerpts("Who won Wimbledon in 2019 and whom did she beat in the final?", [passage(1, text)], 20, words)
+    text = "Dovescu beat Corwell in the final. The crowd cheered for an hour. " \
+           "Dovescu won Ashcombe in 2019 for her second major title."
+    shown = be.excerpts("Who won Ashcombe in 2019 and whom did she beat in the final?", [passage(1, text)], 20, words)
     out = shown[0].chunk.text
-    assert "Halep beat Williams" in out and "Halep won Wimbledon" in out
-    assert out.index("Halep beat") < out.index("Halep won") and " … " in out
+    assert "Dovescu beat Corwell" in out and "Dovescu won Ashcombe" in out
+    assert out.index("Dovescu beat") < out.index("Dovescu won") and " … " in out
 
 
 def test_no_budget_means_whole_passages() -> None:
@@ -73,7 +73,7 @@ def test_no_budget_means_whole_passages() -> None:
 def test_the_model_sees_the_excerpt_and_the_check_reads_the_whole_passage() -> None:
     be = Scripted(f"{ANSWER} [1]")
     ps = [passage(1, LONG)]
-    sentences = be.answer("Who won the women's singles at Wimbledon in 2019?", ps)
+    sentences = be.answer("Who won the women's singles at Ashcombe in 2019?", ps)
     prompt = be.prompts[0][-1]["content"]
     assert ANSWER in prompt and len(prompt) < len(LONG) // 2
     assert [s.citations for s in sentences] == [[1]] and sentences[0].supported

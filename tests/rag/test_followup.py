@@ -23,13 +23,13 @@ ARTICLES = [
 
 
 def test_the_answer_adds_the_name_a_pronoun_points_at() -> None:
-    turn = Turn("Who is Putin's personal spokesman?",
-                "Putin’s personal spokesman Dmitry Peskov went further, boasting of good relations.")
-    out = standalone_question("What did he say about Trump?", [turn])
-    assert out.startswith("What did he say about Trump? (Dmitry Peskov")
+    turn = Turn("Who is Harlan's personal spokesman?",
+                "Harlan’s personal spokesman Tobias Renner went further, boasting of good relations.")
+    out = standalone_question("What did he say about Brennan?", [turn])
+    assert out.startswith("What did he say about Brennan? (Tobias Renner")
     # a capitalised common word opening the answer is not a name
-    turn = Turn("Who withdrew the U.S. from the deal?", "Such approaches failed: President Trump withdrew.")
-    assert "Such" not in standalone_question("And what did he tell Putin?", [turn])
+    turn = Turn("Who withdrew Valdoria from the deal?", "Such approaches failed: President Brennan withdrew.")
+    assert "Such" not in standalone_question("And what did he tell Harlan?", [turn])
 
 
 def test_history_without_answers_is_answered_first(tmp_path: Path) -> None:
@@ -78,9 +78,9 @@ def test_demo_compound_question_through_the_extractive_backend(tmp_path: Path, d
                "Israel and Iran?", backend="extractive")
     assert not a.refused and a.unanswered_parts == ()
     assert [s.text for s in a.short_answers] == ["Bushehr", "Vladimir Putin"]
-    b = qa.ask("Which nuclear power plant did Russia build in Iran, and who won the 2030 World Cup?",
+    b = qa.ask("Which nuclear power plant did Russia build in Iran, and who won the 2030 Calder Shield?",
                backend="extractive")
-    assert not b.refused and b.unanswered_parts == ("Who won the 2030 World Cup?",)
+    assert not b.refused and b.unanswered_parts == ("Who won the 2030 Calder Shield?",)
     assert [s.text for s in b.short_answers] == ["Bushehr"]
     # the answer quotes what answers the part that stands, not the best sentence for the other
     assert [s.text.startswith("Russia built Iran’s first nuclear power plant") for s in b.sentences] == [True]

@@ -23,39 +23,39 @@ def broken(question: str, sentence: str) -> list[str]:
 
 @pytest.mark.parametrize("question,trap,answer", [
     # another event of the same thing
-    ("Who acquired Snapfish?",
-     "Snapfish was founded in 1999 by three Stanford graduates.",
-     "Hewlett-Packard bought Snapfish in 2005 for $300 million."),
-    ("Who founded Snapfish?",
-     "Hewlett-Packard acquired Snapfish in 2005.",
-     "Snapfish was founded in 1999 by Raj Kapoor."),
-    ("When was Starfield released?",
-     "Starfield was unveiled at the 2018 showcase.",
-     "Starfield was released on September 6, 2023, after it was announced in 2018."),
+    ("Who acquired Pixmere?",
+     "Pixmere was founded in 2001 by three Hartwell graduates.",
+     "Brandt-Meyer bought Pixmere in 2007 for $240 million."),
+    ("Who founded Pixmere?",
+     "Brandt-Meyer acquired Pixmere in 2007.",
+     "Pixmere was founded in 2001 by Raj Kapoor."),
+    ("When was Emberfall released?",
+     "Emberfall was unveiled at the 2017 showcase.",
+     "Emberfall was released on October 11, 2022, after it was announced in 2017."),
     ("When did the poet die?",
-     "The poet was born on May 2, 1921.",
-     "The poet died on June 3, 1990."),
+     "The poet was born on March 14, 1923.",
+     "The poet died on October 8, 1988."),
     # a number glued to a name
-    ("When was Galaxy Quest 2 released?",
-     "Galaxy Quest 1 came out in 1999, long before Galaxy Quest 2 was planned.",
-     "Galaxy Quest 2 was released in 2019, twenty years after Galaxy Quest 1."),
-    ("Where was Super Bowl LV played?",
-     "Super Bowl LIV was played in Miami Gardens.",
-     "Super Bowl 55 was played in Tampa."),
+    ("When was Harbor Run 2 released?",
+     "Harbor Run 1 came out in 2001, long before Harbor Run 2 was planned.",
+     "Harbor Run 2 was released in 2021, twenty years after Harbor Run 1."),
+    ("Where was Granite Bowl XL played?",
+     "Granite Bowl XXXIX was played in Fairhaven.",
+     "Granite Bowl 40 was played in Millbrook."),
     # a derivative of the thing asked about
-    ("When was Starfield released?",
-     "A soundtrack album featuring music used in Starfield was released on 2 August 2024.",
-     "The soundtrack features music from Starfield, the game released by Bethesda on 6 September 2023."),
-    ("When was Starfield released?",
-     "The Starfield Original Soundtrack album was released in October.",
-     "Starfield was released in September."),
-    ("When was Starfield released?",
-     "Starfield's first update will be released in March.",
-     "Bethesda released Starfield, a space game, in 2023."),
+    ("When was Emberfall released?",
+     "A soundtrack album featuring music used in Emberfall was released on 14 May 2023.",
+     "The soundtrack features music from Emberfall, the game released by Corvane on 11 October 2022."),
+    ("When was Emberfall released?",
+     "The Emberfall Original Soundtrack album was released in December.",
+     "Emberfall was released in October."),
+    ("When was Emberfall released?",
+     "Emberfall's first update will be released in February.",
+     "Corvane released Emberfall, a space game, in 2022."),
     # another body's office, another kind of director
-    ("Who is the president of the IOC?",
-     "Jane Roe and John Doe, the current and former presidents of ANOC, a body under the IOC, met.",
-     "Thomas Bach was re-elected as president of the IOC."),
+    ("Who is the president of the IGSU?",
+     "Jane Roe and John Doe, the current and former presidents of ANGF, a body under the IGSU, met.",
+     "Martin Keller was re-elected as president of the IGSU."),
     ("Who is the director of \"Blue Harbour\"?",
      "Sam Lee, a director of music videos whose work included the video for “Blue Harbour”, died.",
      "The Blue Harbour director Ana Ruiz spoke at the festival."),
@@ -64,16 +64,16 @@ def broken(question: str, sentence: str) -> list[str]:
      "Here Are the Five Finalists for 2022 Regional Baker of the Year",
      "Mia Chen was named the 2022 Regional Baker of the Year."),
     # "who won": a sentence in which no one wins anything
-    ("Who won the World Cup final in 2014?",
-     "Argentina Heads to Its Sixth World Cup Final",
-     "Germany beat Argentina 1-0 in the 2014 World Cup final."),
-    ("Who won the women's singles at Wimbledon in 2019?",
-     "Serena Williams reached the Wimbledon women's singles final in 2019.",
-     "Simona Halep claimed the 2019 Wimbledon women's singles title."),
+    ("Who won the Meridian Cup final in 2016?",
+     "Norway Heads to Its Sixth Meridian Cup Final",
+     "Denmark beat Norway 1-0 in the 2016 Meridian Cup final."),
+    ("Who won the women's singles at Ashbury in 2017?",
+     "Clara Benson reached the Ashbury women's singles final in 2017.",
+     "Nadia Ferrante claimed the 2017 Ashbury women's singles title."),
     # the title asked about, continued into a longer one
-    ("Who directed The Guardians?",
-     "Lee Kim, who directed Guardians: Dark Tide and Guardians: Endgame, is in talks.",
-     "The Guardians was directed by Pat Moss."),
+    ("Who directed The Wardens?",
+     "Lee Kim, who directed Wardens: Dark Tide and Wardens: Last Light, is in talks.",
+     "The Wardens was directed by Pat Moss."),
 ])
 def test_near_misses(question: str, trap: str, answer: str) -> None:
     assert broken(question, trap), trap
@@ -81,69 +81,69 @@ def test_near_misses(question: str, trap: str, answer: str) -> None:
 
 
 @pytest.mark.parametrize("question,sentence", [
-    ("Who won Wimbledon in 2019?", "Wimbledon: Djokovic beats Federer in a long final."),
-    ("Who won the 2019 Tour de France?", "Egan Bernal took the yellow jersey to Paris and the 2019 title."),
-    ("Who was the winner of the 2021 Masters?", "Hideki Matsuyama is the 2021 Masters champion."),
-    ("Who is the president of FIFA?", "Gianni Infantino elected FIFA President."),
-    ("Who is the president of FIFA?", "Infantino, president of world football's governing body, spoke."),
-    ("When was Splatoon 2 released?", "Splatoon 2, the sequel to Splatoon 1, was released in July 2017."),
+    ("Who won Ashbury in 2017?", "Ashbury: Castellan beats Moreau in a long final."),
+    ("Who won the 2018 Tour de Valdor?", "Marco Bellani took the yellow jersey to Lyon and the 2018 title."),
+    ("Who was the winner of the 2020 Kingsmead Classic?", "Tomas Lindgren is the 2020 Kingsmead Classic champion."),
+    ("Who is the president of UWFA?", "Paolo Castellano elected UWFA President."),
+    ("Who is the president of UWFA?", "Castellano, president of world football's governing body, spoke."),
+    ("When was Tidepool 2 released?", "Tidepool 2, the sequel to Tidepool 1, was released in May 2020."),
     ("Who won the final?", "Smith beat the runner-up Jones to win the final."),
-    ("When was Starfield released?", "Bethesda announced that Starfield arrives on September 6."),
-    ("Who acquired WhatsApp?", "Facebook, founded by Mark Zuckerberg, paid $19bn for WhatsApp."),
-    ("Who directed Avatar: The Way of Water?", "Avatar: The Way of Water was directed by James Cameron."),
+    ("When was Emberfall released?", "Corvane announced that Emberfall arrives on October 11."),
+    ("Who acquired Chatterly?", "Brightway, founded by Owen Hale, paid $12bn for Chatterly."),
+    ("Who directed Harrow: The Long Tide?", "Harrow: The Long Tide was directed by Victor Lang."),
 ])
 def test_not_near_misses(question: str, sentence: str) -> None:
     assert not broken(question, sentence)
 
 
 def test_numbered_names_read_digits_and_roman_numerals() -> None:
-    assert numbered_names("Splatoon 2, Super Bowl LV and iPhone 14 Pro on May 4 at 9/8c, 3.0 update") == [
-        ("splatoon", 2), ("bowl", 55), ("iphone", 14)]
+    assert numbered_names("Tidepool 2, Granite Bowl LV and Zephone 14 Pro on May 4 at 9/8c, 3.0 update") == [
+        ("tidepool", 2), ("bowl", 55), ("zephone", 14)]
 
 
 def test_a_nationality_is_not_a_person() -> None:
-    q = Question.parse("Who won the 2019 Tour de Suisse?")
-    s = "After decades of trying, a Colombian has finally won the Tour de Suisse."
+    q = Question.parse("Who won the 2018 Tour de Valdor?")
+    s = "After decades of trying, a Norwegian has finally won the Tour de Valdor."
     assert answer_type_score(q, key_terms(s), s) < 0.5
-    named = "Egan Bernal has finally won the Tour de Suisse."
+    named = "Marco Bellani has finally won the Tour de Valdor."
     assert answer_type_score(q, key_terms(named), named) == 1.0
-    team = Question.parse("Who won the World Cup final?")
-    s2 = "The French won the World Cup final."
+    team = Question.parse("Who won the Meridian Cup final?")
+    s2 = "The French won the Meridian Cup final."
     assert answer_type_score(team, key_terms(s2), s2) >= 0.7
 
 
 def test_a_capitalised_label_is_not_a_person() -> None:
-    q = Question.parse("Who won the US Presidential Election 2020?")
-    label = "Total Electoral Votes Needed to Win = 270"
+    q = Question.parse("Who won the Ostland Presidential Election 2018?")
+    label = "Total Electoral Votes Needed to Win = 214"
     assert answer_type_score(q, key_terms(label), label) < RefusalPolicy().min_type
-    named = "Joe Biden won the 2020 presidential election with 306 electoral votes."
+    named = "Ellen Hartley won the 2018 presidential election with 289 electoral votes."
     assert answer_type_score(q, key_terms(named), named) == 1.0
-    tennis = Question.parse("What is men's year-end No 1 in tennis in 2019?")
-    table = "Men's Tennis ATP Rankings 2019"
+    tennis = Question.parse("What is men's year-end No 1 in tennis in 2017?")
+    table = "Men's Tennis ATP Rankings 2017"
     assert answer_type_score(tennis, key_terms(table), table) < RefusalPolicy().min_type
 
 
 def test_a_direct_question_asks_even_with_a_quoted_title() -> None:
-    assert asks("What would a Christopher Nolan-directed version of 'The Avengers' look like?")
-    assert not asks("I said ‘let’s mediate Russia first’, OK?")
-    assert not asks("The Avengers was directed by Joss Whedon.")
+    assert asks("What would a Daniel Hargrove-directed version of 'The Wardens' look like?")
+    assert not asks("I said ‘let’s mediate Ostland first’, OK?")
+    assert not asks("The Wardens was directed by Pat Moss.")
 
 
 def test_a_person_is_corroborated_by_surname() -> None:
     q = Question.parse("Who finished the year as world No 1?")
-    s = key_terms("Rafael Nadal has clinched the year-end No. 1 ranking.")
-    others = [key_terms(t) for t in ("Nadal is the fifth player to finish on top.",
-                                     "Nadal won two majors.", "The weather was mild.")]
+    s = key_terms("Arturo Delgado has clinched the year-end No. 1 ranking.")
+    others = [key_terms(t) for t in ("Delgado is the fifth player to finish on top.",
+                                     "Delgado won two majors.", "The weather was mild.")]
     assert corroboration(q, s, [s, *others]) == 3
 
 
 @pytest.mark.parametrize("weak,plain", [
-    ("Date First Available: January 13, 2017; Manufacturer: Nintendo; ASIN: B01MY7GHKJ",
-     "The game was first available on January 13, 2017 from Nintendo."),
-    ("418K likes, 2054 comments - fan on April 25, 2019: \"when the Russos directed #avengersendgame",
-     "Fan on April 25, 2019: when the Russos directed the Avengers Endgame film"),
-    ("to researching Amazon's AI assistant and Prime Air deliveries.",
-     "researching Amazon's AI assistant and Prime Air deliveries."),
+    ("Date First Available: March 9, 2019; Manufacturer: Corvane; ASIN: B07QX4LMRT",
+     "The game was first available on March 9, 2019 from Corvane."),
+    ("362K likes, 1187 comments - fan on June 12, 2020: \"when the Hallorans directed #wardenslastlight",
+     "Fan on June 12, 2020: when the Hallorans directed the Wardens Last Light film"),
+    ("to researching Brightway's AI assistant and SkyDrop deliveries.",
+     "researching Brightway's AI assistant and SkyDrop deliveries."),
 ])
 def test_listings_posts_and_cut_tails_weigh_less(weak: str, plain: str, scorer: SupportScorer) -> None:
     ps = passages(weak, plain)
@@ -154,12 +154,12 @@ def test_listings_posts_and_cut_tails_weigh_less(weak: str, plain: str, scorer: 
 
 
 @pytest.mark.parametrize("question,trap,answer,name", [
-    ("Who acquired Snapfish?",
-     "Snapfish was founded in 1999 by two former Stanford students, Raj Kapoor and Ben Chu.",
-     "Snapfish was bought by Hewlett-Packard in 2005 for $300 million.", "Hewlett"),
-    ("Who is the president of the IOC?",
-     "Jane Roe and John Doe, the current and former presidents of ANOC, a body under the IOC, met.",
-     "Thomas Bach was re-elected as president of the IOC for four more years.", "Bach"),
+    ("Who acquired Pixmere?",
+     "Pixmere was founded in 2001 by two former Hartwell students, Raj Kapoor and Ben Chu.",
+     "Pixmere was bought by Brandt-Meyer in 2007 for $240 million.", "Brandt"),
+    ("Who is the president of the IGSU?",
+     "Jane Roe and John Doe, the current and former presidents of ANGF, a body under the IGSU, met.",
+     "Martin Keller was re-elected as president of the IGSU for four more years.", "Keller"),
 ])
 def test_traps_are_refused_alone_and_lose_to_the_answer(question: str, trap: str, answer: str, name: str,
                                                         scorer: SupportScorer) -> None:
@@ -176,41 +176,41 @@ def test_traps_are_refused_alone_and_lose_to_the_answer(question: str, trap: str
 
 def test_a_sentence_about_other_names_breaks_the_question_but_a_nameless_one_does_not(
         scorer: SupportScorer) -> None:
-    other = "The nominees for Best Animated Feature were Onward, Over the Moon and Soul, the Pixar movie."
-    named = "James Cameron directed Avatar, the 2009 movie."
+    other = "The nominees for Best Animated Feature were Lanternfly, Under the Willow and Brisk, the Marlow movie."
+    named = "Victor Lang directed Harrow, the 2011 movie."
     ps = passages(other, named)
     cands = rule_candidates(passage_candidates(ps))
-    score_candidates("Who is the director of the Avatar movie?", ps, cands, scorer)
+    score_candidates("Who is the director of the Harrow movie?", ps, cands, scorer)
     by_text = {c.text: c for c in cands}
     assert "about other names than the question's" in by_text[other].violations
     assert by_text[named].violations == []
     assert by_text[named].score > by_text[other].score
-    # "the company" never names Tesla, yet the sentence is about it: no other names, no violation
-    nameless = "That is up 81 percent from $10.4 billion in revenue in Q1 2021."
+    # "the company" never names Corvane, yet the sentence is about it: no other names, no violation
+    nameless = "That is up 64 percent from $7.3 billion in revenue in Q1 2020."
     ps = passages(nameless)
     cands = rule_candidates(passage_candidates(ps))
-    score_candidates("What was Tesla's revenue in Q1 2021?", ps, cands, scorer)
+    score_candidates("What was Corvane's revenue in Q1 2020?", ps, cands, scorer)
     assert cands[0].violations == []
 
 
 def test_the_answer_must_sit_in_the_clause_the_question_asks_about(scorer: SupportScorer) -> None:
     from newsqa.rag.candidates import asked_clause
 
-    question = "Which director won Best Director at the 93rd Academy Awards?"
+    question = "Which writer won Best Screenplay at the 41st Halden Film Awards?"
     words = Question.parse(question).words
     contrasted = ("Anna Bell upset Tom Reed to win best actor, while 'Dry Land' took best picture "
-                  "and director at the 93rd Academy Awards.")
+                  "and screenplay at the 41st Halden Film Awards.")
     assert asked_clause(contrasted, words).startswith("'Dry Land' took best picture")
-    assert asked_clause("Tom Reed won best director at the 93rd Academy Awards.", words) is None
-    # the clause about best director names only a quoted title, so the sentence gives no person
-    answer = "Maria Lind won best director at the 93rd Academy Awards for 'Dry Land'."
+    assert asked_clause("Tom Reed won best screenplay at the 41st Halden Film Awards.", words) is None
+    # the clause about best screenplay names only a quoted title, so the sentence gives no person
+    answer = "Maria Lind won best screenplay at the 41st Halden Film Awards for 'Dry Land'."
     ps = passages(contrasted, answer)
     cands = rule_candidates(passage_candidates(ps))
     score_candidates(question, ps, cands, scorer)
     by_text = {c.text: c for c in cands}
     assert by_text[contrasted].factors["type"] <= 0.3 and by_text[answer].factors["type"] == 1.0
     # either clause may hold the answer: the one that holds the question's words decides
-    flipped = "'Dry Land' took best picture, while Maria Lind won best director at the 93rd Academy Awards."
+    flipped = "'Dry Land' took best picture, while Maria Lind won best screenplay at the 41st Halden Film Awards."
     ps = passages(flipped)
     cands = rule_candidates(passage_candidates(ps))
     score_candidates(question, ps, cands, scorer)
@@ -218,18 +218,18 @@ def test_the_answer_must_sit_in_the_clause_the_question_asks_about(scorer: Suppo
 
 
 @pytest.mark.parametrize("sentence,person", [
-    ("'Dry Land' took best director.", False),
-    ("“Dry Land” took best director.", False),
-    ("‘Dry Land’ took best director.", False),
-    ("Maria Lind's 'Dry Land' took best director.", True),  # an apostrophe is not a quote
+    ("'Dry Land' took best screenplay.", False),
+    ("“Dry Land” took best screenplay.", False),
+    ("‘Dry Land’ took best screenplay.", False),
+    ("Maria Lind's 'Dry Land' took best screenplay.", True),  # an apostrophe is not a quote
     ("Maria Lind won for “Dry Land”.", True),
 ])
 def test_a_quoted_title_is_not_a_person(sentence: str, person: bool) -> None:
-    q = Question.parse("Who won best director?")
+    q = Question.parse("Who won best screenplay?")
     assert (answer_type_score(q, key_terms(sentence), sentence) == 1.0) is person
 
 
 def test_a_name_inside_a_longer_quote_may_still_be_a_person() -> None:
-    q = Question.parse("Who won best director?")
-    sentence = "“Maria Lind is the best director of her generation,” the jury said."
+    q = Question.parse("Who won best screenplay?")
+    sentence = "“Maria Lind is the best screenwriter of her generation,” the jury said."
     assert answer_type_score(q, key_terms(sentence), sentence) == 1.0

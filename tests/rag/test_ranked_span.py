@@ -679,8 +679,8 @@ def test_a_person_place_or_organisation_question_is_not_answered_by_an_amount() 
 def test_the_noun_naming_a_name_gives_its_label_where_the_ner_is_wrong() -> None:
     # the small NER misses the fisherman's name and takes the village for a person; the apposition
     # and "the village of" say which is which
-    q = analyse("Who found the wreck?")
-    quoted = _cands("Kwabena Ofori-Atta, a fisherman from the coastal village of Ankrah, found the wreck.")
+    q = analyse("Who found the canoe?")
+    quoted = _cands("Kwabena Ofori-Atta, a fisherman from the coastal village of Ankrah, found the canoe.")
     ents = {e.text: e.label_ for e in quoted[0].doc.ents}
     assert "Kwabena Ofori-Atta" not in ents and ents.get("Ankrah") == "PERSON"  # the NER's mistakes
     spans = {s.ent.text: s.features for s in span_candidates(q, quoted, quoted)}

@@ -50,7 +50,7 @@ def test_refuses_without_sentences_or_support(scorer: SupportScorer, six) -> Non
     q = analyse("Where did Lumera Glassworks open a new factory?")
     ranked = rank(q, six, scorer)
     assert decide(q, ranked, [], six, None).refuse
-    unsupported = [Sentence("Lumera opened a plant on the moon.", [3], 0.1, False)]
+    unsupported = [Sentence("Lumera opened a plant in orbit.", [3], 0.1, False)]
     assert decide(q, ranked, unsupported, six, None).reason == "no sentence is supported by the passages"
     asking = [Sentence("Where will the plant open?", [3], 1.0, True)]
     assert decide(q, ranked, asking, six, None).refuse
