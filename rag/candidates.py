@@ -49,8 +49,21 @@ MAX_EMBEDDED = 12
 TYPE_FLOOR = 0.4  # a typed question's sentence without that type keeps this share of its score
 CORROBORATION = 0.08  # per further article that carries the same answer (name, date, number), up to 3
 ASKING = 0.6  # "... and who is winning the": a sentence that asks rather than tells
-_ASKS = re.compile(r"\b(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
+# A question word asks where a clause opens on it: at the start, after a colon or a bar, or after
+# "and"/"or"/"but" ("Cup final: who is playing", "... and who is winning the"). After a noun, a
+# comma, a dash or a bracket it opens a relative clause ("the arena, which was sold out", "those
+# who did not nap"), and after a verb an indirect question ("it is unclear who was responsible"):
+# both tell.
+_ASKS = re.compile(r"(?:^|[:;|]\s*|\b(?:and|or|but)\s+)"
+                   r"(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
                    r"|\?\s*$", re.I)
+# The rule score's penalty reads a question word anywhere, relative clauses included: the score's
+# weights and thresholds, and the learned models that read the score (stack.py), were set with this
+# reading. Scoring with `_ASKS` instead answered two more of the written set's validation questions
+# and refused two fewer of rgb-dev's eight with their evidence removed (docs/measurements.md); it
+# waits for a refit of those models.
+_ASKS_ANYWHERE = re.compile(r"\b(?:who|what|when|where|which|how)\s+(?:is|are|was|were|will|does|did|do|can)\b"
+                            r"|\?\s*$", re.I)
 _QUOTE_MARK = re.compile(r"[“”‘\"«»]|(?:^|\s)'")
 # a sentence that opens with a question word and ends with "?" asks, quoted titles inside or not
 _DIRECT_QUESTION = re.compile(r"^\s*(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|"
@@ -75,7 +88,7 @@ _CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+|;\s+|,\s+but\s+", re.I)
 _PRONOUN_OPENING = opening(PEOPLE)
 
 
-def asks(text: str) -> bool:
+def asks(text: str, pattern: re.Pattern[str] = _ASKS) -> bool:
     """True for a sentence that asks rather than tells ("... and who is winning the", "What is...?").
 
     A question inside a quotation is reported speech ("I said ‘... let’s mediate Russia first’, OK?"):
@@ -83,7 +96,7 @@ def asks(text: str) -> bool:
     """
     if _DIRECT_QUESTION.match(text):
         return True  # "What would a remake of 'The Lighthouse Keepers' look like?"
-    m = _ASKS.search(text)
+    m = pattern.search(text)
     return bool(m) and not _QUOTE_MARK.search(text[:m.start() + 1])
 
 
@@ -164,7 +177,7 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
             # names nothing ("the company's revenue rose ...") may still be about the question's.
             broken = [*broken, "about other names than the question's"]
         fragment = (TAIL if _TAIL_START.match(c.text) else FRAGMENT) if c.text[:1].islower() else 1.0
-        if asks(c.text):
+        if asks(c.text, _ASKS_ANYWHERE):
             fragment *= ASKING
         if _LISTING.search(c.text) or _SOCIAL.search(c.text):
             fragment *= LISTING
