@@ -81,6 +81,9 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
         short = _short(sa) if sa else None
         # records from before compound questions had one short answer per part have none
         shorts = tuple(_short(x) for x in rec.get("short_answers") or ())
+        refusal = rec.get("refusal") or {}
+        near = refusal.get("closest")
+        closest = Sentence(str(near["text"]), [int(n) for n in near.get("citations", [])]) if near else None
         tw = rec.get("time_window")
         window = TimeWindow(str(tw.get("phrase") or ""), _day(tw.get("start")), _day(tw.get("end")),
                             bool(tw.get("recency"))) if tw else None
@@ -90,7 +93,8 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
                       error=str(rec.get("error") or ""), short_answer=short, as_of=_day(rec.get("as_of")),
                       time_window=window, short_answers=shorts,
                       unanswered_parts=tuple(str(x) for x in rec.get("unanswered_parts") or ()),
-                      notice=str(rec.get("notice") or ""))
+                      notice=str(rec.get("notice") or ""),
+                      refusal_reason=str(refusal.get("reason") or ""), closest=closest)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(f"not an answer record ({type(e).__name__}: {e})") from e
 
@@ -264,6 +268,10 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
             lines += [f"*{md_text(unanswered_note(a.unanswered_parts))}*", ""]
         if a.notice:
             lines += [f"*{md_text(a.notice)}*", ""]
+        if a.refused and a.closest is not None:
+            marks = "".join(f"[{global_n(by_n[n], a)}]" for n in a.closest.citations if n in by_n)
+            lines += ["The closest the articles come (not taken as an answer):", "",
+                      f"> {md_text(a.closest.text)}" + (f" {marks}" if marks else ""), ""]
     if sources:
         lines += ["## Sources", ""]
         for k, (p, a) in enumerate(sources, 1):

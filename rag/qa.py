@@ -61,7 +61,8 @@ class QA:
         ("this week", "latest") is read against it."""
         from newsqa.rag.cite import answer_text
         from newsqa.rag.query import without_parts
-        from newsqa.rag.refuse import refused_parts, should_refuse
+        from newsqa.rag.refusal import comes_close
+        from newsqa.rag.refuse import RefusalPolicy, refused_parts
 
         question = question.strip()
         if not question:
@@ -96,7 +97,9 @@ class QA:
                          standalone_question=standalone, timings_ms=timings, as_of=as_of,
                          time_window=window,
                          error="" if self.store.count_chunks() else "the store is empty: add articles first",
-                         notice=no_article_in(window, bool(ret.related)) if empty_window else "")
+                         notice=no_article_in(window, bool(ret.related)) if empty_window else "",
+                         refusal_reason="no article is dated in the question's time" if empty_window
+                         else "no passage was found")
             timings["total"] = (time.perf_counter() - t_all) * 1000
             yield ans
             return
@@ -108,6 +111,8 @@ class QA:
         short = None
         shorts: tuple[ShortAnswer, ...] = ()
         unanswered: tuple[str, ...] = ()  # the refused parts of a compound question
+        reason = ""
+        closest: Sentence | None = None  # on a refusal, the quoted sentence that came closest
         short_question = asked  # what the quoted sentences answer
         respond = getattr(be, "respond", None)
         if respond is not None:
@@ -117,7 +122,7 @@ class QA:
             timings["answer"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             refused, sentences, short, shorts = reply.refused, reply.sentences, reply.short, reply.shorts
-            unanswered = reply.unanswered
+            unanswered, reason, closest = reply.unanswered, reply.reason, reply.closest
             yield answer_text(sentences) if not refused else REFUSAL_TEXT
         else:
             # A backend's stream yields text deltas and ends with its checked sentences.
@@ -129,7 +134,12 @@ class QA:
             timings["answer"] = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             sentences = newest_only(sentences or [], passages, reading)
-            refused = should_refuse(asked, sentences, passages, self.scorer)
+            policy = RefusalPolicy()
+            decision = policy.decide(asked, sentences, passages, self.scorer)
+            refused, reason = decision.refuse, decision.reason
+            if comes_close(decision, policy.min_answer_score) and getattr(be, "quotes_only", False):
+                # a quoted sentence is the articles' own words; a generated one is not shown as them
+                closest = next((s for s in sentences if s.supported and s.citations), None)
             if not refused:
                 unanswered = refused_parts(asked, sentences, passages, self.scorer)
             if unanswered and getattr(be, "quotes_only", False):
@@ -155,7 +165,8 @@ class QA:
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,
                      answer_date=answer_date(sentences, passages, reading), short_answer=short,
-                     short_answers=shorts, unanswered_parts=() if refused else unanswered)
+                     short_answers=shorts, unanswered_parts=() if refused else unanswered,
+                     refusal_reason=reason if refused else "", closest=closest if refused else None)
 
 
     def _answered(self, history: Sequence[Turn], flt: SearchFilter | None, as_of: date) -> list[Turn]:

@@ -127,6 +127,17 @@ def answer_probability(model: RankerModel, q: AnalysedQuestion, ranked: list[Can
     return model.answerable.probability(question_features(q, ranked, passages, rules))  # type: ignore[arg-type]
 
 
+# A refusal quotes the sentence that came closest (QA) only when its score reached this share of
+# the threshold: a question the articles nearly answer shows what they say; one they are not about
+# at all (score near 0) would show a sentence on another subject.
+CLOSE_SHARE = 0.5
+
+
+def comes_close(d: Refusal, threshold: float) -> bool:
+    """A refusal by the score (not by the topic) whose score reached CLOSE_SHARE of `threshold`."""
+    return d.refuse and CLOSE_SHARE * threshold <= d.answer_score < threshold
+
+
 SPEAKER_QUOTES = 2  # the first sentences of an answer read for the speaker's own statement
 SPEAKER_TOPIC = 0.6  # share of the question's topic stems the statement's passage must hold
 
@@ -198,7 +209,8 @@ def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentenc
         return Refusal(True, "no sentence is supported by the passages")
     best = answer_probability(model, q, ranked, passages, rules)
     if best < model.threshold and not speaker_answers(q, good, passages, reading):
-        return Refusal(True, f"no sentence answers the question (score {best:.2f})", best)
+        return Refusal(True, f"no sentence answers the question (score {best:.2f}, below "
+                             f"{model.threshold:.2f})", best)
     by_n = {p.n: p for p in passages}
     cited = [by_n[n] for s in good for n in s.citations if n in by_n]
     if names_share(q, cited, passages) < model.min_names:

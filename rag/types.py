@@ -115,6 +115,12 @@ class Answer:
     # why a refusal is one when the reason is not the passages' content: no article is dated in the
     # question's time ("this year" in a year the store does not cover); said beside the refusal
     notice: str = ""
+    # a refusal's reason as the decision gave it ("no sentence answers the question (score 0.33,
+    # below 0.41)"), and the passage sentence that came closest to answering, quoted with its
+    # citation: the reader sees what the articles do say and can judge the refusal, while the
+    # answer stays a refusal (a near miss shown as an answer is the guess a refusal avoids)
+    refusal_reason: str = ""
+    closest: Sentence | None = None
 
     def all_short_answers(self) -> tuple[ShortAnswer, ...]:
         """Every part's short answer, led by `short_answer` (none without it): `short_answers` when
@@ -177,6 +183,9 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             **({"error": self.error} if self.error else {}),
             **({"notice": self.notice} if self.notice else {}),
+            **({"refusal": {"reason": self.refusal_reason,
+                            "closest": {"text": self.closest.text, "citations": list(self.closest.citations)}
+                            if self.closest is not None else None}} if self.refused else {}),
         }
 
 

@@ -135,6 +135,7 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
         for said in (answer.error, answer.notice):
             if said:
                 parts.append(f'<div class="nq-notice">{esc(said)}</div>')
+        parts.append(_closest(answer, turn, known))
         parts.append(_understood_as(answer))
         if answer.passages:
             parts.append('<div class="nq-related-label">Related passages</div><ul class="nq-related">')
@@ -167,6 +168,19 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
             f'{warn}{_understood_as(answer)}'
             f'<div class="nq-answer-meta">{esc(answer.backend)}{esc(took)}{esc(as_of)}</div>'
             f'{render_feedback(turn, rating)}</div>')
+
+
+def _closest(answer: Answer, turn: int, known: set[int]) -> str:
+    """On a refusal, the sentence that came closest to answering, labelled as no answer, and why
+    the question was refused: the reader can judge a refusal by what the articles do say."""
+    if answer.closest is None:
+        return ""
+    why = (f'<div class="nq-refusal-reason">Refused because {esc(answer.refusal_reason)}.</div>'
+           if answer.refusal_reason else "")
+    return ('<div class="nq-closest"><div class="nq-related-label">The closest the articles come '
+            '(not taken as an answer)</div>'
+            f'<blockquote class="nq-closest-quote">{_sentence_html(answer.closest, turn, known)}</blockquote>'
+            f'{why}</div>')
 
 
 def _answer_date(answer: Answer) -> str:
@@ -329,7 +343,9 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
     if p is None:
         return f'<div class="nq-source nq-source-missing">Source [{int(n)}] is not among this answer\'s passages.</div>'
     c = p.chunk
-    spans = [s.spans[n] for s in answer.sentences if n in s.citations and n in s.spans]
+    # a refusal highlights the sentence that came closest, which its quote cites
+    quoted = [answer.closest] if answer.refused and answer.closest is not None else answer.sentences
+    spans = [s.spans[n] for s in quoted if n in s.citations and n in s.spans]
     strong = [] if answer.refused else [(sa.start, sa.end) for sa in answer.all_short_answers() if sa.n == n]
     url = safe_url(c.url)
     meta = []
@@ -342,7 +358,12 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
     elif c.url:
         meta.append(f'<span class="nq-url-text">{esc(c.url)}</span>')
     support = _support_lines(answer, n)
-    cited = "" if support else '<div class="nq-muted">Not cited by the answer (related reading).</div>'
+    if support:
+        cited = ""
+    elif quoted and quoted[0] is answer.closest and n in answer.closest.citations:
+        cited = '<div class="nq-muted">Quoted as the closest the articles come, not as an answer.</div>'
+    else:
+        cited = '<div class="nq-muted">Not cited by the answer (related reading).</div>'
     support_html = f'<ul class="nq-support">{"".join(support)}</ul>' if support else ""
     by_retriever = ", ".join(f"{esc(k)} {v:.3f}" for k, v in sorted(p.scores.items()))
     ids = (f'<div class="nq-ids">article {esc(c.article_id)} · chunk {esc(c.id)} · characters '

@@ -39,6 +39,8 @@ CSS = """
 .nq-refusal-text { font-weight: 600; color: #92400e; }
 .dark .nq-refusal-text { color: #fbbf24; }
 .nq-refusal-icon { font-size: 1.1em; }
+.nq-closest-quote { margin: 4px 0 2px 0; padding-left: 10px; border-left: 3px solid #d6d3d1; }
+.nq-refusal-reason { font-size: 0.8em; color: var(--body-text-color-subdued); }
 .nq-related-label { margin-top: 8px; font-size: 0.85em; font-weight: 600; color: var(--body-text-color-subdued); }
 .nq-related { margin: 4px 0 0 0; padding-left: 18px; }
 .nq-related li { margin: 4px 0; }

@@ -60,6 +60,9 @@ class RankedReply:
     # every answered part's short answer in the question's order
     shorts: tuple[ShortAnswer, ...] = ()
     unanswered: tuple[str, ...] = ()  # the parts refused while others are answered, as asked
+    # on a refusal, the supported sentence that would have led the answer (QA shows it as what the
+    # articles come closest to saying, not as an answer)
+    closest: Sentence | None = None
 
     @property
     def short(self) -> ShortAnswer | None:
@@ -154,7 +157,7 @@ class RankedBackend:
         answer (the first one leads), names the parts it refuses, and refuses only when every part
         is refused. `keep` filters a part's sentences before its decision (the newest report for a
         recency question, recency.py); `refusals=False` skips the decisions."""
-        from newsqa.rag.refusal import decide
+        from newsqa.rag.refusal import comes_close, decide
         from newsqa.rag.stack import read_rules
 
         model = self.model or load_model()
@@ -167,6 +170,7 @@ class RankedBackend:
         unanswered: list[str] = []
         cut = quotable_candidates(passages)  # the sentences every part and both paths read
         told = ""  # the first answered part's short answer (or sentence), for a later part's "she"
+        closest: Sentence | None = None
         for asked in parts:
             part = _with_antecedent(asked, parts[0], told) if asked is not parts[0] else asked
             # the rules' reading of this part, made once for its ranking and its decision
@@ -194,6 +198,8 @@ class RankedBackend:
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 unanswered.append(asked.text)
+                if comes_close(d, model.threshold):
+                    closest = closest or next((x for x in chosen if x.supported and x.citations), None)
                 continue
             if sh is not None and any(_holds(x, sh) for x in chosen):
                 shorts.append(sh)
@@ -202,5 +208,5 @@ class RankedBackend:
             seen = {x.text for x in sentences}
             sentences += [x for x in chosen if x.text not in seen]
         if not sentences:
-            return RankedReply([], True, "; ".join(dict.fromkeys(reasons)))
+            return RankedReply([], True, "; ".join(dict.fromkeys(reasons)), closest=closest)
         return RankedReply(sentences, False, shorts=distinct_answers(shorts), unanswered=tuple(unanswered))

@@ -46,6 +46,16 @@ def test_answer_record_round_trip():
     assert answer_from_record(answer_record(refusal)).notice == refusal.notice
     md = conversation_markdown("C", [StoredTurn("Q?", refusal)])
     assert f"*{refusal.notice}*" in md
+    # a refusal's reason and the sentence that came closest are kept with the turn and exported
+    a = _answer()
+    near = Answer("Q?", [Sentence(REFUSAL_TEXT)], a.passages, "ranked", refused=True,
+                  refusal_reason="no sentence answers the question (score 0.30, below 0.41)",
+                  closest=Sentence("The Amberline bridge in Corvel reopened on Monday.", [1]))
+    back = answer_from_record(answer_record(near))
+    assert back.refusal_reason == near.refusal_reason and back.closest is not None
+    assert (back.closest.text, back.closest.citations) == (near.closest.text, [1])
+    md = conversation_markdown("C", [StoredTurn("Q?", near)])
+    assert "> The Amberline bridge in Corvel reopened on Monday. [1]" in md and "Bridge" in md
 
 
 def test_a_compound_questions_short_answers_survive_the_round_trip_and_old_records_keep_theirs():

@@ -47,6 +47,37 @@ def test_a_refusal_has_no_short_answer_and_keeps_its_passages(tmp_path: Path) ->
     assert a.sentences[0].text == "The indexed articles don't answer this."
 
 
+def test_a_refusal_says_why_and_quotes_the_sentence_that_came_closest(tmp_path: Path) -> None:
+    """Refused past a threshold its score does not reach: the reason names the score and the
+    threshold; when the score came near (half the threshold or more) the sentence that would have
+    led the answer is quoted with its citation, as the closest the articles come, while the answer
+    stays a refusal; far below it, nothing is quoted (a sentence on another subject)."""
+    import re
+
+    qa = _qa(tmp_path)
+    qa.backends["ranked"].model = replace(load_model(), threshold=1.01)
+    question = "What was the average diesel price in Eastland this week?"
+    far = qa.ask(question)
+    m = re.search(r"score (\d\.\d+), below 1\.01", far.refusal_reason)
+    assert far.refused and m, far.refusal_reason
+    score = float(m.group(1))
+    assert (far.closest is None) == (score < 0.5 * 1.01)
+    qa.backends["ranked"].model = replace(load_model(), threshold=score / 0.4)  # far below it
+    assert qa.ask(question).closest is None
+    qa.backends["ranked"].model = replace(load_model(), threshold=score / 0.75)
+    a = qa.ask(question)
+    assert a.refused and a.closest is not None and "1.85 per litre" in a.closest.text
+    assert a.closest.citations and all(n in {p.n for p in a.passages} for n in a.closest.citations)
+    j = a.to_json()["refusal"]
+    assert j == {"reason": a.refusal_reason, "closest": {"text": a.closest.text, "citations": a.closest.citations}}
+    # the rule backend's refusal says why too, and quotes its own sentence
+    qa.backends["ranked"].model = replace(load_model(), threshold=0.0, min_names=0.0)
+    answered = qa.ask(question)
+    assert not answered.refused and answered.closest is None and "refusal" not in answered.to_json()
+    ruled = qa.ask("What was the average diesel price in Eastland in 1850?", backend="extractive")
+    assert ruled.refused and ruled.refusal_reason and "1850" in ruled.refusal_reason
+
+
 def test_the_rule_backend_is_unchanged_and_its_short_answer_is_in_its_cited_passage(tmp_path: Path) -> None:
     qa = _qa(tmp_path)
     a = qa.ask("Where did Lumera Glassworks open a new factory?", backend="extractive")

@@ -148,6 +148,25 @@ def test_refusal_says_why_when_no_article_is_from_the_time_asked_about():
     assert '<div class="nq-notice">No article is dated &lt;script&gt;' in html and "Related passages" in html
 
 
+def test_a_refusal_quotes_the_closest_sentence_as_no_answer_and_says_why():
+    p = Passage(1, _chunk(1, PASSAGE), 0.3)
+    ans = _answer([Sentence(REFUSAL_TEXT)], [p], refused=True)
+    assert "nq-closest" not in R.render_answer(ans, 1)  # nothing came close: no such block
+    ans.closest = Sentence(f"Putin has offered {EVIL} to mediate.", [1], 0.9, True)
+    ans.refusal_reason = "no sentence answers the question (score 0.33, below 0.41)"
+    html = R.render_answer(ans, 1)
+    _no_live_markup(html)
+    assert "The closest the articles come (not taken as an answer)" in html
+    assert "Putin has offered &lt;script&gt;" in html and 'data-turn="1" data-cite="1"' in html
+    assert "Refused because no sentence answers the question (score 0.33, below 0.41)." in html
+    assert html.index("nq-closest") < html.index("Related passages")  # before the related reading
+    # the sources panel highlights that sentence in its passage
+    ans.closest.spans = {1: (0, PASSAGE.index(" Other"))}
+    card = R.render_source_card(ans, 1, 1)
+    assert '<mark class="nq-hl">Putin has offered to mediate between Israel and Iran.</mark>' in card
+    assert "Quoted as the closest the articles come" in card and "Not cited by the answer" not in card
+
+
 def test_conversation_escapes_questions_and_streams_text():
     turns = [R.ChatTurn(f"Q {EVIL}", answer=_simple()), R.ChatTurn("second?", partial="Put<b>in"),
              R.ChatTurn("third?"), R.ChatTurn("fourth?", error="dates are <YYYY>")]
