@@ -54,6 +54,8 @@ def answer_record(answer: Answer) -> dict[str, Any]:
     """`Answer.to_json()` plus what the page needs to show the answer again (each sentence's spans)."""
     rec = answer.to_json()
     rec["spans"] = [[[n, a, b] for n, (a, b) in sorted(s.spans.items())] for s in answer.sentences]
+    if answer.closest is not None:  # a refusal's closest sentence, highlighted in its source
+        rec["closest_spans"] = [[n, a, b] for n, (a, b) in sorted(answer.closest.spans.items())]
     return rec
 
 
@@ -83,7 +85,10 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
         shorts = tuple(_short(x) for x in rec.get("short_answers") or ())
         refusal = rec.get("refusal") or {}
         near = refusal.get("closest")
-        closest = Sentence(str(near["text"]), [int(n) for n in near.get("citations", [])]) if near else None
+        # (only a supported sentence is ever quoted as the closest)
+        closest = Sentence(str(near["text"]), [int(n) for n in near.get("citations", [])], supported=True,
+                           spans={int(n): (int(a), int(b)) for n, a, b in rec.get("closest_spans") or []}
+                           ) if near else None
         tw = rec.get("time_window")
         window = TimeWindow(str(tw.get("phrase") or ""), _day(tw.get("start")), _day(tw.get("end")),
                             bool(tw.get("recency"))) if tw else None

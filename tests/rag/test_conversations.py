@@ -50,10 +50,11 @@ def test_answer_record_round_trip():
     a = _answer()
     near = Answer("Q?", [Sentence(REFUSAL_TEXT)], a.passages, "ranked", refused=True,
                   refusal_reason="no sentence answers the question (score 0.30, below 0.41)",
-                  closest=Sentence("The Amberline bridge in Corvel reopened on Monday.", [1]))
+                  closest=Sentence("The Amberline bridge in Corvel reopened on Monday.", [1], spans={1: (0, 45)}))
     back = answer_from_record(answer_record(near))
     assert back.refusal_reason == near.refusal_reason and back.closest is not None
-    assert (back.closest.text, back.closest.citations) == (near.closest.text, [1])
+    assert (back.closest.text, back.closest.citations, back.closest.spans) == (near.closest.text, [1], {1: (0, 45)})
+    assert back.closest.supported  # shown again without an "unsupported" flag
     md = conversation_markdown("C", [StoredTurn("Q?", near)])
     assert "> The Amberline bridge in Corvel reopened on Monday. [1]" in md and "Bridge" in md
 
