@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from html import escape
 from pathlib import Path
 from typing import Any, Mapping
@@ -111,7 +112,31 @@ def format_table(report: Mapping[str, Any]) -> str:
     if lat:
         stages = ", ".join(f"{s} {fmt(v['p50'], '_ms')}/{fmt(v['p95'], '_ms')}" for s, v in lat.items())
         lines.append(f"Latency p50/p95 ms per stage: {stages}")
+    reasons = refusal_reasons(report)
+    if reasons:
+        w = max(len(r) for r, _, _ in reasons) + 2
+        lines += ["", f"{'Refused because':<{w}}{'answerable':>11}{'not':>6}"]
+        lines += [f"{r:<{w}}{a:>11}{u:>6}" for r, a, u in reasons]
     return "\n".join(lines)
+
+
+_SCORE_NOTE = re.compile(r"\s*\(score [^)]*\)")
+
+
+def refusal_reasons(report: Mapping[str, Any]) -> list[tuple[str, int, int]]:
+    """(reason, answerable questions refused for it, unanswerable ones), most frequent first, from
+    the records' `refusal` (each part's reason of a compound question counted once; the score a
+    reason quotes left out, so that one reason is one row). Where the answerable questions a set
+    refuses are refused is where its answer path loses them."""
+    counts: dict[str, list[int]] = {}
+    for r in report.get("questions") or ():
+        if not isinstance(r, Mapping) or not r.get("refused"):
+            continue
+        said = str((r.get("refusal") or {}).get("reason") or "no reason recorded")
+        answerable = bool((r.get("eval") or {}).get("answerable", True))
+        for reason in dict.fromkeys(_SCORE_NOTE.sub("", part).strip() for part in said.split(";")):
+            counts.setdefault(reason, [0, 0])[0 if answerable else 1] += 1
+    return sorted(((k, a, u) for k, (a, u) in counts.items()), key=lambda t: (-(t[1] + t[2]), t[0]))
 
 
 # --- compare and thresholds ---------------------------------------------------------------------
@@ -395,6 +420,20 @@ def _type_table(product: Mapping[str, Any], baseline: Mapping[str, Any] | None) 
     return f"{note}<table>{head}{''.join(rows)}</table>"
 
 
+def _refused_cell(r: Mapping[str, Any]) -> str:
+    """"no", or "yes" with the reason and the sentence that came closest."""
+    if not r.get("refused"):
+        return "no"
+    refusal = r.get("refusal") or {}
+    cell = "yes"
+    if refusal.get("reason"):
+        cell += f'<br><span class="muted">{escape(str(refusal["reason"]))}</span>'
+    near = refusal.get("closest")
+    if near:
+        cell += f'<br><span class="muted">closest: {escape(str(near.get("text", "")))}</span>'
+    return cell
+
+
 def _question_table(records: list[Mapping[str, Any]]) -> str:
     head = ("<tr><th>id</th><th>type</th><th>question</th><th>answer</th><th>refused</th>"
             "<th>correct</th><th>expected</th><th>citations</th></tr>")
@@ -422,7 +461,7 @@ def _question_table(records: list[Mapping[str, Any]]) -> str:
         rows.append(
             f"<tr><td>{escape(str(r.get('id', '')))}</td><td>{escape(str(ev.get('type', '')))}</td>"
             f"<td>{question}</td><td class=\"answer\">{escape(str(r.get('answer', '')))}</td>"
-            f"<td>{'yes' if r.get('refused') else 'no'}</td><td>{correct_cell}</td>"
+            f"<td>{_refused_cell(r)}</td><td>{correct_cell}</td>"
             f"<td>{escape(expected)}</td><td>{''.join(cites)}</td></tr>"
         )
     return f"<table>{head}{''.join(rows)}</table>"

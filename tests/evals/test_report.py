@@ -16,7 +16,7 @@ from newsqa.cli import main
 from newsqa.evals.metrics import METRICS, wilson_interval
 from newsqa.evals.report import (
     METRIC_DIRECTIONS, bar_chart, check_fail_under, compare_reports, format_comparison, format_table,
-    histogram, parse_fail_under, render_html, write_report,
+    histogram, parse_fail_under, refusal_reasons, render_html, write_report,
 )
 from newsqa.evals.run import run_eval
 from newsqa.settings import Settings
@@ -83,6 +83,33 @@ def test_html_escapes_answers_and_passages() -> None:
     }
     page = render_html(rep)
     assert "<img" not in page and "onerror=alert(1)&gt;" in page
+
+
+def test_refusals_are_counted_by_reason_and_shown_with_the_closest_sentence() -> None:
+    evil = "<b>bold</b>"
+    def record(i: int, answerable: bool, reason: str | None, closest: str = "") -> dict[str, Any]:
+        refusal = None if reason is None else {"reason": reason, "closest": {"text": closest, "citations": [1]}
+                                               if closest else None}
+        return {"id": f"q{i}", "question": "Q?", "answer": "", "refused": reason is not None,
+                "sentences": [], "citations": [], "timings_ms": {"total": 1.0},
+                **({"refusal": refusal} if refusal else {}),
+                "eval": {"type": "who", "answerable": answerable, "expected": [], "turns": []}}
+    rep = {"aggregates": {"product": {"overall": {"n": 5}, "by_type": {}, "latency": {}},
+                          "support_scorer": {"n": 0, "by_kind": {}}},
+           "questions": [record(1, True, "no sentence answers the question (score 0.31, below 0.41)", evil),
+                         record(2, False, "no sentence answers the question (score 0.05, below 0.41)"),
+                         record(3, False, "the passages are about something else"),
+                         record(4, True, "the passages are about something else; no passage names it"),
+                         record(5, True, None)],
+           "baseline_questions": [], "meta": {}}
+    assert refusal_reasons(rep) == [("no sentence answers the question", 1, 1),
+                                    ("the passages are about something else", 1, 1),
+                                    ("no passage names it", 1, 0)]
+    table = format_table(rep)
+    assert "Refused because" in table and "no passage names it" in table
+    page = render_html(rep)
+    assert "closest: &lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold" not in page
+    assert "no sentence answers the question (score 0.31, below 0.41)" in page
 
 
 def test_console_table(report: dict[str, Any]) -> None:
