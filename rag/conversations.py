@@ -273,6 +273,8 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
             lines += [f"*{md_text(unanswered_note(a.unanswered_parts))}*", ""]
         if a.notice:
             lines += [f"*{md_text(a.notice)}*", ""]
+        elif a.refused and a.refusal_reason and not a.error:
+            lines += [f"*Refused because {md_text(a.refusal_reason)}.*", ""]
         if a.refused and a.closest is not None:
             marks = "".join(f"[{global_n(by_n[n], a)}]" for n in a.closest.citations if n in by_n)
             lines += ["The closest the articles come (not taken as an answer):", "",

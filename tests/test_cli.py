@@ -92,5 +92,14 @@ def test_the_terminal_answer_leads_with_the_short_answer_and_its_citation():
     ans.short_answer = ShortAnswer("Tomas Reyes", 1, 24, 35)
     assert "Tomas Reyes [1]" not in format_answer(ans)
     ans.notice = "No article in the store is dated in this week."  # said under the refusal
+    ans.refusal_reason = "no article is dated in the question's time"
     out = format_answer(ans).splitlines()
     assert out[out.index(ans.notice) - 1] == ans.text and "Related reading:" in out
+    assert not any("refused because" in line for line in out)  # the notice has said why
+    # a refusal by the answer's score says why, and quotes the sentence that came closest
+    ans.notice = ""
+    ans.refusal_reason = "no sentence answers the question (score 0.35, below 0.41)"
+    ans.closest = Sentence(text, citations=[1], supported=True)
+    out = format_answer(ans).splitlines()
+    assert "The closest the articles come (not taken as an answer):" in out
+    assert f"  {text} [1]" in out and f"(refused because {ans.refusal_reason})" in out

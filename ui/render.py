@@ -173,10 +173,11 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
 def _closest(answer: Answer, turn: int, known: set[int]) -> str:
     """On a refusal, the sentence that came closest to answering, labelled as no answer, and why
     the question was refused: the reader can judge a refusal by what the articles do say."""
-    if answer.closest is None:
-        return ""
+    # why, unless an error or a notice has already said it (an empty store, an empty time window)
     why = (f'<div class="nq-refusal-reason">Refused because {esc(answer.refusal_reason)}.</div>'
-           if answer.refusal_reason else "")
+           if answer.refusal_reason and not (answer.error or answer.notice) else "")
+    if answer.closest is None:
+        return why
     return ('<div class="nq-closest"><div class="nq-related-label">The closest the articles come '
             '(not taken as an answer)</div>'
             f'<blockquote class="nq-closest-quote">{_sentence_html(answer.closest, turn, known)}</blockquote>'

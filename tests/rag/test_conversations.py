@@ -57,6 +57,7 @@ def test_answer_record_round_trip():
     assert back.closest.supported  # shown again without an "unsupported" flag
     md = conversation_markdown("C", [StoredTurn("Q?", near)])
     assert "> The Amberline bridge in Corvel reopened on Monday. [1]" in md and "Bridge" in md
+    assert f"*Refused because {md_text(near.refusal_reason)}.*" in md
 
 
 def test_a_compound_questions_short_answers_survive_the_round_trip_and_old_records_keep_theirs():

@@ -152,6 +152,11 @@ def test_a_refusal_quotes_the_closest_sentence_as_no_answer_and_says_why():
     p = Passage(1, _chunk(1, PASSAGE), 0.3)
     ans = _answer([Sentence(REFUSAL_TEXT)], [p], refused=True)
     assert "nq-closest" not in R.render_answer(ans, 1)  # nothing came close: no such block
+    ans.refusal_reason = "the passages are about something else"
+    assert "Refused because the passages are about something else." in R.render_answer(ans, 1)
+    ans.notice = "No article is dated in this week."  # the notice says why: not said twice
+    assert "Refused because" not in R.render_answer(ans, 1)
+    ans.notice = ""
     ans.closest = Sentence(f"Putin has offered {EVIL} to mediate.", [1], 0.9, True)
     ans.refusal_reason = "no sentence answers the question (score 0.33, below 0.41)"
     html = R.render_answer(ans, 1)
