@@ -354,8 +354,8 @@ def format_answer(ans) -> str:
         if ans.closest is not None:
             marks = "".join(f"[{n}]" for n in ans.closest.citations)
             lines.append(f"\nThe closest the articles come (not taken as an answer):\n  {ans.closest.text} {marks}")
-        if ans.refusal_reason and not (ans.notice or ans.error):
-            lines.append(f"(refused because {ans.refusal_reason})")
+        if ans.reason_to_say:
+            lines.append(f"(refused because {ans.reason_to_say})")
         if ans.passages:
             lines.append("\nRelated reading:")
     else:

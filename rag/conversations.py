@@ -69,7 +69,7 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
             sp = spans[i] if i < len(spans) else []
             sentences.append(Sentence(str(s["text"]), [int(n) for n in s.get("citations", [])],
                                       float(s.get("support", 0.0)), bool(s.get("supported", False)),
-                                      {int(n): (int(a), int(b)) for n, a, b in sp}))
+                                      _span_map(sp)))
         passages = []
         for c in rec.get("citations", []):
             extra = {"also_in": json.dumps(c["also_in"], ensure_ascii=False)} if c.get("also_in") else {}
@@ -87,8 +87,7 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
         near = refusal.get("closest")
         # (only a supported sentence is ever quoted as the closest)
         closest = Sentence(str(near["text"]), [int(n) for n in near.get("citations", [])], supported=True,
-                           spans={int(n): (int(a), int(b)) for n, a, b in rec.get("closest_spans") or []}
-                           ) if near else None
+                           spans=_span_map(rec.get("closest_spans") or [])) if near else None
         tw = rec.get("time_window")
         window = TimeWindow(str(tw.get("phrase") or ""), _day(tw.get("start")), _day(tw.get("end")),
                             bool(tw.get("recency"))) if tw else None
@@ -102,6 +101,11 @@ def answer_from_record(rec: dict[str, Any]) -> Answer:
                       refusal_reason=str(refusal.get("reason") or ""), closest=closest)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(f"not an answer record ({type(e).__name__}: {e})") from e
+
+
+def _span_map(rows: list[list[int]]) -> dict[int, tuple[int, int]]:
+    """A sentence's spans as a record stores them ([n, start, end] rows), by passage n."""
+    return {int(n): (int(a), int(b)) for n, a, b in rows}
 
 
 def _short(sa: dict[str, Any]) -> ShortAnswer:
@@ -273,8 +277,8 @@ def conversation_markdown(title: str, turns: Sequence[StoredTurn], exported: dat
             lines += [f"*{md_text(unanswered_note(a.unanswered_parts))}*", ""]
         if a.notice:
             lines += [f"*{md_text(a.notice)}*", ""]
-        elif a.refused and a.refusal_reason and not a.error:
-            lines += [f"*Refused because {md_text(a.refusal_reason)}.*", ""]
+        if a.reason_to_say:
+            lines += [f"*Refused because {md_text(a.reason_to_say)}.*", ""]
         if a.refused and a.closest is not None:
             marks = "".join(f"[{global_n(by_n[n], a)}]" for n in a.closest.citations if n in by_n)
             lines += ["The closest the articles come (not taken as an answer):", "",

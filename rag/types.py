@@ -122,6 +122,12 @@ class Answer:
     refusal_reason: str = ""
     closest: Sentence | None = None
 
+    @property
+    def reason_to_say(self) -> str:
+        """A refusal's reason as shown to the reader: "" when an error or a notice has already said
+        why (an empty store, no article in the question's time)."""
+        return self.refusal_reason if self.refused and not (self.error or self.notice) else ""
+
     def all_short_answers(self) -> tuple[ShortAnswer, ...]:
         """Every part's short answer, led by `short_answer` (none without it): `short_answers` when
         they agree with it, else it alone."""

@@ -173,9 +173,8 @@ def render_answer(answer: Answer, turn: int, rating: str = "") -> str:
 def _closest(answer: Answer, turn: int, known: set[int]) -> str:
     """On a refusal, the sentence that came closest to answering, labelled as no answer, and why
     the question was refused: the reader can judge a refusal by what the articles do say."""
-    # why, unless an error or a notice has already said it (an empty store, an empty time window)
-    why = (f'<div class="nq-refusal-reason">Refused because {esc(answer.refusal_reason)}.</div>'
-           if answer.refusal_reason and not (answer.error or answer.notice) else "")
+    why = (f'<div class="nq-refusal-reason">Refused because {esc(answer.reason_to_say)}.</div>'
+           if answer.reason_to_say else "")
     if answer.closest is None:
         return why
     return ('<div class="nq-closest"><div class="nq-related-label">The closest the articles come '
@@ -361,7 +360,7 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
     support = _support_lines(answer, n)
     if support:
         cited = ""
-    elif quoted and quoted[0] is answer.closest and n in answer.closest.citations:
+    elif answer.refused and answer.closest is not None and n in answer.closest.citations:
         cited = '<div class="nq-muted">Quoted as the closest the articles come, not as an answer.</div>'
     else:
         cited = '<div class="nq-muted">Not cited by the answer (related reading).</div>'
