@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsqa.evals.report import report_outcomes
+from newsqa.evals.report import paired_comparison, report_outcomes
 
 METRICS = ("answer_correctness", "short_answer_correctness", "answered_rate", "refusal_recall", "answer@5")
 
@@ -27,13 +27,12 @@ def _load(folder: Path, name: str) -> dict[str, Any] | None:
 def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     a = old["aggregates"]["product"]["overall"] if old else {}
     b = new["aggregates"]["product"]["overall"]
-    oa, ob = (report_outcomes(old) if old else {}), report_outcomes(new)
+    paired = paired_comparison(old, new) if old else {}
     cells = []
     for m in METRICS:
         if b.get(m) is None:
             continue
-        better = sum(1 for q, o in ob.items() if o.get(m) and oa.get(q, {}).get(m) is False)
-        worse = sum(1 for q, o in ob.items() if o.get(m) is False and oa.get(q, {}).get(m))
+        better, worse, _, _ = paired.get(m, (0, 0, 0, 1.0))
         moved = f" +{better}-{worse}" if better or worse else ""
         was = f"{a[m]:.3f}" if a.get(m) is not None else "-"
         cells.append(f"{m.split('_')[0]} {was}->{b[m]:.3f}{moved}")
