@@ -109,6 +109,36 @@ _LINK_TAIL = re.compile(r"\b(?:as detailed|tick|click|tap|found|available|listed
 _CONTACT = re.compile(r"^(?:reach|contact|email|e-mail|follow|you can reach)\b.*(?:\w@\w|(?<!\w)@\w)",
                       re.IGNORECASE)
 
+# A reporter's address line beyond that opening: an email address with the words that hand it to
+# the reader ("X covers courts for the Gazette. Reach her at ...", "X can be reached at ...",
+# "Email: ..."), or with no more than a name around it ("Jo Bell, jbell@paper.example"). An article
+# line that gives an address for something else ("contact the coastguard or email ...") stays.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_REACH = re.compile(
+    r"\b(?:(?:can|may) be (?:reached|emailed|contacted)|(?:reach|contact|email|e-mail) (?:him|her|them|me|us"
+    r"|the (?:reporter|writer|author|newsroom|desk))\b|e-?mail\s*:|got a (?:story|tip)\b)", re.IGNORECASE)
+_MAX_BARE_ADDRESS_WORDS = 8
+# A credit line: "Reporting by ...", "Additional reporting by ...; Editing by ...".
+_CREDIT = re.compile(r"^(?:(?:additional\s+)?reporting|writing|written|editing|edited|compiled|produced)\s+by\b",
+                     re.IGNORECASE)
+# A byline that names the writer's job: "By Jo Bell, science correspondent". "By Christmas Day,
+# shops had sold out" has no such noun after its comma, so a sentence that opens like one stays.
+_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and)){1,5}\s*,\s*(?:[\w&'’-]+\s+){0,5}"
+                     r"(?:reporter|correspondent|editor|writer|columnist|staff|contributor)s?\s*(?:[.|;]|$)")
+# A page's time stamp: "Updated 18:05", "Published: Mon 3 March 2025, 09:47 GMT", "Posted 2 hours ago"
+# (calendar and clock words only, so "Published by Penguin in 1998" is not one).
+_CALENDAR = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan"
+             r"|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday"
+             r"|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?|a\.m\.|p\.m\.|am|pm|utc|gmt|[ecmp][sd]t|bst"
+             r"|cet|cest|et|pt|hours?|minutes?|mins?|days?|ago|on|at")
+_STAMP = re.compile(rf"^(?:last\s+)?(?:updated|published|posted|modified)\b:?(?:[\s,|]+(?:\d[\d:.,/-]*"
+                    rf"|(?:{_CALENDAR})(?![\w])))+\W*$", re.IGNORECASE)
+# A sign-up prompt that names no newsletter, the site speaking of itself or asking now: "Sign up for
+# our morning briefing", "Register now". "Register to vote by Friday" is the article's advice.
+_SIGN_UP = re.compile(r"^(?:sign up|register|subscribe)(?:\b.*\b(?:our|us)\b|(?:\s+(?:here|now|today))?\W*$)",
+                      re.IGNORECASE)
+_MAX_SIGN_UP_LEN = 120
+
 _MAX_PROMPT_LEN = 200  # furniture lines are short; a long paragraph is article text
 _MAX_COOKIE_LEN = 400
 
@@ -137,6 +167,15 @@ def is_boilerplate_line(line: str) -> bool:
     if len(s) <= _MAX_PROMPT_LEN and _LINK_TAIL.search(s) and not _REPORTED.search(s):
         return True
     if len(s) <= _MAX_PROMPT_LEN and _CONTACT.match(s):
+        return True
+    if len(s) <= _MAX_COOKIE_LEN and _EMAIL.search(s) and not _REPORTED.search(s) and (
+            _REACH.search(s) or len(s.split()) <= _MAX_BARE_ADDRESS_WORDS):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN and (_CREDIT.match(s) or _BYLINE.match(s)) and not _REPORTED.search(s):
+        return True
+    if len(s) <= _MAX_PROMPT_LEN and _STAMP.match(s):
+        return True
+    if len(s) <= _MAX_SIGN_UP_LEN and _SIGN_UP.match(s) and not _REPORTED.search(s):
         return True
     if (
         len(s) <= _MAX_COOKIE_LEN

@@ -191,3 +191,74 @@ def test_a_dated_search_snippet_is_kept_even_when_it_pitches_a_newsletter() -> N
     line = "Mar 3, 2021 ... For more gardening tips, sign up for our weekly newsletter."
     assert not is_boilerplate_line(line)
     assert is_boilerplate_line("For more gardening tips, sign up for our weekly newsletter.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a reporter's address: handed to the reader, or nothing but a name around it
+        "Jo Bell covers courts for the Gazette. Reach her at jbell@gazette.example or on Mastodon.",
+        "Sam Roe can be reached at 555-0100 or sroe@paper.example.",
+        "Lia Park is a health reporter. Email: lpark@paper.example",
+        "jbell@gazette.example",
+        "Jo Bell, jbell@gazette.example",
+        # credits and bylines that name the writer's job
+        "Reporting by Jo Bell. Got a story? Email news@gazette.example",
+        "Additional reporting by Sam Roe; Editing by Lia Park",
+        "By Jo Bell, science correspondent",
+        "By Jo Bell and Sam Roe, staff writers",
+        "By Ana Ortiz, city hall reporter. Follow her coverage of the council",
+        # a page's time stamp
+        "Updated 18:05",
+        "Published: Mon 3 March 2025, 09:47 GMT",
+        "Last updated on March 4, 2025 at 10:32 a.m. ET",
+        "Posted 2 hours ago",
+        # a sign-up prompt that names no newsletter
+        "Sign up for our morning briefing",
+        "Register now",
+    ],
+)
+def test_addresses_credits_time_stamps_and_sign_ups_are_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # an address for something other than the reporter stays, as does reported speech
+        "Those interested in a free safety check may contact the coastguard or email safety@coast.example.",
+        "Complaints can be sent to info@council.example, the council said.",
+        # sentences that open like a byline, a time stamp or a prompt
+        "By Christmas Day, shops had sold out of turkeys.",
+        "By Monday Evening, editors and reporters had walked out.",
+        "By Jo Bell's count, 40 people attended.",
+        "Published by Penguin in 1998, the novel sold a million copies.",
+        "Updated figures show 52 people died.",
+        "Updated satellite images show the damage.",
+        "Posted guards stood at every gate.",
+        "Register of deeds shows the land was sold in 2019.",
+        "Signing up for the scheme took most farmers a week.",
+        "Register to vote by Friday at the clerk's office.",
+        "Sign up for the flu vaccine at any pharmacy.",
+    ],
+)
+def test_sentences_that_open_like_those_lines_stay(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+def test_a_made_up_page_loses_its_byline_stamp_and_sign_up_prompt() -> None:
+    page = """By Ana Ortiz, city hall reporter
+Updated 09:47
+
+HARBOUR CITY — The council approved a 40 million dollar flood wall on Tuesday.
+
+Sign up for our morning briefing
+
+Work starts in May and should end in 2027, the mayor said.
+
+Ana Ortiz covers city hall for the Courier. Reach her at aortiz@courier.example.
+"""
+    assert clean_body(page).split("\n\n") == [
+        "HARBOUR CITY — The council approved a 40 million dollar flood wall on Tuesday.",
+        "Work starts in May and should end in 2027, the mayor said.",
+    ]
