@@ -112,7 +112,7 @@ _CONTACT = re.compile(r"^(?:reach|contact|email|e-mail|follow|you can reach)\b.*
 # A reporter's address line beyond that opening: an email address with the words that hand it to
 # the reader ("X covers courts for the Gazette. Reach her at ...", "X can be reached at ...",
 # "Email: ..."), or with no more than a name around it ("Jo Bell, jbell@paper.example"). An article
-# line that gives an address for something else ("contact the coastguard or email ...") stays.
+# line that gives an address for something else ("write to the depot at ...") stays.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _REACH = re.compile(
     r"\b(?:(?:can|may) be (?:reached|emailed|contacted)|(?:reach|contact|email|e-mail) (?:him|her|them|me|us"

@@ -226,7 +226,7 @@ def test_addresses_credits_time_stamps_and_sign_ups_are_furniture(line: str) -> 
     "line",
     [
         # an address for something other than the reporter stays, as does reported speech
-        "Those interested in a free safety check may contact the coastguard or email safety@coast.example.",
+        "Residents who want sandbags can call the depot or write to depot@town.example before Friday.",
         "Complaints can be sent to info@council.example, the council said.",
         # sentences that open like a byline, a time stamp or a prompt
         "By Christmas Day, shops had sold out of turkeys.",
