@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from newsqa.rag.features import NamedFloats
 from newsqa.rag.sentences import Candidate, asks
@@ -138,6 +138,14 @@ def comes_close(d: Refusal, threshold: float) -> bool:
     return d.refuse and CLOSE_SHARE * threshold <= d.answer_score < threshold
 
 
+def closest_sentence(d: Refusal, threshold: float, sentences: Sequence[Sentence]) -> Sentence | None:
+    """The sentence a refusal quotes as the closest the articles come: the first supported, cited
+    one of those that would have answered, when the refusal `comes_close`; else None."""
+    if not comes_close(d, threshold):
+        return None
+    return next((s for s in sentences if s.supported and s.citations), None)
+
+
 SPEAKER_QUOTES = 2  # the first sentences of an answer read for the speaker's own statement
 SPEAKER_TOPIC = 0.6  # share of the question's topic stems the statement's passage must hold
 
@@ -209,8 +217,7 @@ def decide(q: AnalysedQuestion, ranked: list[Candidate], sentences: list[Sentenc
         return Refusal(True, "no sentence is supported by the passages")
     best = answer_probability(model, q, ranked, passages, rules)
     if best < model.threshold and not speaker_answers(q, good, passages, reading):
-        return Refusal(True, f"no sentence answers the question (score {best:.2f}, below "
-                             f"{model.threshold:.2f})", best)
+        return Refusal.below(best, model.threshold)
     by_n = {p.n: p for p in passages}
     cited = [by_n[n] for s in good for n in s.citations if n in by_n]
     if names_share(q, cited, passages) < model.min_names:

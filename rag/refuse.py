@@ -141,8 +141,7 @@ class RefusalPolicy:
                            best.score)
         best_score = max((c.score for c in cands), default=0.0)
         if best_score < self.min_answer_score:
-            return Refusal(True, f"no sentence answers the question (score {best_score:.2f}, below "
-                                 f"{self.min_answer_score:.2f})", best_score)
+            return Refusal.below(best_score, self.min_answer_score)
         return Refusal(False, "", best_score)
 
 

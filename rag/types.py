@@ -67,6 +67,12 @@ class Refusal:
     reason: str = ""
     answer_score: float = 0.0
 
+    @classmethod
+    def below(cls, score: float, threshold: float) -> "Refusal":
+        """A refusal because the best answer score is under the threshold, worded alike by both
+        decisions (`newsqa eval` counts refusals by this reason without its figures)."""
+        return cls(True, f"no sentence answers the question (score {score:.2f}, below {threshold:.2f})", score)
+
 
 @dataclass(frozen=True, slots=True)
 class TimeWindow:
