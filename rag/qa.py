@@ -61,7 +61,7 @@ class QA:
         ("this week", "latest") is read against it."""
         from newsqa.rag.cite import answer_text
         from newsqa.rag.query import without_parts
-        from newsqa.rag.refusal import comes_close
+        from newsqa.rag.refusal import closest_sentence
         from newsqa.rag.refuse import RefusalPolicy, refused_parts
 
         question = question.strip()
@@ -137,9 +137,9 @@ class QA:
             policy = RefusalPolicy()
             decision = policy.decide(asked, sentences, passages, self.scorer)
             refused, reason = decision.refuse, decision.reason
-            if comes_close(decision, policy.min_answer_score) and getattr(be, "quotes_only", False):
+            if getattr(be, "quotes_only", False):
                 # a quoted sentence is the articles' own words; a generated one is not shown as them
-                closest = next((s for s in sentences if s.supported and s.citations), None)
+                closest = closest_sentence(decision, policy.min_answer_score, sentences)
             if not refused:
                 unanswered = refused_parts(asked, sentences, passages, self.scorer)
             if unanswered and getattr(be, "quotes_only", False):

@@ -157,7 +157,7 @@ class RankedBackend:
         answer (the first one leads), names the parts it refuses, and refuses only when every part
         is refused. `keep` filters a part's sentences before its decision (the newest report for a
         recency question, recency.py); `refusals=False` skips the decisions."""
-        from newsqa.rag.refusal import comes_close, decide
+        from newsqa.rag.refusal import closest_sentence, decide
         from newsqa.rag.stack import read_rules
 
         model = self.model or load_model()
@@ -198,8 +198,7 @@ class RankedBackend:
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 unanswered.append(asked.text)
-                if comes_close(d, model.threshold):
-                    closest = closest or next((x for x in chosen if x.supported and x.citations), None)
+                closest = closest or closest_sentence(d, model.threshold, chosen)
                 continue
             if sh is not None and any(_holds(x, sh) for x in chosen):
                 shorts.append(sh)
