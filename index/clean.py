@@ -118,6 +118,7 @@ _REACH = re.compile(
     r"\b(?:(?:can|may) be (?:reached|emailed|contacted)|(?:reach|contact|email|e-mail) (?:him|her|them|me|us"
     r"|the (?:reporter|writer|author|newsroom|desk))\b|e-?mail\s*:|got a (?:story|tip)\b)", re.IGNORECASE)
 _MAX_BARE_ADDRESS_WORDS = 8
+_MAX_ADDRESS_LEN = 400  # a bio with an address runs to two or three sentences
 # A credit line: "Reporting by ...", "Additional reporting by ...; Editing by ...".
 _CREDIT = re.compile(r"^(?:(?:additional\s+)?reporting|writing|written|editing|edited|compiled|produced)\s+by\b",
                      re.IGNORECASE)
@@ -134,8 +135,9 @@ _CALENDAR = (r"(?:january|february|march|april|may|june|july|august|september|oc
 _STAMP = re.compile(rf"^(?:last\s+)?(?:updated|published|posted|modified)\b:?(?:[\s,|]+(?:\d[\d:.,/-]*"
                     rf"|(?:{_CALENDAR})(?![\w])))+\W*$", re.IGNORECASE)
 # A sign-up prompt that names no newsletter, the site speaking of itself or asking now: "Sign up for
-# our morning briefing", "Register now". "Register to vote by Friday" is the article's advice.
-_SIGN_UP = re.compile(r"^(?:sign up|register|subscribe)(?:\b.*\b(?:our|us)\b|(?:\s+(?:here|now|today))?\W*$)",
+# our morning briefing", "Register now" ("Subscribe ..." is `_PROMPT_LINE`'s). "Register to vote by
+# Friday" is the article's advice.
+_SIGN_UP = re.compile(r"^(?:sign up|register)(?:\b.*\b(?:our|us)\b|(?:\s+(?:here|now|today))?\W*$)",
                       re.IGNORECASE)
 _MAX_SIGN_UP_LEN = 120
 
@@ -168,7 +170,7 @@ def is_boilerplate_line(line: str) -> bool:
         return True
     if len(s) <= _MAX_PROMPT_LEN and _CONTACT.match(s):
         return True
-    if len(s) <= _MAX_COOKIE_LEN and _EMAIL.search(s) and not _REPORTED.search(s) and (
+    if len(s) <= _MAX_ADDRESS_LEN and _EMAIL.search(s) and not _REPORTED.search(s) and (
             _REACH.search(s) or len(s.split()) <= _MAX_BARE_ADDRESS_WORDS):
         return True
     if len(s) <= _MAX_PROMPT_LEN and (_CREDIT.match(s) or _BYLINE.match(s)) and not _REPORTED.search(s):
