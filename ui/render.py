@@ -344,7 +344,8 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
         return f'<div class="nq-source nq-source-missing">Source [{int(n)}] is not among this answer\'s passages.</div>'
     c = p.chunk
     # a refusal highlights the sentence that came closest, which its quote cites
-    quoted = [answer.closest] if answer.refused and answer.closest is not None else answer.sentences
+    closest = answer.closest if answer.refused else None
+    quoted = [closest] if closest is not None else answer.sentences
     spans = [s.spans[n] for s in quoted if n in s.citations and n in s.spans]
     strong = [] if answer.refused else [(sa.start, sa.end) for sa in answer.all_short_answers() if sa.n == n]
     url = safe_url(c.url)
@@ -360,7 +361,7 @@ def render_source_card(answer: Answer, n: int, turn: int, focused: bool = False)
     support = _support_lines(answer, n)
     if support:
         cited = ""
-    elif answer.refused and answer.closest is not None and n in answer.closest.citations:
+    elif closest is not None and n in closest.citations:
         cited = '<div class="nq-muted">Quoted as the closest the articles come, not as an answer.</div>'
     else:
         cited = '<div class="nq-muted">Not cited by the answer (related reading).</div>'
