@@ -28,17 +28,17 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from newsqa.index.articles import Article
-from newsqa.index.chunk import chunk_article, contextual_text
+from newsqa.index.chunk import chunk_article, embedded_texts
 from newsqa.index.embed import Embedder
 from newsqa.index.ingest import embed_window
 from newsqa.settings import Settings
 
 
 def product_texts(articles: Sequence[Article], settings: Settings, embedder: Embedder | None = None) -> list[str]:
-    """The exact strings the product's ingest embeds (the context header, then the chunk)."""
+    """The exact strings the product's ingest embeds (the context header, then the chunk's own text)."""
     window = embed_window(embedder) if embedder is not None and settings.chunk_fit_window else None
-    return [contextual_text(c) for a in articles
-            for c in chunk_article(a, settings.chunk_tokens, settings.chunk_overlap, window)]
+    return [t for a in articles
+            for t in embedded_texts(chunk_article(a, settings.chunk_tokens, settings.chunk_overlap, window))]
 
 
 class MemoEmbedder:

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from newsqa.index.articles import Article, Chunk, Skip
-from newsqa.index.chunk import Window, chunk_article, contextual_text
+from newsqa.index.chunk import Window, chunk_article, embedded_texts
 from newsqa.index.dedup import DuplicateIndex, signature, to_hex
 from newsqa.index.embed import Embedder
 from newsqa.index.store import Store, ingest_lock
@@ -200,7 +200,7 @@ class _Batch:
     changed: list[tuple[Article, list[Chunk]]]
     duplicates: list[tuple[Article, str, str]]  # (article, the indexed article it duplicates, signature)
     signatures: dict[str, str]
-    texts: list[str]  # what is embedded: every changed article's chunks' contextual text, in order
+    texts: list[str]  # what is embedded: every changed article's chunks' `embedded_texts`, in order
 
 
 def _plan_batch(articles: list[Article], settings: Settings, embedder: Embedder, store: Store,
@@ -240,7 +240,7 @@ def _plan_batch(articles: list[Article], settings: Settings, embedder: Embedder,
         dups.add(a.id, sig)
         (report.updated if info is not None else report.added).append(a.id)
         report.outcomes.append((a.origin, a.id, _noted("updated" if info is not None else "added", a)))
-    texts = [contextual_text(c) for _, chunks in changed for c in chunks]
+    texts = [t for _, chunks in changed for t in embedded_texts(chunks)]
     report.seconds["chunk"] += time.perf_counter() - t
     return _Batch({a.id for a in articles}, changed, duplicates, signatures, texts)
 

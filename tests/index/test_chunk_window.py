@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from newsqa.index.articles import Article
-from newsqa.index.chunk import Window, article_text, chunk_article, contextual_text
+from newsqa.index.chunk import Window, article_text, chunk_article, context_header, contextual_text, embedded_texts
 from newsqa.index.embed import HashingEmbedder
 from newsqa.index.ingest import ingest
 from newsqa.index.store import Store
@@ -69,6 +69,25 @@ def test_every_embedded_text_fits_the_window(tmp_path):
             covered.update(range(c.char_start, c.char_end))
         # every word lies inside some chunk, and (above) every chunk's embedded text is read whole
         assert all(set(range(m.start(), m.end())) <= covered for m in re.finditer(r"\S+", text))
+
+
+def test_each_word_is_embedded_once_while_the_passages_keep_their_overlap(tmp_path):
+    settings = Settings(store=tmp_path / "s", embedder="hash", chunk_tokens=96, chunk_overlap=24)
+    emb = _WindowedEmbedder(size=128)
+    a = _article()
+    ingest([a], settings, emb)
+    chunks = sorted(Store(settings, emb.fingerprint).iter_chunks(where={"article_id": a.id}), key=lambda c: c.ordinal)
+    assert emb.seen == embedded_texts(chunks)  # what ingest embeds
+    assert sum(b.char_start < p.char_end for p, b in zip(chunks, chunks[1:])) > 2  # the chunks do overlap
+    headers = {context_header(a.title, a.source, a.published_iso), context_header("", a.source, a.published_iso)}
+    text, end, own = article_text(a), 0, []
+    for c, t in zip(chunks, emb.seen):
+        new = text[max(c.char_start, end):c.char_end].strip()
+        assert t.endswith(new) and t[:-len(new)].strip() in headers  # a header, then the chunk's new text
+        assert contextual_text(c).endswith(c.text)  # BM25 and the passage keep the repeated sentences
+        own.append(new)
+        end = c.char_end
+    assert " ".join(own).split() == text.split()  # every word of the article embedded, and once
 
 
 def test_without_the_window_the_same_chunks_would_be_cut():
