@@ -27,7 +27,11 @@ REQ_NEAR, REQ_PASSAGE, REQ_ABSENT = 0.85, 0.7, 0.25
 REQ_NEAR_SOFT, REQ_PASSAGE_SOFT, REQ_ABSENT_SOFT = 0.95, 0.9, 0.6
 REQ_CONFLICT = 0.5
 TITLE_CASE = 0.6  # answer-type confidence left to a name found in a title-case line
-_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I)
+# an amount of money: a currency sign before the number, or a currency's name after it and its
+# scale word ("4.2 million euros", "300bn yen")
+_MONEY = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:(?:thousand|million|billion|trillion|bn|m)\s?)?"
+                    r"(?:dollars|euros|pounds|sterling|yen|yuan|renminbi|rupees|francs|kronor|kroner|"
+                    r"crowns|roubles|rubles|pesos|reais|rand|usd|eur|gbp|jpy|cny|inr|chf)\b", re.I)
 
 
 def has_number(num: Num, terms: KeyTerms) -> bool:

@@ -292,3 +292,27 @@ def test_a_bracketed_title_year_names_the_release_of_that_year() -> None:
     other = Question.parse("When did the director of Driftmoor (2021) die?")
     dies = "He died on October 18, 2023."
     assert answer_type_score(other, key_terms(dies), dies) > 0.0
+
+
+@pytest.mark.parametrize("sentence", [
+    "The council approved a new crane, which will cost 4.2 million euros.",
+    "The contract is worth 300bn yen over ten years.",
+    "The club paid £12 million for the striker.",
+    "The bridge repairs will cost 85 million pounds.",
+])
+def test_an_amount_with_its_currency_answers_how_much(sentence: str) -> None:
+    from newsqa.rag.answer_type import answer_type_score
+    from newsqa.rag.terms import key_terms
+
+    q = Question.parse("How much will it cost?")
+    assert q.money
+    assert answer_type_score(q, key_terms(sentence), sentence) == 1.0
+
+
+def test_a_bare_number_is_a_weaker_answer_to_how_much() -> None:
+    from newsqa.rag.answer_type import answer_type_score
+    from newsqa.rag.terms import key_terms
+
+    q = Question.parse("How much will it cost?")
+    bare = "The council approved 4 new cranes and 12 million more visitors are expected."
+    assert answer_type_score(q, key_terms(bare), bare) == 0.4

@@ -107,6 +107,21 @@ def test_six_small_articles_with_the_real_model_answer_and_refuse(tmp_path: Path
         assert refused.refused and refused.short_answer is None, absent
 
 
+def test_an_amount_the_ner_calls_a_number_answers_how_much(tmp_path: Path, real_embedder) -> None:
+    """"4.2 million euros" is a CARDINAL to the small NER; the currency's name after the scale word
+    still makes it an amount of money, so the sentence that states the cost is quoted, not refused."""
+    settings = Settings(store=tmp_path / "store", backend="ranked")
+    qa = build_qa(settings, embedder=real_embedder)
+    body = ("Ana Lind was elected chair of the Marlow harbour board on Monday, replacing Petr Hanak. "
+            "Marek Dunst took over as chief executive of the ferry operator in May. "
+            "The board also approved a new crane, which will cost 4.2 million euros and arrive in June.")
+    ingest([Article(id="m1", title="Harbour board elects new chair", body=body)], settings, real_embedder,
+           store=qa.store)
+    a = qa.ask("How much will the new crane cost?")
+    assert not a.refused and a.short_answer is not None and a.short_answer.text == "4.2 million euros"
+    assert "4.2 million euros" in a.sentences[0].text and a.sentences[0].citations
+
+
 @pytest.mark.parametrize("question", ["?", "  ...  ", "!?"])
 def test_a_question_without_words_is_an_error_not_a_list_of_unrelated_passages(tmp_path: Path,
                                                                                 question: str) -> None:
