@@ -68,6 +68,8 @@ _MONTHS = {
     "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
     "dec": 12,
 }
+_MONTH_NAMES = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                          "october", "november", "december"})
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"}
 _TITLES = {
@@ -204,8 +206,9 @@ def key_terms(text: str) -> KeyTerms:
     for m in _MONTH_ONLY.finditer(masked):
         tok = m.group("m")
         with_year = re.match(r",?\s+(?:1[89]|20)\d\d\b", masked[m.end():])
-        # "May" and abbreviations ("Jan Koum") count as months only when a year follows
-        if (tok.rstrip(".") == "May" or len(tok.rstrip(".")) <= 4) and not with_year:
+        # "May" and abbreviations ("Jan Koum") count as months only when a year follows; "June"
+        # and "July" are whole names, however short
+        if (tok.rstrip(".") == "May" or tok.rstrip(".").lower() not in _MONTH_NAMES) and not with_year:
             continue
         months.add(f"{_month_num(tok):02d}")
     for m in _QUARTER_RE.finditer(masked):

@@ -79,6 +79,19 @@ def test_dates_months_and_years() -> None:
     assert key_terms("in March 2020").months == {"03"}
 
 
+@pytest.mark.parametrize("text, months", [
+    ("The crane will arrive in June.", {"06"}),  # a whole month name, however short
+    ("The festival moved to July this year.", {"07"}),
+    ("In March, prices rose.", {"03"}),
+    ("Prices may rise in May.", set()),  # "May" is a month only with a year after it
+    ("It opened in May 2020.", {"05"}),
+    ("Jan Koum left the board.", set()),  # an abbreviation is a month only with a year or a day
+    ("It shipped Jun. 3.", {"06"}),
+])
+def test_a_month_named_without_a_day(text: str, months: set[str]) -> None:
+    assert key_terms(text).months == months
+
+
 def test_codes_and_quarters() -> None:
     assert "q1" in key_terms("revenue in Q1 2021").codes
     assert "q1" in key_terms("revenue in the first quarter of 2021").codes
