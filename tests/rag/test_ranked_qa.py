@@ -108,7 +108,7 @@ def test_six_small_articles_with_the_real_model_answer_and_refuse(tmp_path: Path
 
 
 def test_an_amount_the_ner_calls_a_number_answers_how_much(tmp_path: Path, real_embedder) -> None:
-    """"4.2 million euros" is a CARDINAL to the small NER; the currency's name after the scale word
+    """The small NER calls "4.2 million euros" a CARDINAL; the currency's name after the scale word
     still makes it an amount of money, so the sentence that states the cost is quoted, not refused."""
     settings = Settings(store=tmp_path / "store", backend="ranked")
     qa = build_qa(settings, embedder=real_embedder)
