@@ -21,7 +21,7 @@ from functools import lru_cache
 from newsqa.rag.chat import split_carried
 from newsqa.rag.constraints import SPEECH_VERBS, Constraints, parse_constraints, speaker_named, with_speaker
 from newsqa.rag.query import analyse, question_parts
-from newsqa.rag.terms import STOPWORDS, KeyTerms, key_terms
+from newsqa.rag.terms import MONTH_WORDS, STOPWORDS, KeyTerms, key_terms
 from newsqa.rag.words import content_words, stem
 
 # What a question asks for is read from its leading question word ("In which year...", "According
@@ -136,9 +136,6 @@ _TEAM_EVENT = re.compile(r"\b(?:cup|final|finals|championship|league|olympics?|g
                          r"tournament|series|bowl|relay|derby)\b", re.I)
 # a year or number glued to a capitalised word names a thing: "Starfall 2049", "Season 4"
 _TITLE_NUMBER = re.compile(r"\b([A-Z][A-Za-z']*)\s+(\d{1,4})\b(?!\s*(?:%|percent|million|billion))")
-_MONTH_NAMES = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-                "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
-                "november", "dec", "december"}
 
 
 @dataclass
@@ -173,7 +170,7 @@ class Question:
         terms = key_terms(own)
         names = {t for n in terms.names for t in n} | set(terms.initial)
         titled = {m.group(2) for m in _TITLE_NUMBER.finditer(own)
-                  if m.group(1).lower().rstrip(".") not in _MONTH_NAMES}
+                  if m.group(1).lower().rstrip(".") not in MONTH_WORDS}
         context = key_terms(", ".join(carried)) if carried else None
         carried_tokens = ({t for n in context.names for t in n} | set(context.initial) | set(context.weak)
                           if context else set()) - names

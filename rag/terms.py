@@ -62,14 +62,12 @@ class KeyTerms:
                     or self.months or self.codes)
 
 
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
-    "dec": 12,
-}
-_MONTH_NAMES = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                          "october", "november", "december"})
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+# each month's name and its abbreviations ("jan", "sept") -> its number
+_MONTHS = {**{m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)}, "sept": 9,
+           **{m: i for i, m in enumerate(_MONTH_NAMES, 1)}}
+MONTH_WORDS = frozenset(_MONTHS)  # month names and their abbreviations, lowercased
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"}
 _TITLES = {
@@ -208,7 +206,8 @@ def key_terms(text: str) -> KeyTerms:
         with_year = re.match(r",?\s+(?:1[89]|20)\d\d\b", masked[m.end():])
         # "May" and abbreviations ("Jan Koum") count as months only when a year follows; "June"
         # and "July" are whole names, however short
-        if (tok.rstrip(".") == "May" or tok.rstrip(".").lower() not in _MONTH_NAMES) and not with_year:
+        name = tok.rstrip(".")
+        if (name == "May" or name.lower() not in _MONTH_NAMES) and not with_year:
             continue
         months.add(f"{_month_num(tok):02d}")
     for m in _QUARTER_RE.finditer(masked):
