@@ -9,8 +9,8 @@
 #   validation  the validation parts with both backends: rtqa-dev, rgb-dev, rgb-dev with each
 #               question's evidence removed, the bundled set (all of it: the CI gate's figures)
 #   written     the written set's validation part, written-heldout and written-heldout2, both backends
-#   probe       written-probe (ranked; readable like a training part), written-heldout3 and
-#               written-heldout4 (both backends; counts only, never read)
+#   probe       written-probe (ranked; readable like a training part), written-heldout3,
+#               written-heldout4 and written-heldout5 (both backends; counts only, never read)
 #
 # Stores are built once under $NEWSQA_DEV_STORES (default .newsqa/dev-stores) with default settings;
 # the development sets are read from $NEWSQA_DEV_DATA (default ../shared/data) and never copied.
@@ -75,6 +75,8 @@ for part in $PARTS; do
                 "$(store written-heldout3 "$W/written-heldout3/articles")" all "$be"
             run "heldout4-$be" "$W/written-heldout4/questions.jsonl" \
                 "$(store written-heldout4 "$W/written-heldout4/articles")" all "$be"
+            run "heldout5-$be" "$W/written-heldout5/questions.jsonl" \
+                "$(store written-heldout5 "$W/written-heldout5/articles")" all "$be"
         done ;;
     *) echo "unknown part: $part (train, validation, written, probe)" >&2; exit 2 ;;
     esac

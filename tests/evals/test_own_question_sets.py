@@ -20,7 +20,7 @@ SETS = sorted(p.name for p in DATA.glob("written*") if (p / "questions.jsonl").i
 
 def test_the_sets_are_there() -> None:
     assert {"written", "written-heldout", "written-heldout2", "written-heldout3", "written-heldout4",
-            "written-probe"} <= set(SETS)
+            "written-heldout5", "written-probe"} <= set(SETS)
 
 
 @pytest.mark.parametrize("name", SETS)
