@@ -148,6 +148,17 @@ class RankedBackend:
                                lambda c: (c.features.pronoun_start > 0 if c.features is not None
                                           else _PRONOUN.match(c.text) is not None)), short
 
+    def _short_from(self, q: AnalysedQuestion, sentences: list[Sentence], ranked: list[Candidate],
+                    passages: list[Passage], reading: SpeakerReading | None) -> ShortAnswer | None:
+        """The short answer read from quoted `sentences` alone (their ranked candidates)."""
+        by_key = {(c.n, tuple(c.span)): c for c in ranked}
+        keys = dict.fromkeys((n, tuple(span)) for x in sentences for n, span in x.spans.items())
+        kept = [by_key[k] for k in keys if k in by_key]
+        if not kept:
+            return None
+        return part_short_answer(q, kept, ranked, self.model or load_model(), self.scorer.embed,
+                                 passages=passages, reading=reading)
+
     def respond(self, question: str, passages: list[Passage],
                 keep: Callable[[list[Sentence]], list[Sentence]] = lambda s: s,
                 refusals: bool = True) -> RankedReply:
@@ -189,7 +200,14 @@ class RankedBackend:
             reading = SpeakerReading(part, passages) if part.kind is AnswerKind.STATEMENT else None
             role = None if about else role_answer(part, ranked)
             chosen, sh = self.compose(part, ranked, passages, per_part, None if about else rules, reading, role)
+            composed = len(chosen)
             chosen = keep(chosen)
+            if sh is not None and len(chosen) < composed and not any(_holds(x, sh) for x in chosen) \
+                    and role is None:
+                # the filter dropped the sentence the span came from (the newest report's
+                # sentences only, for a "latest" question): the short answer is read again from
+                # the sentences that stay
+                sh = self._short_from(part, chosen, ranked, passages, reading)
             if about:
                 sh = None  # a description, not a span
                 d = Refusal(not any(s.supported for s in chosen), "no passage names it") if refusals else None

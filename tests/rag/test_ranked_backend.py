@@ -9,7 +9,7 @@ import pytest
 
 from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.backends.quote import quoted_sentence
-from newsqa.rag.backends.ranked import RankedBackend
+from newsqa.rag.backends.ranked import RankedBackend, _holds
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import rank
 from newsqa.rag.support import SupportScorer
@@ -215,8 +215,8 @@ def test_a_request_about_a_thing_named_by_a_noun_phrase_quotes_the_sentences_tha
 
 def test_the_short_answer_lies_in_a_sentence_the_reply_quotes() -> None:
     """A filter after composing (the newest report's sentences, recency.py) may drop the sentence
-    the span came from: the span goes with it, even when another sentence of its passage stays."""
-    from newsqa.rag.backends.ranked import _holds
+    the span came from: `_holds` tells, even when another sentence of its passage stays (the reply
+    then reads its short answer again from what stays: the test below)."""
     from newsqa.rag.types import Sentence, ShortAnswer
 
     text = "Dock workers ended their strike on Friday. Union leader Tomas Reyes said members voted."
@@ -249,3 +249,22 @@ def test_a_later_part_about_she_is_asked_about_the_first_parts_answer() -> None:
     assert _with_antecedent(own, first, "Ada Quist") is own
     alone = analyse("What did she tell the council?")
     assert _with_antecedent(alone, first, "") is alone
+
+
+def test_a_filter_that_drops_the_short_answer_s_sentence_reads_it_again(backend: RankedBackend) -> None:
+    """A filter on the quoted sentences (the newest report's only, for a "latest" question) may drop
+    the sentence the short answer came from; the short answer is then read from the sentences the
+    answer still quotes, not left out."""
+    ps = passages("The average price of diesel at the pump rose to 1.62 euros per litre, the monitoring "
+                  "office said on Monday.",
+                  "The average price of diesel at the pump fell to 1.57 euros per litre, the monitoring "
+                  "office said a week later.")
+    question = "What was the average price of diesel at the pump?"
+    first = backend.respond(question, ps, refusals=False)
+    assert first.short is not None and len(first.sentences) == 2
+    dropped = first.short.text
+    reply = backend.respond(question, ps, keep=lambda s: [x for x in s if dropped not in x.text],
+                            refusals=False)
+    assert [x.text for x in reply.sentences] and all(dropped not in x.text for x in reply.sentences)
+    assert reply.short is not None and reply.short.text != dropped
+    assert any(_holds(x, reply.short) for x in reply.sentences)

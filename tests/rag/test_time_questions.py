@@ -76,6 +76,8 @@ def test_the_latest_price_is_the_newest_before_the_as_of_day_and_says_its_date(
     a = qa.ask("What is the latest price of diesel?", as_of=as_of)
     assert not a.refused, a.text
     assert right in a.text and wrong not in a.text
+    # the short answer is read from the newest report's sentences, which are all the answer quotes
+    assert a.short_answer is not None and right in a.short_answer.text
     assert a.answer_date == day and a.to_json()["answer_date"] == day.isoformat()
     assert a.to_json()["time_window"] == {"phrase": "latest", "start": None, "end": as_of.isoformat(),
                                           "recency": True}
