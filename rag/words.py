@@ -75,10 +75,7 @@ def _regular_base(form: str) -> set[str]:
 def stem(word: str) -> str:
     """A crude suffix stripper plus irregular forms: "won"/"wins" -> "win", "struck" -> "strik"
     (as "strike" and "strikes")."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    lemma = _irregular_forms().get(word)
-    return _strip(lemma) if lemma is not None else _strip(word)
+    return _strip(word if word in _IRREGULAR else _irregular_forms().get(word, word))
 
 
 def _strip(word: str) -> str:
