@@ -68,7 +68,7 @@ def load_questions(path: Path) -> list[Question]:
         questions.append(
             Question(
                 id=qid,
-                question=_require_str(obj, "question", where),
+                question=_question(obj, where),
                 answers=_answers(obj, where),
                 evidence_ids=_str_list(obj, "evidence_ids", where, required=True),
                 answerable=answerable,
@@ -91,8 +91,8 @@ def load_asked(path: Path) -> list[Question]:
             lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as e:
             raise ValueError(f"{path}: cannot read ({e})") from e
-        return [Question(id=f"line {n}", question=line.strip(), answers=[], evidence_ids=[])
-                for n, line in enumerate(lines, start=1) if line.strip()]
+        return [Question(id=f"line {n}", question=_worded(line.strip(), f"{path}:{n}"), answers=[],
+                        evidence_ids=[]) for n, line in enumerate(lines, start=1) if line.strip()]
     questions: list[Question] = []
     seen: dict[str, int] = {}
     for lineno, obj in _json_lines(path):
@@ -101,7 +101,7 @@ def load_asked(path: Path) -> list[Question]:
         if qid in seen:
             raise ValueError(f"{where}: duplicate id {qid!r} (first on line {seen[qid]})")
         seen[qid] = lineno
-        questions.append(Question(id=qid, question=_require_str(obj, "question", where), answers=[],
+        questions.append(Question(id=qid, question=_question(obj, where), answers=[],
                                   evidence_ids=[], turns=_str_list(obj, "turns", where, required=False),
                                   as_of=_as_of(obj, where)))
     return questions
@@ -145,6 +145,18 @@ def _data_path(name: str) -> Path:
     # Installed normally or editable, the package data is a real file; a zipped install is not
     # supported, which keeps callers free of context managers.
     return Path(str(files("newsqa.evals").joinpath("data", name)))
+
+
+def _question(obj: dict[str, Any], where: str) -> str:
+    return _worded(_require_str(obj, "question", where), where)
+
+
+def _worded(question: str, where: str) -> str:
+    # answering refuses a question of punctuation alone ("?!"), which would find the nearest
+    # vectors of nothing; a set holding one is told so before any question is asked
+    if not any(ch.isalnum() for ch in question):
+        raise ValueError(f"{where}: 'question' has no words to look for: {question!r}")
+    return question
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -64,6 +64,7 @@ def test_as_of_is_the_day_the_question_is_asked_on(tmp_path: Path) -> None:
         ("[1, 2]", "expected a JSON object"),
         ({"question": "Who?", "answers": [], "evidence_ids": []}, "missing field 'id'"),
         (_row(question=""), "'question' must be a non-empty string"),
+        (_row(question="?!"), "'question' has no words to look for"),
         ({"id": "q9", "question": "Who?", "evidence_ids": []}, "missing field 'answers'"),
         (_row(answers=["Verhoven"]), "'answers' must be a list of parts"),
         (_row(answers=[[]]), "'answers' must be a list of parts"),
@@ -137,7 +138,7 @@ def test_questions_to_ask_need_only_their_text(tmp_path: Path) -> None:
     assert [q.id for q in qs] == ["line 1", "line 3", "q9"]
     assert qs[1].turns == ["Who opened the ferry line?"] and str(qs[1].as_of) == "2024-06-12"
     for bad, field in (({"id": "x"}, "question"), ({"question": "Who?", "as_of": "June"}, "as_of"),
-                       ({"question": " "}, "question")):
+                       ({"question": " "}, "question"), ({"question": "..."}, "question")):
         with pytest.raises(ValueError, match=f"q.jsonl:1: .*'{field}'"):
             load_asked(_write(tmp_path, [bad]))
 
@@ -149,3 +150,6 @@ def test_a_text_file_of_questions_is_one_question_a_line(tmp_path: Path) -> None
     path.write_text("Who opened the ferry line?\n\n  When did it close?  \n", encoding="utf-8")
     assert [(q.id, q.question) for q in load_asked(path)] == [
         ("line 1", "Who opened the ferry line?"), ("line 3", "When did it close?")]
+    path.write_text("Who opened the ferry line?\n???\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"asked\.txt:2: 'question' has no words"):
+        load_asked(path)
