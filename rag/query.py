@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from newsqa.rag.analyse import analyse_question
+from newsqa.rag.pronouns import SINGULAR_KIND
 from newsqa.rag.slots import Slot, question_slot
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 class AnswerKind(str, Enum):
@@ -630,11 +631,79 @@ def without_parts(question: str, dropped: Iterable[str]) -> str:
     return ", and ".join(t.rstrip("?") for t in [left[0], *rest]) + "?"
 
 
+def _antecedent(first_part: str) -> "tuple[Span, frozenset[str]] | None":
+    """What a pronoun of a later part of a compound question stands for ("Where is the plant, and
+    who built it?"), with the kinds of pronoun that stand for it ("person", "thing"): the first
+    part's subject when it is no question phrase, else, after "who", its object for "it" ("Who
+    built the plant, and when did it open?"). A kind is left out when the first part names
+    something else a pronoun of that kind could stand for ("When did Acme open its plant, and
+    where is it?"). Where the subject is a question phrase that the pronoun could stand for
+    ("Which firm bought the mill, and when did it close?"), it may stand for that part's answer,
+    which is not known before it is answered: nothing then; likewise after "Who is X?", whose
+    answer names X (a statement is found by its speaker's name, not by "X"). The part is parsed
+    alone: the small parser misreads a compound question as a whole more often."""
+    first = analyse_question(first_part.rstrip(" ,;?") + "?")
+    root = next((t for t in first if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_ == "do":  # "When did the ferry sink": "sink" read as a noun
+        return None
+    if any(t.tag_ in _WH_TAGS and t.dep_ == "attr" for t in root.children):
+        return None  # "Who is Putin's spokesman, and what did he say?": he is the answer, by name
+    subject = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    only = {"person", "thing"}
+    if subject is not None and subject.lower_ in ("who", "whom"):
+        subject, only = next((t for t in root.children if t.dep_ == "dobj"), None), {"thing"}
+    if subject is None or subject.pos_ == "PRON" or any(t.tag_ in _WH_TAGS for t in subject.subtree):
+        return None
+    # the noun phrase up to its head, and the "of" phrases after it ("the mayor of Tarn")
+    end = subject.i + 1
+    for c in subject.rights:
+        if c.dep_ == "prep" and c.lower_ == "of" and c.i == end:
+            end = c.right_edge.i + 1
+    named = first[subject.left_edge.i:end]
+    kinds = _pronoun_kinds(subject) & only
+    for t in first:
+        if t.pos_ in ("NOUN", "PROPN") and not named.start <= t.i < named.end:
+            kinds -= _pronoun_kinds(t)  # another thing the pronoun could stand for
+    return (named, frozenset(kinds)) if kinds else None
+
+
+def _pronoun_kinds(t: "Token") -> set[str]:
+    """The pronouns that can stand for a noun: "he"/"she" for a person, "it" for a thing, either
+    for a name the small NER types unreliably (a person's name is often an ORG)."""
+    if t.pos_ == "PROPN":
+        return {"thing"} if t.ent_type_ in ("GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART") \
+            else {"person", "thing"}
+    if t.pos_ == "NOUN" and is_person_noun(t.lemma_):
+        return {"person"}
+    return {"thing"}
+
+
+def _resolved(part: "Span", antecedent: "tuple[Span, frozenset[str]] | None") -> str:
+    """The part's text with its third-person singular pronouns replaced by the antecedent where
+    their kind is one it takes; possessives take "'s"."""
+    if antecedent is None:
+        return part.text
+    named, kinds = antecedent
+    text = named.text
+    if named[0].pos_ == "DET" and named[0].is_title:
+        text = text[:1].lower() + text[1:]  # "The plant" opened the first part
+    out = []
+    for t in part:
+        if SINGULAR_KIND.get(t.lower_) in kinds:
+            owner = t.tag_ == "PRP$" or t.lower_ in ("its", "his")
+            out.append((f"{text}'s" if owner else text) + t.whitespace_)
+        else:
+            out.append(t.text_with_ws)
+    return "".join(out)
+
+
 def question_parts(q: AnalysedQuestion) -> list[str]:
     """The questions a compound question asks ("Which firm bought the mill, and when did it
     close?"): split before every "and" followed by a question word, so each part is answered on its
     own. A part without a verb of its own borrows the last part's ("Which city and which year did
-    the fair open in?"). One part (the question itself) when it asks one thing."""
+    the fair open in?"), and a later part's pronoun that stands for the first part's subject is
+    replaced by it ("Where is the plant, and who built it?" asks "Who built the plant?"). One
+    part (the question itself) when it asks one thing."""
     doc = q.doc
     cuts = [t.i for t in doc[1:-1] if t.lower_ == "and" and doc[t.i + 1].tag_ in _WH_TAGS]
     if not cuts:
@@ -644,7 +713,8 @@ def question_parts(q: AnalysedQuestion) -> list[str]:
         spans.append(doc[start:i])
         start = i + 1
     spans.append(doc[start:])
-    texts = [s.text.strip(" ,;") for s in spans]
+    named = _antecedent(spans[0].text)
+    texts = [spans[0].text.strip(" ,;")] + [_resolved(s, named).strip(" ,;") for s in spans[1:]]
     last = spans[-1]
     verb = next((t for t in last if t.pos_ in ("AUX", "VERB") and t.tag_ not in _WH_TAGS), None)
     out = []

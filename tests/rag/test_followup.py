@@ -87,6 +87,21 @@ def test_demo_compound_question_through_the_extractive_backend(tmp_path: Path, d
 
 
 @pytest.mark.slow
+def test_demo_compound_question_whose_later_part_says_it(tmp_path: Path, demo_files: list[str],
+                                                         real_embedder) -> None:
+    """"..., and who built it?": the second part is asked of the plant the first part names
+    ("Who built Iran's nuclear power plant?"); asked as "Who built it?" the part named nothing and
+    was refused with the first."""
+    settings = Settings(store=tmp_path / "store")
+    qa = build_qa(settings, embedder=real_embedder)
+    ingest(demo_files, settings, real_embedder, store=qa.store)
+    a = qa.ask("Where is Iran's nuclear power plant located, and who built it?", backend="ranked")
+    assert not a.refused and "Russia" in [s.text for s in a.short_answers]
+    assert "Who built Iran's nuclear power plant?" not in a.unanswered_parts
+    assert any(s.text.startswith("Russia built Iran’s first nuclear power plant") for s in a.sentences)
+
+
+@pytest.mark.slow
 def test_demo_follow_up_statement_is_the_carried_persons(tmp_path: Path, demo_files: list[str],
                                                           real_embedder) -> None:
     """"What did he say about Trump?" after the spokesman's name: what the spokesman said about

@@ -114,11 +114,39 @@ def test_a_question_about_what_was_said_expects_a_statement_not_an_entity() -> N
 def test_a_compound_question_splits_into_its_parts() -> None:
     from newsqa.rag.query import question_parts
 
-    assert question_parts(analyse("Who founded the Norbridge bakery, and when did it close?")) == [
-        "Who founded the Norbridge bakery?", "When did it close?"]
+    assert question_parts(analyse("Which firm bought the Norbridge bakery, and when did it sell the mill?")) == [
+        "Which firm bought the Norbridge bakery?", "When did it sell the mill?"]
     # a part without a verb of its own borrows the last part's
     assert question_parts(analyse("Which city and which year did the glass fair open in?")) == [
         "Which city did the glass fair open in?", "Which year did the glass fair open in?"]
+
+
+@pytest.mark.parametrize("text,parts", [
+    # a later part's pronoun stands for the first part's subject, each part is asked with it
+    ("Where is the Norbridge ferry terminal, and who built it, and how much did it cost?",
+     ["Where is the Norbridge ferry terminal?", "Who built the Norbridge ferry terminal?",
+      "How much did the Norbridge ferry terminal cost?"]),
+    ("Where was the mayor of Tarnby born, and what did she say about her town?",
+     ["Where was the mayor of Tarnby born?", "What did the mayor of Tarnby say about the mayor of Tarnby's town?"]),
+    # after "who", "it" cannot be the person asked for: it is the thing the first part names
+    ("Who founded the Norbridge bakery, and when did it close?",
+     ["Who founded the Norbridge bakery?", "When did the Norbridge bakery close?"]),
+    # a lone person's name, where the small parser misreads the first part's verb
+    ("Why did Ilse Varga resign, and who replaced her?", ["Why did Ilse Varga resign?", "Who replaced Ilse Varga?"]),
+    # the pronoun may stand for the first part's answer, not known yet: left as it is
+    ("Which firm bought the mill, and when did it close?", ["Which firm bought the mill?", "When did it close?"]),
+    ("Who founded the Norbridge bakery, and when did he die?",
+     ["Who founded the Norbridge bakery?", "When did he die?"]),
+    ("Who is the mayor of Tarnby, and what did she say about the bridge?",
+     ["Who is the mayor of Tarnby?", "What did she say about the bridge?"]),
+    # a pronoun of another kind than the subject's is not it
+    ("Where is the Norbridge ferry terminal, and what did he say about it?",
+     ["Where is the Norbridge ferry terminal?", "What did he say about the Norbridge ferry terminal?"]),
+])
+def test_a_later_part_names_what_its_pronoun_stands_for(text: str, parts: list[str]) -> None:
+    from newsqa.rag.query import question_parts
+
+    assert question_parts(analyse(text)) == parts
 
 
 def test_one_question_with_coordinated_words_stays_whole() -> None:
