@@ -92,6 +92,21 @@ def test_the_answerability_model_decides_when_the_weights_have_one(scorer: Suppo
     assert answer_probability(plain, on_topic, r_on, six) == r_on[0].score
 
 
+def test_a_description_question_lacks_no_entity(scorer: SupportScorer, six) -> None:
+    """"Why ...?" asks for no entity: the answerability model reads none as missing from the best
+    sentence, while a typed question whose best sentence holds none of its kind lacks one."""
+    from newsqa.rag.refusal import question_features
+
+    why = analyse("Why was the coastal rail line delayed?")
+    ranked = rank(why, six, scorer)
+    assert ranked[0].features.expected == 0.0  # the sentence feature: no entity of an asked label
+    assert question_features(why, ranked, six).expected == 1.0
+    who = analyse("Who delayed the coastal rail line?")
+    ranked = rank(who, six, scorer)
+    assert "delayed" in ranked[0].text and ranked[0].features.expected == 0.0  # no person in it
+    assert question_features(who, ranked, six).expected == 0.0
+
+
 def test_names_share_reads_the_cited_articles_only(six) -> None:
     q = analyse("When will the Brightwater river festival return?")
     assert names_share(q, [six[3]], six) == 1.0
