@@ -170,8 +170,10 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
             return 1.0
         if s.dates:
             return 0.7  # "Thursday, Nov. 12": the year is usually the article's own
-        if (s.months and s.years) or new_years:
-            return 0.5  # "in 2014", "in May 2014"
+        if s.months and s.years:
+            return 0.7  # "in May 2014": as exact as "Thursday, Nov. 12"
+        if new_years:
+            return 0.5  # "in 2014"
         return 0.5 if text and _RELATIVE_TIME.search(text) else 0.0  # "yesterday", "on Thursday"
     if kind == "number":
         new = [n for n in s.numbers if not has_number(n, q.terms)]

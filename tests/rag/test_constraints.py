@@ -277,6 +277,11 @@ def test_when_a_release_happened_asks_for_a_day_but_a_founding_year_will_do() ->
     assert answer_type_score(released, key_terms(day), day) == 1.0
     year = "Pixelnest was founded in 2003."
     assert answer_type_score(founded, key_terms(year), year) > 0.0
+    # a month and a year say when as exactly as a day and a month; a year alone less so
+    month = "Pixelnest was founded in May 2003."
+    dated = "Pixelnest was founded on Thursday, May 8."
+    assert answer_type_score(founded, key_terms(month), month) == answer_type_score(founded, key_terms(dated), dated)
+    assert answer_type_score(founded, key_terms(year), year) < answer_type_score(founded, key_terms(month), month)
 
 
 def test_a_bracketed_title_year_names_the_release_of_that_year() -> None:
