@@ -109,9 +109,9 @@ def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: li
     qf.lemma_overlap = f.lemma_overlap
     qf.sem_best = f.sem
     qf.sem_max = max(c.features.sem for c in scored)
-    # a description question ("Why ...?", "How ...?", "Is X willing to ...?") asks for no entity:
-    # none is missing from the best sentence. Read as lacking one, with the weight typed questions
-    # give it, it refused such questions on the demo corpus with the right sentence ranked first.
+    # a description question ("Why ...?", "How ...?", "Is X willing to ...?") asks for no entity,
+    # so none is missing from its best sentence; read as missing, it took the penalty (about -0.8
+    # on the log-odds) of a typed question whose best sentence holds nothing of the asked kind
     qf.expected = 1.0 if q.kind is AnswerKind.DESCRIPTION else f.expected
     qf.year_missing = f.year_missing
     if rules is not None:
