@@ -19,6 +19,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from newsqa.rag.types import has_words
+
 SUPPORT_KINDS = (
     "verbatim", "paraphrase", "swapped_name", "swapped_year", "swapped_number", "unrelated",
     "partial", "negation",
@@ -152,9 +154,9 @@ def _question(obj: dict[str, Any], where: str) -> str:
 
 
 def _worded(question: str, where: str) -> str:
-    # answering refuses a question of punctuation alone ("?!"), which would find the nearest
-    # vectors of nothing; a set holding one is told so before any question is asked
-    if not any(ch.isalnum() for ch in question):
+    # answering refuses such a question: a set holding one is told so, with its line, before any
+    # question is asked
+    if not has_words(question):
         raise ValueError(f"{where}: 'question' has no words to look for: {question!r}")
     return question
 

@@ -21,7 +21,7 @@ from newsqa.rag.short import short_answers_for
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.recase import recase
 from newsqa.rag.timeframe import read_time
-from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence, ShortAnswer
+from newsqa.rag.types import REFUSAL_TEXT, Answer, Sentence, ShortAnswer, has_words
 from newsqa.settings import Settings
 
 
@@ -67,8 +67,7 @@ class QA:
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
-        if not any(ch.isalnum() for ch in question):
-            # "?" or "..." would still find the nearest vectors and list unrelated passages
+        if not has_words(question):
             raise ValueError("the question has no words to look for")
         be = self._backend(backend)
         as_of = as_of or date.today()

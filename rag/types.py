@@ -89,6 +89,13 @@ class TimeWindow:
                 "end": self.end.isoformat() if self.end else None, "recency": self.recency}
 
 
+def has_words(question: str) -> bool:
+    """Whether a question has anything to look for: "?" or "..." would still find the nearest
+    vectors and list unrelated passages. Answering (qa.py) and the question-file loaders
+    (evals/questions.py) ask it alike."""
+    return any(ch.isalnum() for ch in question)
+
+
 def unanswered_note(parts: Sequence[str]) -> str:
     """The line said beside an answer for the parts of its question the passages do not answer."""
     asked = "; ".join(f"“{p.strip()}”" for p in parts)
