@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 
 from newsqa.index.lexical import tokenize
+from newsqa.rag.ages import asked_ages, asked_person, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
@@ -354,8 +355,10 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "in what year" by a span that holds one ("a year", "the last 72 hours" do not)
     year_asked = q.kind is AnswerKind.DATE and q.focus == "year"
     # ... and "how old" by an age: a number, counting nothing but units of time ("31", "31 years",
-    # "a 31-year-old"; not "February", nor "22 pupils")
+    # "a 31-year-old"; not "February", nor "22 pupils"), that the sentence states as an age
+    # (ages.py: not the "22" of "22 points", nor the "60 days" of "within 60 days")
     age_asked = q.wh == "how old"
+    person = asked_person(q.doc) if age_asked else ""
     # ... and "how long" by a time ("nine days", "since 2019") or a length ("420 metres"), never by
     # a count of other things ("three ferry lines")
     length_asked = q.wh == "how long"
@@ -369,6 +372,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             parse = None
         anchors = question_word_positions(q, doc)
         focus_at = [t.i for t in doc if q.focus and t.lower_ == q.focus]
+        ages = asked_ages(doc, person) if age_asked else frozenset()
         ents = [e for e in answer_entities(q, doc)
                 # "Mayor Tomas Lind" does not answer a question that names "Lind"
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
@@ -399,7 +403,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 continue
             if year_asked and not _YEAR.search(e.text):
                 continue
-            if age_asked and not _an_age(e, parse):
+            if age_asked and not (_an_age(e, parse) and states_age(e, ages)):
                 continue
             if length_asked and label not in ("DATE", "TIME", "QUANTITY") and not _counting_only(e, parse, TIME_UNITS):
                 continue
