@@ -200,8 +200,9 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
             elif kind == "person" and len(name) == 1 and name[0] in DEMONYMS:
                 value = 0.7 if q.team_event else 0.3  # "a Colombian has won": a nationality, no name
             elif kind == "person":
-                # countries and cities win cups and finals, not elections or prizes
-                value = (0.7 if q.team_event else 0.4) if place else 0.4 if generic \
+                # countries and cities win cups and finals and build, sign or invade (the one who
+                # acted), not elections or prizes
+                value = (0.7 if q.team_event or q.acted else 0.4) if place else 0.4 if generic \
                     else 1.0 if 2 <= len(name) <= 4 else 0.7
                 if len(name) > 4 and _person_tail(name):
                     value = max(value, 0.9)  # "Russian Ministry of Foreign Affairs Maria Zakharova"
@@ -216,7 +217,7 @@ def answer_type_score(q: Question, s: KeyTerms, text: str = "") -> float:
         for w in s.initial:
             if q.fresh(w) and w not in GENERIC_NAME_WORDS:
                 place = (w,) in PLACES or w in DEMONYMS
-                as_person = (0.7 if q.team_event else 0.4) if place else 0.6
+                as_person = (0.7 if q.team_event or q.acted else 0.4) if place else 0.6
                 as_place = 1.0 if (place and not where) or (where and _locative((w,), words)) else 0.4
                 best = max(best, {"person": as_person, "place": as_place}.get(kind, 0.7))
         if kind == "entity":

@@ -148,6 +148,10 @@ class Question:
     title_numbers: set[str]  # years/numbers that are part of a name
     money: bool
     team_event: bool = False  # a contest that teams or countries win ("a cup final")
+    # "who" asks for the one who acted ("Who built the plant?"), whom news names a country as often
+    # as a person or a body ("Russia built it"): query.analyse's reading, so both paths agree; but
+    # for "won", which a country does only in a contest (`team_event`: not an election or a prize)
+    acted: bool = False
     own: str = ""  # the words of the question itself, without names carried over from earlier turns
     context: set[str] = field(default_factory=set)  # carried-over name tokens: the topic, not the ask
     # "year", "day" or "date": "In which year", "On which day", "release date", "When was it released"
@@ -176,7 +180,8 @@ class Question:
                           if context else set()) - names
         # the parts the learned path answers and refuses one by one (query.py): one splitter, so
         # both paths name the same parts
-        parts = question_parts(analyse(own))
+        analysed = analyse(own)
+        parts = question_parts(analysed)
         constraints = parse_constraints(own)
         kind = question_kind(own)
         head = head_noun(own)
@@ -201,6 +206,8 @@ class Question:
                    bool(_MONEY_Q.search(own)), bool(_TEAM_EVENT.search(own)), own=own,
                    context=carried_tokens, unit=unit, parts=parts if len(parts) > 1 else [],
                    constraints=constraints, wh=wh, head=head,
+                   acted=(kind == "person" and "GPE" in analysed.labels and analysed.slot is not None
+                          and analysed.slot.verb != "win"),
                    title_year=m.group(1) if (m := _TITLE_YEAR.search(own)) else "")
 
     def fresh(self, token: str) -> bool:

@@ -112,6 +112,21 @@ def test_a_nationality_is_not_a_person() -> None:
     assert answer_type_score(team, key_terms(s2), s2) >= 0.7
 
 
+def test_the_one_who_acted_may_be_a_country() -> None:
+    """"Who built it?" over "Norway built it": the rules read the question as the learned path
+    does (query.analyse), so they do not refuse it for naming no person."""
+    q = Question.parse("Who built the harbour bridge at Calder Bay?")
+    assert q.acted
+    s = "Norway built the harbour bridge at Calder Bay in 1998."
+    assert answer_type_score(q, key_terms(s), s) >= RefusalPolicy().min_type
+    # a role is held by a person, and a country wins a contest, not an election
+    for asked in ("Who is the mayor of Calder Bay?", "Who won the Calder Bay mayoral election?"):
+        other = Question.parse(asked)
+        assert not other.acted
+        s = "Norway sent observers to Calder Bay."
+        assert answer_type_score(other, key_terms(s), s) < RefusalPolicy().min_type
+
+
 def test_a_capitalised_label_is_not_a_person() -> None:
     q = Question.parse("Who won the Ostland Presidential Election 2018?")
     label = "Total Electoral Votes Needed to Win = 214"
