@@ -249,11 +249,13 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
         anchors = question_word_positions(q, doc)
         best_near = 0.0
         expected = new = False
-        # "how old" asks for an age, which a number the sentence does not state as one is not
+        # "how old" asks for an age, which a number the sentence does not state as one is not;
+        # "in what year" for a year, which "last week" is not
         ages = asked_ages(doc, person) if q.wh == "how old" else None
         for e in answer_entities(q, doc, q_lower, named):
             new = True
-            if e.label_ in q.labels and (ages is None or states_age(e, ages)):
+            if (e.label_ in q.labels and (ages is None or states_age(e, ages))
+                    and (not q.asks_year or _YEAR.search(e.text))):
                 expected = True
                 if anchors:
                     dist = min(min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors)

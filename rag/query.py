@@ -160,6 +160,11 @@ class AnalysedQuestion:
         """Lowercase words of the named things, without function words ("the")."""
         return name_words(self.named)
 
+    @property
+    def asks_year(self) -> bool:
+        """"In what year ...?", "Which year ...?": a year answers it, "last week" does not."""
+        return self.kind is AnswerKind.DATE and self.focus == "year"
+
 
 _FUNCTION = frozenset("the a an of and in on at for to de la le van von".split())
 _NAME_WORD = re.compile(r"[^\W_]+")

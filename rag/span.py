@@ -353,7 +353,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # asks for people only through a noun ("What is the name of ...", "what coach": another kind)
     thing = q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus
     # ... and "in what year" by a span that holds one ("a year", "the last 72 hours" do not)
-    year_asked = q.kind is AnswerKind.DATE and q.focus == "year"
+    year_asked = q.asks_year
     # ... and "how old" by an age: a number, counting nothing but units of time ("31", "31 years",
     # "a 31-year-old"; not "February", nor "22 pupils"), that the sentence states as an age
     # (ages.py: not the "22" of "22 points", nor the "60 days" of "within 60 days")

@@ -117,6 +117,17 @@ def test_a_year_question_is_answered_only_by_a_span_that_holds_a_year() -> None:
     assert {"1987", "72 hours"} <= {s.ent.text for s in when}
 
 
+def test_a_sentence_without_a_year_does_not_hold_what_a_year_question_asks() -> None:
+    from newsqa.rag.features import Features, full_features
+
+    q = analyse("In what year did the line open?")
+    assert q.asks_year and not analyse("When did the line open?").asks_year
+    cands = [replace(c, features=Features()) for c in _cands(
+        "The line opened last week after a strike of 72 hours.", "The line opened in 1987.")]
+    full_features(q, cands, [0.5, 0.5])
+    assert [c.features.expected for c in cands] == [0.0, 1.0]
+
+
 def test_how_old_is_answered_by_an_age() -> None:
     sentence = "Ada Quist, 31, has led the school since February 2019, when it had only 22 pupils."
     spans = span_candidates(analyse("How old is Ada Quist?"), _cands(sentence), _cands(sentence))
