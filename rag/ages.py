@@ -10,8 +10,9 @@ sentence ("22 points", "a 19-year wait", "in 60 days") counts or measures someth
 "how old" question answered by it is answered wrongly; a sentence without any of these forms does
 not answer it, however closely it matches the question's other words.
 
-Read from the tokens alone (sentences are tagged for entities, not parsed), so that the sentence
-ranker and the span chooser read the same ages.
+Read from a sentence's tokens alone (sentences are tagged for entities, not parsed), so that the
+sentence ranker and the span chooser read the same ages; the question, which is parsed, says whose
+age it asks (asked_person).
 """
 
 from __future__ import annotations
@@ -73,13 +74,13 @@ def _stated_as_age(doc: "Doc", i: int) -> bool:
         return ends and before2 not in ("there", "it")
     if before == "now" and before2 in _COPULA:
         return ends and _word(doc, i - hop - 2) not in ("there", "it")
+    if i < 2 or not doc[i - 2].is_alpha:
+        return False
     # "Ann Roe (58)"
-    if doc[i - 1].text == "(" and after == ")" and i >= 2 and doc[i - 2].is_alpha:
+    if doc[i - 1].text == "(" and after == ")":
         return True
     # set off after a name or a noun: "Roe, 58," (not "in 2021, 45 people", "31 points, 14 rebounds")
-    if doc[i - 1].text == "," and i >= 2 and doc[i - 2].is_alpha:
-        return i + 1 >= len(doc) or after in _CLAUSE_ENDS
-    return False
+    return doc[i - 1].text == "," and (i + 1 >= len(doc) or after in _CLAUSE_ENDS)
 
 
 def age_tokens(doc: "Doc") -> frozenset[int]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from newsqa.index.lexical import tokenize
-from newsqa.rag.ages import asked_ages, asked_person, states_age
+from newsqa.rag.ages import asked_ages, states_age
 from newsqa.rag.pronouns import PERSONAL as _PRONOUNS
 from newsqa.rag.sentences import Candidate, asks
 
@@ -233,7 +233,6 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
 
     q_lower = q.text.lower()
     named = q.named_tokens
-    person = asked_person(q.doc) if q.wh == "how old" else ""
     for c, sim in zip(cands, sims):
         f = c.features
         doc = c.doc
@@ -251,7 +250,7 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
         expected = new = False
         # "how old" asks for an age, which a number the sentence does not state as one is not;
         # "in what year" for a year, which "last week" is not
-        ages = asked_ages(doc, person) if q.wh == "how old" else None
+        ages = asked_ages(doc, q.age_of) if q.wh == "how old" else None
         for e in answer_entities(q, doc, q_lower, named):
             new = True
             if (e.label_ in q.labels and (ages is None or states_age(e, ages))

@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from newsqa.rag.ages import asked_person
 from newsqa.rag.analyse import analyse_question
 from newsqa.rag.pronouns import SINGULAR_KIND
 from newsqa.rag.slots import Slot, question_slot
@@ -159,6 +160,12 @@ class AnalysedQuestion:
     def named_tokens(self) -> frozenset[str]:
         """Lowercase words of the named things, without function words ("the")."""
         return name_words(self.named)
+
+    @cached_property
+    def age_of(self) -> str:
+        """For a "how old" question, the last word of the name whose age it asks ("How old is Ann
+        Roe?": "roe"; ages.asked_person), else ""."""
+        return asked_person(self.doc) if self.wh == "how old" else ""
 
     @property
     def asks_year(self) -> bool:

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 
 from newsqa.index.lexical import tokenize
-from newsqa.rag.ages import asked_ages, asked_person, states_age
+from newsqa.rag.ages import asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
@@ -358,7 +358,6 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # "a 31-year-old"; not "February", nor "22 pupils"), that the sentence states as an age
     # (ages.py: not the "22" of "22 points", nor the "60 days" of "within 60 days")
     age_asked = q.wh == "how old"
-    person = asked_person(q.doc) if age_asked else ""
     # ... and "how long" by a time ("nine days", "since 2019") or a length ("420 metres"), never by
     # a count of other things ("three ferry lines")
     length_asked = q.wh == "how long"
@@ -372,7 +371,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             parse = None
         anchors = question_word_positions(q, doc)
         focus_at = [t.i for t in doc if q.focus and t.lower_ == q.focus]
-        ages = asked_ages(doc, person) if age_asked else frozenset()
+        ages = asked_ages(doc, q.age_of) if age_asked else frozenset()
         ents = [e for e in answer_entities(q, doc)
                 # "Mayor Tomas Lind" does not answer a question that names "Lind"
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
