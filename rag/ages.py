@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days"})
+AGE_UNITS = frozenset({"year", "month", "week", "day"})  # what an age counts (also span._an_age)
 _TURN = frozenset({"turn", "turns", "turned", "turning"})
 # what may follow a bare number for it to be an age, as the end of a clause about the person or
 # the clause going on ("Roe, 58, said", "a woman, 54, who", "Roe, 58, of Dayton", "died at 89 on
@@ -56,7 +56,8 @@ def _stated_as_age(doc: "Doc", i: int) -> bool:
         return False
     # "68-year-old" (and "68 year-old", "68-year old"), "40 years old", "two years of age"
     rest = [w for w in (_word(doc, k) for k in range(i + 1, i + 5)) if w != "-"]
-    if rest[:1] and rest[0] in _UNITS and (rest[1:2] == ["old"] or rest[1:3] == ["of", "age"]):
+    if rest[:1] and rest[0].removesuffix("s") in AGE_UNITS and (
+            rest[1:2] == ["old"] or rest[1:3] == ["of", "age"]):
         return True
     if before in ("aged", "age", "ages") or (before == "of" and before2 == "age"):
         return True

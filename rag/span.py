@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 
 from newsqa.index.lexical import tokenize
-from newsqa.rag.ages import asked_ages, states_age
+from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
@@ -85,7 +85,6 @@ _OPEN_KINDS = {AnswerKind.ENTITY, AnswerKind.WORK, AnswerKind.EVENT, AnswerKind.
                AnswerKind.GROUP}
 # "84 years", "two weeks" (select.TIME_UNITS) measure how long, and the NER labels them DATE like
 # the points in time that answer "when"; "two weeks ago" and "in two weeks" are points
-_AGE_UNITS = frozenset({"year", "month", "week", "day"})  # what an age counts
 _POINT_AFTER = frozenset({"ago", "later", "earlier", "before", "after"})
 _POINT_BEFORE = frozenset({"in", "within"})
 # the kinds an amount, a count or a date never answers (select._NAMED_KINDS is wider: the kinds
@@ -113,7 +112,7 @@ def _an_age(e: "Span", parse: "Doc | None") -> bool:
     """A number that counts nothing but years, months, weeks or days, in it or as the noun it
     modifies (`parse`, the sentence's parse, tells): what "how old" asks for ("31", "31 years", "a
     31-year-old"; not "February", nor "2019", nor "22" of "22 pupils", nor "nine seconds")."""
-    return _counting_only(e, parse, _AGE_UNITS)
+    return _counting_only(e, parse, AGE_UNITS)
 
 
 def _counting_only(e: "Span", parse: "Doc | None", units: frozenset[str]) -> bool:
