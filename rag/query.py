@@ -185,21 +185,33 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
                      if len(t) > 1 and t.lower() not in _FUNCTION)
 
 
+# spaCy's stop list holds verbs that carry a question ("Who did she call?", "Who will give the
+# speech?", "What did the firm make?", "Who did the board name?"): as a verb they are content words
+_LIGHT_VERBS = frozenset({"be", "have", "do"})
+
+
+def _asked_verb(t: "Token", slot: Slot | None) -> bool:
+    """A verb other than "be", "have" or "do", by its tag or as the verb of the question's slot
+    (the small tagger reads "call" in "Who did the mayor call?" as a noun; slots.py finds the verb)."""
+    lemma = t.lemma_.lower()
+    return lemma not in _LIGHT_VERBS and (t.pos_ == "VERB" or slot is not None and lemma == slot.verb)
+
+
 @lru_cache(maxsize=512)
 def analyse(text: str) -> AnalysedQuestion:
     """The question's analysis (cached by text)."""
     doc = analyse_question(text)
     wh, kind, focus = _kind(doc)
+    slot = question_slot(doc)
     content = set()
     for t in doc:
-        if t.is_stop or t.is_punct or t.is_space or t.lower_ in _WH:
+        if t.is_punct or t.is_space or t.lower_ in _WH or t.is_stop and not _asked_verb(t, slot):
             continue
         content.add(t.lower_)
         content.add(t.lemma_.lower())
     named = [e.text for e in doc.ents if e.label_ in _NAMED]
     in_ents = {t.i for e in doc.ents for t in e}
     named += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in in_ents and t.i > 0]
-    slot = question_slot(doc)
     labels = LABELS[kind]
     if wh == "who" and kind is AnswerKind.PERSON and slot is not None and slot.role == "subj" and slot.verb != "be":
         # the one who acted ("Who built the plant?", "Who won the cup?") is in news a country as

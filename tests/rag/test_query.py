@@ -106,6 +106,17 @@ def test_named_things_content_words_and_negation() -> None:
     assert not analyse("Who opened the plant?").negated
 
 
+@pytest.mark.parametrize("text, verb", [("Who did the mayor call?", "call"),
+                                         ("Who will give the opening speech?", "give"),
+                                         ("Who did the board name as chief executive?", "name"),
+                                         ("Who will take over the bakery?", "take")])
+def test_a_main_verb_on_spacys_stop_list_is_a_content_word(text: str, verb: str) -> None:
+    # the verb is what the question asks about: matched against sentences like any other word
+    q = analyse(text)
+    assert verb in q.content
+    assert not {"do", "did", "was", "be", "who"} & q.content
+
+
 def test_a_question_about_what_was_said_expects_a_statement_not_an_entity() -> None:
     q = analyse("What did the energy minister say about diesel prices?")
     assert q.kind is AnswerKind.STATEMENT and not q.typed and "minister" in q.content
