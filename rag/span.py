@@ -308,6 +308,11 @@ def title_label(span: "Span") -> str:
     return labels.pop() if len(labels) == 1 else ""
 
 
+def _acts(span: "Span") -> bool:
+    """The span is the subject of an active verb other than "be" ("Russia built ...")."""
+    return span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() != "be"
+
+
 def _placed(parse: "Doc", start: int, end: int) -> bool:
     """The proper name parse[start:end] is the object of a locative preposition."""
     root = parse[end - 1]
@@ -360,6 +365,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "how long" by a time ("nine days", "since 2019") or a length ("420 metres"), never by
     # a count of other things ("three ferry lines")
     length_asked = q.wh == "how long"
+    # ... and "where" by a place something is at, never by one that acts ("Russia built the plant,
+    # Bushehr": the builder, not where the plant is)
+    where_asked = q.wh == "where"
     asked = _asked_amount(q)
     count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
@@ -409,6 +417,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                     and _whole_not_asked(parse[e.start:e.end], q)):
                 continue  # "How many of them ...?": "2 of the 3 surveys" is 2, not the 3 of the whole
             if no_dates and label in ("DATE", "TIME"):
+                continue
+            if where_asked and parse is not None and _acts(parse[e.start:e.end]):
                 continue
             f = SpanFeatures()
             if is_phrase:

@@ -109,6 +109,17 @@ def test_a_bare_what_question_is_not_answered_by_a_person() -> None:
     assert "Ada Quist" in {s.ent.text for s in spans}
 
 
+def test_where_is_not_answered_by_a_place_that_acts() -> None:
+    """"Where is the smelter?": the place it stands, not the country that built it."""
+    sentence = "Norland built the smelter at Vesterby, and Kallia buys its aluminium."
+    texts = {s.ent.text for s in span_candidates(analyse("Where is the smelter?"), _cands(sentence),
+                                                  _cands(sentence))}
+    assert "Vesterby" in texts and "Norland" not in texts and "Kallia" not in texts
+    # a country that acts still answers which country acted
+    acted = span_candidates(analyse("Which country built the smelter?"), _cands(sentence), _cands(sentence))
+    assert "Norland" in {s.ent.text for s in acted}
+
+
 def test_a_year_question_is_answered_only_by_a_span_that_holds_a_year() -> None:
     sentence = "The line took a year to electrify and opened in 1987, after a strike of 72 hours."
     spans = span_candidates(analyse("In what year did the line open?"), _cands(sentence), _cands(sentence))
