@@ -231,8 +231,14 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
     """Fill the full features of candidates that have their `doc` (and their similarity)."""
     from newsqa.rag.query import AnswerKind
 
+    from newsqa.rag.roles import holds_other, is_role_question, other_holders
+
     q_lower = q.text.lower()
     named = q.named_tokens
+    # a role's holder is a person (not a nationality), and not one the sentences title for
+    # something else (roles.py)
+    role_q = is_role_question(q)
+    others = other_holders(q, cands) if role_q else []
     for c, sim in zip(cands, sims):
         f = c.features
         doc = c.doc
@@ -254,7 +260,8 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
         for e in answer_entities(q, doc, q_lower, named):
             new = True
             if (e.label_ in q.labels and (ages is None or states_age(e, ages))
-                    and (not q.asks_year or _YEAR.search(e.text))):
+                    and (not q.asks_year or _YEAR.search(e.text))
+                    and not (role_q and (e.label_ == "NORP" or holds_other(e.text, others)))):
                 expected = True
                 if anchors:
                     dist = min(min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors)

@@ -42,6 +42,7 @@ _QUALIFIERS = ("compound", "amod", "poss", "nmod", "npadvmod")
 _OF = frozenset({"of", "at", "for", "in"})
 _ARTICLES = frozenset({"the", "a", "an"})
 _MISNAMED = frozenset({"ORG", "NORP", "GPE"})
+_THINGS = frozenset({"GPE", "NORP", "ORG", "LOC", "FAC"})  # what a title's qualifier may name
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None
     asked = words_of(q.text)
     # each named thing by all its words: "the 2021 Awards" is not qualified by "Awards" alone
     names = [w for w in (words_of(n) - _ARTICLES for n in q.named) if w]
-    if not names or not all(w <= words_of(doc.text) for w in names):
+    said = words_of(doc.text)
+    if not names or not all(w <= said or _adjective_in(w, said) for w in names):
         return None  # the sentence leaves out a thing the question names
     for e in doc.ents:
         name = parse[e.start:e.end]
@@ -114,6 +116,8 @@ def _qualified(mods: list["Token"], names: list[frozenset[str]], asked: set[str]
             words = {t.lower_ for t in h.subtree}
             if h.lower_ in {w for n in names for w in n} and any(n <= words for n in names):
                 found = True
+            elif any(len(n) == 1 and _same_thing(next(iter(n)), h.lower_) for n in names):
+                found = True  # "Iranian President X" for "the president of Iran"
             elif c.dep_ in ("compound", "amod", "nmod") and not {t.lower_ for t in h.subtree
                                                                   if t.is_alpha} <= asked:
                 return False  # a word the question does not use: another role ("video director")
@@ -136,6 +140,92 @@ def role_answer(q: "AnalysedQuestion", ranked: list["Candidate"]) -> RoleAnswer 
         if e is not None:
             return RoleAnswer(c, span_answer(c, e, parse))
     return None
+
+
+HOLDER_WINDOW = 5  # words between a person's name and the role noun that may make them its holder
+
+
+def holder_named(q: "AnalysedQuestion", ranked: list["Candidate"]) -> bool:
+    """Whether one of the first `ROLE_SENTENCES` ranked sentences may name the holder of the role a
+    role question asks about: role_holder's person, or of the names the question does not give,
+    the one nearest the role noun, a few words from it ("X will take over as chief executive",
+    "President X said"), unless the sentences title that person with it for something else
+    (other_holders). A role question none of whose sentences does is
+    not answered by them: the learned models read "Who is the president of Iran?" in a passage on
+    Russia's president as well answered by his sentence. True for other questions."""
+    from newsqa.rag.features import words_of
+    from newsqa.rag.span import parse_sentences
+
+    if not is_role_question(q):
+        return True
+    live = [c for c in ranked[:ROLE_SENTENCES] if c.doc is not None]
+    others = other_holders(q, ranked)
+    named = q.named_tokens
+    for c, parse in zip(live, parse_sentences([c.text for c in live])):
+        if len(parse) != len(c.doc):  # type: ignore[arg-type]
+            continue
+        if role_holder(q, c.doc, parse) is not None:  # type: ignore[arg-type]
+            return True
+        people = [e for e in c.doc.ents  # type: ignore[union-attr]
+                  if e.label_ == "PERSON" and not words_of(e.text) & named]
+        for i in (t.i for t in parse if t.lemma_.lower() == q.focus):
+            # the role noun's nearest name is the one it titles ("US President A and Israeli Prime
+            # Minister B": the minister is B)
+            near = min(people, key=lambda e: min(abs(i - e.start), abs(i - (e.end - 1))), default=None)
+            if (near is not None and min(abs(i - near.start), abs(i - (near.end - 1))) <= HOLDER_WINDOW
+                    and not holds_other(near.text, others)):
+                return True
+    return False
+
+
+def other_holders(q: "AnalysedQuestion", cands: Sequence["Candidate"]) -> list[frozenset[str]]:
+    """For a role question, the people the sentences of `cands` title with its role noun for
+    another named thing only ("Russian President X" asked "Who is the president of Iran?"): each
+    one's name words. Such a person holds the role, but not the one asked. A title qualified by no
+    name ("President X", "the union's regional secretary") neither names nor rules out the asked
+    thing. Empty for other questions."""
+    from newsqa.rag.features import words_of
+    from newsqa.rag.span import parse_sentences
+
+    if not is_role_question(q):
+        return []
+    asked = [w for n in q.named for w in words_of(n) - _ARTICLES]
+    fits: list[frozenset[str]] = []
+    others: list[frozenset[str]] = []
+    live = [c for c in cands if c.doc is not None]
+    for c, parse in zip(live, parse_sentences([c.text for c in live])):
+        # the words of what the sentence names: places, nationalities, bodies
+        things = {w for e in c.doc.ents if e.label_ in _THINGS for w in words_of(e.text)}  # type: ignore[union-attr]
+        for t in titled_names([parse]):
+            named = t.qualifiers & things
+            if t.role != q.focus or not named:
+                continue
+            same = any(_same_thing(w, x) for w in asked for x in named)
+            (fits if same else others).append(t.names)
+    return [o for o in others if not any(o & f for f in fits)]
+
+
+def holds_other(name: str, others: Sequence[frozenset[str]]) -> bool:
+    """The name shares a word with one of `others` (other_holders)."""
+    from newsqa.rag.features import words_of
+
+    words = words_of(name)
+    return any(words & o for o in others)
+
+
+def _adjective_in(name: frozenset[str], words: set[str]) -> bool:
+    """A one-word name is in `words` by its adjective ("Iranian" for "Iran")."""
+    return len(name) == 1 and any(_same_thing(next(iter(name)), w) for w in words)
+
+
+def _same_thing(asked: str, qualifier: str) -> bool:
+    """A qualifier names the asked thing: the same word, or the name and its adjective ("iran" and
+    "iranian", "china" and "chinese": the longer begins with all but the shorter's last two letters,
+    at least four of them)."""
+    if asked == qualifier:
+        return True
+    short, long_ = sorted((asked, qualifier), key=len)
+    return len(short) >= 4 and long_.startswith(short[:max(4, len(short) - 2)])
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
+from newsqa.rag.roles import holds_other, is_role_question, other_holders
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import span_slots
 
@@ -368,6 +369,10 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "where" by a place something is at, never by one that acts ("Russia built the plant,
     # Bushehr": the builder, not where the plant is)
     where_asked = q.wh == "where"
+    # ... and "Who is the president of Iran?" by a person, never a nationality or a president the
+    # sentences title for another country (roles.py)
+    role_q = is_role_question(q)
+    held = other_holders(q, ranked) if role_q else []
     asked = _asked_amount(q)
     count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
@@ -419,6 +424,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if no_dates and label in ("DATE", "TIME"):
                 continue
             if where_asked and parse is not None and _acts(parse[e.start:e.end]):
+                continue
+            if role_q and (label == "NORP" or holds_other(e.text, held)):
                 continue
             f = SpanFeatures()
             if is_phrase:

@@ -25,7 +25,7 @@ from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_nouns, topic_words
 from newsqa.rag.reported import SpeakerReading, speaker_continued, speaker_first
-from newsqa.rag.roles import RoleAnswer, role_answer
+from newsqa.rag.roles import RoleAnswer, holder_named, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
 from newsqa.rag.short import part_short_answer
@@ -211,6 +211,8 @@ class RankedBackend:
             if about:
                 sh = None  # a description, not a span
                 d = Refusal(not any(s.supported for s in chosen), "no passage names it") if refusals else None
+            elif refusals and role is None and not holder_named(part, ranked):
+                d = Refusal(True, "no passage names who holds the role")
             else:
                 d = decide(part, ranked, chosen, passages, rules, model, reading) if refusals else None
             if d is not None and d.refuse:

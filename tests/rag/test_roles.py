@@ -9,7 +9,8 @@ from newsqa.index.embed import HashingEmbedder
 from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.backends.ranked import RankedBackend
 from newsqa.rag.query import analyse
-from newsqa.rag.roles import is_role_question, role_holder
+from newsqa.rag.roles import is_role_question, other_holders, role_holder
+from newsqa.rag.sentences import Candidate
 from newsqa.rag.span import parse_sentences
 from newsqa.rag.support import SupportScorer
 from rag_helpers import passages
@@ -81,3 +82,42 @@ def test_the_role_holder_leads_the_answer_and_is_its_short_answer() -> None:
     assert text[reply.short.start:reply.short.end] == "Mara Lind"
     other = backend.respond("Who is the president of Norland?", passages(text), refusals=False)
     assert other.short is not None and other.short.text == "Ivo Brandt"
+
+
+_TWO_PRESIDENTS = ("Norland President Ivo Brandt has offered to mediate between the two coastal states. "
+                   "President Brandt said he had discussed the offer with Vestrian Prime Minister Mara "
+                   "Lind. The talks could start next month.")
+
+
+def test_an_adjective_names_the_thing_a_role_is_of() -> None:
+    q = "Who is the president of Norland?"
+    assert _holder(q, "Norlandic President Ivo Brandt opened the talks.") == "Ivo Brandt"
+    assert _holder("Who is Vestria's prime minister?", _TWO_PRESIDENTS.split(". ")[1]) == "Mara Lind"
+    assert _holder("Who is the president of Norway?", "Norland President Ivo Brandt opened the talks.") is None
+
+
+def test_people_titled_with_the_role_for_something_else() -> None:
+    sentences = [s + "." for s in _TWO_PRESIDENTS.rstrip(".").split(". ")]
+    texts = [Candidate(n=1, rank=0, span=(0, len(t)), text=t, index=i, doc=d)
+             for i, (t, d) in enumerate(zip(sentences, analyse_sentences(sentences)))]
+    assert other_holders(analyse("Who is the president of Vestria?"), texts) == [frozenset({"ivo", "brandt"})]
+    assert other_holders(analyse("Who is the president of Norland?"), texts) == []
+    # the prime minister of Vestria is not a minister of Norland
+    assert other_holders(analyse("Who is the Norland prime minister?"), texts) == [frozenset({"mara", "lind"})]
+    assert other_holders(analyse("Who opened the talks?"), texts) == []  # not a role question
+    # a title qualified by no name says nothing of whose holder it is
+    union = "Our members will strike, said the union's regional secretary, Nessa Dolbrin."
+    said = [Candidate(n=1, rank=0, span=(0, len(union)), text=union, index=0, doc=analyse_sentences([union])[0])]
+    assert other_holders(analyse("Who is the regional secretary of the Kelvaris Dockers' Union?"), said) == []
+
+
+def test_a_role_no_passage_names_a_holder_of_is_refused() -> None:
+    backend = RankedBackend(SupportScorer(HashingEmbedder()))
+    # the passage names Norland's president and Vestria's prime minister, not Vestria's president
+    reply = backend.respond("Who is the president of Vestria?", passages(_TWO_PRESIDENTS))
+    assert reply.refused and "holds the role" in reply.reason
+    assert "holds the role" not in backend.respond("Who is the president of Norland?", passages(_TWO_PRESIDENTS)).reason
+    # a short answer never gives the president of another country
+    for q in ("Who is the president of Vestria?", "Who is the Vestrian president?"):
+        short = backend.respond(q, passages(_TWO_PRESIDENTS), refusals=False).short
+        assert short is None or "Brandt" not in short.text
