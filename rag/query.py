@@ -361,6 +361,11 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if w == "what" and wh_tok.head.lemma_.lower() == "be" and any(
             c.dep_ in ("acomp", "attr", "nsubj") and c.lower_ in ("new", "latest") for c in wh_tok.head.children):
         return w, AnswerKind.DESCRIPTION, ""  # "What's new with the mill?", "What is the latest on it?"
+    if (w == "what" and wh_tok.head.lemma_.lower() in _HOLD and wh_tok.dep_ in ("dobj", "dep")
+            and not any(c.dep_ in ("ccomp", "xcomp") for c in wh_tok.head.children)):
+        # "What does the union think of the offer?": a view (but "What did they think caused the
+        # fire?" asks what caused it)
+        return w, AnswerKind.DESCRIPTION, ""
     if w in ("who", "what") and _defines_name(doc, wh_tok):
         return w, AnswerKind.DESCRIPTION, ""  # "Who is Ada Quist?": a description, not a name
     if w in ("who", "whom", "whose"):
@@ -592,7 +597,11 @@ _HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is 
 _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news on ...") names no answer
 # what someone holds or did about something: answered by the sentences that say it, not by a name
 # in them ("What is Russia's position on the programme?" is not "Israel")
-_STANCE = frozenset({"position", "stance", "view", "opinion", "attitude", "reaction", "response"})
+_STANCE = frozenset({"position", "stance", "view", "opinion", "attitude", "reaction", "response",
+                     "relationship", "relation", "tie"})
+# ... and by its verb: "What does the union think of the offer?", "What does Norland want from the
+# talks?" ask for a view or an aim, which a sentence says, not a name in it
+_HOLD = frozenset({"think", "believe", "feel", "want"})
 # the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
 _REQUEST_WORDS = _HAPPEN | _NEWS | frozenset({"tell", "describe", "explain", "know", "new", "late", "updates",
                                               "happened", "going", "occurred"})
@@ -627,8 +636,10 @@ def topic_nouns(q: AnalysedQuestion) -> frozenset[str]:
 
     if q.kind is not AnswerKind.DESCRIPTION or topic_words(q):
         return frozenset()
+    # a stance ("What is the union's position on the offer?") is what is asked, not a word the
+    # sentences that answer must use
     rest = [t for t in q.doc if t.lower_ in q.content and t.lower_ not in _REQUEST_WORDS
-            and t.lemma_.lower() not in _REQUEST_WORDS]
+            and t.lemma_.lower() not in _REQUEST_WORDS and t.lemma_.lower() not in _STANCE]
     if not rest or len(rest) > 4 or not all(t.pos_ in ("NOUN", "ADJ", "PROPN") for t in rest):
         return frozenset()
     if not any(t.pos_ == "NOUN" for t in rest):
