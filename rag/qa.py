@@ -60,7 +60,8 @@ class QA:
         `as_of` is the day the question is asked on (default today): relative time in the question
         ("this week", "latest") is read against it."""
         from newsqa.rag.cite import answer_text
-        from newsqa.rag.query import without_parts
+        from newsqa.rag.query import analyse, asks_overview, without_parts
+        from newsqa.rag.retrieve import with_leads
         from newsqa.rag.refusal import closest_sentence
         from newsqa.rag.refuse import RefusalPolicy, refused_parts
 
@@ -114,6 +115,8 @@ class QA:
         closest: Sentence | None = None  # on a refusal, the quoted sentence that came closest
         short_question = asked  # what the quoted sentences answer
         respond = getattr(be, "respond", None)
+        if respond is not None and asks_overview(analyse(asked)):
+            passages = with_leads(self.store, passages)  # what each article leads with
         if respond is not None:
             # the ranked backend: each part of the question is analysed and its candidate sentences
             # ranked once, for the answer and the refusal decision

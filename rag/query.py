@@ -361,6 +361,11 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
     if w == "what" and wh_tok.head.lemma_.lower() == "be" and any(
             c.dep_ in ("acomp", "attr", "nsubj") and c.lower_ in ("new", "latest") for c in wh_tok.head.children):
         return w, AnswerKind.DESCRIPTION, ""  # "What's new with the mill?", "What is the latest on it?"
+    if (w == "what" and wh_tok.dep_ == "dobj" and wh_tok.head.lemma_.lower() == "do"
+            and wh_tok.head.pos_ == "VERB" and wh_tok.head.i > wh_tok.i + 1):
+        # "What did the council do about the flooding?": an act (not the auxiliary the small parser
+        # makes the verb of "What did the council back?")
+        return w, AnswerKind.DESCRIPTION, ""
     if (w == "what" and wh_tok.head.lemma_.lower() in _HOLD and wh_tok.dep_ in ("dobj", "dep")
             and not any(c.dep_ in ("ccomp", "xcomp") for c in wh_tok.head.children)):
         # "What does the union think of the offer?": a view (but "What did they think caused the
@@ -598,7 +603,7 @@ _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news
 # what someone holds or did about something: answered by the sentences that say it, not by a name
 # in them ("What is Russia's position on the programme?" is not "Israel")
 _STANCE = frozenset({"position", "stance", "view", "opinion", "attitude", "reaction", "response",
-                     "relationship", "relation", "tie"})
+                     "relationship", "relation", "tie", "role"})
 # ... and by its verb: "What does the union think of the offer?", "What does Norland want from the
 # talks?" ask for a view or an aim, which a sentence says, not a name in it
 _HOLD = frozenset({"think", "believe", "feel", "want"})
@@ -622,6 +627,23 @@ def topic_words(q: AnalysedQuestion) -> frozenset[str]:
     own = q.wh == "" or q.kind is AnswerKind.DESCRIPTION or any(t.lower_ == "you" for t in q.doc)
     rest = {w for w in q.content if not name_words([w]) <= names and not (own and w in _REQUEST_WORDS)}
     return frozenset() if rest else names
+
+
+# what a request for an overview of the articles says besides its request words: "Summarise the
+# articles", "What are the main points?", "Give me the key stories"
+_OVERVIEW = frozenset({"summarise", "summarize", "summary", "overview", "main", "key", "point", "article",
+                       "story", "headline", "gist", "give", "top", "today", "news", "happen"})
+
+
+def asks_overview(q: AnalysedQuestion) -> bool:
+    """A request for an overview that names no topic ("What happened?", "Summarise the articles",
+    "What are the main points?"): what the articles lead with answers it, not one fact."""
+    if q.wh not in ("", "what"):
+        return False
+    asked = [t for t in q.doc if t.lower_ in q.content or t.text in q.named]
+    known = _OVERVIEW | _REQUEST_WORDS
+    return bool(asked) and all(t.lower_ in known or t.lemma_.lower() in known for t in asked) and any(
+        t.lower_ in _OVERVIEW or t.lemma_.lower() in _OVERVIEW for t in asked)
 
 
 def topic_nouns(q: AnalysedQuestion) -> frozenset[str]:

@@ -194,3 +194,16 @@ class Retriever:
                 ]
         timings["fusion"] += (time.perf_counter() - t) * 1000  # features, reranking and the cap
         return Retrieval(passages, timings)
+
+
+def with_leads(store: Store, passages: list[Passage]) -> list[Passage]:
+    """For a request for an overview ("What happened?"): each retrieved article's first chunk (its
+    lead: news says what happened first) in place of its retrieved passages, in the order the
+    articles were retrieved, numbered again."""
+    ids = list(dict.fromkeys(p.chunk.article_id for p in passages))
+    leads = store.lead_chunks(ids)
+    out: list[Passage] = []
+    for article in ids:
+        best = next(p for p in passages if p.chunk.article_id == article)
+        out.append(replace(best, n=len(out) + 1, chunk=leads.get(article, best.chunk)))
+    return out

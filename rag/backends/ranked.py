@@ -23,7 +23,8 @@ from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
 from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
-from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse, analysed_parts, topic_nouns, topic_words
+from newsqa.rag.query import (AnalysedQuestion, AnswerKind, analyse, analysed_parts, asks_overview, topic_nouns,
+                               topic_words)
 from newsqa.rag.reported import SpeakerReading, speaker_continued, speaker_first
 from newsqa.rag.roles import RoleAnswer, holder_named, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
@@ -148,6 +149,25 @@ class RankedBackend:
                                lambda c: (c.features.pronoun_start > 0 if c.features is not None
                                           else _PRONOUN.match(c.text) is not None)), short
 
+    def _overview(self, passages: list[Passage]) -> RankedReply:
+        """A request for an overview ("What happened?", "Summarise the articles"): the lead of each
+        retrieved article, the first sentence of its earliest retrieved passage (news puts what
+        happened first), in the order the articles were retrieved, at most `max_sentences`."""
+        cands = quotable_candidates(passages)
+        articles = list(dict.fromkeys(p.chunk.article_id for p in passages))[:self.max_sentences]
+        leads = []
+        for article in articles:
+            first = min((p for p in passages if p.chunk.article_id == article), key=lambda p: p.chunk.ordinal)
+            title = (first.chunk.title or "").strip()
+            lead = next((c for c in cands if c.n == first.n and c.text.strip() != title), None)
+            if lead is not None:
+                lead.citations = [lead.n]
+                leads.append(lead)
+        sentences = quote_sentences(leads, passages, self.scorer, len(leads), lambda c: False)
+        if not sentences:
+            return RankedReply([], True, "no article to sum up")
+        return RankedReply(sentences, False)
+
     def _short_from(self, q: AnalysedQuestion, sentences: list[Sentence], ranked: list[Candidate],
                     passages: list[Passage], reading: SpeakerReading | None) -> ShortAnswer | None:
         """The short answer read from quoted `sentences` alone (their ranked candidates)."""
@@ -173,6 +193,8 @@ class RankedBackend:
 
         model = self.model or load_model()
         q = analyse(question)
+        if asks_overview(q):
+            return self._overview(passages)
         parts = analysed_parts(q)
         per_part = self.max_sentences if len(parts) == 1 else max(1, self.max_sentences - 1)
         sentences: list[Sentence] = []

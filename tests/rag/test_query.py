@@ -28,6 +28,9 @@ from newsqa.rag.query import AnswerKind, analyse
     ("What does the union think of the pay offer?", AnswerKind.DESCRIPTION),  # ... or by its verb
     ("What does Norland want from the talks?", AnswerKind.DESCRIPTION),
     ("What did the inspectors think caused the fire?", AnswerKind.ENTITY),  # what caused it
+    ("What is the port's role in the strike?", AnswerKind.DESCRIPTION),
+    ("What did the council do about the flooding?", AnswerKind.DESCRIPTION),  # an act, not a name
+    ("What does the mayor want the board to do?", AnswerKind.DESCRIPTION),
     ("Which position did Ada Quist hold?", AnswerKind.ENTITY),
     ("What did the harbour master say about the storm?", AnswerKind.STATEMENT),
     ("How did the mayor describe the flood damage?", AnswerKind.STATEMENT),
@@ -364,3 +367,16 @@ def test_what_something_cost_asks_for_an_amount_of_money(text: str) -> None:
     assert analyse("What does the council need?").kind is AnswerKind.ENTITY
     assert analyse("What did the firm sell?").kind is AnswerKind.ENTITY
 
+
+
+@pytest.mark.parametrize("text, overview", [
+    ("What happened?", True), ("Summarise the articles", True), ("What are the main points?", True),
+    ("Give me an overview", True), ("What are the key stories today?", True),
+    ("What happened to the mill?", False), ("What happened in Port Arlen?", False),
+    ("Tell me about the strike", False), ("What is the main reason for the strike?", False),
+    ("Who won?", False),
+])
+def test_a_request_for_an_overview_names_no_topic(text: str, overview: bool) -> None:
+    from newsqa.rag.query import asks_overview
+
+    assert asks_overview(analyse(text)) is overview

@@ -129,3 +129,16 @@ def test_a_question_without_words_is_an_error_not_a_list_of_unrelated_passages(t
     with pytest.raises(ValueError, match="no words to look for"):
         qa.ask(question)
     assert qa.ask("¿Qué pasó?").question == "¿Qué pasó?"  # words in any script are words
+
+
+@pytest.mark.parametrize("request_", ["What happened?", "Summarise the articles", "What are the main points?"])
+def test_a_request_for_an_overview_quotes_what_the_articles_lead_with(tmp_path: Path, request_: str) -> None:
+    qa = _qa(tmp_path)
+    a = qa.ask(request_, k=6)
+    assert not a.refused and a.short_answer is None
+    leads = {b.split(". ")[0] + "." for _, b in ARTICLES}
+    assert len(a.sentences) == 3 and all(s.text in leads for s in a.sentences)
+    # each from its own article's first chunk, cited
+    cited = {p.n: p for p in a.passages}
+    assert all(len(s.citations) == 1 and cited[s.citations[0]].chunk.ordinal == 0 for s in a.sentences)
+    assert len({cited[s.citations[0]].chunk.article_id for s in a.sentences}) == 3
