@@ -238,7 +238,7 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
     # a role's holder is a person (not a nationality), and not one the sentences title for
     # something else (roles.py)
     role_q = is_role_question(q)
-    others = other_holders(q, cands) if role_q else []
+    others = other_holders(q, [c.doc for c in cands if c.doc is not None]) if role_q else []
     for c, sim in zip(cands, sims):
         f = c.features
         doc = c.doc

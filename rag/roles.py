@@ -146,28 +146,34 @@ HOLDER_WINDOW = 5  # words between a person's name and the role noun that may ma
 
 
 def holder_named(q: "AnalysedQuestion", ranked: list["Candidate"]) -> bool:
-    """Whether one of the first `ROLE_SENTENCES` ranked sentences may name the holder of the role a
-    role question asks about: role_holder's person, or of the names the question does not give,
-    the one nearest the role noun, a few words from it ("X will take over as chief executive",
-    "President X said"), unless the sentences title that person with it for something else
-    (other_holders). A role question none of whose sentences does is
-    not answered by them: the learned models read "Who is the president of Iran?" in a passage on
-    Russia's president as well answered by his sentence. True for other questions."""
+    """Whether the passages may name the holder of the role a role question asks about, where they
+    title someone with that role for another thing (other_holders): then a sentence of theirs
+    (every ranked candidate) must name role_holder's person, or, of the names the question does
+    not give, the one nearest the role noun, a few words from it ("X will take over as chief
+    executive", "President X said"), not one of those others. A role question whose passages
+    name only other holders is not answered by them: the learned models read "Who is the
+    president of Iran?" in a passage on Russia's president as well answered by his sentence. True
+    for other questions, and where no one is titled with the role for something else."""
+    from newsqa.rag.analyse import analyse_sentences
     from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
     if not is_role_question(q):
         return True
-    live = [c for c in ranked[:ROLE_SENTENCES] if c.doc is not None]
-    others = other_holders(q, ranked)
+    missing = iter(analyse_sentences([c.text for c in ranked if c.doc is None]))
+    docs = [c.doc if c.doc is not None else next(missing) for c in ranked]
+    others = other_holders(q, docs)
+    if not others:
+        # no one titled with the role for something else: nothing to mistake for its holder, and
+        # many holders are named without the role noun ("Avatar, directed by X", "X won the cup")
+        return True
     named = q.named_tokens
-    for c, parse in zip(live, parse_sentences([c.text for c in live])):
-        if len(parse) != len(c.doc):  # type: ignore[arg-type]
+    for doc, parse in zip(docs, parse_sentences([d.text for d in docs])):
+        if len(parse) != len(doc):
             continue
-        if role_holder(q, c.doc, parse) is not None:  # type: ignore[arg-type]
+        if role_holder(q, doc, parse) is not None:
             return True
-        people = [e for e in c.doc.ents  # type: ignore[union-attr]
-                  if e.label_ == "PERSON" and not words_of(e.text) & named]
+        people = [e for e in doc.ents if e.label_ == "PERSON" and not words_of(e.text) & named]
         for i in (t.i for t in parse if t.lemma_.lower() == q.focus):
             # the role noun's nearest name is the one it titles ("US President A and Israeli Prime
             # Minister B": the minister is B)
@@ -178,12 +184,12 @@ def holder_named(q: "AnalysedQuestion", ranked: list["Candidate"]) -> bool:
     return False
 
 
-def other_holders(q: "AnalysedQuestion", cands: Sequence["Candidate"]) -> list[frozenset[str]]:
-    """For a role question, the people the sentences of `cands` title with its role noun for
-    another named thing only ("Russian President X" asked "Who is the president of Iran?"): each
-    one's name words. Such a person holds the role, but not the one asked. A title qualified by no
-    name ("President X", "the union's regional secretary") neither names nor rules out the asked
-    thing. Empty for other questions."""
+def other_holders(q: "AnalysedQuestion", docs: Sequence["Doc"]) -> list[frozenset[str]]:
+    """For a role question, the people the sentences `docs` (their NER analysis) title with its
+    role noun for another named thing only ("Russian President X" asked "Who is the president of
+    Iran?"): each one's name words. Such a person holds the role, but not the one asked. A title
+    qualified by no name ("President X", "the union's regional secretary") neither names nor rules
+    out the asked thing. Empty for other questions."""
     from newsqa.rag.features import words_of
     from newsqa.rag.span import parse_sentences
 
@@ -192,10 +198,9 @@ def other_holders(q: "AnalysedQuestion", cands: Sequence["Candidate"]) -> list[f
     asked = [w for n in q.named for w in words_of(n) - _ARTICLES]
     fits: list[frozenset[str]] = []
     others: list[frozenset[str]] = []
-    live = [c for c in cands if c.doc is not None]
-    for c, parse in zip(live, parse_sentences([c.text for c in live])):
+    for doc, parse in zip(docs, parse_sentences([d.text for d in docs])):
         # the words of what the sentence names: places, nationalities, bodies
-        things = {w for e in c.doc.ents if e.label_ in _THINGS for w in words_of(e.text)}  # type: ignore[union-attr]
+        things = {w for e in doc.ents if e.label_ in _THINGS for w in words_of(e.text)}
         for t in titled_names([parse]):
             named = t.qualifiers & things
             if t.role != q.focus or not named:

@@ -372,7 +372,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # ... and "Who is the president of Iran?" by a person, never a nationality or a president the
     # sentences title for another country (roles.py)
     role_q = is_role_question(q)
-    held = other_holders(q, ranked) if role_q else []
+    held = other_holders(q, [c.doc for c in ranked if c.doc is not None]) if role_q else []
     asked = _asked_amount(q)
     count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
