@@ -24,6 +24,9 @@ _QUESTION_WORDS = {"Who", "What", "When", "Where", "Why", "How", "Which", "Did",
                    "In", "On", "At", "According", "Tell", "Give", "Name", "List"}
 
 
+CONTEXT_TURNS = 4  # the turns a follow-up's names are read back through
+
+
 @dataclass(frozen=True)
 class Turn:
     question: str
@@ -57,7 +60,9 @@ def standalone_question(question: str, history: list[Turn]) -> str:
         return question
     last = history[-1]
     own = {n.lower() for n in key_names(question)}
-    from_q = key_names(last.question)
+    # the last question as it was understood: a follow-up of a follow-up ("What did he say about
+    # Bushehr?", then "Who is his spokesman?") still means the person named before it
+    from_q = key_names(standalone_question(last.question, history[-CONTEXT_TURNS:-1]))
     from_a = key_names(last.answer.split(". ")[0]) if last.answer else []
     # what the answer adds comes first: to "Who is Putin's spokesman?" that is "Dmitry Peskov"
     asked = _plain(last.question)

@@ -32,6 +32,14 @@ def test_the_answer_adds_the_name_a_pronoun_points_at() -> None:
     assert "Such" not in standalone_question("And what did he tell Harlan?", [turn])
 
 
+def test_a_follow_up_of_a_follow_up_still_means_the_person_named_before() -> None:
+    history = [Turn("Who offered to mediate the talks?", "Norland President Ivo Brandt offered to mediate."),
+               Turn("What did he say about the pier?", "Our engineers are working at the pier, and we are staying.")]
+    # the last answer names no one: "his" is still the person the earlier turn named
+    out = standalone_question("Who is his spokesman?", history)
+    assert "Ivo Brandt" in out and out.startswith("Who is his spokesman? (")
+
+
 def test_history_without_answers_is_answered_first(tmp_path: Path) -> None:
     settings = Settings(store=tmp_path / "store", embedder="hash")
     qa = build_qa(settings)
