@@ -25,7 +25,7 @@ from newsqa.rag.pronouns import PERSONAL as _PRONOUNS
 from newsqa.rag.sentences import Candidate, asks
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.stack import RuleView
@@ -230,7 +230,6 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
 def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[float]) -> None:
     """Fill the full features of candidates that have their `doc` (and their similarity)."""
     from newsqa.rag.query import AnswerKind
-
     from newsqa.rag.roles import holds_other, is_role_question, other_holders
 
     q_lower = q.text.lower()
@@ -264,7 +263,7 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
                     and not (role_q and (e.label_ == "NORP" or holds_other(e.text, others)))):
                 expected = True
                 if anchors:
-                    dist = min(min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors)
+                    dist = min(gap(a, e) for a in anchors)
                     best_near = max(best_near, 1.0 / (1 + dist))
         if q.kind is AnswerKind.STATEMENT:
             # a statement question asks for no entity: without this every one of them counted as
@@ -275,7 +274,7 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
         if q.focus and expected:
             focus_at = [t.i for t in doc if t.lower_ == q.focus or tokenize(t.lower_) == tokenize(q.focus)]
             f.focus_near = float(any(e.label_ in q.labels and any(
-                min(abs(a - e.start), abs(a - (e.end - 1))) <= 3 for a in focus_at)
+                gap(a, e) <= 3 for a in focus_at)
                 for e in answer_entities(q, doc, q_lower, named)))
         f.new_entity = float(new)
         first = next((t for t in doc if not t.is_punct), None)
@@ -295,6 +294,11 @@ def answer_entities(q: "AnalysedQuestion", doc: "Doc", q_lower: str | None = Non
             continue
         out.append(e)
     return out
+
+
+def gap(i: int, e: "Span") -> int:
+    """Words between token `i` and the nearer end of span `e` (0 inside or beside it)."""
+    return min(abs(i - e.start), abs(i - (e.end - 1)))
 
 
 def question_word_positions(q: "AnalysedQuestion", doc: "Doc") -> list[int]:

@@ -155,7 +155,7 @@ def holder_named(q: "AnalysedQuestion", ranked: list["Candidate"]) -> bool:
     president of Iran?" in a passage on Russia's president as well answered by his sentence. True
     for other questions, and where no one is titled with the role for something else."""
     from newsqa.rag.analyse import analyse_sentences
-    from newsqa.rag.features import words_of
+    from newsqa.rag.features import gap, words_of
     from newsqa.rag.span import parse_sentences
 
     if not is_role_question(q):
@@ -177,9 +177,8 @@ def holder_named(q: "AnalysedQuestion", ranked: list["Candidate"]) -> bool:
         for i in (t.i for t in parse if t.lemma_.lower() == q.focus):
             # the role noun's nearest name is the one it titles ("US President A and Israeli Prime
             # Minister B": the minister is B)
-            near = min(people, key=lambda e: min(abs(i - e.start), abs(i - (e.end - 1))), default=None)
-            if (near is not None and min(abs(i - near.start), abs(i - (near.end - 1))) <= HOLDER_WINDOW
-                    and not holds_other(near.text, others)):
+            near = min(people, key=lambda e: gap(i, e), default=None)
+            if near is not None and gap(i, near) <= HOLDER_WINDOW and not holds_other(near.text, others):
                 return True
     return False
 

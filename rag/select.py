@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsqa.rag.sentences import Candidate, asks, restates
-from newsqa.rag.features import answer_entities, question_word_positions
+from newsqa.rag.features import answer_entities, gap, question_word_positions
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, counted_noun, is_person_noun
 from newsqa.rag.types import ShortAnswer
 
@@ -84,7 +84,7 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
     anchors = question_word_positions(q, doc)
 
     def key(e: "Span") -> tuple[int, int, int]:
-        dist = min((min(abs(a - e.start), abs(a - (e.end - 1))) for a in anchors), default=0)
+        dist = min((gap(a, e) for a in anchors), default=0)
         return (order.get(e.label_, 9), dist, e.start)
 
     return span_answer(c, min(ents, key=key))

@@ -53,7 +53,7 @@ import numpy as np
 from newsqa.index.lexical import tokenize
 from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
-from newsqa.rag.features import NamedFloats, answer_entities, question_word_positions
+from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
 from newsqa.rag.roles import holds_other, is_role_question, other_holders
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, TIME_UNITS, _surname, preference, span_answer
@@ -444,9 +444,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                     f.duration_when = float(q.kind is AnswerKind.DATE)
                     f.duration_long = float(how_long)
             if anchors:
-                f.near = 1.0 / (1 + min(_gap(a, e) for a in anchors))
+                f.near = 1.0 / (1 + min(gap(a, e) for a in anchors))
             if focus_at:
-                f.focus = float(min(_gap(a, e) for a in focus_at) <= 3)
+                f.focus = float(min(gap(a, e) for a in focus_at) <= 3)
             f.score = c.score
             f.sentence_overlap = c.features.overlap if c.features is not None else 0.0
             f.best = float((c.n, c.index) == best_key)
@@ -779,5 +779,3 @@ def normalise(text: str) -> str:
     return " " + " ".join(w.lower() for w in _WORD.findall(text)) + " "
 
 
-def _gap(a: int, e: "Span") -> int:
-    return min(abs(a - e.start), abs(a - (e.end - 1)))
