@@ -389,16 +389,10 @@ class Store:
     @_server_call
     def lead_chunks(self, article_ids: Sequence[str]) -> dict[str, Chunk]:
         """Each article's first chunk (its headline and lead), by article id."""
-        out: dict[str, Chunk] = {}
         ids = list(dict.fromkeys(article_ids))
-        for i in range(0, len(ids), self.max_batch):
-            got = self.chunks.get(where={"$and": [{"article_id": {"$in": ids[i:i + self.max_batch]}},
-                                                  {"ordinal": 0}]},
-                                  include=["documents", "metadatas"])
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                chunk = Chunk.from_metadata(cid, doc or "", meta)
-                out[chunk.article_id] = chunk
-        return out
+        return {c.article_id: c for i in range(0, len(ids), self.max_batch)
+                for c in self.iter_chunks({"$and": [{"article_id": {"$in": ids[i:i + self.max_batch]}},
+                                                    {"ordinal": 0}]})}
 
     @_server_call
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:

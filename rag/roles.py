@@ -74,7 +74,7 @@ def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None
     focus = frozenset(tokenize(q.focus))
     asked = words_of(q.text)
     # each named thing by all its words: "the 2021 Awards" is not qualified by "Awards" alone
-    names = [w for w in (words_of(n) - _ARTICLES for n in q.named) if w]
+    names = _named_words(q)
     said = words_of(doc.text)
     if not names or not all(w <= said or _adjective_in(w, said) for w in names):
         return None  # the sentence leaves out a thing the question names
@@ -92,6 +92,13 @@ def role_holder(q: "AnalysedQuestion", doc: "Doc", parse: "Doc") -> "Span | None
             if _qualified(mods, names, asked):
                 return e
     return None
+
+
+def _named_words(q: "AnalysedQuestion") -> list[frozenset[str]]:
+    """Each thing the question names, by its lowercase words without articles."""
+    from newsqa.rag.features import words_of
+
+    return [frozenset(w) for w in (words_of(n) - _ARTICLES for n in q.named) if w]
 
 
 def _person_like(e: "Span", name: "Span") -> bool:
@@ -194,7 +201,7 @@ def other_holders(q: "AnalysedQuestion", docs: Sequence["Doc"]) -> list[frozense
 
     if not is_role_question(q):
         return []
-    asked = [w for n in q.named for w in words_of(n) - _ARTICLES]
+    asked = [w for n in _named_words(q) for w in n]
     fits: list[frozenset[str]] = []
     others: list[frozenset[str]] = []
     for doc, parse in zip(docs, parse_sentences([d.text for d in docs])):
