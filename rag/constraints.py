@@ -18,7 +18,9 @@ modifier  - a word of the question that the sentence only ever uses with a restr
             question lacks: "former president", "vice president", "video director", "best
             director", "young Ada Marsh".
 speaker   - "What did X say/tell/describe...", "How did X describe...", "According to X, ...": X is
-            the one speaking, i.e. stands before a speech verb of the sentence and outside a
+            the one speaking (for "According to X", only where X names someone or is a person or
+            body: "a new study" or "new research" speaks through no sentence), i.e. stands before a
+            speech verb of the sentence and outside a
             prepositional phrase ("in a call with X" is not X speaking), or right after it in an
             inverted attribution ('"...," said X, the mayor'); a named X is found by a name, its
             title's words anywhere in the sentence; for "He said:" or a quotation continued from
@@ -291,6 +293,7 @@ def _speaker_about(question: str) -> tuple[Speaker | None, tuple[tuple[str, ...]
     rest = ""
     says = False
     m = _ACCORDING.match(question)
+    according = bool(m)
     if m:
         x = m.group("x")
     q = _ACCORDING.sub("", question).strip()
@@ -302,7 +305,7 @@ def _speaker_about(question: str) -> tuple[Speaker | None, tuple[tuple[str, ...]
             if normalise_word(w.group(0)) in SPEECH_VERBS and not hyphenated:  # "Russian-speaking"
                 if w.start() > 0:
                     x, rest = tail[:w.start()], tail[w.end():]
-                    says = True
+                    says, according = True, False
                 break
     speaker = None
     if x:
@@ -310,14 +313,25 @@ def _speaker_about(question: str) -> tuple[Speaker | None, tuple[tuple[str, ...]
         if xt and not set(xt) <= _PRONOUNS:
             kt = key_terms(x)
             name_words = {t for n in kt.names for t in n} | set(kt.initial)
-            speaker = Speaker(frozenset(t for t in xt if t in name_words),
-                              frozenset(t for t in xt if t not in name_words and t not in _PRONOUNS))
+            if not according or name_words & set(xt) or _speaks(xt):
+                speaker = Speaker(frozenset(t for t in xt if t in name_words),
+                                  frozenset(t for t in xt if t not in name_words and t not in _PRONOUNS))
     about: tuple[tuple[str, ...], ...] = ()
     m = _ABOUT.search(rest) if rest else None
     if m:
         kt = key_terms(m.group("y"))
         about = tuple(sorted(set(kt.names) | {(w,) for w in kt.initial}))
     return speaker, about, says
+
+
+def _speaks(words: list[str]) -> bool:
+    """Some word of an unnamed source is a person or a body that speaks ("the agency's chief
+    adviser", "the ministry"), by the answer-typing table's kinds of nouns; "a new study", "new
+    research" or "the latest data" name none, and no sentence reports them speaking."""
+    from newsqa.rag.query import AnswerKind, noun_kind
+
+    speakers = (AnswerKind.PERSON, AnswerKind.ORGANIZATION)
+    return any(noun_kind(w) in speakers or (w.endswith("s") and noun_kind(w[:-1]) in speakers) for w in words)
 
 
 def speaker_named(name: str) -> Speaker | None:

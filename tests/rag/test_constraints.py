@@ -117,6 +117,27 @@ def test_the_speaker_after_the_verb_and_their_title_anywhere() -> None:
     assert not spoken_by(mayor, "“It is over,” said Tomas Berg, who thanked the mayor.")
 
 
+@pytest.mark.parametrize("question", [
+    "According to new research, which cheese melts fastest?",
+    "According to a new study published this week, how many minutes of walking a day help?",
+    "According to the latest survey, which town is the happiest in Norland?",
+])
+def test_according_to_a_source_that_names_no_one_is_no_speaker(question: str) -> None:
+    """A study or a survey speaks through no sentence: "Researchers found that ..." answers."""
+    assert parse_constraints(question).speaker is None
+    assert "said by someone else" not in broken(question, "Researchers found that Kelda cheese melts fastest.")
+
+
+@pytest.mark.parametrize("question, words", [
+    ("According to Ines Alvarado, which route will open first?", {"ines", "alvarado"}),
+    ("According to the harbour agency's chief engineer, when will the crane work?", {"agency", "engineer"}),
+    ("According to officials, how many homes were flooded?", {"officials"}),
+])
+def test_according_to_a_person_or_a_body_is_a_speaker(question: str, words: set[str]) -> None:
+    speaker = parse_constraints(question).speaker
+    assert speaker is not None and words <= speaker.names | speaker.words
+
+
 def test_he_said_and_continued_quotations_take_the_speaker_from_before() -> None:
     sp = parse_constraints("What did Lindqvist say about the talks?").speaker
     assert sp is not None
