@@ -554,10 +554,28 @@ def spoken_by(sp: Speaker, sentence: str, window: str = "") -> bool:
         near = [t for t in st[max(0, v - 3):v] if t[0].isalnum()]
         if any(t in _PRONOUNS for t in near) and window and _speaker_in(sp, _window_words(window)):
             return True  # "He said:", "..., she added"
-    if window and _inside_quote(window):
-        # a quotation that began in an earlier sentence: its speaker is named there
+    if window and (_inside_quote(window) or _bare_quotation(st)):
+        # a quotation that began in an earlier sentence, or one that follows the speaker's words
+        # without an attribution of its own ('... , he said. "Next year we will ..."', or one whose
+        # "he said" comes after its next sentence): its speaker is named there
         return _speaker_in(sp, _window_words(window))
     return False
+
+
+def _bare_quotation(st: tuple[str, ...]) -> bool:
+    """The sentence opens a quotation and has no speech verb outside quotation marks: news gives a
+    speaker's further quoted sentences without saying again who speaks."""
+    if not st or not (st[0] in _QUOTE_OPEN or st[0] == '"'):
+        return False
+    inside = False
+    for t in st:
+        if t in _QUOTE_OPEN or t == '"':
+            inside = not inside if t == '"' else True
+        elif t in _QUOTE_CLOSE:
+            inside = False
+        elif not inside and t in SPEECH_VERBS:
+            return False
+    return True
 
 
 @lru_cache(maxsize=4096)
@@ -595,11 +613,12 @@ def _inverted_subject(st: tuple[str, ...], v: int) -> set[str]:
 
 
 def _inside_quote(window: str) -> bool:
+    """The window ends inside a quotation: curly marks nest, a straight one opens or closes."""
     depth = 0
     for ch in window:
-        if ch in _QUOTE_OPEN:
+        if ch in _QUOTE_OPEN or (ch == '"' and depth == 0):
             depth += 1
-        elif ch in _QUOTE_CLOSE:
+        elif ch in _QUOTE_CLOSE or ch == '"':
             depth = max(0, depth - 1)
     return depth > 0
 

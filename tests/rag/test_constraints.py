@@ -150,6 +150,21 @@ def test_he_said_and_continued_quotations_take_the_speaker_from_before() -> None
     assert not spoken_by(sp, "The priority today is a ceasefire.", before + " The talks ended.")
 
 
+def test_a_quotation_without_an_attribution_of_its_own_is_the_speaker_s_from_before() -> None:
+    """News gives a speaker's next quoted sentence without saying again who speaks, and a quotation's
+    "he said" may come only after its second sentence; straight quotation marks as well as curly."""
+    sp = parse_constraints("What did coach Ines Alvarado say about the final?").speaker
+    assert sp is not None
+    before = "Their coach, Ines Alvarado, said the final had been decided by one mistake."
+    assert spoken_by(sp, '"We were the better side until the penalty.', before)
+    assert spoken_by(sp, "“Next year we will start earlier.”", before + ' "It was hot," she said.')
+    # an open straight quotation in the window continues into the sentence
+    assert spoken_by(sp, "After that we were hanging on.", before + ' "We were the better side.')
+    # a quotation with its own attribution is its speaker's, and one after another speaker's words is not hers
+    assert not spoken_by(sp, '"We were lucky," said Tomas Berg.', before)
+    assert not spoken_by(sp, '"We were lucky."', "Rival coach Tomas Berg said the referee was right.")
+
+
 def test_about_needs_the_topic_and_knows_initials() -> None:
     q = "What did Dorn say about Raphael Ostrander?"
     assert "not about raphael ostrander" in broken(q, "Dorn said the talks with Brenner were useful.")
