@@ -167,7 +167,8 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
         else:
             names = 1.0  # nothing to match: neutral
         req = required_factor(q, terms, union_terms([key_terms(t) for t in near]) if near_text else None, passage_terms)
-        broken = violations(q.constraints, c.text, window, titled.get(c.n, "")) if q.constraints else []
+        broken = (violations(q.constraints, c.text, window, titled.get(c.n, ""), passages_by_n[c.n].chunk.title or "")
+                  if q.constraints else [])
         if names == 0.0 and terms.names:
             # none of the question's names in the sentence, the sentences before it or its passage,
             # while it names things of its own: it is about those ("The nominees for Best Animated

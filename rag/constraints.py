@@ -348,8 +348,9 @@ def with_speaker(c: Constraints, speaker: Speaker | None) -> Constraints:
 
 # -- checking a sentence ---------------------------------------------------------------------------
 
-def violations(c: Constraints, sentence: str, window: str = "", passage: str = "") -> list[str]:
-    """The constraints of the question that `sentence` breaks (empty: none), each as a short reason."""
+def violations(c: Constraints, sentence: str, window: str = "", passage: str = "", title: str = "") -> list[str]:
+    """The constraints of the question that `sentence` breaks (empty: none), each as a short reason.
+    `window`: the sentences before it; `passage`: its passage's text; `title`: its article's headline."""
     out: list[str] = []
     st = tokens(sentence)
     words = [t for t in st if t[0].isalnum()]
@@ -368,7 +369,9 @@ def violations(c: Constraints, sentence: str, window: str = "", passage: str = "
     elif c.words & _WON_Q and not (wset | word_set(window)) & _VICTORY:
         out.append("no one wins in it")
     if c.about:
-        near = wset | word_set(window)
+        # a sentence is about what it, the sentences before it or its article's headline names: a
+        # spokesman's quotation far down an article about a town's lottery win is about that win
+        near = wset | word_set(window) | word_set(title)
         for name in c.about:
             if not any(has_word(t, near) for t in name) and not _initials_in(name, near):
                 out.append(f"not about {' '.join(name)}")

@@ -168,6 +168,9 @@ def test_a_quotation_without_an_attribution_of_its_own_is_the_speaker_s_from_bef
 def test_about_needs_the_topic_and_knows_initials() -> None:
     q = "What did Dorn say about Raphael Ostrander?"
     assert "not about raphael ostrander" in broken(q, "Dorn said the talks with Brenner were useful.")
+    # ... which an article's headline names for every sentence of it
+    assert not violations(parse_constraints(q), "Dorn said the talks with Brenner were useful.",
+                          title="Ostrander wins the Kelham seat by 312 votes")
     assert not broken(q, "Dorn said Ostrander had called Halloran.")
     q = "What did Halloran say about the Meridian Union?"
     assert not broken(q, "Halloran said Veltria is in constant contact with the MU president.")
