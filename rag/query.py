@@ -217,6 +217,10 @@ def analyse(text: str) -> AnalysedQuestion:
         # the one who acted ("Who built the plant?", "Who won the cup?") is in news a country as
         # often as a person or a body: "Russia built it", "Germany won"
         labels = labels | {"GPE"}
+    if kind is AnswerKind.PERSON and focus and noun_kind(focus) is AnswerKind.PERSON:
+        # "Which neurologist led the study?", "Which golfer won?": the noun says a person, whom no
+        # organisation or nationality answers ("who" alone may be answered by either)
+        labels = frozenset({"PERSON"})
     if wh in _MEASURES and noun_kind(focus) is not AnswerKind.DATE:
         # a size, a distance, a change or an amount ("How far over budget ...?", "By how much did
         # sales fall?") is never a date or a span of time, which the number kind otherwise allows

@@ -380,3 +380,13 @@ def test_a_request_for_an_overview_names_no_topic(text: str, overview: bool) -> 
     from newsqa.rag.query import asks_overview
 
     assert asks_overview(analyse(text)) is overview
+
+
+def test_a_person_noun_asks_for_a_person_and_who_alone_for_anyone_who_acts() -> None:
+    """"Which neurologist ...?" is never answered by a university or a nationality; "Who won?" may
+    be answered by a team or a country."""
+    for text in ("Which neurologist led the study of afternoon naps?", "Which golfer won the Kelham Open?",
+                 "Who is the chief economist of the Harbour Bank?"):
+        assert analyse(text).labels == frozenset({"PERSON"}), text
+    assert {"ORG", "GPE"} <= analyse("Who won the Kelham Cup?").labels
+    assert analyse("Which team won the Kelham Cup?").labels == frozenset({"ORG"})
