@@ -82,12 +82,15 @@ def band_of(coverage: float) -> int:
 
 
 def report_lines(rows: Sequence[Grounding], right: dict[str, bool] | None = None) -> list[str]:
+    """One line per band: its questions (the lowest band also counts those no sentence grounds)
+    and, with `right` (question id -> answered right), how many of them a report got right."""
     lines = []
     for i, (lo, hi) in enumerate(BANDS):
         ids = [r.question_id for r in rows if band_of(r.coverage) == i]
         line = f"coverage {lo:.2f}-{min(hi, 1.0):.2f}: {len(ids)} questions"
         if i == 0:
-            line += f" ({sum(r.coverage < 0 for r in rows if band_of(r.coverage) == 0)} without any sentence holding the answer)"
+            none = sum(r.coverage < 0 for r in rows)
+            line += f" ({none} without any sentence holding the answer)"
         if right is not None:
             line += f", answered right {sum(right.get(x, False) for x in ids)}"
         lines.append(line)

@@ -572,13 +572,24 @@ def _bare_quotation(st: tuple[str, ...]) -> bool:
         return False
     inside = False
     for t in st:
-        if t in _QUOTE_OPEN or t == '"':
-            inside = not inside if t == '"' else True
-        elif t in _QUOTE_CLOSE:
-            inside = False
+        mark = _after_quote_mark(t, inside)
+        if mark is not None:
+            inside = mark
         elif not inside and t in SPEECH_VERBS:
             return False
     return True
+
+
+def _after_quote_mark(t: str, inside: bool) -> bool | None:
+    """Whether a quotation is open after the token `t`, when `t` is a quotation mark (a curly one
+    opens or closes, a straight one toggles); None for any other token."""
+    if t in _QUOTE_OPEN:
+        return True
+    if t in _QUOTE_CLOSE:
+        return False
+    if t == '"':
+        return not inside
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -633,11 +644,9 @@ def _subject_words(left: list[str]) -> set[str]:
     in_quote = False
     pp = False
     for t in left:
-        if t in _QUOTE_OPEN or t == '"':
-            in_quote = not in_quote if t == '"' else True
-            continue
-        if t in _QUOTE_CLOSE:
-            in_quote = False
+        mark = _after_quote_mark(t, in_quote)
+        if mark is not None:
+            in_quote = mark
             continue
         if in_quote:
             continue
