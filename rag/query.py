@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterable
 from newsqa.rag.ages import asked_person
 from newsqa.rag.analyse import analyse_question
 from newsqa.rag.pronouns import SINGULAR_KIND
-from newsqa.rag.slots import Slot, question_slot
+from newsqa.rag.slots import LIGHT_VERBS, Slot, question_slot
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -186,15 +186,13 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
 
 
 # spaCy's stop list holds verbs that carry a question ("Who did she call?", "Who will give the
-# speech?", "What did the firm make?", "Who did the board name?"): as a verb they are content words
-_LIGHT_VERBS = frozenset({"be", "have", "do"})
-
-
+# speech?", "What did the firm make?", "Who did the board name?"): as a verb other than the light
+# ones (slots.LIGHT_VERBS) they are content words
 def _asked_verb(t: "Token", slot: Slot | None) -> bool:
     """A verb other than "be", "have" or "do", by its tag or as the verb of the question's slot
     (the small tagger reads "call" in "Who did the mayor call?" as a noun; slots.py finds the verb)."""
     lemma = t.lemma_.lower()
-    return lemma not in _LIGHT_VERBS and (t.pos_ == "VERB" or slot is not None and lemma == slot.verb)
+    return lemma not in LIGHT_VERBS and (t.pos_ == "VERB" or slot is not None and lemma == slot.verb)
 
 
 @lru_cache(maxsize=512)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _WH = frozenset({"who", "whom", "what", "which"})
 # "Who is ...", "What did ... do": the verb says nothing of the relation asked about
-_LIGHT = frozenset({"be", "do", "have"})
+LIGHT_VERBS = frozenset({"be", "do", "have"})
 # a name's title, first name or describing words hang on its head: the head fills the slot; and a
 # number counting a noun fills the noun's ("won 2,400 votes": the count is what was won)
 _INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod", "nummod"})
@@ -75,7 +75,7 @@ def question_slot(doc: "Doc") -> Slot | None:
             if noun.i == t.i + 1 or noun.pos_ not in ("NOUN", "PROPN"):
                 return None  # "How many of them ...", "How much did it cost?": no noun counted
             slot = argument_slot(noun)
-            return slot if slot is not None and slot.verb not in _LIGHT else None
+            return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
         if t.lower_ in _WH:
             stranded = _stranded_preposition(doc)
             if stranded is not None:
@@ -84,9 +84,9 @@ def question_slot(doc: "Doc") -> Slot | None:
                 slot = Slot(role, stranded.head.lemma_.lower())
             else:
                 slot = _preposition_object(t) or argument_slot(t.head if t.dep_ == "det" else _determined(t) or t)
-                if slot is None or slot.verb in _LIGHT:  # ("At which ... did she": "do" is no verb of it)
+                if slot is None or slot.verb in LIGHT_VERBS:  # ("At which ... did she": "do" is no verb of it)
                     slot = _misparsed_slot(doc, t) or slot
-            return slot if slot is not None and slot.verb not in _LIGHT else None
+            return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
     return None
 
 

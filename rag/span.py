@@ -777,5 +777,3 @@ def normalise(text: str) -> str:
     """Lowercase words joined by single spaces, padded: `f" {x} " in normalise(t)` is a whole-word
     containment test."""
     return " " + " ".join(w.lower() for w in _WORD.findall(text)) + " "
-
-
