@@ -55,7 +55,7 @@ from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
-from newsqa.rag.roles import holds_other, is_role_question, other_holders
+from newsqa.rag.roles import holds_other, is_role_question, other_holders, qualifies_title
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import span_slots
 
@@ -172,7 +172,9 @@ class SpanFeatures(NamedFloats):
     duration_long: float = 0.0  # an amount of time for one asking how long ("how many years")
     slot: float = 0.0  # it fills the question word's slot: the same role to a verb of the same lemma
     # ("Russia" in "Russia built Iran's plant" for "Who built the plant?"), also as the unstated
-    # subject of a verb sharing its subject ("X beat Y to win it" for "Who won it?"; slots.py)
+    # subject of a verb sharing its subject ("X beat Y to win it" for "Who won it?"; slots.py), and
+    # the qualifier of the title the question's person holds ("Russian" in "Russian President X" for
+    # "What country is X the president of?"; roles.qualifies_title)
     completes: float = 0.0  # cosine of the question followed by the span ("Which metal was
     # stolen scrap copper") with the span's sentence: the span that, added to the question, makes
     # it say most nearly what the sentence says (0 without an embedder, and when choosing, for the
@@ -464,7 +466,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if parse is not None and focus_stems:
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             if parse is not None and q.slot is not None:
-                f.slot = float(q.slot in span_slots(parse, e.start, e.end))
+                f.slot = float(q.slot in span_slots(parse, e.start, e.end) or qualifies_title(q, parse, e.start, e.end))
             counts = (parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
                       and not _whole_not_asked(parse[e.start:e.end], q)) or (
                 asked.age and _after_name(doc, e, named))  # "Osric Benveld, 66,"

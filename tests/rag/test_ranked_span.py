@@ -67,6 +67,26 @@ def test_the_subject_of_a_verb_fills_the_slot_of_the_clause_it_governs() -> None
     assert slot["Tomas Reyes"] == 1.0 and slot["Ada Brenner"] == 0.0
 
 
+@pytest.mark.parametrize("question, sentence, answer, other", [
+    ("What country is Ada Quist the president of?",
+     "Chilean President Ada Quist met Peruvian President Tomas Lind in Halden.", "Chilean", "Peruvian"),
+    ("Which company is Liv Anneberg the chief executive of?",
+     "Oskarsen's chief executive, Liv Anneberg, will chair the board, Brightwater said.", "Oskarsen", "Brightwater"),
+    ("Which town is Ada Quist the mayor of?",
+     "Ada Quist, Kelham's mayor, opened the bridge with Tomas Lind of Calder Bay.", "Kelham", "Calder Bay"),
+])
+def test_what_a_named_person_holds_a_title_of_is_the_title_s_qualifier(question: str, sentence: str,
+                                                                        answer: str, other: str) -> None:
+    """"Russian President X" is the president of Russia: the qualifier of the asked title, held by
+    the person the question names (not another person's title, not another name nearby), fills the
+    slot of the title's "of"."""
+    q = analyse(question)
+    quoted = _cands(sentence)
+    slot = {s.ent.text: s.features.slot for s in span_candidates(q, quoted, quoted)}
+    assert slot.get(answer) == 1.0 and not slot.get(other)
+    assert choose_span(q, quoted, quoted, _only("slot")).ent.text == answer
+
+
 def test_who_acted_may_be_a_country_but_who_holds_a_role_is_a_person() -> None:
     """"Who built the bridge?" over "Norway built it": a country is the one who acted, an answer
     of the question's kind (at the last place of its labels); "Who is the mayor?" asks for a person."""
