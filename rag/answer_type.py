@@ -8,7 +8,8 @@ its year: best), how many/much -> a number (money for money questions), where ->
 what/which -> a name or a quoted title. A nationality ("a Colombian") is not a person.
 `required` (`required_factor`) multiplies, per year/number/date/code of the question, 1 (in the
 sentence), 0.85 (a neighbouring sentence), 0.7 (elsewhere in the passage) or 0.25 (absent), halved
-again when the sentence names another year; numbers and years that are part of a name ("Season 4",
+again when the sentence names another year (a relative one read against its article's date: "this
+year's winner" in a 2022 article is 2022's); numbers and years that are part of a name ("Season 4",
 "Starfall 2049") weigh less (0.95 / 0.9 / 0.6). `corroboration` counts the articles that carry
 the same candidate answer (name, date or number; a person's surname will do).
 """
@@ -16,6 +17,7 @@ the same candidate answer (name, date or number; a person's surname will do).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from newsqa.rag.constraints import same_word, tokens
 from newsqa.rag.names import DEMONYMS, GENERIC_NAME_WORDS, PLACE_WORDS, PLACES, is_place
@@ -36,6 +38,22 @@ _MONEY = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:(?:thousand|million|billion|tri
 
 def has_number(num: Num, terms: KeyTerms) -> bool:
     return any(abs(n.value - num.value) <= max(num.tol, 1e-9) for n in terms.numbers)
+
+
+# a year a sentence names relative to its article's date: "this year's winner", "last year"
+_RELATIVE_YEAR = re.compile(r"\b(this|last|next)\s+year(?:'s|’s)?\b", re.I)
+_YEAR_OFFSET = {"this": 0, "last": -1, "next": 1}
+
+
+def with_relative_years(terms: KeyTerms, text: str, published_year: int | None) -> KeyTerms:
+    """`terms` of `text` with the years its relative ones name, read against its article's year:
+    "this year's winner" in an article of 2022 is 2022's winner, and so another year's for a
+    question about 2023 (required_factor), while "last year's champion" in an article of 2024
+    names 2023's. Unchanged for an undated article."""
+    if published_year is None:
+        return terms
+    years = {str(published_year + _YEAR_OFFSET[m.group(1).lower()]) for m in _RELATIVE_YEAR.finditer(text)}
+    return replace(terms, years=terms.years | years) if years - terms.years else terms
 
 
 def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = None,

@@ -28,7 +28,7 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from newsqa.rag.answer_type import answer_type_score, corroboration, required_factor
+from newsqa.rag.answer_type import answer_type_score, corroboration, required_factor, with_relative_years
 from newsqa.rag.constraints import has_word, violations
 from newsqa.rag.evidence import evidence_spans
 from newsqa.rag.pronouns import PEOPLE, opening
@@ -166,7 +166,12 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
             names = here / len(name_tokens)
         else:
             names = 1.0  # nothing to match: neutral
-        req = required_factor(q, terms, union_terms([key_terms(t) for t in near]) if near_text else None, passage_terms)
+        # relative years ("this year's winner") read against the article's date, for the question's years
+        day = passages_by_n[c.n].published_day()
+        published = day.year if day is not None else None
+        req = required_factor(q, with_relative_years(terms, c.text, published),
+                              with_relative_years(union_terms([key_terms(t) for t in near]), near_text, published)
+                              if near_text else None, passage_terms)
         broken = (violations(q.constraints, c.text, window, titled.get(c.n, ""), passages_by_n[c.n].chunk.title or "")
                   if q.constraints else [])
         if names == 0.0 and terms.names:

@@ -65,12 +65,6 @@ def time_filter(flt: SearchFilter | None, reading: TimeReading | None, as_of: da
     return replace(flt, since_ts=since, until_ts=until)
 
 
-def _day(p: Passage) -> date | None:
-    if p.chunk.published_ts < 0:
-        return None
-    return datetime.fromtimestamp(p.chunk.published_ts, tz=timezone.utc).date()
-
-
 @dataclass
 class TimedRetrieval:
     """The passages to answer from and how the window was applied: "window" (only articles from
@@ -148,7 +142,7 @@ def prefer_recent(passages: Sequence[Passage], reading: TimeReading | None, as_o
         end = w.end or as_of
 
         def key(p: Passage) -> float:
-            d = _day(p)
+            d = p.published_day()
             if d is None:
                 return p.score
             age = abs((end - d).days)
@@ -168,7 +162,7 @@ def newest_only(sentences: list[Sentence], passages: Sequence[Passage],
     by_n = {p.n: p for p in passages}
 
     def newest(s: Sentence) -> date | None:
-        days = [d for n in s.citations if n in by_n and (d := _day(by_n[n])) is not None]
+        days = [d for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
         return max(days) if days else None
 
     dated = [newest(s) for s in sentences]
@@ -186,5 +180,5 @@ def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],
     if reading is None or not reading.relative:
         return None
     by_n = {p.n: p for p in passages}
-    days = [d for s in sentences for n in s.citations if n in by_n and (d := _day(by_n[n])) is not None]
+    days = [d for s in sentences for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
     return max(days) if days else None

@@ -7,7 +7,7 @@ evaluation report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
 from newsqa.index.articles import Chunk
@@ -26,6 +26,12 @@ class Passage:
     # the other articles of its near-duplicate group (same story, another outlet): article_id,
     # title, source, url, published_at each
     also_in: list[dict[str, str]] = field(default_factory=list)
+
+    def published_day(self) -> date | None:
+        """The day its article was published (UTC), None when undated."""
+        if self.chunk.published_ts < 0:
+            return None
+        return datetime.fromtimestamp(self.chunk.published_ts, tz=timezone.utc).date()
 
 
 @dataclass(slots=True)

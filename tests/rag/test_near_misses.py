@@ -248,3 +248,37 @@ def test_a_name_inside_a_longer_quote_may_still_be_a_person() -> None:
     q = Question.parse("Who won best screenplay?")
     sentence = "“Maria Lind is the best screenwriter of her generation,” the jury said."
     assert answer_type_score(q, key_terms(sentence), sentence) == 1.0
+
+
+def test_a_relative_year_is_read_against_its_articles_date() -> None:
+    from newsqa.rag.answer_type import REQ_ABSENT, REQ_CONFLICT, required_factor, with_relative_years
+
+    q = Question.parse("Which choir won the 2023 Harbour Song Prize?")
+    text = "This year's Harbour Song Prize winner, the Kelham Singers, will not host the next one."
+    plain = key_terms(text)
+    assert with_relative_years(plain, text, None) == plain  # an undated article names no year
+    assert required_factor(q, plain) == REQ_ABSENT
+    # in an article of 2022 "this year's winner" is 2022's: another year's, not the one asked about
+    assert with_relative_years(plain, text, 2022).years == {"2022"}
+    assert required_factor(q, with_relative_years(plain, text, 2022)) == pytest.approx(REQ_ABSENT * REQ_CONFLICT)
+    # in one of 2023 it is the year asked about, and "last year" in one of 2024 names it too
+    assert required_factor(q, with_relative_years(plain, text, 2023)) == 1.0
+    last = "Last year's winner, the Kelham Singers, return as guests."
+    assert required_factor(q, with_relative_years(key_terms(last), last, 2024)) == 1.0
+
+
+def test_the_article_date_dates_this_years_winner_when_scoring(scorer: SupportScorer) -> None:
+    from dataclasses import replace
+    from datetime import datetime
+
+    text = "This year's Harbour Song Prize winner, the Kelham Singers, will not host the next one."
+    question = "Which choir won the 2023 Harbour Song Prize?"
+
+    def required(published_at: str) -> float:
+        ts = int(datetime.fromisoformat(published_at).timestamp()) if published_at else -1
+        ps = [replace(p, chunk=replace(p.chunk, published_at=published_at, published_ts=ts)) for p in passages(text)]
+        cands = rule_candidates(passage_candidates(ps))
+        score_candidates(question, ps, cands, scorer)
+        return cands[0].factors["required"]
+
+    assert required("2022-06-17T00:00:00+00:00") < required("") < required("2023-05-14T00:00:00+00:00")
