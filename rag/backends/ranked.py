@@ -23,8 +23,8 @@ from newsqa.rag.backends.quote import quote_sentences
 from newsqa.rag.cite import answer_text
 from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
-from newsqa.rag.query import (AnalysedQuestion, AnswerKind, analyse, analysed_parts, asks_overview, topic_nouns,
-                               topic_words)
+from newsqa.rag.query import (NUMERIC_KINDS, AnalysedQuestion, AnswerKind, analyse, analysed_parts, asks_overview,
+                               topic_nouns, topic_words)
 from newsqa.rag.reported import SpeakerReading, speaker_continued, speaker_first
 from newsqa.rag.roles import RoleAnswer, holder_named, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
@@ -237,6 +237,10 @@ class RankedBackend:
                 d = Refusal(True, "no passage names who holds the role")
             else:
                 d = decide(part, ranked, chosen, passages, rules, model, reading) if refusals else None
+                if d is not None and not d.refuse and sh is None and part.kind in NUMERIC_KINDS:
+                    # "How old is X?", "How many ...?", "When ...?": quoted sentences without a number
+                    # or date of the kind asked do not answer it, whatever else they say of X
+                    d = Refusal(True, "no quoted sentence states the number or date asked for", d.answer_score)
             if d is not None and d.refuse:
                 reasons.append(d.reason)
                 unanswered.append(asked.text)

@@ -268,3 +268,21 @@ def test_a_filter_that_drops_the_short_answer_s_sentence_reads_it_again(backend:
     assert [x.text for x in reply.sentences] and all(dropped not in x.text for x in reply.sentences)
     assert reply.short is not None and reply.short.text != dropped
     assert any(_holds(x, reply.short) for x in reply.sentences)
+
+
+def test_a_number_question_whose_quoted_sentences_state_none_is_refused(backend: RankedBackend,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """"How old is X?" over sentences about X that give no age: whatever the answerability model
+    says, nothing quoted answers it."""
+    import newsqa.rag.refusal as refusal
+    from newsqa.rag.types import Refusal
+
+    monkeypatch.setattr(refusal, "decide", lambda *a, **k: Refusal(False, "", 0.9))  # it would answer
+    about = "Nadia Kerr, the principal of Elmfield Academy, said the new library would open soon."
+    aged = "Nadia Kerr, 52, has led Elmfield Academy since 2019."
+    reply = backend.respond("How old is Nadia Kerr?", passages(about, aged))
+    assert not reply.refused and reply.short is not None and reply.short.text.startswith("52")
+    reply = backend.respond("How old is Nadia Kerr?", passages(about))
+    assert reply.refused and "number or date" in reply.reason
+    # a question that asks for a name is not refused for want of a number
+    assert not backend.respond("Who is the principal of Elmfield Academy?", passages(about)).refused
