@@ -277,20 +277,24 @@ def titled_names(parses: Sequence["Doc"]) -> list[Titled]:
     return out
 
 
-def qualifies_title(q: "AnalysedQuestion", parse: "Doc", start: int, end: int) -> bool:
+def asks_title_of(q: "AnalysedQuestion") -> bool:
     """"What country is X the president of?", "Which company is X the chief executive of?": the
-    span `start:end` of a parsed sentence qualifies the asked title of the person the question names
-    ("Russian President X", "Oskarsen chief executive X", "X, Kelham's mayor"). A title's qualifier
-    is its "of", and the one answer such a question has; the title of someone else ("US President
-    Y" in the same sentence) is not."""
+    question asks what the title of a person it names is of."""
     from newsqa.rag.query import is_person_noun
 
     slot = q.slot
-    if slot is None or slot.role != "prep:of" or not is_person_noun(slot.verb) or not q.named_tokens:
-        return False
-    words = {t.lower_ for t in parse[start:end] if t.is_alpha and t.pos_ not in ("DET", "PART", "ADP")}
-    return bool(words) and any(t.role == slot.verb and t.names & q.named_tokens and words <= t.qualifiers
-                               for t in titled_names([parse]))
+    return slot is not None and slot.role == "prep:of" and is_person_noun(slot.verb) and bool(q.named_tokens)
+
+
+def qualifies_title(q: "AnalysedQuestion", span: "Span", titled: Sequence[Titled]) -> bool:
+    """For a question that asks_title_of, the span of a parsed sentence (whose titled names are
+    `titled`) qualifies the asked title of the person the question names ("Russian President X",
+    "Oskarsen chief executive X", "X, Kelham's mayor"). A title's qualifier is its "of", and the
+    one answer such a question has; the title of someone else ("US President Y" in the same
+    sentence) is not."""
+    words = {t.lower_ for t in span if t.is_alpha and t.pos_ not in ("DET", "PART", "ADP")}
+    return bool(words) and q.slot is not None and any(
+        t.role == q.slot.verb and t.names & q.named_tokens and words <= t.qualifiers for t in titled)
 
 
 def _proper_run(parse: "Doc", i: int) -> list["Token"]:

@@ -55,7 +55,7 @@ from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
-from newsqa.rag.roles import holds_other, is_role_question, other_holders, qualifies_title
+from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import span_slots
 
@@ -378,6 +378,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     asked = _asked_amount(q)
     count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
+    title_of = asks_title_of(q)  # "What country is X the president of?" (roles.qualifies_title)
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -386,6 +387,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         anchors = question_word_positions(q, doc)
         focus_at = [t.i for t in doc if q.focus and t.lower_ == q.focus]
         ages = asked_ages(doc, q.age_of) if age_asked else frozenset()
+        titles = titled_names([parse]) if title_of and parse is not None else []
         ents = [e for e in answer_entities(q, doc)
                 # "Mayor Tomas Lind" does not answer a question that names "Lind"
                 if not (e.label_ == "PERSON" and _surname(e.text) in named)]
@@ -466,7 +468,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if parse is not None and focus_stems:
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             if parse is not None and q.slot is not None:
-                f.slot = float(q.slot in span_slots(parse, e.start, e.end) or qualifies_title(q, parse, e.start, e.end))
+                f.slot = float(q.slot in span_slots(parse, e.start, e.end)
+                               or bool(titles) and qualifies_title(q, parse[e.start:e.end], titles))
             counts = (parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
                       and not _whole_not_asked(parse[e.start:e.end], q)) or (
                 asked.age and _after_name(doc, e, named))  # "Osric Benveld, 66,"
