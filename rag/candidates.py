@@ -129,6 +129,7 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
     n_pass = max(1, len(passages))
     name_tokens = q.name_tokens or q.context
     passages_by_n = {p.n: p for p in passages}
+    published = {p.n: d.year if (d := p.published_day()) is not None else None for p in passages}
     around = _article_sentences(passages)
     articles: dict[str, KeyTerms] = {}
     for p in passages:  # corroboration counts articles, not chunks of one article
@@ -166,12 +167,13 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
             names = here / len(name_tokens)
         else:
             names = 1.0  # nothing to match: neutral
-        # relative years ("this year's winner") read against the article's date, for the question's years
-        day = passages_by_n[c.n].published_day()
-        published = day.year if day is not None else None
-        req = required_factor(q, with_relative_years(terms, c.text, published),
-                              with_relative_years(union_terms([key_terms(t) for t in near]), near_text, published)
-                              if near_text else None, passage_terms)
+        near_terms = union_terms([key_terms(t) for t in near]) if near_text else None
+        if q.terms.years:  # relative years ("this year's winner") read against the article's date
+            terms_dated = with_relative_years(terms, c.text, published[c.n])
+            near_terms = with_relative_years(near_terms, near_text, published[c.n]) if near_terms is not None else None
+        else:
+            terms_dated = terms  # only the question's years read a sentence's years
+        req = required_factor(q, terms_dated, near_terms, passage_terms)
         broken = (violations(q.constraints, c.text, window, titled.get(c.n, ""), passages_by_n[c.n].chunk.title or "")
                   if q.constraints else [])
         if names == 0.0 and terms.names:
