@@ -81,7 +81,7 @@ def question_slot(doc: "Doc") -> Slot | None:
             if stranded is not None:
                 # "Who was the plant built by?": the agent of a passive, as argument_slot reads one
                 role = "subj" if stranded.dep_ == "agent" else "prep:" + stranded.lower_
-                slot = Slot(role, stranded.head.lemma_.lower())
+                slot = Slot(role, _stranded_head(stranded).lemma_.lower())
             else:
                 slot = _preposition_object(t) or argument_slot(t.head if t.dep_ == "det" else _determined(t) or t)
                 if slot is None or slot.verb in LIGHT_VERBS:  # ("At which ... did she": "do" is no verb of it)
@@ -157,6 +157,17 @@ def _stranded_preposition(doc: "Doc") -> "Token | None":
     # the first preposition with nothing hanging on it: at the end, or before what follows the
     # verb's other phrases ("Which club did she play for before joining Kelham?")
     return next((t for t in doc if t.dep_ in ("prep", "agent") and not any(True for _ in t.children)), None)
+
+
+def _stranded_head(prep: "Token") -> "Token":
+    """What a stranded preposition belongs to. In a question on "be" ("What is the pact a
+    counterweight to?") it is the predicate noun's, the noun right before it, which the small parser
+    often misses: it hangs the preposition on "is" or on the subject's name."""
+    before = prep.doc[prep.i - 1] if prep.i > 0 else None
+    root = prep.sent.root
+    if before is not None and before.pos_ == "NOUN" and root.lemma_.lower() == "be":
+        return before
+    return prep.head
 
 
 def _span_head(parse: "Doc", start: int, end: int) -> "Token | None":

@@ -54,6 +54,12 @@ def test_a_question_that_ends_on_its_preposition_asks_for_that_preposition_s_obj
     assert q.slot not in _slot_of("The harbour board remains in close contact with Ada Brenner.", "harbour board")
     assert analyse("Which firm does Ada Brenner work for?").slot == Slot("prep:for", "work")
     assert analyse("Which alliance is Kelham a member of?").slot == Slot("prep:of", "member")
+    # after "is" the parser hangs the preposition on "is" or on the name: it is the predicate noun's
+    q = analyse("What is NORA a counterweight to?")
+    assert q.slot == Slot("prep:to", "counterweight")
+    sentence = "NORA was founded by Ostmark as a counterweight to the Northern League."
+    assert q.slot in _slot_of(sentence, "the Northern League")
+    assert q.slot not in _slot_of(sentence, "Ostmark")
     # a passive's agent, as a sentence's "built by Lindvall" fills it
     q = analyse("Who was the footbridge built by?")
     assert q.slot == Slot("subj", "build")
