@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from newsqa.rag.constraints import same_word, tokens
 from newsqa.rag.names import DEMONYMS, GENERIC_NAME_WORDS, PLACE_WORDS, PLACES, is_place
 from newsqa.rag.question import Question
-from newsqa.rag.terms import STOPWORDS, KeyTerms, Num, normalise_word
+from newsqa.rag.terms import MONTH_WORDS, STOPWORDS, KeyTerms, Num, normalise_word
 from newsqa.rag.words import stem
 
 REQ_NEAR, REQ_PASSAGE, REQ_ABSENT = 0.85, 0.7, 0.25
@@ -56,13 +57,47 @@ def with_relative_years(terms: KeyTerms, text: str, published_year: int | None) 
     return replace(terms, years=terms.years | years) if years - terms.years else terms
 
 
+# a year naming which one of a recurring thing the question means: "the 2023 Open", "Open 2023"
+_YEAR_BEFORE = re.compile(r"\bthe\s+(\d{4})\s+([^\W\d_]+)")
+_YEAR_AFTER = re.compile(r"\b([A-Z][^\W\d_]+)\s+(\d{4})\b")
+
+
+@lru_cache(maxsize=1024)
+def qualified_years(question: str) -> tuple[tuple[str, str], ...]:
+    """(year, word) for each year the question puts on a thing, the thing by its first word ("the
+    2023 Kelham Open" -> ("2023", "kelham")), for `year_qualifier_conflict`."""
+    out = [(m.group(1), m.group(2).lower()) for m in _YEAR_BEFORE.finditer(question)]
+    out += [(m.group(2), m.group(1).lower()) for m in _YEAR_AFTER.finditer(question)
+            if m.group(1).lower() not in MONTH_WORDS]
+    return tuple((y, w) for y, w in out if w not in STOPWORDS)
+
+
+def year_qualifier_conflict(question: str, year: str, text: str, published_year: int | None) -> bool:
+    """Whether the sentence puts only other years than `year` on the thing the question puts it on:
+    "this year's Kelham Open" in an article of 2022, or "the 2022 Kelham Open", for a question about
+    the 2023 one, even when 2023 turns up elsewhere in the sentence ("... will not host it in 2023")."""
+    found: set[str] = set()
+    for y, word in qualified_years(question):
+        if y != year:
+            continue
+        w = re.escape(word)
+        for m in re.finditer(r"\b(\d{4})(?:'s|’s)?\s+" + w + r"\b|\b" + w + r"\s+(\d{4})\b", text, re.I):
+            found.add(m.group(1) or m.group(2))
+        if published_year is not None:
+            for m in re.finditer(r"\b(this|last|next)\s+year(?:'s|’s)\s+" + w + r"\b", text, re.I):
+                found.add(str(published_year + _YEAR_OFFSET[m.group(1).lower()]))
+    return bool(found) and year not in found
+
+
 def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = None,
-                    passage: KeyTerms | None = None) -> float:
+                    passage: KeyTerms | None = None, text: str = "",
+                    published_year: int | None = None) -> float:
     """How fully the sentence carries the question's years, numbers, dates and codes (see above).
 
     Years and dates are what a question most often turns on ("in 2021"); numbers and codes in a
     question are more often part of a name ("Season 4", "No 1", "93rd"), so they weigh less, as do
-    years glued to a title ("Starfall 2049").
+    years glued to a title ("Starfall 2049"). A year the sentence has counts as another year's when
+    the sentence puts another year on the very thing the question puts it on (its `text` given).
     """
     factor = 1.0
     items: list[tuple[str, object, bool]] = []
@@ -82,6 +117,8 @@ def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = Non
                 return item in t.dates
             return item in t.codes or item in t.words
         if has(sentence):
+            if kind == "year" and text and year_qualifier_conflict(q.own or q.text, str(item), text, published_year):
+                factor *= REQ_CONFLICT
             continue
         if kind == "year" and not soft and sentence.years - q.terms.years:
             factor *= REQ_CONFLICT  # it speaks of another year: 2019's winner, not 2021's

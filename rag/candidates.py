@@ -173,7 +173,7 @@ def score_candidates(question: str, passages: list["Passage"], cands: list[Candi
             near_terms = with_relative_years(near_terms, near_text, published[c.n]) if near_terms is not None else None
         else:
             terms_dated = terms  # only the question's years read a sentence's years
-        req = required_factor(q, terms_dated, near_terms, passage_terms)
+        req = required_factor(q, terms_dated, near_terms, passage_terms, c.text, published[c.n])
         broken = (violations(q.constraints, c.text, window, titled.get(c.n, ""), passages_by_n[c.n].chunk.title or "")
                   if q.constraints else [])
         if names == 0.0 and terms.names:

@@ -267,6 +267,30 @@ def test_a_relative_year_is_read_against_its_articles_date() -> None:
     assert required_factor(q, with_relative_years(key_terms(last), last, 2024)) == 1.0
 
 
+def test_a_year_on_the_asked_thing_outweighs_the_same_year_elsewhere_in_the_sentence() -> None:
+    """"The 2022 Harbour Song Prize" is another year's prize, even in a sentence that goes on to
+    name 2023 for something else; a sentence that puts 2023 on the prize, or no year on it, keeps
+    the full factor."""
+    from newsqa.rag.answer_type import REQ_CONFLICT, required_factor
+
+    q = Question.parse("Which choir won the 2023 Harbour Song Prize?")
+
+    def required(text: str, published: int | None = None) -> float:
+        return required_factor(q, key_terms(text), text=text, published_year=published)
+
+    assert required("The Kelham Singers won the 2022 Harbour Song Prize and will host it in 2023.") == REQ_CONFLICT
+    # "this year's" in an article of 2022 is 2022's, though 2023 turns up later
+    relative = "This year's Harbour Song Prize winner, the Kelham Singers, will not host it in 2023."
+    assert required(relative, 2022) == REQ_CONFLICT
+    assert required(relative, 2023) == 1.0
+    assert required("The Ostmark Choir won the 2023 Harbour Song Prize, a year after 2022's flop.") == 1.0
+    assert required("The Ostmark Choir won the Harbour Song Prize in 2023.") == 1.0
+    # a year written after the name is read the same way
+    assert required_factor(Question.parse("Who won Harbour Open 2023?"), key_terms(
+        "Harbour Open 2022 went to Ada Brenner, who skips it in 2023."),
+        text="Harbour Open 2022 went to Ada Brenner, who skips it in 2023.") < 1.0
+
+
 def test_the_article_date_dates_this_years_winner_when_scoring(scorer: SupportScorer) -> None:
     from dataclasses import replace
     from datetime import datetime
