@@ -8,7 +8,8 @@ it as a feature (span.SpanFeatures.slot).
 
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
 object, or the subject of a passive: "the plant was built"), and "prep:<word>" (the object of a
-preposition attached to the verb: "warned against intervention"). A subject is also the unstated
+preposition attached to the verb: "warned against intervention"; the one given to is "prep:to"
+however it is written: "awarded the prize to X", "awarded X the prize", "X was awarded the prize"). A subject is also the unstated
 subject of the verbs that share it ("X defeated Y to win the title": X won; span_slots), and a
 noun of the verb's own lemma keeps the verb's subject and object ("Russia's support for the
 programme": Russia supports the programme).
@@ -45,6 +46,12 @@ def _filled_slot(tok: "Token") -> Slot | None:
     dep = tok.dep_
     if dep == "nsubj":
         return Slot("subj", tok.head.lemma_.lower())
+    if dep == "nsubjpass" and any(c.dep_ == "dobj" for c in tok.head.children):
+        # "X was awarded the prize": a passive that keeps its object makes its subject the one given
+        # to, as in "awarded the prize to X" and "awarded X the prize"
+        return Slot("prep:to", tok.head.lemma_.lower())
+    if dep == "dative" and tok.pos_ in ("NOUN", "PROPN", "PRON"):
+        return Slot("prep:to", tok.head.lemma_.lower())
     if dep in ("nsubjpass", "dobj"):
         return Slot("obj", tok.head.lemma_.lower())
     if dep == "pobj":

@@ -138,3 +138,16 @@ def test_a_subject_is_shared_by_a_joined_verb_active_or_passive() -> None:
 def test_a_joined_verb_with_its_own_subject_is_not_shared() -> None:
     sentence = "Ada Brenner proposed the plan and the council approved it."
     assert _slots_of(sentence, "Ada Brenner") == {Slot("subj", "propose")}
+
+
+def test_the_one_given_to_fills_the_same_slot_however_the_sentence_writes_it() -> None:
+    """"Who was awarded the prize?" asks for the one given the prize, not the prize, which a passive
+    that keeps its object makes the subject."""
+    q = analyse("Who was awarded the 2021 Kelham Prize?")
+    assert q.slot == Slot("prep:to", "award")
+    for sentence, prize in (("Ada Brenner was awarded the Kelham Prize on Monday.", "the Kelham Prize"),
+                            ("The Kelham Prize was awarded to Ada Brenner.", "The Kelham Prize")):
+        assert q.slot in _slot_of(sentence, "Ada Brenner")
+        assert q.slot not in _slot_of(sentence, prize)
+    assert _slot_of("The council granted Lindvall a licence.", "Lindvall") == {Slot("prep:to", "grant")}
+    assert analyse("Which firm was granted a licence?").slot == Slot("prep:to", "grant")
