@@ -478,9 +478,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                                             and _in_by(parse[e.start:e.end]))
             owned = counts and parse is not None and bool(named) and _owned_by(parse[e.start:e.end], named)
             out.append(SpanCandidate(c, e, f, counts=counts, values=values, owned=owned))
-    keys = [normalise(s.ent.text) for s in out if not s.features.phrase]
+    keys = [_name_words(s.ent.text) for s in out if not s.features.phrase]
     for s in out:
-        k = normalise(s.ent.text)
+        k = _name_words(s.ent.text)
         s.features.contained = float(not s.features.phrase and any(k != o and k in o for o in keys))
     if embed is not None and out:
         _completes(q, out, embed)
@@ -776,6 +776,17 @@ def distinct_answers(shorts: Sequence["ShortAnswer"]) -> tuple["ShortAnswer", ..
             seen.add(key)
             out.append(sh)
     return tuple(out)
+
+
+# a word with the hyphens inside it: "Ostmark-Kelham" is two names joined, not one name to share parts of
+_HYPHENED_WORD = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*")
+
+
+def _name_words(text: str) -> str:
+    """Like `normalise`, but a hyphened word stays one: "Kelham" is part of the name "Tomas Kelham"
+    (`contained`), not of the pair "the Ostmark-Kelham" (an entity the NER ran across "the
+    Ostmark-Kelham-led alliance") nor of "the Kelham-based firm"."""
+    return " " + " ".join(w.lower() for w in _HYPHENED_WORD.findall(text)) + " "
 
 
 def normalise(text: str) -> str:

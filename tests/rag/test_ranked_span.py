@@ -50,6 +50,16 @@ def test_spans_leave_out_what_the_question_names_and_mark_parts_and_repeats() ->
         assert part.features.contained == 1.0
 
 
+def test_a_name_joined_by_a_hyphen_to_another_is_not_part_of_a_longer_name() -> None:
+    """The NER runs "the Madrid-Lisbon" of "the Madrid-Lisbon-led pact" into one entity; "Lisbon"
+    is a name of its own there, not a part of a longer one as "Reyes" is of "Tomas Reyes"."""
+    q = analyse("Who founded the pact?")
+    quoted = _cands("Latvia joined the Madrid-Lisbon-led pact founded by Lisbon.")
+    spans = {s.ent.text: s.features for s in span_candidates(q, quoted, quoted)}
+    assert "the Madrid-Lisbon" in spans  # (the test's premise: the pipeline makes that entity)
+    assert spans["Lisbon"].contained == 0.0
+
+
 def test_the_span_that_fills_the_question_word_s_slot_is_marked() -> None:
     """"Who praised the board?": the praiser, not a name the praise quotes or the title before it."""
     q = analyse("Who praised the harbour board?")
