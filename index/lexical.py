@@ -158,6 +158,14 @@ class LexicalIndex:
             return None
         return int(self._ts_arr.min()), int(self._ts_arr.max())
 
+    def newest_until(self, until_ts: int) -> int | None:
+        """The latest publication time of the live dated chunks published up to `until_ts`, or None."""
+        if self._weights is None:
+            self._build()
+        assert self._ts_arr is not None
+        ts = self._ts_arr[(self._ts_arr >= 0) & (self._ts_arr <= until_ts)]
+        return int(ts.max()) if len(ts) else None
+
     # --- search --------------------------------------------------------------------------------
     def _compact(self) -> None:
         """Drop tombstones so that positions are dense again (done before building or saving)."""

@@ -325,6 +325,11 @@ class Store:
     def count_chunks(self) -> int:
         return int(self.chunks.count())
 
+    def newest_published(self, until_ts: int) -> int | None:
+        """The publication time of the newest dated article up to `until_ts` (None without one):
+        the store's "now" as of that day."""
+        return self.lexical().newest_until(until_ts)
+
     @_server_call
     def count_articles(self) -> int:
         return int(self.articles_col.count())

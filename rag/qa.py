@@ -15,7 +15,8 @@ from newsqa.index.embed import Embedder, make_embedder
 from newsqa.index.store import SearchFilter, Store
 from newsqa.rag.backends.base import AnswerBackend
 from newsqa.rag.chat import Turn, needs_context, standalone_question
-from newsqa.rag.recency import answer_date, newest_only, no_article_in, retrieve_in_time
+from newsqa.rag.recency import (RECENT_DAYS, answer_date, end_of_day_ts, newest_only, no_article_in,
+                                retrieve_in_time, stale_for_recent)
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.short import short_answers_for
 from newsqa.rag.support import SupportScorer
@@ -151,6 +152,14 @@ class QA:
                 again = newest_only(be.answer(standing, passages), passages, reading)
                 if again:
                     sentences, short_question = again, standing
+        if not refused and reading is not None and reading.window.recency:
+            stale = stale_for_recent(reading, sentences or [], passages,
+                                     self.store.newest_published(end_of_day_ts(as_of)))
+            if stale is not None:
+                refused = True
+                reason = (f"the articles that answer are from {stale.isoformat()}, more than {RECENT_DAYS} days "
+                          "before the newest news in the store, and the question asks what happened recently")
+                closest = next((s for s in sentences or [] if s.supported and s.citations), None)
         timings["refusal"] = (time.perf_counter() - t) * 1000
         if refused:
             sentences = [Sentence(REFUSAL_TEXT)]

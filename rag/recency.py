@@ -23,6 +23,7 @@ articles; the fallback keeps those while the window still decides between two we
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from typing import Sequence
@@ -41,6 +42,11 @@ RECENCY_SCALE_DAYS = 14.0
 # How much closer to the question (cosine) an article outside the window must be than the best one
 # inside it before the window is given up for it (0.05 and 0.15 measured alike on rtqa-dev train).
 WINDOW_MARGIN = 0.05
+
+
+def end_of_day_ts(d: date) -> int:
+    """The last second of day `d` (UTC), as the store's publication times count."""
+    return _ts(d, end=True)
 
 
 def _ts(d: date, end: bool = False) -> int:
@@ -171,6 +177,33 @@ def newest_only(sentences: list[Sentence], passages: Sequence[Passage],
         return sentences
     top = max(known)
     return [s for s, d in zip(sentences, dated) if d is None or d == top]
+
+
+# "recently" (and "a recent ...") asks about the last few months of news. Counted back from the
+# newest article the store holds up to the as-of day, not from that day itself: an archive of last
+# year's news is asked about as it stood. On rtqa-dev's training part the "recently" questions
+# answered from articles up to 33 days older than that were right, and those answered from articles
+# 130 to 2,115 days older were wrong or had no answer in the store: any limit between the two
+# separates them; 90 days is the usual sense of the word.
+RECENT_DAYS = 90
+# "most recent" asks for the latest, however old; "recently" for something new
+_RECENT = re.compile(r"(?<!most )\brecent(?:ly)?\b", re.I)
+
+
+def stale_for_recent(reading: TimeReading | None, sentences: Sequence[Sentence], passages: Sequence[Passage],
+                     newest_ts: int | None, days: int = RECENT_DAYS) -> date | None:
+    """For a question that asks what happened recently, the publication day of the newest article
+    its answer cites when that is more than `days` older than the newest article in the store up
+    to the as-of day (`newest_ts`): the store does not hold the recent news asked about, and an old
+    story on the same subject is not it. None otherwise (and for an undated answer)."""
+    if reading is None or not reading.window.recency or not _RECENT.search(reading.window.phrase) or newest_ts is None:
+        return None
+    by_n = {p.n: p for p in passages}
+    cited = [d for s in sentences for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
+    if not cited:
+        return None
+    newest = datetime.fromtimestamp(newest_ts, tz=timezone.utc).date()
+    return max(cited) if (newest - max(cited)).days > days else None
 
 
 def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],

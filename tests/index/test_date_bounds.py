@@ -41,6 +41,17 @@ def test_date_span_covers_live_chunks_and_counts_undated_as_minus_one():
     assert idx.date_span() == (-1, 100)
 
 
+def test_the_newest_dated_chunk_up_to_a_time():
+    idx = LexicalIndex()
+    assert idx.newest_until(1000) is None
+    idx.add([_chunk("c1", "x", 100), _chunk("c2", "y", -1), _chunk("c3", "z", 500)])
+    assert idx.newest_until(1000) == 500
+    assert idx.newest_until(499) == 100  # published later than the time: not yet news
+    assert idx.newest_until(99) is None  # an undated chunk is no date
+    idx.remove(["c3"])
+    assert idx.newest_until(1000) == 100
+
+
 def test_loosened_filter_keeps_only_bounds_that_exclude_something():
     flt = SearchFilter(since_ts=10, until_ts=90, sources=("A",))
     assert flt.loosened_to((20, 80)) == SearchFilter(sources=("A",))

@@ -82,3 +82,27 @@ def test_the_answer_date_is_in_the_json_not_in_the_quoted_sentences() -> None:
     assert a.text == "It rose to 1.62. [1]"
     assert a.to_json()["answer_date"] == "2024-05-13"
     assert a.to_json()["time_window"]["phrase"] == "latest"
+
+
+def test_a_recently_question_answered_only_from_old_news_is_stale() -> None:
+    """"recently" is counted back from the newest article the store holds up to the as-of day: an
+    answer from an article months older than that is an old story on the subject, not the news
+    asked about; "most recent" and "latest" ask for the newest, however old."""
+    from newsqa.rag.recency import RECENT_DAYS, stale_for_recent
+
+    old, fresh = date(2024, 1, 5), date(2024, 6, 1)
+    ps = [_passage(1, old, 0.03), _passage(2, fresh, 0.02)]
+    newest = _ts(date(2024, 6, 10))
+    recently = read_time("Which ferry operator recently went bankrupt?", AS_OF)
+    assert stale_for_recent(recently, [Sentence("An old story.", [1])], ps, newest) == old
+    assert stale_for_recent(recently, [Sentence("A new one.", [2])], ps, newest) is None
+    assert stale_for_recent(recently, [Sentence("Both.", [1, 2])], ps, newest) is None
+    # against the store's own newest article, not the as-of day: an archive is asked as it stood
+    assert stale_for_recent(recently, [Sentence("An old story.", [1])], ps, _ts(date(2024, 2, 1))) is None
+    assert (date(2024, 6, 10) - old).days > RECENT_DAYS
+    for question in ("What is the most recent ferry timetable?", "What is the latest ferry timetable?",
+                     "Which ferry operator went bankrupt?"):
+        assert stale_for_recent(read_time(question, AS_OF), [Sentence("An old story.", [1])], ps, newest) is None
+    # an undated answer, or a store without dated articles, is not judged
+    assert stale_for_recent(recently, [Sentence("Undated.", [3])], [*ps, _passage(3, None, 0.01)], newest) is None
+    assert stale_for_recent(recently, [Sentence("An old story.", [1])], ps, None) is None

@@ -145,3 +145,31 @@ def test_a_written_out_year_is_not_a_publication_window(qa: QA) -> None:
     a = qa.ask("What was the average price of diesel at the pump in 2024?", as_of=date(2024, 6, 12))
     assert a.time_window is None and a.answer_date is None
     assert {"diesel-w1", "diesel-w2"} & {p.chunk.article_id for p in a.passages}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    """The March mayor's story and, months later, news on something else."""
+    settings = Settings(store=tmp_path_factory.mktemp("archive") / "store", embedder="hash")
+    qa = build_qa(settings)
+    later = Article(id="ferry-oct", title="Ferry timetable changes", published_at=_day(2024, 10, 14),
+                    body="The Harbor Point ferry will run every forty minutes from November, the "
+                         "operator said on Monday.")
+    ingest([ARTICLES[0], later], settings, qa.embedder, store=qa.store)
+    return qa
+
+
+def test_recently_is_counted_back_from_the_newest_news_in_the_store(archive: QA) -> None:
+    question = "Who did Harbor Point voters recently elect as mayor?"
+    # asked in April the March story is recent news: the newest the store holds is that story
+    a = archive.ask(question, as_of=date(2024, 4, 2))
+    assert not a.refused, a.text
+    assert "Lindqvist" in a.text
+    # asked in late October the store holds October's news, and the mayor's story is seven months
+    # old: not what "recently" asks about; the refusal says why and still shows that story
+    b = archive.ask(question, as_of=date(2024, 10, 20))
+    assert b.refused
+    assert "recently" in b.refusal_reason and "2024-03-05" in b.refusal_reason
+    assert b.closest is not None and "Lindqvist" in b.closest.text
+    # the same question without "recently" is answered from the March story
+    assert not archive.ask("Who did Harbor Point voters elect as mayor?", as_of=date(2024, 10, 20)).refused
