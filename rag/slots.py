@@ -9,10 +9,10 @@ it as a feature (span.SpanFeatures.slot).
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
 object, or the subject of a passive: "the plant was built"), and "prep:<word>" (the object of a
 preposition attached to the verb: "warned against intervention"; the one given to is "prep:to"
-however it is written: "awarded the prize to X", "awarded X the prize", "X was awarded the prize"). A subject is also the unstated
-subject of the verbs that share it ("X defeated Y to win the title": X won; span_slots), and a
-noun of the verb's own lemma keeps the verb's subject and object ("Russia's support for the
-programme": Russia supports the programme).
+however it is written: "awarded the prize to X", "awarded X the prize", "X was awarded the
+prize"). A subject is also the unstated subject of the verbs that share it ("X defeated Y to win
+the title": X won; span_slots), and a noun of the verb's own lemma keeps the verb's subject and
+object ("Russia's support for the programme": Russia supports the programme).
 """
 
 from __future__ import annotations

@@ -786,10 +786,10 @@ def _name_words(text: str) -> str:
     """Like `normalise`, but a hyphened word stays one: "Kelham" is part of the name "Tomas Kelham"
     (`contained`), not of the pair "the Ostmark-Kelham" (an entity the NER ran across "the
     Ostmark-Kelham-led alliance") nor of "the Kelham-based firm"."""
-    return " " + " ".join(w.lower() for w in _HYPHENED_WORD.findall(text)) + " "
+    return normalise(text, _HYPHENED_WORD)
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, word: re.Pattern[str] = _WORD) -> str:
     """Lowercase words joined by single spaces, padded: `f" {x} " in normalise(t)` is a whole-word
     containment test."""
-    return " " + " ".join(w.lower() for w in _WORD.findall(text)) + " "
+    return " " + " ".join(w.lower() for w in word.findall(text)) + " "
