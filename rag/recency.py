@@ -198,12 +198,18 @@ def stale_for_recent(reading: TimeReading | None, sentences: Sequence[Sentence],
     story on the same subject is not it. None otherwise (and for an undated answer)."""
     if reading is None or not reading.window.recency or not _RECENT.search(reading.window.phrase) or newest_ts is None:
         return None
-    by_n = {p.n: p for p in passages}
-    cited = [d for s in sentences for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
-    if not cited:
+    cited = _newest_cited(sentences, passages)
+    if cited is None:
         return None
     newest = datetime.fromtimestamp(newest_ts, tz=timezone.utc).date()
-    return max(cited) if (newest - max(cited)).days > days else None
+    return cited if (newest - cited).days > days else None
+
+
+def _newest_cited(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> date | None:
+    """The publication day of the newest dated article the sentences cite (None without one)."""
+    by_n = {p.n: p for p in passages}
+    days = [d for s in sentences for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
+    return max(days) if days else None
 
 
 def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],
@@ -212,6 +218,4 @@ def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],
     answer says it ("as of 13 May 2024"), so a changing figure is never read as today's."""
     if reading is None or not reading.relative:
         return None
-    by_n = {p.n: p for p in passages}
-    days = [d for s in sentences for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
-    return max(days) if days else None
+    return _newest_cited(sentences, passages)
