@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from newsqa.index.store import SearchFilter
 from newsqa.rag.retrieve import Retriever
@@ -166,12 +166,7 @@ def newest_only(sentences: list[Sentence], passages: Sequence[Passage],
     if reading is None or not reading.window.recency or len(sentences) < 2:
         return sentences
     by_n = {p.n: p for p in passages}
-
-    def newest(s: Sentence) -> date | None:
-        days = [d for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
-        return max(days) if days else None
-
-    dated = [newest(s) for s in sentences]
+    dated = [_newest_cited([s], by_n) for s in sentences]
     known = [d for d in dated if d is not None]
     if not known:
         return sentences
@@ -198,16 +193,16 @@ def stale_for_recent(reading: TimeReading | None, sentences: Sequence[Sentence],
     story on the same subject is not it. None otherwise (and for an undated answer)."""
     if reading is None or not reading.window.recency or not _RECENT.search(reading.window.phrase) or newest_ts is None:
         return None
-    cited = _newest_cited(sentences, passages)
+    cited = _newest_cited(sentences, {p.n: p for p in passages})
     if cited is None:
         return None
     newest = datetime.fromtimestamp(newest_ts, tz=timezone.utc).date()
     return cited if (newest - cited).days > days else None
 
 
-def _newest_cited(sentences: Sequence[Sentence], passages: Sequence[Passage]) -> date | None:
-    """The publication day of the newest dated article the sentences cite (None without one)."""
-    by_n = {p.n: p for p in passages}
+def _newest_cited(sentences: Sequence[Sentence], by_n: Mapping[int, Passage]) -> date | None:
+    """The publication day of the newest dated article the sentences cite, by passage number (None
+    without one)."""
     days = [d for s in sentences for n in s.citations if n in by_n and (d := by_n[n].published_day()) is not None]
     return max(days) if days else None
 
@@ -218,4 +213,4 @@ def answer_date(sentences: Sequence[Sentence], passages: Sequence[Passage],
     answer says it ("as of 13 May 2024"), so a changing figure is never read as today's."""
     if reading is None or not reading.relative:
         return None
-    return _newest_cited(sentences, passages)
+    return _newest_cited(sentences, {p.n: p for p in passages})

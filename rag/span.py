@@ -478,9 +478,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                                             and _in_by(parse[e.start:e.end]))
             owned = counts and parse is not None and bool(named) and _owned_by(parse[e.start:e.end], named)
             out.append(SpanCandidate(c, e, f, counts=counts, values=values, owned=owned))
-    keys = [_name_words(s.ent.text) for s in out if not s.features.phrase]
-    for s in out:
-        k = _name_words(s.ent.text)
+    words = [_name_words(s.ent.text) for s in out]
+    keys = [k for k, s in zip(words, out) if not s.features.phrase]
+    for k, s in zip(words, out):
         s.features.contained = float(not s.features.phrase and any(k != o and k in o for o in keys))
     if embed is not None and out:
         _completes(q, out, embed)
