@@ -129,6 +129,8 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 # for one)
 _MEASURES = frozenset({"how much", "by how much", "how far", "how big", "how large", "how tall", "how high",
                        "how fast"})
+# the units of a calendar a "what day/date/month/year" question asks for, none of them a time of day
+_CALENDAR_UNITS = frozenset({"day", "date", "weekday", "week", "weekend", "month", "year", "decade", "century"})
 # entity labels that name a thing (relative dates and counts in a question are not named things)
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 
@@ -224,6 +226,10 @@ def analyse(text: str) -> AnalysedQuestion:
         # sales fall?") is never a date or a span of time, which the number kind otherwise allows
         # ("how many years"); "how much time" is one
         labels = labels - {"DATE", "TIME"}
+    if kind is AnswerKind.DATE and focus in _CALENDAR_UNITS:
+        # "On what day ...?", "In which year ...?": a clock time ("10 p.m.", "this morning") is a
+        # point inside a day and answers none of them; "what time" keeps TIME
+        labels = labels - {"TIME"}
     return AnalysedQuestion(
         text=text, wh=wh, kind=kind, focus=focus, labels=labels,
         content=frozenset(content), named=tuple(dict.fromkeys(named)),

@@ -427,6 +427,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 continue  # "How many of them ...?": "2 of the 3 surveys" is 2, not the 3 of the whole
             if no_dates and label in ("DATE", "TIME"):
                 continue
+            if focus_stems and parse is not None and _restates_focus(parse[e.start:e.end], focus_stems):
+                continue  # "the least popular breeds" names no breed for "Which breed ...?"
             if where_asked and parse is not None and _acts(parse[e.start:e.end]):
                 continue
             if role_q and (label == "NORP" or holds_other(e.text, held)):
@@ -672,6 +674,17 @@ def _in_by(span: "Span") -> bool:
 def _beside_focus(span: "Span", focus: frozenset[str]) -> bool:
     """Its head word is the focus noun, or stands in apposition or compound with it."""
     return any(set(tokenize(t.text)) & focus for t in beside(span))
+
+
+def _restates_focus(span: "Span", focus: frozenset[str]) -> bool:
+    """A phrase headed by the question's focus noun that holds no name and no number ("the worst
+    day of the year" for "On what day ...?", "popular dog breeds" for "Which breed ...?"): it says
+    again what is asked for instead of naming one. A name beside the noun ("the Founders' Day
+    holiday", "the rapper X") or a number ("34 rescuers") answers, and keeps the span."""
+    if not set(tokenize(span.root.text)) & focus:
+        return False
+    return not any(t.pos_ == "PROPN" or t.like_num or (t.i > t.sent.start and t.text[:1].isupper())
+                   for t in span)
 
 
 def _comma_apposed(span: "Span") -> bool:

@@ -242,6 +242,14 @@ def test_a_magnitude_other_than_time_is_never_a_date() -> None:
     assert "TIME" in analyse("How much time did the repairs take?").labels
 
 
+@pytest.mark.parametrize("text", ["On what day did the ferry sink?", "In which year did the mill close?",
+                                  "What month will the vote be held?"])
+def test_a_day_a_month_or_a_year_is_never_a_clock_time(text: str) -> None:
+    q = analyse(text)
+    assert q.kind is AnswerKind.DATE and q.labels == frozenset({"DATE"}), text
+    assert "TIME" in analyse("What time did the ferry sink?").labels
+
+
 def test_how_much_counts_only_the_noun_it_quantifies() -> None:
     # "people" belongs to the clause after it: the question counts no noun, and asks for a change
     q = analyse("By how much did people who took the course outscore the others?")

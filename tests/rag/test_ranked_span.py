@@ -445,9 +445,22 @@ def test_noun_phrases_are_candidates_without_their_determiner_and_mark_the_focus
     assert phrases["competitive rowing"].phrase_open == 1.0  # "which sport": no entity label answers it
     assert not any("Lindqvist" in t for t in phrases) and not any(t in ("injury", "her home") for t in phrases)
     metals = span_candidates(analyse("Which metal did the foundry add to its export list?"),
-                             _cands("The foundry added rare metals to its list of licensed exports."), [])
+                             _cands("The foundry added two rare metals to its list of licensed exports."), [])
     heads = {s.ent.text: s.features.head_focus for s in metals if s.features.phrase}
-    assert heads.get("rare metals") == 1.0 and heads.get("licensed exports", 0.0) == 0.0
+    assert heads.get("two rare metals") == 1.0 and heads.get("licensed exports", 0.0) == 0.0
+
+
+def test_a_phrase_that_only_restates_the_focus_noun_names_nothing() -> None:
+    """"rare metals" for "Which metal ...?" says again what is asked; a number beside the noun
+    answers ("two rare metals")."""
+    q = analyse("Which metal did the foundry add to its export list?")
+    texts = [s.ent.text for s in span_candidates(
+        q, _cands("The foundry added rare metals to its list of licensed exports."), [])]
+    assert not any(t.endswith("metals") for t in texts)
+    day = analyse("On what day are ferry delays most likely, according to the study?")
+    texts = [s.ent.text for s in span_candidates(
+        day, _cands("Delays peak on the worst day of the month, and most often on Mondays."), [])]
+    assert "Mondays" in texts and "the worst day of the month" not in texts
 
 
 def test_a_noun_phrase_after_a_possessive_loses_its_s() -> None:
