@@ -97,6 +97,16 @@ def test_a_passive_s_agent_fills_the_subject_slot_and_its_subject_the_object_slo
     assert _slot_of(sentence, "The footbridge") == {Slot("obj", "build")}
 
 
+@pytest.mark.parametrize("sentence, name, verb", [
+    ("The Veltran-led coalition struck the port of Amsa on Monday.", "Veltran", "lead"),
+    ("Workers at the Kessler-owned mill went on strike.", "Kessler", "own"),
+    ("A Kremlin-backed group bought the mill from Dana Wirth.", "Kremlin", "back"),
+])
+def test_a_name_before_a_hyphened_participle_is_its_subject(sentence: str, name: str, verb: str) -> None:
+    """"the Veltran-led coalition" answers "Who leads the coalition?"."""
+    assert _slot_of(sentence, name) == {Slot("subj", verb)}
+
+
 def test_a_number_fills_its_own_slot_or_that_of_the_noun_it_counts() -> None:
     sentence = "Of the 152 climbers who set out, 118 reached the summit."
     assert _slot_of(sentence, "118") == {Slot("subj", "reach")}
