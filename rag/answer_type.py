@@ -89,6 +89,14 @@ def year_qualifier_conflict(question: str, year: str, text: str, published_year:
     return bool(found) and year not in found
 
 
+def another_edition(question: str, text: str, published_year: int | None) -> bool:
+    """Whether the sentence is about another year's edition of a thing the question names by its
+    year: "The Kelham Singers won the 2022 Harbour Song Prize" (or "this year's" prize, in an
+    article of 2022) for "Who won the 2023 Harbour Song Prize?"."""
+    return any(year_qualifier_conflict(question, y, text, published_year) for y in
+               dict.fromkeys(y for y, _ in qualified_years(question)))
+
+
 def required_factor(q: Question, sentence: KeyTerms, near: KeyTerms | None = None,
                     passage: KeyTerms | None = None, text: str = "",
                     published_year: int | None = None) -> float:

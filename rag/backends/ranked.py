@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from newsqa.rag.pronouns import PERSONAL, opening
 from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
+from newsqa.rag.answer_type import another_edition
 from newsqa.rag.cite import answer_text
 from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
@@ -69,6 +70,14 @@ class RankedReply:
     def short(self) -> ShortAnswer | None:
         """The short answer that leads: the first part's."""
         return self.shorts[0] if self.shorts else None
+
+
+def _another_edition(q: AnalysedQuestion, c: Candidate, passages: list[Passage]) -> bool:
+    """The sentence is about another year's edition of a thing the question dates
+    (answer_type.another_edition), its relative years read against its article's date."""
+    p = next((x for x in passages if x.n == c.n), None)
+    day = p.published_day() if p is not None else None
+    return another_edition(q.text, c.text, day.year if day is not None else None)
 
 
 def _with_antecedent(part: AnalysedQuestion, first: AnalysedQuestion, told: str) -> AnalysedQuestion:
@@ -144,6 +153,8 @@ class RankedBackend:
             short = part_short_answer(q, chosen, ranked, self.model or load_model(), self.scorer.embed,
                                       passages=passages, reading=reading)
         extra = rules_first_choice(chosen, ranked, rules, passages)
+        if extra is not None and _another_edition(q, extra, passages):
+            extra = None
         quoted = chosen + [extra] if extra is not None else chosen
         return quote_sentences(quoted, passages, self.scorer, most + (extra is not None),
                                lambda c: (c.features.pronoun_start > 0 if c.features is not None
@@ -209,6 +220,11 @@ class RankedBackend:
             # the rules' reading of this part, made once for its ranking and its decision
             rules = read_rules(part.text, passages, self.scorer, cut)
             ranked = rank(part, passages, self.scorer, model, rules)
+            # a sentence about another year's edition of the thing the question dates ("the 2022
+            # Open" for "the 2023 Open") never answers it, however well it scores: without a
+            # sentence about the year asked, the question is refused, not answered with another
+            # year's winner
+            ranked = [c for c in ranked if not _another_edition(part, c, passages)]
             names = topic_words(part)
             nouns = frozenset() if names else topic_nouns(part)
             if names:  # what the passages say of a named thing: the sentences that name it
