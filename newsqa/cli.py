@@ -360,7 +360,7 @@ def format_answer(ans) -> str:
             lines.append("\nRelated reading:")
     else:
         if ans.short_answer is not None:
-            lines.append(" · ".join(f"{sa.text} [{sa.n}]" for sa in ans.all_short_answers()) + "\n")
+            lines.append(" · ".join(f"{sa.shown()} [{sa.n}]" for sa in ans.all_short_answers()) + "\n")
         for s in ans.sentences:
             marks = "".join(f"[{n}]" for n in s.citations)
             flag = "" if s.supported else "  (unsupported)"

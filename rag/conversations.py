@@ -109,7 +109,7 @@ def _span_map(rows: list[list[int]]) -> dict[int, tuple[int, int]]:
 
 
 def _short(sa: dict[str, Any]) -> ShortAnswer:
-    return ShortAnswer(str(sa["text"]), int(sa["n"]), int(sa["start"]), int(sa["end"]))
+    return ShortAnswer(str(sa["text"]), int(sa["n"]), int(sa["start"]), int(sa["end"]), _day(sa.get("day")))
 
 
 def _day(value: Any) -> date | None:

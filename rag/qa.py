@@ -19,6 +19,7 @@ from newsqa.rag.recency import (RECENT_DAYS, answer_date, end_of_day_ts, newest_
                                 retrieve_in_time, stale_for_recent)
 from newsqa.rag.retrieve import Retriever
 from newsqa.rag.short import short_answers_for
+from newsqa.rag.calendar_day import with_day
 from newsqa.rag.support import SupportScorer
 from newsqa.rag.recase import recase
 from newsqa.rag.timeframe import read_time
@@ -172,6 +173,9 @@ class QA:
                                        self.scorer.embed, skip=unanswered)
             short = shorts[0] if shorts else None
             timings["short_answer"] = (time.perf_counter() - t) * 1000
+        # a date answer carries the day it names ("Thursday" in a report of 21 June is 19 June)
+        shorts = tuple(with_day(sa, passages) for sa in shorts)
+        short = with_day(short, passages) if short is not None else None
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,

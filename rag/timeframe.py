@@ -28,14 +28,14 @@ from datetime import date, timedelta
 
 from newsqa.rag.types import TimeWindow
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+MONTH_PATTERN = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
+YEAR_PATTERN = r"(?P<year>(?:19|20)\d\d)"
+DAY_PATTERN = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def _last_year(m: re.Match, as_of: date):
 
 
 def _weekday(m: re.Match, as_of: date):
-    wd = _WEEKDAYS[m.group("wd")]
+    wd = WEEKDAYS[m.group("wd")]
     back = (as_of.weekday() - wd) % 7
     if m.group("last") and back == 0:
         back = 7
@@ -113,7 +113,7 @@ def _weekday(m: re.Match, as_of: date):
 
 
 def _named_month(m: re.Match, as_of: date):
-    month = _MONTHS[m.group("month")]
+    month = MONTHS[m.group("month")]
     which = (m.group("which") or "").strip()
     year = as_of.year
     if which == "last":
@@ -145,7 +145,7 @@ _RELATIVE_RULES: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\bthis year\b|\bso far this year\b|\bearlier this year\b"), _this_year),
     (re.compile(r"\b(?:on |this )?(?P<last>last )?(?P<wd>monday|tuesday|wednesday|thursday|"
                 r"friday|saturday|sunday)\b"), _weekday),
-    (re.compile(r"\b(?:in|during|since|this|last|early|late|mid-?)\s*(?P<which>this |last )?" + _MONTH
+    (re.compile(r"\b(?:in|during|since|this|last|early|late|mid-?)\s*(?P<which>this |last )?" + MONTH_PATTERN
                 + r"(?!\s*,?\s*(?:\d|of \d))"), _named_month),
 ]
 
@@ -155,10 +155,10 @@ _RECENCY = re.compile(r"\b(?:latest|most recent(?:ly)?|newest|recent(?:ly)?|now|
 # written-out dates and years: the event's time, not the report's
 _ABSOLUTE_RULES: list[re.Pattern[str]] = [
     re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
-    re.compile(r"\b" + _DAY + r" " + _MONTH + r",? " + _YEAR + r"\b"),
-    re.compile(r"\b" + _MONTH + r" " + _DAY + r"(?:,| of)? " + _YEAR + r"\b"),
-    re.compile(r"\b" + _MONTH + r",? (?:of )?" + _YEAR + r"\b"),
-    re.compile(r"\b(?:in|during|of|since) " + _YEAR + r"\b"),
+    re.compile(r"\b" + DAY_PATTERN + r" " + MONTH_PATTERN + r",? " + YEAR_PATTERN + r"\b"),
+    re.compile(r"\b" + MONTH_PATTERN + r" " + DAY_PATTERN + r"(?:,| of)? " + YEAR_PATTERN + r"\b"),
+    re.compile(r"\b" + MONTH_PATTERN + r",? (?:of )?" + YEAR_PATTERN + r"\b"),
+    re.compile(r"\b(?:in|during|of|since) " + YEAR_PATTERN + r"\b"),
 ]
 
 
@@ -170,7 +170,7 @@ def _absolute(m: re.Match) -> tuple[date, date] | None:
             return d, d
         year = int(g["year"])
         if g.get("month"):
-            month = _MONTHS[g["month"]]
+            month = MONTHS[g["month"]]
             if g.get("day"):
                 d = date(year, month, int(g["day"]))
                 return d, d

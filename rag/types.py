@@ -59,9 +59,20 @@ class ShortAnswer:
     n: int
     start: int
     end: int
+    # the calendar day a date answer names ("Thursday" in a report of 21 June 2025 is 19 June),
+    # read against its article's publication day (calendar_day.py); None for any other answer
+    day: date | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "n": self.n, "start": self.start, "end": self.end}
+        return {"text": self.text, "n": self.n, "start": self.start, "end": self.end,
+                "day": self.day.isoformat() if self.day else None}
+
+    def shown(self) -> str:
+        """The text as a reader sees it: with the day it names where the text leaves out the year
+        ("Thursday (19 June 2025)")."""
+        if self.day is None or str(self.day.year) in self.text:
+            return self.text
+        return f"{self.text} ({self.day.day} {self.day:%B %Y})"
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def _short_answer(answer: Answer, turn: int, known: set[int]) -> str:
     if not shown:
         return ""
     return ('<div class="nq-short">' + ' <span class="nq-short-sep">·</span> '.join(
-        f'<span class="nq-short-text">{esc(sa.text)}</span> {cite_marker(turn, sa.n, sa.n in known)}'
+        f'<span class="nq-short-text">{esc(sa.shown())}</span> {cite_marker(turn, sa.n, sa.n in known)}'
         for sa in shown) + '</div>')
 
 

@@ -367,6 +367,16 @@ def test_short_answer_comes_first_and_is_highlighted_inside_its_sentence():
     assert "nq-short" not in R.render_answer(ans, 0) and "nq-hl-short" not in R.render_sources(ans, 0, 1)
 
 
+def test_a_date_short_answer_shows_the_day_it_names_where_it_leaves_out_the_year():
+    from datetime import date
+
+    ans = _with_short(0, 5)
+    ans.short_answer = ShortAnswer("Thursday", 1, 0, 5, day=date(2025, 6, 19))
+    assert '<span class="nq-short-text">Thursday (19 June 2025)</span>' in R.render_answer(ans, 0)
+    ans.short_answer = ShortAnswer("19 June 2025", 1, 0, 5, day=date(2025, 6, 19))
+    assert '<span class="nq-short-text">19 June 2025</span>' in R.render_answer(ans, 0)
+
+
 def test_a_compound_questions_short_answers_lead_in_order_each_with_its_citation_and_mark():
     ans = _with_short(0, 5)  # "Putin", then "Israel" for the question's second part
     at = PASSAGE.index("Israel")
