@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsqa.index.lexical import tokenize
 from newsqa.rag.ages import asked_ages, states_age
+from newsqa.rag.families import relatives
 from newsqa.rag.pronouns import PERSONAL as _PRONOUNS
 from newsqa.rag.sentences import Candidate, asks
 
@@ -128,16 +129,19 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     q_tokens = list(dict.fromkeys(tokenize(q.text)))
     toks = [tokenize(c.text) for c in cands]
     n_docs = max(1, len(cands))
-    df: Counter[str] = Counter()
-    for t in toks:
-        df.update(set(t))
-    idf = {w: math.log(1 + (n_docs - df[w] + 0.5) / (df[w] + 0.5)) for w in q_tokens}
-    q_idf = sum(idf.values()) or 1.0
     named_stems = set(tokenize(" ".join(q.named)))
     if q.kind is AnswerKind.STATEMENT:
         topic_tokens = statement_topic(q)
     else:
         topic_tokens = [w for w in q_tokens if w not in named_stems]
+    # each question word with the stems of its word family (families.py): found as any of them
+    fam = _families(q, [*q_tokens, *topic_tokens])
+    df: Counter[str] = Counter()
+    for t in toks:
+        present = set(t)
+        df.update(w for w in fam if fam[w] & present)
+    idf = {w: math.log(1 + (n_docs - df[w] + 0.5) / (df[w] + 0.5)) for w in fam}
+    q_idf = sum(idf[w] for w in q_tokens) or 1.0
     topic_idf = sum(idf[w] for w in topic_tokens) or 1.0
     avg_len = sum(len(t) for t in toks) / n_docs or 1.0
     article_text: dict[str, str] = {}
@@ -156,7 +160,8 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     q_words = words_of(q.text)
     bm = []
     for c, t in zip(cands, toks):
-        tf = Counter(t)
+        counts = Counter(t)
+        tf = {w: sum(counts[x] for x in fam[w]) for w in fam}
         score = 0.0
         for w in q_tokens:
             if tf[w]:
@@ -167,9 +172,9 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         f = Features()
         f.overlap = sum(idf[w] for w in q_tokens if tf[w]) / q_idf
         f.bm25_abs = score / q_idf
-        f.passage_overlap = sum(idf[w] for w in q_tokens if w in passage_tokens[c.n]) / q_idf
+        f.passage_overlap = sum(idf[w] for w in q_tokens if fam[w] & passage_tokens[c.n]) / q_idf
         near = at.get((c.n, c.index - 1), set()) | at.get((c.n, c.index + 1), set())
-        f.neighbour_overlap = sum(idf[w] for w in q_tokens if w in near) / q_idf
+        f.neighbour_overlap = sum(idf[w] for w in q_tokens if fam[w] & near) / q_idf
         if named:
             f.names = len(named & words) / len(named)
             f.names_article = len(named & (words | article_words[aid])) / len(named)
@@ -225,6 +230,16 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     for c, s in zip(cands, bm):
         c.features.bm25 = s / top
         c.features.overlap_rel = c.features.overlap - top_overlap
+
+
+def _families(q: "AnalysedQuestion", words: list[str]) -> dict[str, frozenset[str]]:
+    """Each of the question's word stems with the stems of its family's words, looked up by the
+    lemma of the question's token it comes from (families.py)."""
+    lemma_of = {}
+    for t in q.doc:
+        for w in tokenize(t.text):
+            lemma_of.setdefault(w, t.lemma_.lower())
+    return {w: relatives(lemma_of.get(w, w)) | {w} for w in words}
 
 
 def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[float]) -> None:
