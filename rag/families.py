@@ -32,7 +32,8 @@ def _table() -> dict[str, tuple[str, ...]]:
 def _inflections(word: str) -> tuple[str, ...]:
     """The regular forms a sentence may write a word in ("state": states, stated, stating)."""
     base = word[:-1] if word.endswith("e") else word
-    return (word, word + "s", word + "es", base + "ed", base + "ing", word[:-1] + "ies" if word.endswith("y") else word)
+    forms = (word, word + "s", word + "es", base + "ed", base + "ing")
+    return forms + (word[:-1] + "ies",) if word.endswith("y") else forms
 
 
 @lru_cache(maxsize=4096)
