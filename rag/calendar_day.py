@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Sequence
 
-from newsqa.rag.timeframe import DAY_PATTERN, MONTH_PATTERN, MONTHS, WEEKDAYS, YEAR_PATTERN
+from newsqa.rag.timeframe import DAY_PATTERN, MONTH_PATTERN, MONTHS, WEEKDAYS, YEAR_PATTERN, weekday_before
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -75,8 +75,7 @@ def _weekday(wd: int, which: str, published: date, tense: str) -> date:
     if which == "next" or (tense in ("future", "present") and which != "last"):
         ahead = (wd - published.weekday()) % 7
         return published + timedelta(days=ahead or (7 if which == "next" else 0))
-    back = (published.weekday() - wd) % 7
-    return published - timedelta(days=back or (7 if which == "last" else 0))
+    return weekday_before(wd, published, which == "last")
 
 
 def _day_month(day: int, month: int, year: str | None, published: date, tense: str,

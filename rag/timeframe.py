@@ -102,12 +102,15 @@ def _last_year(m: re.Match, as_of: date):
     return date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31), False
 
 
+def weekday_before(wd: int, day: date, last: bool = False) -> date:
+    """The latest day of weekday `wd` (Monday 0) on or before `day`; with `last`, before it only
+    ("last Saturday" said on a Saturday is a week ago)."""
+    back = (day.weekday() - wd) % 7
+    return day - timedelta(days=back or (7 if last else 0))
+
+
 def _weekday(m: re.Match, as_of: date):
-    wd = WEEKDAYS[m.group("wd")]
-    back = (as_of.weekday() - wd) % 7
-    if m.group("last") and back == 0:
-        back = 7
-    d = as_of - timedelta(days=back)
+    d = weekday_before(WEEKDAYS[m.group("wd")], as_of, bool(m.group("last")))
     # an event on that day is reported that day or the next ones, up to the as-of day
     return d, as_of, False
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from newsqa.rag.pronouns import PERSONAL, opening
 from newsqa.rag.sentences import Candidate, quotable_candidates
 from newsqa.rag.backends.quote import quote_sentences
-from newsqa.rag.answer_type import another_edition
+from newsqa.rag.answer_type import another_edition, qualified_years
 from newsqa.rag.cite import answer_text
 from newsqa.index.lexical import tokenize
 from newsqa.rag.features import words_of
@@ -224,7 +224,8 @@ class RankedBackend:
             # Open" for "the 2023 Open") never answers it, however well it scores: without a
             # sentence about the year asked, the question is refused, not answered with another
             # year's winner
-            ranked = [c for c in ranked if not _another_edition(part, c, passages)]
+            if qualified_years(part.text):
+                ranked = [c for c in ranked if not _another_edition(part, c, passages)]
             names = topic_words(part)
             nouns = frozenset() if names else topic_nouns(part)
             if names:  # what the passages say of a named thing: the sentences that name it
