@@ -173,9 +173,12 @@ class QA:
                                        self.scorer.embed, skip=unanswered)
             short = shorts[0] if shorts else None
             timings["short_answer"] = (time.perf_counter() - t) * 1000
-        # a date answer carries the day it names ("Thursday" in a report of 21 June is 19 June)
-        shorts = tuple(with_day(sa, passages) for sa in shorts)
-        short = with_day(short, passages) if short is not None else None
+        # a date answer carries the day it names ("Thursday" in a report of 21 June is 19 June);
+        # the lead short answer is usually the first of the list, read once
+        dated = tuple(with_day(sa, passages) for sa in shorts)
+        if short is not None:
+            short = dated[0] if dated and short == shorts[0] else with_day(short, passages)
+        shorts = dated
         timings["total"] = (time.perf_counter() - t_all) * 1000
         yield Answer(question, sentences, passages, be.name, refused=refused,
                      standalone_question=standalone, timings_ms=timings, as_of=as_of, time_window=window,
