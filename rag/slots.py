@@ -7,7 +7,8 @@ the question's relation, which nearness and entity labels cannot tell apart. The
 it as a feature (span.SpanFeatures.slot).
 
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
-object, or the subject of a passive: "the plant was built"), and "prep:<word>" (the object of a
+object, or the subject of a passive: "the plant was built"), "cause" (the object of "because of",
+"due to", "owing to", "thanks to", "amid", "after", "following": "delayed due to a glitch"), and "prep:<word>" (the object of a
 preposition attached to the verb: "warned against intervention"; the one given to is "prep:to"
 however it is written: "awarded the prize to X", "awarded X the prize", "X was awarded the
 prize"). A subject is also the unstated subject of the verbs that share it ("X defeated Y to win
@@ -31,8 +32,15 @@ LIGHT_VERBS = frozenset({"be", "do", "have"})
 _INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod", "nummod"})
 
 
+# "because of X", "due to X", "owing to X", "thanks to X", "amid X", and in news "after X" and
+# "following X" ("flights grounded after an outage"): X is why; however it is written, a cause
+# fills one role ("cause"), so "due to what" finds "because of a glitch" and "after a glitch"
+CAUSAL = frozenset({"because", "due", "owing", "thanks"})
+CAUSAL_ALONE = frozenset({"amid", "after", "following"})
+
+
 class Slot(NamedTuple):
-    role: str  # "subj", "obj" or "prep:<preposition>"
+    role: str  # "subj", "obj", "cause" or "prep:<preposition>"
     verb: str  # the verb's lemma, lowercase
 
 
@@ -61,7 +69,22 @@ def _filled_slot(tok: "Token") -> Slot | None:
         prep = tok.head
         if prep.dep_ == "agent":
             return Slot("subj", prep.head.lemma_.lower())
+        marker = _causal_marker(prep)
+        if marker is not None:
+            return Slot("cause", marker.head.lemma_.lower())
         return Slot("prep:" + prep.lower_, prep.head.lemma_.lower())
+    return None
+
+
+def _causal_marker(prep: "Token") -> "Token | None":
+    """The word that makes a preposition's object a cause, as the parser hangs it: "because of X",
+    "due to X", "owing to X", "thanks to X" (the object on "because", or on its "of" or "to"),
+    "amid X", "after X", "following X"; its head is what was caused ("delayed because of X", "delays due to X"). None for
+    other prepositions."""
+    if prep.lower_ in CAUSAL or prep.lower_ in CAUSAL_ALONE:
+        return prep
+    if prep.lower_ in ("of", "to") and prep.head.lower_ in CAUSAL and prep.head.i == prep.i - 1:
+        return prep.head
     return None
 
 
@@ -96,6 +119,9 @@ def question_slot(doc: "Doc") -> Slot | None:
             slot = argument_slot(noun)
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
         if t.lower_ in _WH:
+            cause = _asked_cause(t)
+            if cause is not None:
+                return cause if cause.verb not in LIGHT_VERBS else None
             stranded = _stranded_preposition(doc)
             if stranded is not None:
                 # "Who was the plant built by?": the agent of a passive, as argument_slot reads one
@@ -107,6 +133,24 @@ def question_slot(doc: "Doc") -> Slot | None:
                     slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
     return None
+
+
+def _asked_cause(wh: "Token") -> Slot | None:
+    """"... delayed because of what?", "... due to which kind of storm?": the cause of the verb the
+    marker hangs on, read from the words (the small parser often hangs the question word on a
+    later preposition instead: "because of what at the agency")."""
+    doc = wh.doc
+    before = [doc[i] for i in (wh.i - 2, wh.i - 1) if i >= 0]
+    if len(before) == 2 and before[1].lower_ in ("of", "to") and before[0].lower_ in CAUSAL:
+        marker = before[0]
+    elif before and before[-1].lower_ in CAUSAL_ALONE:
+        marker = before[-1]
+    else:
+        return None
+    head = marker.head
+    if head.i > marker.i or head.i == marker.i:  # hung on the noun asked for ("after which storm")
+        head = next((t for t in doc if t.dep_ == "ROOT"), head)
+    return Slot("cause", head.lemma_.lower()) if head.i != marker.i else None
 
 
 def _determined(wh: "Token") -> "Token | None":

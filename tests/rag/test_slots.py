@@ -161,3 +161,30 @@ def test_the_one_given_to_fills_the_same_slot_however_the_sentence_writes_it() -
         assert q.slot not in _slot_of(sentence, prize)
     assert _slot_of("The council granted Lindvall a licence.", "Lindvall") == {Slot("prep:to", "grant")}
     assert analyse("Which firm was granted a licence?").slot == Slot("prep:to", "grant")
+
+
+@pytest.mark.parametrize("question", [
+    "Hundreds of ferries were cancelled on Monday because of what at the harbour board?",
+    "Ferries were cancelled due to which kind of storm?",
+    "The Kelham ferries were cancelled after which storm?",
+])
+@pytest.mark.parametrize("sentence, cause", [
+    ("Hundreds of ferries were cancelled because of a fault in the booking system.", "a fault"),
+    ("Ferries were cancelled due to a strike by the crews.", "a strike"),
+    ("All ferries were cancelled owing to fog.", "fog"),
+    ("The ferries were cancelled amid gale warnings.", "gale warnings"),
+    ("Ferries to Kelham were cancelled after a storm on Sunday.", "a storm"),
+])
+def test_a_cause_fills_one_slot_however_it_is_written(question: str, sentence: str, cause: str) -> None:
+    """"because of what", "due to which", "after which": the cause of the verb, whichever of
+    "because of", "due to", "owing to", "amid", "after" the sentence gives it with."""
+    q = analyse(question)
+    assert q.slot == Slot("cause", "cancel")
+    assert q.slot in _slot_of(sentence, cause)
+    ferries = next(w for w in sentence.split() if w.lower() == "ferries")
+    assert q.slot not in _slot_of(sentence, ferries)  # what was cancelled is no cause
+
+
+def test_a_cause_of_another_verb_is_not_the_one_asked_for() -> None:
+    q = analyse("Ferries were cancelled because of what?")
+    assert q.slot not in _slot_of("The harbour reopened after a storm that cancelled the ferries.", "a storm")
