@@ -168,11 +168,13 @@ def _determined(wh: "Token") -> "Token | None":
 
 
 def _preposition_object(wh: "Token") -> Slot | None:
-    """The question word as a preposition's object, two ways the parser hides it: a "which"/"what"
+    """The question word as a preposition's object, three ways the parser hides it: a "which"/"what"
     taken for a relative pronoun and the noun it determines for a clause on the phrase before it
     ("She won the prize for which novel?": "novel" a relative clause on "prize", "for" hung on
-    "novel"), where the preposition hangs where the noun was hung; and the noun it determines made
-    the verb's subject ("For which club did she play?"), where the preposition is on the verb."""
+    "novel"), where the preposition hangs where the noun was hung; the noun it determines made
+    the verb's subject ("For which club did she play?"), where the preposition is on the verb; and
+    that noun made the object of the verb before the preposition, which hangs on the noun
+    ("She performed at which iconic venue?")."""
     prep = wh.head
     if wh.dep_ != "pobj" or prep.dep_ != "prep":
         return None
@@ -182,17 +184,22 @@ def _preposition_object(wh: "Token") -> Slot | None:
         return Slot("prep:" + prep.lower_, head.head.lemma_.lower())
     if head.pos_ == "VERB":
         return Slot("prep:" + prep.lower_, head.lemma_.lower())
+    if head.i > wh.i and head == _determined(wh) and head.head.pos_ == "VERB" and head.head.i < prep.i:
+        # "She studied at which famous university?": the preposition hung on the noun the question
+        # word determines, and that noun made the verb's object; the phrase is the verb's "at"
+        return Slot("prep:" + prep.lower_, head.head.lemma_.lower())
     return None
 
 
 def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
-    """Three parses the small parser makes of a question that has a slot it does not show: the
+    """Four parses the small parser makes of a question that has a slot it does not show: the
     phrase the question word opens taken for the whole sentence and its verb for a clause on it
     ("Which organisation paid for the study?": "paid" an acl of "organisation"), where the phrase
     is the verb's subject; and a question that opens on a preposition ("At which university did
     she study?"), where the phrase is that preposition's object beside the main verb; and "did"
     taken for the main verb, the main verb for its object, where the question word's phrase is the
-    object of that verb or of the preposition it opens on."""
+    object of that verb or of the preposition it opens on; and a progressive's object put first
+    (_fronted_object)."""
     noun = wh.head if wh.dep_ == "det" else wh
     if noun.dep_ == "ROOT":
         verb = next((c for c in noun.children if c.dep_ == "acl" and c.pos_ == "VERB"), None)
@@ -210,7 +217,22 @@ def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
             return Slot("prep:" + first.lower_ if opening else "obj", main.lemma_.lower())
     if opening and root.pos_ == "VERB":
         return Slot("prep:" + first.lower_, root.lemma_.lower())
-    return None
+    return _fronted_object(doc, wh, root)
+
+
+def _fronted_object(doc: "Doc", wh: "Token", root: "Token") -> Slot | None:
+    """"What pay rise is the operator offering?", "Which team is Ada joining?": the auxiliary "is"
+    taken for the main verb, the participle for a clause on its subject; the question word's
+    phrase, before them, is the participle's object. Only with a subject between the two ("Which
+    team is joining?" asks for the subject, which the parser reads right) and no object of its own."""
+    if root.lemma_.lower() != "be" or wh.i > root.i:
+        return None
+    verb = next((t for t in doc[root.i + 1:] if t.tag_ == "VBG"), None)
+    if verb is None or not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[root.i + 1:verb.i]):
+        return None
+    if any(c.dep_ in ("dobj", "attr") and c.i > verb.i for c in verb.children):
+        return None
+    return Slot("obj", verb.lemma_.lower())
 
 
 def _stranded_preposition(doc: "Doc") -> "Token | None":

@@ -39,6 +39,14 @@ if TYPE_CHECKING:
     ("For which club did she play?", Slot("prep:for", "play")),
     # "did" taken for the main verb, the main verb for its object ("Ada Brenner play" a noun phrase)
     ("For which club did Ada Brenner play?", Slot("prep:for", "play")),
+    # the noun after "at which" made the verb's object, the preposition hung on that noun
+    ("Ada Brenner studied at which famous university?", Slot("prep:at", "study")),
+    ("Last weekend, the choir performed at which iconic hall?", Slot("prep:at", "perform")),
+    # a progressive's object put first, "is" taken for the main verb; with no subject between
+    # them the question word's phrase is the subject, as the parser reads it
+    ("What pay rise is the port operator currently offering?", Slot("obj", "offer")),
+    ("Which ferry route is the operator closing?", Slot("obj", "close")),
+    ("Which team is playing the final?", Slot("subj", "play")),
     ("What net profit did the ferry operator report for last year?", Slot("obj", "report")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
