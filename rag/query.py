@@ -106,7 +106,7 @@ _FOCUS: dict[AnswerKind, frozenset[str]] = {
         income earnings budget wage pay debt deficit valuation bonus compensation tax fare rent
         funding ransom bail""".split()),
     AnswerKind.PERCENT: frozenset("percentage percent rate share".split()),
-    AnswerKind.NUMBER: frozenset("number total count".split()),
+    AnswerKind.NUMBER: frozenset("number total count margin score tally".split()),
     AnswerKind.WORK: frozenset("""film movie book song album show series game novel play episode
         title documentary sequel""".split()),
     AnswerKind.EVENT: frozenset("event tournament festival championship competition race".split()),
@@ -551,6 +551,13 @@ def _lexicon(name: str) -> frozenset[str]:
 def is_person_noun(word: str) -> bool:
     """A common noun for a person ("striker", "mayor", "minister"), by the answer-typing table."""
     return noun_kind(word.lower()) is AnswerKind.PERSON
+
+
+def listed_person_noun(word: str) -> bool:
+    """A noun for a person that the answer-typing table lists ("mayor", "ceo"), not one guessed
+    from its ending: a capitalised word ending in "-er" may be a surname."""
+    lemma = word.lower()
+    return _FOCUS_KIND.get(lemma) is AnswerKind.PERSON or lemma in _lexicon("person_nouns.txt")
 
 
 def noun_kind(lemma: str) -> AnswerKind:

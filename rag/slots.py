@@ -8,13 +8,20 @@ it as a feature (span.SpanFeatures.slot).
 
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
 object, or the subject of a passive: "the plant was built"), "cause" (the object of "because of",
-"due to", "owing to", "thanks to", "amid", "after", "following": "delayed due to a glitch"), and "prep:<word>" (the object of a
-preposition attached to the verb: "warned against intervention"; the one given to is "prep:to"
-however it is written: "awarded the prize to X", "awarded X the prize", "X was awarded the
-prize"). A subject is also the unstated subject of the verbs that share it ("X defeated Y to win
-the title": X won; span_slots), and a noun of the verb's own lemma keeps the verb's subject and
-object ("Russia's support for the programme": Russia supports the programme), and a name before a
-hyphened participle is its subject ("the Saudi-led coalition": Saudi Arabia leads it).
+"due to", "owing to", "thanks to", "amid", "after", "following": "delayed due to a glitch"), and
+"prep:<word>" (the object of a preposition attached to the verb: "warned against intervention";
+the one given to is "prep:to" however it is written: "awarded the prize to X", "awarded X the
+prize", "X was awarded the prize").
+
+A span fills more than its head's own slot:
+- a subject is also the unstated subject of the verbs that share it ("X defeated Y to win the
+  title": X won; span_slots);
+- a noun of the verb's own lemma keeps the verb's subject and object ("Russia's support for the
+  programme": Russia supports the programme);
+- a name before a hyphened participle is its subject ("the Saudi-led coalition": Saudi Arabia
+  leads it);
+- a name before a person's role fills the role's "of" ("Kelham Ferries CEO Ada Brenner": the CEO
+  of Kelham Ferries).
 """
 
 from __future__ import annotations
@@ -79,8 +86,8 @@ def _filled_slot(tok: "Token") -> Slot | None:
 def _causal_marker(prep: "Token") -> "Token | None":
     """The word that makes a preposition's object a cause, as the parser hangs it: "because of X",
     "due to X", "owing to X", "thanks to X" (the object on "because", or on its "of" or "to"),
-    "amid X", "after X", "following X"; its head is what was caused ("delayed because of X", "delays due to X"). None for
-    other prepositions."""
+    "amid X", "after X", "following X"; its head is what was caused ("delayed because of X",
+    "delays due to X"). None for other prepositions."""
     if prep.lower_ in CAUSAL or prep.lower_ in CAUSAL_ALONE:
         return prep
     if prep.lower_ in ("of", "to") and prep.head.lower_ in CAUSAL and prep.head.i == prep.i - 1:
@@ -168,13 +175,24 @@ def _determined(wh: "Token") -> "Token | None":
 
 
 def _preposition_object(wh: "Token") -> Slot | None:
-    """The question word as a preposition's object, three ways the parser hides it: a "which"/"what"
-    taken for a relative pronoun and the noun it determines for a clause on the phrase before it
-    ("She won the prize for which novel?": "novel" a relative clause on "prize", "for" hung on
-    "novel"), where the preposition hangs where the noun was hung; the noun it determines made
-    the verb's subject ("For which club did she play?"), where the preposition is on the verb; and
-    that noun made the object of the verb before the preposition, which hangs on the noun
-    ("She performed at which iconic venue?")."""
+    """The question word as a preposition's object, four ways the parser hides it:
+    - the noun it determines made the subject of a clause on the noun before the preposition
+      ("The CEO of which company testified?"): the phrase is that noun's "of";
+    - a "which"/"what" taken for a relative pronoun and the noun it determines for a clause on the
+      phrase before it ("She won the prize for which novel?": "novel" a relative clause on "prize",
+      "for" hung on "novel"): the preposition hangs where the noun was hung;
+    - the noun it determines made the verb's subject ("For which club did she play?"): the
+      preposition is on the verb;
+    - that noun made the object of the verb before the preposition, which hangs on the noun ("She
+      performed at which iconic venue?")."""
+    doc = wh.doc
+    before = doc[wh.i - 1] if wh.i > 0 else None
+    noun = wh.head if wh.dep_ == "det" else None
+    if (before is not None and before.dep_ == "prep" and noun is not None and noun.dep_ == "nsubj"
+            and noun.head.dep_ in ("relcl", "pcomp") and before.head.i < before.i):
+        # "The former CEO of which company testified?": "which company testified" read as a
+        # clause on "CEO" or on its "of"; the phrase is the "of" of the noun before it
+        return Slot("prep:" + before.lower_, before.head.lemma_.lower())
     prep = wh.head
     if wh.dep_ != "pobj" or prep.dep_ != "prep":
         return None
@@ -261,6 +279,24 @@ def _span_head(parse: "Doc", start: int, end: int) -> "Token | None":
     return next((t for t in parse[start:end] if t.head.i not in inside), None)
 
 
+def _owner_of(head: "Token") -> frozenset[Slot]:
+    """"Kelham Ferries chief executive Ada Brenner", "Kelham's mayor": the name before a noun for
+    a person's role, or its owner, fills that noun's "of" ("the chief executive of which company?",
+    "the mayor of which town?"). Empty for any other span head."""
+    noun = head.head
+    if head.dep_ not in ("compound", "poss") or head.pos_ != "PROPN" or noun.i <= head.i:
+        return frozenset()
+    from newsqa.rag.query import is_person_noun, listed_person_noun  # (query.py reads question_slot)
+
+    role = noun.lemma_.lower()
+    doc = head.doc
+    # a capitalised role is a listed one ("CEO") or a title by a name ("Mayor Ada Brenner", "Mayor,
+    # Ada Brenner"): "Brenner" in "Ada Brenner resigned" is a name, however it ends
+    titled = (noun.pos_ == "NOUN" or listed_person_noun(role) or any(c.dep_ == "appos" for c in noun.children)
+              or (noun.i + 1 < len(doc) and doc[noun.i + 1].pos_ == "PROPN"))
+    return frozenset({Slot("prep:of", role)}) if titled and is_person_noun(role) else frozenset()
+
+
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     """The slot of the span's head (the first of its tokens whose own head lies outside it, climbing
     from a name's parts to the name's head; none for a span holding the sentence's root) and, for a
@@ -268,15 +304,16 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     to its verb ("scored twice and won the match") and an infinitive or participle clause it
     governs ("defeated X in the final to win the title": whoever defeated won)."""
     head = _span_head(parse, start, end)
+    owned = _owner_of(head) if head is not None else frozenset()
     tok = _argument(head) if head is not None else None
     if tok is not None and tok.dep_ == "poss" and tok.head.pos_ == "NOUN":
         # a noun made from the question's verb keeps its arguments: "Russia's support for X" is
         # Russia supporting X (the slot's verb must be the noun's own lemma to match)
-        return frozenset({Slot("subj", tok.head.lemma_.lower())})
+        return frozenset({Slot("subj", tok.head.lemma_.lower())} | owned)
     slot = _filled_slot(tok) if tok is not None else None
     if tok is None or slot is None:
-        return frozenset()
-    out = {slot}
+        return owned
+    out = {slot, *owned}
     if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "for") and tok.head.head.pos_ == "NOUN":
         out.add(Slot("obj", tok.head.head.lemma_.lower()))  # "the purchase of X", "support for X"
     if tok.dep_ in ("nsubj", "nsubjpass"):

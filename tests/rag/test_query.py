@@ -72,6 +72,9 @@ def test_an_unknown_focus_noun_asks_for_some_named_thing() -> None:
     ("What temperature did the thermometer in Port Arlen reach?", AnswerKind.NUMBER),
     ("What wingspan does the new glider have?", AnswerKind.NUMBER),
     ("How much weight did the crane lift?", AnswerKind.NUMBER),
+    # a result told as a number: the table's margin, score and tally
+    ("What was the final score of the Kelham Cup final?", AnswerKind.NUMBER),
+    ("What was Ada Brenner's margin of victory over the mayor?", AnswerKind.NUMBER),
     # money the table lacks (money_nouns.txt)
     ("What stipend do the Westhaven trainees receive?", AnswerKind.MONEY),
     ("Which toll will drivers pay on the new bridge?", AnswerKind.MONEY),

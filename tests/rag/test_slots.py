@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     ("What pay rise is the port operator currently offering?", Slot("obj", "offer")),
     ("Which ferry route is the operator closing?", Slot("obj", "close")),
     ("Which team is playing the final?", Slot("subj", "play")),
+    # "of which company testified" read as a relative clause on the noun before "of"
+    ("The former CEO of which company testified on Monday?", Slot("prep:of", "ceo")),
     ("What net profit did the ferry operator report for last year?", Slot("obj", "report")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
@@ -196,3 +198,24 @@ def test_a_cause_fills_one_slot_however_it_is_written(question: str, sentence: s
 def test_a_cause_of_another_verb_is_not_the_one_asked_for() -> None:
     q = analyse("Ferries were cancelled because of what?")
     assert q.slot not in _slot_of("The harbour reopened after a storm that cancelled the ferries.", "a storm")
+
+
+@pytest.mark.parametrize("sentence, owner", [
+    ("Former Kelham Ferries CEO Ada Brenner testified on Monday.", "Kelham Ferries"),
+    ("Kelham Ferries' former CEO, Ada Brenner, testified on Monday.", "Kelham Ferries"),
+    ("The former CEO of Kelham Ferries, Ada Brenner, testified on Monday.", "Kelham Ferries"),
+])
+def test_the_name_before_a_role_fills_the_role_s_of(sentence: str, owner: str) -> None:
+    """"the CEO of which company?": the company named before the title, or owning it, as much as
+    the one after "of"; the person holding the role is not it, nor is a part of their name."""
+    q = analyse("The former CEO of which ferry company testified on Monday?")
+    assert q.slot == Slot("prep:of", "ceo")
+    assert q.slot in _slot_of(sentence, owner)
+    assert q.slot not in _slot_of(sentence, "Ada Brenner")
+    assert Slot("prep:of", "brenner") not in _slot_of("Dellow Mayor Ada Brenner resigned on Friday.", "Ada")
+    assert Slot("prep:of", "mayor") in _slot_of("Dellow Mayor Ada Brenner resigned on Friday.", "Dellow")
+
+
+def test_a_span_holding_the_sentence_s_root_fills_no_slot() -> None:
+    sentence = "Kelham Ferries cancelled the crossings."
+    assert _slot_of(sentence, sentence[:-1]) == frozenset()
