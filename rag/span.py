@@ -695,6 +695,11 @@ def _comma_apposed(span: "Span") -> bool:
             and doc[span.start - 1].text == "," and doc[span.start - 2].i == root.head.i)
 
 
+# a bare "what" question's slot filler is its answer when the model gives it this share of the
+# best span's probability
+SLOT_SHARE = 0.5
+
+
 def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
                 model: "Linear", embed: Embed | None = None) -> SpanCandidate | None:
     """The span the model scores highest (the first of equals), or None when no quoted sentence
@@ -722,7 +727,15 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
         _completes(q, spans, embed)
         for s in spans:
             s.score = model.probability(s.features)
-    return max(spans, key=lambda s: s.score, default=None)
+    best = max(spans, key=lambda s: s.score, default=None)
+    if best is not None and q.slot is not None and q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus:
+        # a bare "what" ("What did the minister warn against?") names no kind, so no label tells its
+        # answer from the names around it; the span that fills its slot ("warned against military
+        # intervention") does, where the model finds it about as likely
+        filler = max((s for s in spans if s.features.slot), key=lambda s: s.score, default=None)
+        if filler is not None and filler.score >= SLOT_SHARE * best.score:
+            return filler
+    return best
 
 
 @dataclass(frozen=True)

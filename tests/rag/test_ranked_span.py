@@ -788,3 +788,23 @@ def test_title_label_reads_the_noun_that_names_a_name(text: str, name: str, labe
     parse = parse_sentences([text])[0]
     at = text.index(name)
     assert title_label(parse.char_span(at, at + len(name), alignment_mode="expand")) == label
+
+
+def test_a_bare_what_question_s_slot_filler_answers_where_the_model_finds_it_about_as_likely() -> None:
+    """"What did X warn against?" names no kind; the span that fills "warn against" answers it
+    over a name the model scores higher, unless the model gives it less than SLOT_SHARE of that."""
+    from newsqa.rag.span import SLOT_SHARE
+
+    first = "The Kelham Ferry Board's spokeswoman, Ada Brenner, spoke to reporters on Monday."
+    second = "She warned the council against a fare rise."
+    quoted = _cands(first, second)
+    q = analyse("What did Ada Brenner warn against?")
+    assert q.slot is not None and q.slot.role == "prep:against"
+    # a model that prefers the best sentence's spans (position 0) by a little, then by a lot
+    near = Linear(tuple(SPAN_FEATURES), (0.0,) * len(SPAN_FEATURES), (1.0,) * len(SPAN_FEATURES),
+                  tuple(0.5 if f == "best" else 0.0 for f in SPAN_FEATURES), 0.0)
+    assert choose_span(q, quoted, quoted, near).ent.text.endswith("fare rise")
+    far = Linear(near.features, near.mean, near.scale,
+                 tuple(8.0 if f == "best" else 0.0 for f in SPAN_FEATURES), -4.0)
+    assert not choose_span(q, quoted, quoted, far).ent.text.endswith("fare rise")
+    assert 0 < SLOT_SHARE < 1
