@@ -554,8 +554,9 @@ def is_person_noun(word: str) -> bool:
 
 
 def listed_person_noun(word: str) -> bool:
-    """A noun for a person that the answer-typing table lists ("mayor", "ceo"), not one guessed
-    from its ending: a capitalised word ending in "-er" may be a surname."""
+    """A noun for a person that the answer-typing table or the WordNet lexicon lists ("ceo",
+    "executive", "chef"), not one guessed from its ending: a capitalised word ending in "-er" or
+    "-or" ("Brenner", "Mayor") may be a surname."""
     lemma = word.lower()
     return _FOCUS_KIND.get(lemma) is AnswerKind.PERSON or lemma in _lexicon("person_nouns.txt")
 

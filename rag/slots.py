@@ -155,7 +155,7 @@ def _asked_cause(wh: "Token") -> Slot | None:
     else:
         return None
     head = marker.head
-    if head.i > marker.i or head.i == marker.i:  # hung on the noun asked for ("after which storm")
+    if head.i >= marker.i:  # hung on the noun asked for ("after which storm"), or on nothing
         head = next((t for t in doc if t.dep_ == "ROOT"), head)
     return Slot("cause", head.lemma_.lower()) if head.i != marker.i else None
 

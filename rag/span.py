@@ -702,8 +702,9 @@ SLOT_SHARE = 0.5
 
 def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
                 model: "Linear", embed: Embed | None = None) -> SpanCandidate | None:
-    """The span the model scores highest (the first of equals), or None when no quoted sentence
-    holds one."""
+    """The span the model scores highest (the first of equals; for a bare "what" question, the
+    best one that fills its slot when that has SLOT_SHARE of the best's probability), or None when
+    no quoted sentence holds one."""
     spans = span_candidates(q, quoted, ranked)
     # "How many rescuers ...?" is answered by a number of rescuers where a quoted sentence counts
     # them ("34 rescuers"), not by another count beside it ("two climbers"). A rule, not a feature
