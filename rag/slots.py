@@ -121,8 +121,10 @@ def question_slot(doc: "Doc") -> Slot | None:
     for t in doc:
         if t.lower_ == "how" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("many", "much"):
             noun = doc[t.i + 1].head
+            if doc[t.i + 1].lower_ == "much" and (noun.i == t.i + 1 or noun.pos_ not in ("NOUN", "PROPN")):
+                return _amount_slot(doc[t.i + 1])
             if noun.i == t.i + 1 or noun.pos_ not in ("NOUN", "PROPN"):
-                return None  # "How many of them ...", "How much did it cost?": no noun counted
+                return None  # "How many of them ...": no noun counted
             slot = argument_slot(noun)
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
         if t.lower_ in _WH:
@@ -140,6 +142,22 @@ def question_slot(doc: "Doc") -> Slot | None:
                     slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
     return None
+
+
+def _amount_slot(much: "Token") -> Slot | None:
+    """"How much will the club pay?", "How much did the mill sell for?": an amount with no noun
+    counted is what the main verb takes: its object, or the object of the preposition that ends the
+    question (the parser hangs "much" on it); None on a light verb ("How much is it?") or without a
+    verb."""
+    doc = much.doc
+    prep = much.head
+    last = next((t for t in reversed(doc) if not t.is_punct), None)
+    if much.dep_ == "pobj" and prep.dep_ == "prep" and prep == last and prep.head.pos_ == "VERB":
+        slot = Slot("prep:" + prep.lower_, prep.head.lemma_.lower())
+    else:
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        slot = Slot("obj", root.lemma_.lower()) if root is not None and root.pos_ == "VERB" else None
+    return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
 
 
 def _asked_cause(wh: "Token") -> Slot | None:

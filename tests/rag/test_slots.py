@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     ("How many climbers reached the summit?", Slot("subj", "reach")),
     ("How many of the climbers reached the summit?", None),  # no noun counted
     ("How much did the new footbridge cost?", None),
+    # an amount with no noun counted: what the verb takes, or the preposition ending the question
+    ("How much will the club pay Kelham for the striker?", Slot("obj", "pay")),
+    ("How much did the paper mill sell for?", Slot("prep:for", "sell")),
+    ("How much is the ferry ticket?", None),
     # phrases the small parser hangs elsewhere: the question word's noun taken for the sentence,
     # a question that opens on its preposition, a preposition left without its object mid-question
     ("Which organisation paid for the survey?", Slot("subj", "pay")),
