@@ -732,7 +732,7 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     if best is not None and q.slot is not None and q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus:
         # a bare "what" ("What did the minister warn against?") names no kind, so no label tells its
         # answer from the names around it; the span that fills its slot ("warned against military
-        # intervention") does, where the model finds it about as likely
+        # intervention") does, where the model gives it SLOT_SHARE of the best span's probability
         filler = max((s for s in spans if s.features.slot), key=lambda s: s.score, default=None)
         if filler is not None and filler.score >= SLOT_SHARE * best.score:
             return filler
