@@ -13,6 +13,7 @@ The ranker (ranker.py) weighs them; its weights are fit by `newsqa train-ranker`
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections import Counter
@@ -48,6 +49,10 @@ _NUMBER_WORDS = frozenset("""two three four five six seven eight nine ten eleven
     fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
     eighty ninety hundred hundreds thousand thousands million millions billion billions dozen
     dozens""".split())
+# ... and dates news writes in words ("on Thursday", "in March"): for a question asking when, a
+# weekday or a month the question does not name is a date it has not got, as a new number is.
+# Capitalised only: "may" is mostly the verb
+_CALENDAR_NAME = re.compile(r"\b(?:" + "|".join([*calendar.month_name[1:], *calendar.day_name]) + r")\b")
 
 
 class NamedFloats:
@@ -152,6 +157,7 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
     article_words = {aid: words_of(t) for aid, t in article_text.items()}
     named = q.named_tokens
     numeric = q.kind in NUMERIC_KINDS
+    dated = q.kind is AnswerKind.DATE
     passage_tokens = {p.n: set(tokenize(f"{p.chunk.title}\n{p.chunk.text}")) for p in passages}
     at = {(c.n, c.index): set(t) for c, t in zip(cands, toks)}
     text_at = {(c.n, c.index): c.text for c in cands}
@@ -190,6 +196,8 @@ def cheap_features(q: "AnalysedQuestion", passages: list["Passage"], cands: list
         # (for other questions a number's words weigh as they were fit: "hundreds of engineers" is
         # no count a "where" question needs)
         spelled = words & _NUMBER_WORDS if numeric else set()
+        if dated:
+            spelled |= {w.lower() for w in _CALENDAR_NAME.findall(c.text)}
         f.has_digit = float(any(ch.isdigit() for ch in c.text) or bool(spelled))
         f.numeric_q = float(numeric)
         f.typed = float(q.typed)
@@ -302,13 +310,29 @@ def answer_entities(q: "AnalysedQuestion", doc: "Doc", q_lower: str | None = Non
     q_lower = q_lower if q_lower is not None else q.text.lower()
     named = named if named is not None else q.named_tokens
     out = []
-    for e in doc.ents:
+    for e in map(_uncut, doc.ents):
         low = e.text.lower()
         words = set(_WORD.findall(low))
         if low in q_lower or (words and words <= (named | q.content)):
             continue
         out.append(e)
     return out
+
+
+def _uncut(e: "Span") -> "Span":
+    """An entity the NER ended inside a hyphened compound ("the Beijing-Oslo-" of "the Beijing-Oslo-led
+    bloc") without its dangling hyphen and leading article: the names alone, which the parse reads
+    as the participle's agent (slots.py) and a reader as an answer. (Cutting more, the participle
+    an entity ends with or the nouns after it, cost a validation short answer: docs/measurements.md.)"""
+    from spacy.tokens import Span
+
+    start, end = e.start, e.end
+    if end - start < 2 or e[-1].text != "-":
+        return e
+    end -= 1
+    while start < end - 1 and e.doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    return Span(e.doc, start, end, label=e.label_)
 
 
 def gap(i: int, e: "Span") -> int:

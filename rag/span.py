@@ -629,7 +629,7 @@ def _value_of(span: "Span", focus: frozenset[str]) -> bool:
 
     root = span.root
     if (root.head.i != root.i and is_focus(root.head) and not span.start <= root.head.i < span.end
-            and root.dep_ != "nummod"):
+            and root.dep_ != "nummod" and not _edition(span, root.head)):
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "of" and is_focus(root.head.head):
         return True
@@ -642,6 +642,12 @@ def _value_of(span: "Span", focus: frozenset[str]) -> bool:
         return False
     return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and is_focus(c)
                                                  for c in verb.children)
+
+
+def _edition(span: "Span", noun: "Token") -> bool:
+    """A year after a name ("the Halden Trade Forum 2025", "Expo 2030") is part of the name, the
+    edition it names, not an amount the sentence gives the noun."""
+    return noun.pos_ == "PROPN" and bool(_YEAR.fullmatch(span.text.strip()))
 
 
 def _asks_by(q: "AnalysedQuestion") -> bool:

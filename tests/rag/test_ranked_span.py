@@ -60,6 +60,16 @@ def test_a_name_joined_by_a_hyphen_to_another_is_not_part_of_a_longer_name() -> 
     assert spans["Lisbon"].contained == 0.0
 
 
+def test_names_the_ner_runs_into_a_hyphened_participle_are_its_agent() -> None:
+    """The NER cuts "the Berlin-Warsaw-led NORD alliance" as "the Berlin-Warsaw-": the names alone
+    are the span, and they fill the participle's subject, which "Who leads ...?" asks for."""
+    quoted = _cands("Norvia joined the Berlin-Warsaw-led NORD alliance created by Warsaw.")
+    assert "the Berlin-Warsaw-" in {e.text for e in quoted[0].doc.ents}  # the premise: the NER's cut
+    spans = {s.ent.text: s.features for s in span_candidates(analyse("Who leads the NORD alliance?"), quoted, quoted)}
+    assert "Berlin-Warsaw" in spans and spans["Berlin-Warsaw"].slot == 1.0
+    assert not any(t.endswith("-") for t in spans)
+
+
 def test_the_span_that_fills_the_question_word_s_slot_is_marked() -> None:
     """"Who praised the board?": the praiser, not a name the praise quotes or the title before it."""
     q = analyse("Who praised the harbour board?")
@@ -329,6 +339,17 @@ def test_a_count_of_the_focus_noun_or_a_which_question_gets_no_value() -> None:
     assert not any(s.values for s in span_candidates(analyse("What name did the public choose?"), quoted, quoted))
     quoted = _cands("The Lark Club listed the rarest breeds of 120 rankings, led by the Kestrel hound.")
     assert not any(s.values for s in span_candidates(analyse("Which breed is the rarest?"), quoted, quoted))
+
+
+def test_a_year_after_a_name_is_its_edition_not_the_amount_of_the_focus_noun() -> None:
+    """"What forum did she attend?": "the Halden Trade Forum (HTF) 2025" names the forum; the year is part
+    of the name, so no span is kept for being the forum's amount and the forum can answer."""
+    quoted = _cands("Speaking on the sidelines of the Halden Trade Forum (HTF) 2025, Mayor Ada Quist said the port "
+                    "would reopen.")
+    q = analyse("What forum did Ada Quist attend?")
+    assert not any(s.values for s in span_candidates(q, quoted, quoted))
+    chosen = choose_span(q, quoted, quoted, _only("head_focus"))
+    assert chosen is not None and "Halden Trade Forum" in chosen.ent.text
 
 
 def test_how_many_of_them_is_the_part_of_a_partitive_not_the_whole() -> None:

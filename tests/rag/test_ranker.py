@@ -72,6 +72,23 @@ def test_a_number_written_out_is_a_number() -> None:
     assert {c.text[:12]: c.features for c in cands}["Three childr"].has_digit == 0.0
 
 
+def test_a_date_written_in_words_is_a_new_date_for_a_when_question() -> None:
+    """"on Thursday", "in March" answer "when" as "on 4 May" does; a weekday the question names
+    is not new, and for a question that asks no date a weekday is no number."""
+    text = ("The Kelham mayor announced on Thursday that the bridge would reopen. "
+            "Work on the bridge ends in March, the council said. "
+            "The mayor thanked the engineers on Friday.")
+    ps = passages(text, titles=("Bridge to reopen",))
+    cands = passage_candidates(ps)
+    cheap_features(analyse("When did the Kelham mayor announce the reopening?"), ps, cands)
+    by_text = {c.text[:12]: c.features for c in cands}
+    assert by_text["The Kelham m"].numeric_new == 1.0 and by_text["Work on the "].numeric_new == 1.0
+    cheap_features(analyse("When on Friday did the mayor thank the engineers?"), ps, cands)
+    assert {c.text[:12]: c.features for c in cands}["The mayor th"].numeric_new == 0.0
+    cheap_features(analyse("How many engineers did the mayor thank?"), ps, cands)
+    assert {c.text[:12]: c.features for c in cands}["The Kelham m"].numeric_new == 0.0
+
+
 def test_full_features_find_an_entity_of_the_asked_kind(scorer: SupportScorer, six) -> None:
     q = analyse("Where did Lumera Glassworks open a new factory?")
     ranked = rank(q, six, scorer)
