@@ -317,10 +317,12 @@ def _acts(span: "Span") -> bool:
 
 
 def _placed(parse: "Doc", start: int, end: int) -> bool:
-    """The proper name parse[start:end] is the object of a locative preposition."""
+    """The proper name parse[start:end] (its article too: "at the Corn Exchange") is the object of
+    a locative preposition."""
     root = parse[end - 1]
     return (root.pos_ == "PROPN" and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
-            and all(t.pos_ == "PROPN" or t.is_punct for t in parse[start:end]))
+            and all(t.pos_ == "PROPN" or t.is_punct or (t.i == start and t.dep_ == "det")
+                    for t in parse[start:end]))
 
 
 COMPLETE_TOP = 6  # spans that get the `completes` feature when choosing (all of them in fitting)
@@ -414,7 +416,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 if titled and not {titled, label} == {"PERSON", "ORG"}:
                     label = titled
             is_phrase = not label
-            if thing and label == "PERSON":
+            if label == "PERSON" and (thing or place_q and not (parse is not None and _placed(parse, e.start, e.end))):
+                # "what" asks for a thing, "where" and "which country" for a place, never a person (a
+                # town the NER takes for one is placed by its preposition: "in Brackmoor")
                 continue
             if year_asked and not _YEAR.search(e.text):
                 continue

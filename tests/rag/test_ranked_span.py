@@ -149,6 +149,27 @@ def test_a_bare_what_question_is_not_answered_by_a_person() -> None:
     assert "Ada Quist" in {s.ent.text for s in spans}
 
 
+def test_where_and_which_country_are_not_answered_by_a_person() -> None:
+    """"Where was the count held?" asks for a place: the official named beside it is none; "Which
+    country is the champion from?" neither."""
+    sentence = "The count, overseen by Ada Quist, was held at the Corn Exchange in Calder Bay."
+    spans = span_candidates(analyse("Where was the count held?"), _cands(sentence), _cands(sentence))
+    texts = {s.ent.text for s in spans}
+    assert "Ada Quist" not in texts and "Calder Bay" in texts
+    winner = _cands("The champion, Ada Quist of Hungary, won in three sets.")
+    spans = span_candidates(analyse("Which country is the champion from?"), winner, winner)
+    assert "Hungary" in {s.ent.text for s in spans} and not any("Quist" in s.ent.text for s in spans)
+
+
+def test_a_building_the_ner_calls_an_organisation_is_placed_with_its_article() -> None:
+    """"held at the Corn Exchange": the article is part of the name a preposition places."""
+    sentence = "The count, overseen by Ada Quist, was held at the Corn Exchange in Calder Bay."
+    quoted = _cands(sentence)
+    assert {e.text: e.label_ for e in quoted[0].doc.ents}.get("the Corn Exchange") == "ORG"  # the premise
+    spans = span_candidates(analyse("Where was the count held?"), quoted, quoted)
+    assert {s.ent.text: s.features.label for s in spans}["the Corn Exchange"] == 1.0
+
+
 def test_where_is_not_answered_by_a_place_that_acts() -> None:
     """"Where is the smelter?": the place it stands, not the country that built it."""
     sentence = "Norland built the smelter at Vesterby, and Kallia buys its aluminium."

@@ -54,22 +54,27 @@ def test_cheap_features_mark_reported_speech_named_neighbours_and_new_numbers() 
     assert by_text["The Port Arl"].position == 0.0 and by_text["About 40 boa"].position > 0.0
 
 
+def _cheap_by_start(question: str, text: str) -> dict[str, Features]:
+    """The cheap features of each sentence of `text` (one passage) for `question`, by the sentence's
+    first 12 characters."""
+    ps = passages(text, titles=("Harbour news",))
+    cands = passage_candidates(ps)
+    cheap_features(analyse(question), ps, cands)
+    return {c.text[:12]: c.features for c in cands}
+
+
 def test_a_number_written_out_is_a_number() -> None:
     """Wire style spells counts under ten: "Three children" holds a count as "About 40 boats" does;
     a number the question itself writes ("the two ferries") is not new."""
     text = ("The two ferries docked late on Friday. "
             "Three children were treated in hospital after the crossing. "
             "The operator apologised to passengers.")
-    ps = passages(text, titles=("Ferries dock late",))
-    cands = passage_candidates(ps)
-    cheap_features(analyse("How many children from the two ferries were treated in hospital?"), ps, cands)
-    by_text = {c.text[:12]: c.features for c in cands}
+    by_text = _cheap_by_start("How many children from the two ferries were treated in hospital?", text)
     assert by_text["Three childr"].has_digit == 1.0 and by_text["Three childr"].numeric_new == 1.0
     assert by_text["The two ferr"].has_digit == 1.0 and by_text["The two ferr"].numeric_new == 0.0
     assert by_text["The operator"].has_digit == 0.0 and by_text["The operator"].numeric_new == 0.0
     # for a question that asks no number the written-out ones weigh as before (as no number)
-    cheap_features(analyse("Who apologised to the passengers?"), ps, cands)
-    assert {c.text[:12]: c.features for c in cands}["Three childr"].has_digit == 0.0
+    assert _cheap_by_start("Who apologised to the passengers?", text)["Three childr"].has_digit == 0.0
 
 
 def test_a_date_written_in_words_is_a_new_date_for_a_when_question() -> None:
@@ -78,15 +83,10 @@ def test_a_date_written_in_words_is_a_new_date_for_a_when_question() -> None:
     text = ("The Kelham mayor announced on Thursday that the bridge would reopen. "
             "Work on the bridge ends in March, the council said. "
             "The mayor thanked the engineers on Friday.")
-    ps = passages(text, titles=("Bridge to reopen",))
-    cands = passage_candidates(ps)
-    cheap_features(analyse("When did the Kelham mayor announce the reopening?"), ps, cands)
-    by_text = {c.text[:12]: c.features for c in cands}
+    by_text = _cheap_by_start("When did the Kelham mayor announce the reopening?", text)
     assert by_text["The Kelham m"].numeric_new == 1.0 and by_text["Work on the "].numeric_new == 1.0
-    cheap_features(analyse("When on Friday did the mayor thank the engineers?"), ps, cands)
-    assert {c.text[:12]: c.features for c in cands}["The mayor th"].numeric_new == 0.0
-    cheap_features(analyse("How many engineers did the mayor thank?"), ps, cands)
-    assert {c.text[:12]: c.features for c in cands}["The Kelham m"].numeric_new == 0.0
+    assert _cheap_by_start("When on Friday did the mayor thank the engineers?", text)["The mayor th"].numeric_new == 0.0
+    assert _cheap_by_start("How many engineers did the mayor thank?", text)["The Kelham m"].numeric_new == 0.0
 
 
 def test_full_features_find_an_entity_of_the_asked_kind(scorer: SupportScorer, six) -> None:
