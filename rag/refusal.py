@@ -94,6 +94,10 @@ def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: li
     scored = [c for c in ranked if c.features is not None]
     if not scored:
         return qf
+    # the sentences the answer can quote: one that asks ("How many times has she won?", a page's
+    # section heading) is never quoted (select.py), so its words and similarity say nothing of
+    # whether the passages answer
+    scored = [c for c in scored if not asks(c.text)] or scored
     best = scored[0]
     f = best.features
     p1 = min(max(best.score, 1e-6), 1 - 1e-6)

@@ -107,6 +107,25 @@ def test_a_description_question_lacks_no_entity(scorer: SupportScorer, six) -> N
     assert question_features(who, ranked, six).expected == 0.0
 
 
+def test_the_answerability_model_reads_the_best_sentence_the_answer_can_quote(scorer: SupportScorer) -> None:
+    """A heading that asks ("When will the Kelham bridge reopen?") is never quoted: the question
+    features describe the best sentence that tells, as select.py quotes it."""
+    from newsqa.rag.refusal import question_features
+
+    ps = passages("When will the Kelham bridge reopen? The council said on Monday that the Kelham bridge "
+                  "would reopen in May after repairs. Traffic will use the ferry until then.",
+                  titles=("Kelham bridge",))
+    q = analyse("When will the Kelham bridge reopen?")
+    ranked = rank(q, ps, scorer)
+    heading = next(c for c in ranked if c.text.endswith("?"))
+    telling = next(c for c in ranked if c.text.startswith("The council"))
+    heading.score, telling.score = 0.9, 0.6  # the heading ranked first, as the model may
+    ranked = sorted(ranked, key=lambda c: -c.score)
+    qf = question_features(q, ranked, ps)
+    assert qf.sem_best == telling.features.sem and qf.sem_best != heading.features.sem
+    assert qf.sem_max < heading.features.sem and qf.overlap_best == telling.features.overlap
+
+
 def test_names_share_reads_the_cited_articles_only(six) -> None:
     q = analyse("When will the Brightwater river festival return?")
     assert names_share(q, [six[3]], six) == 1.0
