@@ -81,7 +81,8 @@ class Features(NamedFloats):
     lead: float = 0.0  # the first sentence of its chunk
     asks: float = 0.0  # a sentence ending in "?"
     length: float = 0.0  # words / 40, capped at 1.5
-    has_digit: float = 0.0  # holds a number (numeric and date questions)
+    has_digit: float = 0.0  # holds a number (numeric and date questions; a date question: or a
+    # weekday or month in words)
     numeric_q: float = 0.0  # the question asks for a date, number, amount or share
     typed: float = 0.0  # the question asks for a kind of entity
     names_near: float = 0.0  # share of the question's named-thing words in the sentences around it
@@ -89,6 +90,7 @@ class Features(NamedFloats):
     statement_q: float = 0.0  # the question asks what someone said (query.AnswerKind.STATEMENT)
     statement_speech: float = 0.0  # both: a reported statement for a question about one
     numeric_new: float = 0.0  # a numeric question, and the sentence holds a number it does not
+    # (a date question: or a weekday or month it does not name)
     position: float = 0.0  # the sentence's index in its chunk / 10, capped at 1
     overlap_rel: float = 0.0  # overlap minus the best candidate's: relative to the question's own
     # candidates, which carries across corpora (a long article has more words for every sentence)
