@@ -196,6 +196,8 @@ class SpanCandidate:
     # 6 percent", "turnout was 61 percent"); "by how much": the amount of a "by" ("won by 312
     # votes"; choose_span)
     owned: bool = False  # a count the sentence gives someone the question names ("Brand's 12,143")
+    former: bool = False  # the value a change started from ("fell to 29 days from 47 days": 47
+    # days; choose_span)
 
 
 def parse_sentences(texts: Sequence[str]) -> list["Doc"]:
@@ -483,7 +485,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                                             or by_asked and (label in _NUMERIC or any(t.like_num for t in e))
                                             and _in_by(parse[e.start:e.end]))
             owned = counts and parse is not None and bool(named) and _owned_by(parse[e.start:e.end], named)
-            out.append(SpanCandidate(c, e, f, counts=counts, values=values, owned=owned))
+            former = parse is not None and counted and _changed_from(parse[e.start:e.end])
+            out.append(SpanCandidate(c, e, f, counts=counts, values=values, owned=owned, former=former))
     words = [_name_words(s.ent.text) for s in out]
     keys = [k for k, s in zip(words, out) if not s.features.phrase]
     for k, s in zip(words, out):
@@ -654,6 +657,31 @@ def _edition(span: "Span", noun: "Token") -> bool:
     return noun.pos_ == "PROPN" and bool(_YEAR.fullmatch(span.text.strip()))
 
 
+def _changed_from(span: "Span") -> bool:
+    """The span (a number: the caller checks) is the object of the "from" of a verb that also goes
+    "to" a number: the value the change started from ("rose to 1.31 billion from 1.19 billion",
+    "fell from 5.2 percent to 3.1 percent")."""
+    if not any(t.like_num for t in span):
+        return False
+    root = _measured(span.root, ("nummod", "quantmod", "compound"))
+    prep = root.head
+    if root.dep_ != "pobj" or prep.lower_ != "from" or prep.dep_ != "prep":
+        return False
+    return any(c.dep_ == "prep" and c.lower_ == "to" and any(t.like_num for t in c.subtree)
+               for c in prep.head.children)
+
+
+# words that place what a question asks before the time it is about ("a year before", "the
+# previous record", "two years ago")
+_EARLIER = frozenset("before earlier previous previously ago prior former formerly originally initially".split())
+
+
+def asks_earlier(q: "AnalysedQuestion") -> bool:
+    """The question asks for a value as it was before ("How much had it taken in a year before?",
+    "What was the previous record?")."""
+    return any(t.lower_ in _EARLIER for t in q.doc)
+
+
 def _asks_by(q: "AnalysedQuestion") -> bool:
     """The question asks for a difference: "By how much/many ...?", "How much did it rise by?"."""
     toks = [t for t in q.doc if not t.is_punct]
@@ -729,6 +757,12 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     # ("How many votes did Brand get?": "12,455 votes to Brand's 12,143")
     if any(s.counts for s in spans):
         spans = [s for s in spans if s.owned] or spans
+    # a change states two values ("fell to 29 days from 47 days a year earlier"): the question asks
+    # for the one it reached unless it asks for the earlier one ("How much had it taken in a year
+    # before?")
+    if any(s.former for s in spans):
+        earlier = asks_earlier(q)
+        spans = [s for s in spans if s.former == earlier] or spans
     for s in spans:
         s.score = model.probability(s.features)
     if embed is not None and "completes" in model.features and spans:

@@ -373,6 +373,27 @@ def test_a_year_after_a_name_is_its_edition_not_the_amount_of_the_focus_noun() -
     assert chosen is not None and "Halden Trade Forum" in chosen.ent.text
 
 
+@pytest.mark.parametrize("question, value", [
+    ("How much revenue did Tessby Foods take in?", "1.31 billion"),
+    ("How much revenue had Tessby Foods taken in a year before?", "1.19 billion"),
+])
+def test_a_change_answers_with_the_value_it_reached_unless_the_earlier_one_is_asked(question: str,
+                                                                                   value: str) -> None:
+    """"rose to 1.31 billion crowns from 1.19 billion": the new value, whatever the model prefers
+    (here the latest span), unless the question asks for the value before."""
+    quoted = _cands("Revenue at Tessby Foods rose to 1.31 billion crowns from 1.19 billion, helped by soups.")
+    spans = {s.ent.text: s.former for s in span_candidates(analyse(question), quoted, quoted)}
+    assert spans["1.19 billion"] and not spans["1.31 billion"]
+    chosen = choose_span(analyse(question), quoted, quoted, _only("position", 3.0))
+    assert chosen is not None and chosen.ent.text.startswith(value)
+
+
+def test_a_from_without_a_to_is_no_change_of_value() -> None:
+    quoted = _cands("Ferries from 2019 still carry 400 passengers from Kelham each day.")
+    assert not any(s.former for s in span_candidates(analyse("How many passengers do the ferries carry?"),
+                                                      quoted, quoted))
+
+
 def test_how_many_of_them_is_the_part_of_a_partitive_not_the_whole() -> None:
     quoted = _cands("A review found that 2 of the 3 ground surveys had underestimated the water pressure.")
     spans = {s.ent.text for s in span_candidates(analyse("How many of them underestimated the pressure?"), quoted, quoted)}
