@@ -671,6 +671,15 @@ def _changed_from(span: "Span") -> bool:
                for c in prep.head.children)
 
 
+_RESULT = re.compile(r"\d{1,3}\s?[-–]\s?\d{1,3}")
+_SCORE_NOUNS = frozenset({"score", "scoreline", "result"})
+
+
+def asks_score(q: "AnalysedQuestion") -> bool:
+    """"What was the final score?", "What was the result of the final?": a game's result."""
+    return q.focus in _SCORE_NOUNS and q.wh in ("what", "which")
+
+
 # words that place what a question asks before the time it is about ("a year before", "the
 # previous record", "two years ago")
 _EARLIER = frozenset("before earlier previous previously ago prior former formerly originally initially".split())
@@ -757,6 +766,10 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     # ("How many votes did Brand get?": "12,455 votes to Brand's 12,143")
     if any(s.counts for s in spans):
         spans = [s for s in spans if s.owned] or spans
+    # "What was the final score?" asks for a result, which news writes as two numbers ("won 88-85"),
+    # not for another number of the sentence ("a three-pointer", "31 points")
+    if asks_score(q):
+        spans = [s for s in spans if _RESULT.fullmatch(s.ent.text.strip())] or spans
     # a change states two values ("fell to 29 days from 47 days a year earlier"): the question asks
     # for the one it reached unless it asks for the earlier one ("How much had it taken in a year
     # before?")

@@ -388,6 +388,16 @@ def test_a_change_answers_with_the_value_it_reached_unless_the_earlier_one_is_as
     assert chosen is not None and chosen.ent.text.startswith(value)
 
 
+@pytest.mark.parametrize("weight", [3.0, -3.0])
+def test_a_score_question_is_answered_by_a_result(weight: float) -> None:
+    """"What was the final score?": two numbers joined ("88-85"), whatever the model prefers (the
+    earliest or the latest span), not the other numbers of the sentence."""
+    quoted = _cands("Three days after the semi-final, the Kelham Kites beat the Brill Lanterns 88-85, "
+                    "with 31 points from Ada Quist.")
+    chosen = choose_span(analyse("What was the final score of the cup final?"), quoted, quoted, _only("position", weight))
+    assert chosen is not None and chosen.ent.text == "88-85"
+
+
 def test_a_from_without_a_to_is_no_change_of_value() -> None:
     quoted = _cands("Ferries from 2019 still carry 400 passengers from Kelham each day.")
     assert not any(s.former for s in span_candidates(analyse("How many passengers do the ferries carry?"),
