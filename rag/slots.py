@@ -127,6 +127,8 @@ def question_slot(doc: "Doc") -> Slot | None:
                 return None  # "How many of them ...": no noun counted
             slot = argument_slot(noun)
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
+        if t.lower_ == "when" and t.i == 1 and doc[0].lower_ in _TIME_BOUNDS:
+            return _bounded_when(doc)
         if t.lower_ in _WH:
             cause = _asked_cause(t)
             if cause is not None:
@@ -142,6 +144,24 @@ def question_slot(doc: "Doc") -> Slot | None:
                     slot = _misparsed_slot(doc, t) or slot
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
     return None
+
+
+# prepositions that put a bound on a time: "Until when ...?" asks for the object of the verb's "until"
+_TIME_BOUNDS = frozenset({"until", "till", "since", "by"})
+
+
+def _bounded_when(doc: "Doc") -> Slot | None:
+    """"Until when does the contract run?", "Since when has she led the council?": the object of
+    that preposition on the question's verb ("a contract running until June 2030"). The verb is
+    the first one after "when" other than a light one, or, where the small parser takes a bare verb
+    for a noun ("does the contract run?"), the word that ends a question asked with "do"."""
+    verb = next((t for t in doc[2:] if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS), None)
+    words = [t for t in doc if not t.is_punct]
+    if verb is None and len(words) > 3 and words[2].lemma_.lower() == "do":
+        verb = words[-1]
+    if verb is None:
+        return None
+    return Slot("prep:" + doc[0].lower_, verb.lemma_.lower())
 
 
 def _amount_slot(much: "Token") -> Slot | None:

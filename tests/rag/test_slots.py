@@ -199,6 +199,21 @@ def test_a_cause_fills_one_slot_however_it_is_written(question: str, sentence: s
     assert q.slot not in _slot_of(sentence, ferries)  # what was cancelled is no cause
 
 
+@pytest.mark.parametrize("question, sentence, date, slot", [
+    ("Until when does the Kelham ferry contract run?", "Tessby signed a five-year contract running until June 2030.",
+     "June 2030", Slot("prep:until", "run")),
+    ("Since when has Ada Quist led the council?", "Ada Quist has led the council since March 2021, the party said.",
+     "March 2021", Slot("prep:since", "lead")),
+])
+def test_until_when_asks_for_the_object_of_that_preposition_on_the_verb(question: str, sentence: str, date: str,
+                                                                       slot: Slot) -> None:
+    """"Until when ...?": the end of the verb's time (the small parser takes "run" after "does
+    the contract" for a noun; the word that ends a question asked with "do" is its verb)."""
+    q = analyse(question)
+    assert q.slot == slot
+    assert q.slot in _slot_of(sentence, date)
+
+
 def test_a_cause_of_another_verb_is_not_the_one_asked_for() -> None:
     q = analyse("Ferries were cancelled because of what?")
     assert q.slot not in _slot_of("The harbour reopened after a storm that cancelled the ferries.", "a storm")
