@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Sequence
 
 from newsqa.rag.features import NamedFloats
-from newsqa.rag.sentences import Candidate, asks
+from newsqa.rag.sentences import Candidate, asks, telling
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, analyse
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.stack import RuleView, read_rules
@@ -97,7 +97,7 @@ def question_features(q: AnalysedQuestion, ranked: list[Candidate], passages: li
     # the sentences the answer can quote: one that asks ("How many times has she won?", a page's
     # section heading) is never quoted (select.py), so its words and similarity say nothing of
     # whether the passages answer
-    scored = [c for c in scored if not asks(c.text)] or scored
+    scored = telling(scored)
     best = scored[0]
     f = best.features
     p1 = min(max(best.score, 1e-6), 1 - 1e-6)

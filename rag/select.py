@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newsqa.rag.sentences import Candidate, asks, restates
+from newsqa.rag.sentences import Candidate, asks, restates, telling
 from newsqa.rag.features import answer_entities, gap, question_word_positions
 from newsqa.rag.query import AnalysedQuestion, AnswerKind, counted_noun, is_person_noun
 from newsqa.rag.types import ShortAnswer
@@ -24,7 +24,9 @@ FOLLOW = 0.4  # on the training part: 0.8 quoted 1.5 sentences and held the answ
 # answerable questions, 0.4 quoted 2.7 and held it in 0.71
 MAX_CITATIONS = 3
 _NUMERIC = {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}
-_SCORE = re.compile(r"\s+\d{1,3}\s?[-–]\s?\d{1,3}$")
+# a game's result, two numbers joined ("88-85"): after a team's name here, alone as an answer (span.py)
+RESULT = r"\d{1,3}\s?[-–]\s?\d{1,3}"
+_SCORE = re.compile(r"\s+" + RESULT + "$")
 _NAMED_KINDS = {AnswerKind.PERSON, AnswerKind.ORGANIZATION, AnswerKind.PLACE, AnswerKind.WORK,
                 AnswerKind.EVENT, AnswerKind.PRODUCT, AnswerKind.GROUP}
 _ANY_NAME = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
@@ -32,7 +34,7 @@ _ANY_NAME = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_A
 
 def select(ranked: list[Candidate], max_sentences: int = 3) -> list[Candidate]:
     """The chosen candidates (best first), each with its `citations`."""
-    ranked = [c for c in ranked if not asks(c.text)] or ranked
+    ranked = telling(ranked)
     if not ranked:
         return []
     best = ranked[0].score

@@ -89,3 +89,9 @@ def restates(a: Candidate, b: Candidate) -> bool:
 def asks(text: str) -> bool:
     """A sentence that asks rather than tells ("Who will win the race?") answers nothing."""
     return text.rstrip(" \"'”’)").endswith("?")
+
+
+def telling(cands: list[Candidate]) -> list[Candidate]:
+    """The candidates that tell rather than ask (`asks`), which an answer can quote; all of them
+    when every one asks."""
+    return [c for c in cands if not asks(c.text)] or cands

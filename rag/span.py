@@ -56,7 +56,7 @@ from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
-from newsqa.rag.select import _ANY_NAME, _NUMERIC, TIME_UNITS, _surname, preference, span_answer
+from newsqa.rag.select import _ANY_NAME, _NUMERIC, RESULT, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import span_slots
 
 if TYPE_CHECKING:
@@ -418,7 +418,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 if titled and not {titled, label} == {"PERSON", "ORG"}:
                     label = titled
             is_phrase = not label
-            if label == "PERSON" and (thing or place_q and not (parse is not None and _placed(parse, e.start, e.end))):
+            placed = place_q and parse is not None and _placed(parse, e.start, e.end)
+            if label == "PERSON" and (thing or place_q and not placed):
                 # "what" asks for a thing, "where" and "which country" for a place, never a person (a
                 # town the NER takes for one is placed by its preposition: "in Brackmoor")
                 continue
@@ -444,8 +445,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.phrase = 1.0
                 f.phrase_open = float(open_kind)
             else:
-                f.label = float(label in q.labels or (place_q and label in _MISNAMED and parse is not None
-                                                       and _placed(parse, e.start, e.end)))
+                f.label = float(label in q.labels or (label in _MISNAMED and placed))
                 f.preferred = 1.0 / (1 + order[label]) if label in order else 0.0
                 f.any_name = float(label in _ANY_NAME)
                 f.numeric = float(label in _NUMERIC)
@@ -671,7 +671,7 @@ def _changed_from(span: "Span") -> bool:
                for c in prep.head.children)
 
 
-_RESULT = re.compile(r"\d{1,3}\s?[-–]\s?\d{1,3}")
+_RESULT = re.compile(RESULT)
 _SCORE_NOUNS = frozenset({"score", "scoreline", "result"})
 
 
