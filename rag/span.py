@@ -355,7 +355,13 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     counted = q.kind in NUMERIC_KINDS
     # ... and one asking for a person, an organisation or a place is never answered by an amount,
     # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
-    named_kind = q.kind in _NEVER_AMOUNT_KINDS
+    # ... and "which X" where X is no kind the answer types know is never answered by an amount or a
+    # count ("Which regulator fined the bank?" is not "12.5 million euros"): "which" picks among
+    # things of a kind, while an untyped "what X" may ask for X's amount ("What was the turnout?",
+    # `_AskedAmount.value`). A date may name one ("In which of his terms ...?": "his first term"),
+    # and a count of X names some ("two rare metals" for "Which metal ...?").
+    which_thing = q.kind is AnswerKind.ENTITY and q.wh == "which" and bool(focus_stems)
+    never = _AMOUNTS if q.kind in _NEVER_AMOUNT_KINDS else _NUMERIC if which_thing else frozenset()
     # ... and one asking for an amount, a share or a magnitude that is no span of time ("How much did
     # the calf weigh?") is never answered by a date: the model's prior for dates holds whatever the
     # question asks
@@ -398,13 +404,15 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         if counted:
             ents += _missed_numbers(q, doc)
         phrases = _phrases(q, doc, parse) if parse is not None else []
-        amount_at = {t.i for x in doc.ents if x.label_ in _AMOUNTS for t in x} if named_kind else set()
+        amount_at = {t.i for x in doc.ents if x.label_ in never for t in x}
         named_ents = [x for x in doc.ents if x.label_ in _NAME_LABELS]
         seen_labels: set[str] = set()
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
                 continue  # "How many cows died?" is never answered by a place or a noun
-            if named_kind and (e.start in amount_at if is_phrase else e.label_ in _AMOUNTS):
+            if (e.start in amount_at and not (which_thing and parse is not None
+                                              and _beside_focus(parse[e.start:e.end], focus_stems))
+                    if is_phrase else e.label_ in never):
                 continue  # an amount, or a noun phrase that opens with one ("7.8 million euros")
             # a name's label is the one the noun naming it gives, where the parse finds one (a
             # name NER missed becomes a name of that label; a phrase around a name NER found
@@ -422,6 +430,12 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if label == "PERSON" and (thing or place_q and not placed):
                 # "what" asks for a thing, "where" and "which country" for a place, never a person (a
                 # town the NER takes for one is placed by its preposition: "in Brackmoor")
+                continue
+            if where_asked and label in _MISNAMED and not placed:
+                # nor does "where" ask for a body or a people, unless a preposition places it ("at
+                # the Corn Exchange", not "Desai of the Civic Alliance"); "which country" and "which
+                # town" may be answered by the qualifier of a title ("Kelham's mayor", "Chilean
+                # President X") or a country the NER calls a body that acts ("Norland built it")
                 continue
             if year_asked and not _YEAR.search(e.text):
                 continue

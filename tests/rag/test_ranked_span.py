@@ -726,6 +726,27 @@ def test_a_place_the_ner_calls_an_organisation_answers_where_a_preposition_place
     assert label.get("Dunmere Foods", 0.0) == 0.0  # a company the sentence does not place
 
 
+def test_where_is_never_answered_by_an_organisation_the_sentence_does_not_place() -> None:
+    q = analyse("Where was the count held?")
+    quoted = _cands("Mara Oyelaran of the Civic League won after a count at the Grain Exchange.")
+    ents = {e.text: e.label_ for e in quoted[0].doc.ents}
+    assert ents.get("the Civic League") == ents.get("the Grain Exchange") == "ORG"  # both bodies to the NER
+    names = {s.ent.text for s in span_candidates(q, quoted, quoted) if not s.features.phrase}
+    assert names == {"the Grain Exchange"}  # "at" places it; "of" places nothing
+
+
+def test_which_thing_of_no_known_kind_is_never_answered_by_an_amount() -> None:
+    # "which" picks among things of a kind, which an amount is not; an untyped "what X" may ask
+    # for X's amount, so only "which" says so
+    quoted = _cands("Carrow Bank was fined 4.5 million euros by the Financial Conduct Office on Monday.")
+    which = {s.ent.text for s in span_candidates(analyse("Which regulator fined Carrow Bank?"), quoted, quoted)}
+    assert "the Financial Conduct Office" in which
+    assert not which & {"4.5 million", "4.5 million euros"}
+    assert "Monday" in which  # a date may name one ("In which of his terms ...?": "his first term")
+    what = {s.ent.text for s in span_candidates(analyse("What fine did Carrow Bank get?"), quoted, quoted)}
+    assert what & {"4.5 million", "4.5 million euros"}
+
+
 def test_a_role_word_that_opens_the_sentence_is_not_part_of_the_name() -> None:
 
     c = _cands("Striker Tomasz Wren scored both goals.")[0]
