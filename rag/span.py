@@ -353,6 +353,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # a question asking for a number, an amount, a share or a date: only a span of an asked label
     # or one holding a number can answer it
     counted = q.kind in NUMERIC_KINDS
+    # ... though never by a number of a run of set scores ("beat her 7-6 (4), 6-3" holds no count of
+    # titles or wins, and no amount), unless the question asks for a result
+    scores_out = counted and not asks_score(q)
     # ... and one asking for a person, an organisation or a place is never answered by an amount,
     # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
     # ... and "which X" where X is no kind the answer types know is never answered by an amount or a
@@ -406,10 +409,13 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         phrases = _phrases(q, doc, parse) if parse is not None else []
         amount_at = {t.i for x in doc.ents if x.label_ in never for t in x}
         named_ents = [x for x in doc.ents if x.label_ in _NAME_LABELS]
+        in_scores = [m.span() for m in _SET_SCORES.finditer(c.text)] if scores_out else []
         seen_labels: set[str] = set()
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
                 continue  # "How many cows died?" is never answered by a place or a noun
+            if any(a < e.end_char and e.start_char < b for a, b in in_scores):
+                continue
             if (e.start in amount_at and not (which_thing and parse is not None
                                               and _beside_focus(parse[e.start:e.end], focus_stems))
                     if is_phrase else e.label_ in never):
@@ -687,6 +693,8 @@ def _changed_from(span: "Span") -> bool:
 
 _RESULT = re.compile(RESULT)
 _SCORE_NOUNS = frozenset({"score", "scoreline", "result"})
+# a run of set scores, each perhaps with its tie-break ("7-6 (4), 6-3, 7-5")
+_SET_SCORES = re.compile(rf"{RESULT}(?:\s*\(\d{{1,2}}\))?(?:\s*,\s*{RESULT}(?:\s*\(\d{{1,2}}\))?)+")
 
 
 def asks_score(q: "AnalysedQuestion") -> bool:

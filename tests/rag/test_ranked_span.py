@@ -398,6 +398,15 @@ def test_a_score_question_is_answered_by_a_result(weight: float) -> None:
     assert chosen is not None and chosen.ent.text == "88-85"
 
 
+def test_a_run_of_set_scores_holds_no_count() -> None:
+    quoted = _cands("Ilse Varga beat Ada Quist 7-6 (4), 6-3 in the final for her 12th title.")
+    counts = {s.ent.text for s in span_candidates(analyse("How many titles has Ilse Varga won?"), quoted, quoted)}
+    assert not counts & {"7", "6", "4", "3", "7-6", "6-3"} and "12th" in counts
+    # a result is what a score question asks for
+    scores = {s.ent.text for s in span_candidates(analyse("What was the score of the final?"), quoted, quoted)}
+    assert scores & {"7-6", "6-3"}
+
+
 def test_a_from_without_a_to_is_no_change_of_value() -> None:
     quoted = _cands("Ferries from 2019 still carry 400 passengers from Kelham each day.")
     assert not any(s.former for s in span_candidates(analyse("How many passengers do the ferries carry?"),
