@@ -106,6 +106,7 @@ def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: 
     if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
         return statement_short_answer(q, quoted, passages, reading)
     if model.span is not None:
-        return learned_short_answer(q, quoted, ranked, model.span, embed)
+        published = {p.n: p.published_day() for p in passages} if passages else None
+        return learned_short_answer(q, quoted, ranked, model.span, embed, published)
     cands = quoted if rule_cands is None else rule_cands
     return next((x for x in (short_answer(q, c) for c in cands) if x is not None), None)

@@ -46,7 +46,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -332,10 +333,25 @@ COMPLETE_TOP = 6  # spans that get the `completes` feature when choosing (all of
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
+# words that put what a question asks after the time it is asked ("When will ...?", "When is the
+# next decision due?", "the upcoming vote")
+_AHEAD_MODALS = frozenset({"will", "shall"})
+_AHEAD_WORDS = frozenset({"next", "upcoming", "forthcoming", "coming"})
+
+
+def asks_ahead(q: "AnalysedQuestion") -> bool:
+    """The question asks about something still to come: its verb takes "will" or "shall", or a
+    noun of it is "next" or "upcoming" ("When is the next rate decision due?")."""
+    return any(t.tag_ == "MD" and t.lower_ in _AHEAD_MODALS
+               or t.dep_ == "amod" and t.lower_ in _AHEAD_WORDS for t in q.doc)
+
+
 def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
-                    ranked: list["Candidate"], embed: Embed | None = None) -> list[SpanCandidate]:
+                    ranked: list["Candidate"], embed: Embed | None = None,
+                    published: Mapping[int, date | None] | None = None) -> list[SpanCandidate]:
     """Every entity and noun phrase of the quoted sentences that could answer `q`, with its
-    features (`completes` needs `embed`)."""
+    features (`completes` needs `embed`). `published`: each passage's publication day by its
+    citation number, where known."""
     if not q.typed:
         return []
     named = q.named_tokens
@@ -374,6 +390,10 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     thing = q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus
     # ... and "in what year" by a span that holds one ("a year", "the last 72 hours" do not)
     year_asked = q.asks_year
+    # ... and "When will ...?", "When is the next ... due?" never by a date its article dates in a
+    # year before its own ("cut rates twice between early 2022 and mid-2023" does not say when the
+    # next cut is)
+    ahead = q.kind is AnswerKind.DATE and published is not None and asks_ahead(q)
     # ... and "how old" by an age: a number, counting nothing but units of time ("31", "31 years",
     # "a 31-year-old"; not "February", nor "22 pupils"), that the sentence states as an age
     # (ages.py: not the "22" of "22 points", nor the "60 days" of "within 60 days")
@@ -445,6 +465,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 continue
             if year_asked and not _YEAR.search(e.text):
                 continue
+            if ahead and label in ("DATE", "TIME") and _all_years_before(e.text, published.get(c.n)):
+                continue
             if age_asked and not (_an_age(e, parse) and states_age(e, ages)):
                 continue
             if length_asked and label not in ("DATE", "TIME", "QUANTITY") and not _counting_only(e, parse, TIME_UNITS):
@@ -514,6 +536,12 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     if embed is not None and out:
         _completes(q, out, embed)
     return out
+
+
+def _all_years_before(text: str, day: date | None) -> bool:
+    """The text names years, each before `day`'s (False when undated)."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    return day is not None and bool(years) and max(years) < day.year
 
 
 def completed_question(q: "AnalysedQuestion", span_text: str) -> str:
@@ -770,11 +798,12 @@ SLOT_SHARE = 0.5
 
 
 def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
-                model: "Linear", embed: Embed | None = None) -> SpanCandidate | None:
+                model: "Linear", embed: Embed | None = None,
+                published: Mapping[int, date | None] | None = None) -> SpanCandidate | None:
     """The span the model scores highest (the first of equals; for a bare "what" question, the
     best one that fills its slot when that has SLOT_SHARE of the best's probability), or None when
     no quoted sentence holds one."""
-    spans = span_candidates(q, quoted, ranked)
+    spans = span_candidates(q, quoted, ranked, published=published)
     # "How many rescuers ...?" is answered by a number of rescuers where a quoted sentence counts
     # them ("34 rescuers"), not by another count beside it ("two climbers"). A rule, not a feature
     # of the model (a feature needs new weights): on the training parts' typed questions, with five
@@ -864,8 +893,9 @@ def amount_sentence(q: "AnalysedQuestion", quoted: list["Candidate"],
 
 
 def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["Candidate"],
-                         model: "Linear", embed: Embed | None = None) -> "ShortAnswer | None":
-    best = choose_span(q, quoted, ranked, model, embed)
+                         model: "Linear", embed: Embed | None = None,
+                         published: Mapping[int, date | None] | None = None) -> "ShortAnswer | None":
+    best = choose_span(q, quoted, ranked, model, embed, published)
     if best is None:
         return None
     return span_answer(best.cand, best.ent, parse_sentences([best.cand.text])[0])  # cached parse

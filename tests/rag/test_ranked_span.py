@@ -398,6 +398,22 @@ def test_a_score_question_is_answered_by_a_result(weight: float) -> None:
     assert chosen is not None and chosen.ent.text == "88-85"
 
 
+def test_a_question_about_what_is_to_come_is_not_answered_by_an_earlier_year() -> None:
+    from datetime import date
+
+    quoted = _cands("The council raised fees in 2021 and again in March 2023, and its next vote is due on June 3.")
+    day = {1: date(2024, 5, 2)}
+
+    def dates(question: str, published: dict[int, date] | None = day) -> set[str]:
+        return {s.ent.text for s in span_candidates(analyse(question), quoted, quoted, published=published)}
+
+    ahead = dates("When is the council's next vote due?")
+    assert "June 3" in ahead and not ahead & {"2021", "March 2023"}
+    assert dates("When will the council vote on fees?") == ahead
+    assert {"2021", "March 2023"} <= dates("When did the council raise fees?")  # asks about the past
+    assert "2021" in dates("When is the council's next vote due?", published=None)  # undated
+
+
 def test_a_run_of_set_scores_holds_no_count() -> None:
     quoted = _cands("Ilse Varga beat Ada Quist 7-6 (4), 6-3 in the final for her 12th title.")
     counts = {s.ent.text for s in span_candidates(analyse("How many titles has Ilse Varga won?"), quoted, quoted)}
