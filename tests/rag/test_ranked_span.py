@@ -414,6 +414,17 @@ def test_a_question_about_what_is_to_come_is_not_answered_by_an_earlier_year() -
     assert "2021" in dates("When is the council's next vote due?", published=None)  # undated
 
 
+def test_a_family_firm_s_name_does_not_rule_out_the_family() -> None:
+    quoted = _cands("The firm's managing director, Elena Harwick, said the recall would cost about 2 million euros.")
+
+    def texts(question: str) -> set[str]:
+        return {s.ent.text for s in span_candidates(analyse(question), quoted, quoted)}
+
+    assert "Elena Harwick" in texts("Who runs Harwick & Sons?")
+    # a person the question names is not the answer about her ("Mayor Harwick" for "Harwick")
+    assert "Elena Harwick" not in texts("Who did Harwick appoint as managing director?")
+
+
 def test_a_run_of_set_scores_holds_no_count() -> None:
     quoted = _cands("Ilse Varga beat Ada Quist 7-6 (4), 6-3 in the final for her 12th title.")
     counts = {s.ent.text for s in span_candidates(analyse("How many titles has Ilse Varga won?"), quoted, quoted)}
