@@ -440,7 +440,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
             if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
                 continue  # "How many cows died?" is never answered by a place or a noun
             if any(a < e.end_char and e.start_char < b for a, b in in_scores):
-                continue
+                continue  # a number of a run of set scores (`scores_out`)
             if (e.start in amount_at and not (which_thing and parse is not None
                                               and _beside_focus(parse[e.start:e.end], focus_stems))
                     if is_phrase else e.label_ in never):
