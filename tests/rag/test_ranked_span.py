@@ -545,6 +545,21 @@ def test_the_ranked_backend_takes_the_short_answer_from_the_span_model(feature: 
     assert ps[0].chunk.text[short.start:short.end] == expected and short.n in sentences[0].citations
 
 
+def test_the_ranked_backend_reads_a_question_about_what_is_to_come_against_the_article_s_date() -> None:
+    from datetime import datetime, timezone
+
+    text = "The Norbridge library was last reviewed in 2019, and its next review is due on 3 June."
+    ps = passages(text)
+    backend = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(load_model(), span=_only("position", -3.0)))
+    q = analyse("When is the Norbridge library's next review due?")
+    undated = backend.compose(q, rank(q, ps, backend.scorer, backend.model), ps)[1]
+    assert undated is not None and undated.text == "2019"  # the model's choice without a date to read it by
+    day = int(datetime(2024, 5, 2, tzinfo=timezone.utc).timestamp())
+    dated = [replace(p, chunk=replace(p.chunk, published_ts=day)) for p in ps]
+    short = backend.compose(q, rank(q, dated, backend.scorer, backend.model), dated)[1]
+    assert short is not None and short.text == "3 June"
+
+
 def test_noun_phrases_are_candidates_without_their_determiner_and_mark_the_focus_noun() -> None:
     q = analyse("Which sport did Mara Lindqvist take up after her injury?")
     quoted = _cands("After the injury, Mara Lindqvist took up competitive rowing on the lake near her home.")
