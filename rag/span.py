@@ -379,12 +379,13 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     scores_out = counted and not asks_score(q)
     # ... and one asking for a person, an organisation or a place is never answered by an amount,
     # a count or a date ("Who won the jackpot?" is not "7.8 million euros")
-    # ... and "which X" where X is no kind the answer types know is never answered by an amount or a
-    # count ("Which regulator fined the bank?" is not "12.5 million euros"): "which" picks among
+    # ... and "which X" where X is a thing, a work, an event, a product or a group (no kind that
+    # counts) is never answered by an amount or a count ("Which regulator fined the bank?" is not
+    # "12.5 million euros", "Which kettle model ...?" not "42,000 kettles"): "which" picks among
     # things of a kind, while an untyped "what X" may ask for X's amount ("What was the turnout?",
     # `_AskedAmount.value`). A date may name one ("In which of his terms ...?": "his first term"),
     # and a count of X names some ("two rare metals" for "Which metal ...?").
-    which_thing = q.kind is AnswerKind.ENTITY and q.wh == "which" and bool(focus_stems)
+    which_thing = q.kind in _OPEN_KINDS and q.wh == "which" and bool(focus_stems)
     never = _AMOUNTS if q.kind in _NEVER_AMOUNT_KINDS else _NUMERIC if which_thing else frozenset()
     # ... and one asking for an amount, a share or a magnitude that is no span of time ("How much did
     # the calf weigh?") is never answered by a date: the model's prior for dates holds whatever the

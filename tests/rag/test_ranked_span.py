@@ -796,6 +796,10 @@ def test_which_thing_of_no_known_kind_is_never_answered_by_an_amount() -> None:
     assert "Monday" in which  # a date may name one ("In which of his terms ...?": "his first term")
     what = {s.ent.text for s in span_candidates(analyse("What fine did Carrow Bank get?"), quoted, quoted)}
     assert what & {"4.5 million", "4.5 million euros"}
+    # ... whichever open kind the noun asks for ("which model": a product)
+    recall = _cands("Lumen Appliances is recalling about 42,000 electric kettles of its Brio range.")
+    model = {s.ent.text for s in span_candidates(analyse("Which kettle model is being recalled?"), recall, recall)}
+    assert model and not any("42,000" in t for t in model)
 
 
 def test_a_role_word_that_opens_the_sentence_is_not_part_of_the_name() -> None:
