@@ -355,9 +355,10 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     if not q.typed:
         return []
     named = q.named_tokens
-    # ... though a firm's name may hold its founder's ("Who runs Pellam & Daughters?": "managing
-    # director Clement Pellam"), so the words of a name of several words the NER calls a body do
-    # not name a person unless the question names them elsewhere
+    # the people the question names are not its answer (below), but a firm's name may hold its
+    # founder's ("Who runs Pellam & Daughters?": "managing director Clement Pellam"): the words of
+    # a name of several words the NER calls a body name no person unless the question uses them
+    # elsewhere
     firms = {e.text for e in q.doc.ents if e.label_ == "ORG" and len(e) > 1}
     person_named = name_words(n for n in q.named if n not in firms)
     order = preference(q)
