@@ -164,6 +164,16 @@ class AnalysedQuestion:
         return name_words(self.named)
 
     @cached_property
+    def person_words(self) -> frozenset[str]:
+        """The named words that may name a person the question is about, whom a span naming them
+        does not answer ("Mayor Tomas Lind" for a question that names "Lind"): all but the words of
+        a name of several words the NER calls a body, unless the question uses them elsewhere (a
+        firm's name may hold its founder's: "Who runs Pellam & Daughters?" is answered by its
+        managing director Clement Pellam)."""
+        firms = {e.text for e in self.doc.ents if e.label_ == "ORG" and len(e) > 1}
+        return name_words(n for n in self.named if n not in firms)
+
+    @cached_property
     def age_of(self) -> str:
         """For a "how old" question, the last word of the name whose age it asks ("How old is Ann
         Roe?": "roe"; ages.asked_person), else ""."""

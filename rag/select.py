@@ -70,10 +70,9 @@ def short_answer(q: AnalysedQuestion, c: Candidate) -> ShortAnswer | None:
     if not q.typed or c.doc is None:
         return None
     doc = c.doc
-    named = q.named_tokens
     # "Mayor Tomas Lind" does not answer a question that names "Lind": the same person
     new = [e for e in answer_entities(q, doc)
-           if not (e.label_ == "PERSON" and _surname(e.text) in named)]
+           if not (e.label_ == "PERSON" and _surname(e.text) in q.person_words)]
     ents = [e for e in new if e.label_ in q.labels]
     if not ents and q.kind in _NAMED_KINDS:
         # the small pipeline often labels an unfamiliar company a PERSON and the reverse: for a

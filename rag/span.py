@@ -55,7 +55,7 @@ from newsqa.index.lexical import tokenize
 from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
-from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, name_words, noun_kind, partitive_part
+from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, RESULT, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import span_slots
@@ -355,12 +355,6 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     if not q.typed:
         return []
     named = q.named_tokens
-    # the people the question names are not its answer (below), but a firm's name may hold its
-    # founder's ("Who runs Pellam & Daughters?": "managing director Clement Pellam"): the words of
-    # a name of several words the NER calls a body name no person unless the question uses them
-    # elsewhere
-    firms = {e.text for e in q.doc.ents if e.label_ == "ORG" and len(e) > 1}
-    person_named = name_words(n for n in q.named if n not in firms)
     order = preference(q)
     others = [normalise(c.text) for c in ranked if c.doc is not None]
     best_key = (ranked[0].n, ranked[0].index) if ranked else None
@@ -429,8 +423,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         ages = asked_ages(doc, q.age_of) if age_asked else frozenset()
         titles = titled_names([parse]) if title_of and parse is not None else []
         ents = [e for e in answer_entities(q, doc)
-                # "Mayor Tomas Lind" does not answer a question that names "Lind"
-                if not (e.label_ == "PERSON" and _surname(e.text) in person_named)]
+                # "Mayor Tomas Lind" does not answer a question that names "Lind" (query.person_words)
+                if not (e.label_ == "PERSON" and _surname(e.text) in q.person_words)]
         if counted:
             ents += _missed_numbers(q, doc)
         phrases = _phrases(q, doc, parse) if parse is not None else []

@@ -423,6 +423,12 @@ def test_a_family_firm_s_name_does_not_rule_out_the_family() -> None:
     assert "Elena Harwick" in texts("Who runs Harwick & Sons?")
     # a person the question names is not the answer about her ("Mayor Harwick" for "Harwick")
     assert "Elena Harwick" not in texts("Who did Harwick appoint as managing director?")
+    # the rules' span (weights without a span model) reads the question's people alike
+    from newsqa.rag.select import short_answer
+
+    rule = short_answer(analyse("Who runs Harwick & Sons?"), quoted[0])
+    assert rule is not None and rule.text == "Elena Harwick"
+    assert short_answer(analyse("Who did Harwick appoint as managing director?"), quoted[0]) is None
 
 
 def test_a_run_of_set_scores_holds_no_count() -> None:
