@@ -4,6 +4,7 @@ question), its weights in the ranker file, and the ranked backend using it."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.backends.ranked import RankedBackend
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import Linear, load_model, rank
-from newsqa.rag.select import span_answer
+from newsqa.rag.select import short_answer, span_answer
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.span import SPAN_FEATURES, choose_span, completed_question, span_candidates
 from newsqa.rag.support import SupportScorer
@@ -399,8 +400,6 @@ def test_a_score_question_is_answered_by_a_result(weight: float) -> None:
 
 
 def test_a_question_about_what_is_to_come_is_not_answered_by_an_earlier_year() -> None:
-    from datetime import date
-
     quoted = _cands("The council raised fees in 2021 and again in March 2023, and its next vote is due on June 3.")
     day = {1: date(2024, 5, 2)}
 
@@ -424,8 +423,6 @@ def test_a_family_firm_s_name_does_not_rule_out_the_family() -> None:
     # a person the question names is not the answer about her ("Mayor Harwick" for "Harwick")
     assert "Elena Harwick" not in texts("Who did Harwick appoint as managing director?")
     # the rules' span (weights without a span model) reads the question's people alike
-    from newsqa.rag.select import short_answer
-
     rule = short_answer(analyse("Who runs Harwick & Sons?"), quoted[0])
     assert rule is not None and rule.text == "Elena Harwick"
     assert short_answer(analyse("Who did Harwick appoint as managing director?"), quoted[0]) is None
@@ -552,8 +549,6 @@ def test_the_ranked_backend_takes_the_short_answer_from_the_span_model(feature: 
 
 
 def test_the_ranked_backend_reads_a_question_about_what_is_to_come_against_the_article_s_date() -> None:
-    from datetime import datetime, timezone
-
     text = "The Norbridge library was last reviewed in 2019, and its next review is due on 3 June."
     ps = passages(text)
     backend = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(load_model(), span=_only("position", -3.0)))
