@@ -8,10 +8,12 @@ it as a feature (span.SpanFeatures.slot).
 
 Roles: "subj" (the subject, or the agent of a passive: "built by Russia"), "obj" (the direct
 object, or the subject of a passive: "the plant was built"), "cause" (the object of "because of",
-"due to", "owing to", "thanks to", "amid", "after", "following": "delayed due to a glitch"), and
+"due to", "owing to", "thanks to", "amid", "after", "following": "delayed due to a glitch"),
 "prep:<word>" (the object of a preposition attached to the verb: "warned against intervention";
 the one given to is "prep:to" however it is written: "awarded the prize to X", "awarded X the
-prize", "X was awarded the prize").
+prize", "X was awarded the prize"), and the circumstances "where" and "when" ask for: "place" (a
+phrase of place on the verb: "spoke at the forum", "died at her home in Leeds", "was held in
+Nairobi") and "time" ("resigned on Tuesday", "founded in 1998", "left last month").
 
 A span fills more than its head's own slot:
 - a subject is also the unstated subject of the verbs that share it ("X defeated Y to win the
@@ -44,6 +46,15 @@ _INSIDE = frozenset({"compound", "appos", "conj", "amod", "nmod", "nummod"})
 # fills one role ("cause"), so "due to what" finds "because of a glitch" and "after a glitch"
 CAUSAL = frozenset({"because", "due", "owing", "thanks"})
 CAUSAL_ALONE = frozenset({"amid", "after", "following"})
+
+
+# prepositions whose object says where ("at", "in" ...) or when ("on", "in", "during" ...) the verb's
+# event took place; "in" and "on" do both, and the answer's label tells a place from a day
+_PLACE_PREPS = frozenset({"at", "in", "on", "near", "outside", "inside", "across", "throughout", "within",
+                          "around", "beside", "aboard"})
+_TIME_PREPS = frozenset({"on", "in", "at", "during"})
+# the question words that ask for a circumstance of the verb they modify, and the role they ask for
+_CIRCUMSTANCE = {"where": "place", "when": "time"}
 
 
 class Slot(NamedTuple):
@@ -129,6 +140,24 @@ def question_slot(doc: "Doc") -> Slot | None:
             return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
         if t.lower_ == "when" and t.i == 1 and doc[0].lower_ in _TIME_BOUNDS:
             return _bounded_when(doc)
+        if t.lower_ in _CIRCUMSTANCE:
+            # "Where did she speak?", "When was the mill founded?": the question word hangs on the
+            # verb whose place or time it asks for (the small parser hangs it on an auxiliary at
+            # times, and tags a bare verb after "did" a noun: "When did the minister resign?");
+            # none on "be" ("Where is the mill?")
+            verb = t.head
+            if verb.dep_ in ("aux", "auxpass"):
+                verb = verb.head
+            if verb.lemma_.lower() == "be":
+                # "Where was the documentary filmed?": a passive's "was" taken for the main verb and
+                # the participle for a clause on its subject
+                verb = next((c for s in verb.children if s.dep_ == "nsubj" for c in s.children
+                             if c.dep_ == "acl" and c.tag_ == "VBN"), verb)
+            is_verb = verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT" and any(
+                c.dep_ in ("aux", "auxpass") for c in verb.children)
+            if t.dep_ == "advmod" and is_verb and verb.lemma_.lower() not in LIGHT_VERBS:
+                return Slot(_CIRCUMSTANCE[t.lower_], verb.lemma_.lower())
+            return None
         if t.lower_ in _WH:
             cause = _asked_cause(t)
             if cause is not None:
@@ -335,6 +364,33 @@ def _owner_of(head: "Token") -> frozenset[Slot]:
     return frozenset({Slot("prep:of", role)}) if titled and is_person_noun(role) else frozenset()
 
 
+def _circumstances(tok: "Token") -> set[Slot]:
+    """The place and time the argument `tok` gives a verb: the object of a preposition of place or
+    time (or of an "of" on one: "on the sidelines of the forum") on the verb, also through the
+    phrases between ("spoke at a session with editors on the sidelines of X", "died at her home in
+    Leeds"), and a bare noun of time on it ("resigned Tuesday", "left last month")."""
+    out: set[Slot] = set()
+    if tok.dep_ in ("npadvmod", "tmod") and tok.head.pos_ in ("VERB", "AUX") and not _hyphened_agent(tok):
+        out.add(Slot("time", tok.head.lemma_.lower()))
+    for _ in range(3):  # "the sidelines of the forum": the "of" of a noun takes that noun's place
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ == "pobj":
+            tok = tok.head.head
+        else:
+            break
+    if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
+        return out
+    word = tok.head.lower_
+    roles = (["place"] if word in _PLACE_PREPS else []) + (["time"] if word in _TIME_PREPS else [])
+    head = tok.head.head
+    for _ in range(8):  # up through the phrases it sits in to the verb they qualify
+        if head.pos_ in ("VERB", "AUX") or head.dep_ not in ("pobj", "prep"):
+            break
+        head = head.head
+    if head.pos_ in ("VERB", "AUX"):
+        out.update(Slot(role, head.lemma_.lower()) for role in roles)
+    return out
+
+
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     """The slot of the span's head (the first of its tokens whose own head lies outside it, climbing
     from a name's parts to the name's head; none for a span holding the sentence's root) and, for a
@@ -348,10 +404,13 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
         # a noun made from the question's verb keeps its arguments: "Russia's support for X" is
         # Russia supporting X (the slot's verb must be the noun's own lemma to match)
         return frozenset({Slot("subj", tok.head.lemma_.lower())} | owned)
-    slot = _filled_slot(tok) if tok is not None else None
-    if tok is None or slot is None:
+    if tok is None:
         return owned
-    out = {slot, *owned}
+    slot = _filled_slot(tok)
+    circumstances = _circumstances(tok)
+    if slot is None:
+        return owned | circumstances
+    out = {slot, *owned, *circumstances}
     if tok.dep_ == "pobj" and tok.head.lower_ in ("of", "for") and tok.head.head.pos_ == "NOUN":
         out.add(Slot("obj", tok.head.head.lemma_.lower()))  # "the purchase of X", "support for X"
     if tok.dep_ in ("nsubj", "nsubjpass"):

@@ -54,6 +54,16 @@ if TYPE_CHECKING:
     # "of which company testified" read as a relative clause on the noun before "of"
     ("The former CEO of which company testified on Monday?", Slot("prep:of", "ceo")),
     ("What net profit did the ferry operator report for last year?", Slot("obj", "report")),
+    # "where" and "when" ask for the place and the time of the verb they hang on, also where the
+    # parser hangs them on the auxiliary or tags the verb after "did" a noun; none on "be"
+    ("Where did Ada Brenner speak?", Slot("place", "speak")),
+    ("Where will the ferry summit be held?", Slot("place", "hold")),
+    ("When was the paper mill founded?", Slot("time", "found")),
+    ("When did the harbour master resign?", Slot("time", "resign")),
+    ("Where was the lighthouse documentary filmed?", Slot("place", "film")),
+    ("Where were the two climbers flown after the rescue?", Slot("place", "fly")),
+    ("Where is the paper mill?", None),
+    ("When is the council vote?", None),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
@@ -238,3 +248,21 @@ def test_the_name_before_a_role_fills_the_role_s_of(sentence: str, owner: str) -
 def test_a_span_holding_the_sentence_s_root_fills_no_slot() -> None:
     sentence = "Kelham Ferries cancelled the crossings."
     assert _slot_of(sentence, sentence[:-1]) == frozenset()
+
+
+def test_a_phrase_of_place_or_time_on_the_verb_fills_its_place_or_time() -> None:
+    """"Where did she speak?" is answered by the phrase of place on "speak", also through the
+    phrases between ("at a session ... on the sidelines of X"); "When was it founded?" by the time
+    on "found", not by the day on another verb of the sentence."""
+    speech = ("Speaking at a session with ferry operators on the sidelines of the Kelham Maritime Forum, "
+              "Ada Brenner said the harbour would stay open.")
+    assert Slot("place", "speak") in _slot_of(speech, "Kelham Maritime Forum")
+    assert Slot("place", "speak") in _slot_of(speech, "a session")
+    assert Slot("place", "speak") not in _slot_of(speech, "ferry operators")  # whom she spoke with
+    assert Slot("place", "die") in _slot_of("Ada Brenner died at her home in Dornvale.", "Dornvale")
+    assert Slot("place", "hold") in _slot_of("The ferry summit will be held in Dornvale next month.", "Dornvale")
+    mill = "The paper mill, founded in 1998, said on Tuesday it would close."
+    assert Slot("time", "found") in _slot_of(mill, "1998")
+    assert Slot("time", "found") not in _slot_of(mill, "Tuesday")
+    assert Slot("time", "say") in _slot_of(mill, "Tuesday")
+    assert Slot("time", "resign") in _slot_of("The harbour master resigned Tuesday.", "Tuesday")
