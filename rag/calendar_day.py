@@ -45,8 +45,8 @@ _DAY_MONTH = [
                + r"(?:,?\s+" + YEAR_PATTERN + r")?", re.I),
 ]
 # auxiliaries that put a verb in the future ("will meet", "'ll meet", "is due to meet" is not one:
-# its "is" is present)
-_FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo"})
+# its "is" is present); a question's (span.asks_ahead) as a sentence's
+FUTURE_AUX = frozenset({"will", "'ll", "’ll", "shall", "wo"})
 
 
 def calendar_day(text: str, published: date, tense: str = "past") -> date | None:
@@ -107,7 +107,7 @@ def tense_of(span: "Span") -> str:
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass"):
             aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
-            if any(c.lower_ in _FUTURE_AUX for c in aux):
+            if any(c.lower_ in FUTURE_AUX for c in aux):
                 return "future"
             if tok.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" for c in aux):
                 return "past"

@@ -54,6 +54,7 @@ import numpy as np
 from newsqa.index.lexical import tokenize
 from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs
+from newsqa.rag.calendar_day import FUTURE_AUX
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
@@ -335,14 +336,14 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 
 # words that put what a question asks after the time it is asked ("When will ...?", "When is the
 # next decision due?", "the upcoming vote")
-_AHEAD_MODALS = frozenset({"will", "shall"})
 _AHEAD_WORDS = frozenset({"next", "upcoming", "forthcoming", "coming"})
 
 
 def asks_ahead(q: "AnalysedQuestion") -> bool:
-    """The question asks about something still to come: its verb takes "will" or "shall", or a
-    noun of it is "next" or "upcoming" ("When is the next rate decision due?")."""
-    return any(t.tag_ == "MD" and t.lower_ in _AHEAD_MODALS
+    """The question asks about something still to come: its verb takes "will", "'ll" or "shall"
+    (the future auxiliaries calendar_day reads a sentence's dates with), or a noun of it is "next"
+    or "upcoming" ("When is the next rate decision due?")."""
+    return any(t.tag_ == "MD" and t.lower_ in FUTURE_AUX
                or t.dep_ == "amod" and t.lower_ in _AHEAD_WORDS for t in q.doc)
 
 

@@ -409,6 +409,7 @@ def test_a_question_about_what_is_to_come_is_not_answered_by_an_earlier_year() -
     ahead = dates("When is the council's next vote due?")
     assert "June 3" in ahead and not ahead & {"2021", "March 2023"}
     assert dates("When will the council vote on fees?") == ahead
+    assert dates("When'll the council vote on fees?") == ahead  # the future a sentence's dates are read in
     assert {"2021", "March 2023"} <= dates("When did the council raise fees?")  # asks about the past
     assert "2021" in dates("When is the council's next vote due?", published=None)  # undated
 
