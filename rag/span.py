@@ -846,6 +846,15 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
         filler = max((s for s in spans if s.features.slot), key=lambda s: s.score, default=None)
         if filler is not None and filler.score >= SLOT_SHARE * best.score:
             return filler
+    if best is not None and q.slot is not None and q.slot.role in ("place", "time"):
+        # likewise "Where did she speak?" and "When was the mill founded?": the place or time of
+        # the question's own verb ("speaking at the Kelham forum", "founded in 1998") before a
+        # place or a date the sentence gives something else ("Russia's readiness", "said on
+        # Tuesday"); a time is a date, a place is none
+        filler = max((s for s in spans if s.features.slot and bool(s.features.date) == (q.slot.role == "time")
+                      and not s.features.numeric), key=lambda s: s.score, default=None)
+        if filler is not None and filler.score >= SLOT_SHARE * best.score:
+            return filler
     return best
 
 

@@ -505,7 +505,9 @@ def test_how_many_x_is_answered_by_a_count_of_x_where_a_sentence_has_one() -> No
 
 
 def test_the_model_chooses_by_its_weights() -> None:
-    q = analyse("When did the Norbridge library open?")
+    # (a verb the sentence does not use: no span fills the time of the question's verb, which
+    # choose_span prefers over the model's choice)
+    q = analyse("When was the Norbridge library completed?")
     quoted = _cands("The Norbridge library, planned since 2019, opened on 3 May 2024 after delays.")
     exact = choose_span(q, quoted, quoted, _only("numbers"))
     assert exact is not None and exact.ent.text == "3 May 2024"
@@ -543,7 +545,7 @@ def test_the_ranked_backend_takes_the_short_answer_from_the_span_model(feature: 
     text = "The Norbridge library, planned since 2019, opened on 3 May 2024 after two years of delays."
     ps = passages(text)
     backend = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(load_model(), span=_only(feature, weight)))
-    q = analyse("When did the Norbridge library open?")
+    q = analyse("When was the Norbridge library completed?")  # (no span fills its verb's time)
     sentences, short = backend.compose(q, rank(q, ps, backend.scorer, backend.model), ps)
     assert short is not None and short.text == expected
     assert ps[0].chunk.text[short.start:short.end] == expected and short.n in sentences[0].citations
@@ -958,4 +960,29 @@ def test_a_bare_what_question_s_slot_filler_answers_where_the_model_finds_it_abo
     far = Linear(near.features, near.mean, near.scale,
                  tuple(8.0 if f == "best" else 0.0 for f in SPAN_FEATURES), -4.0)
     assert not choose_span(q, quoted, quoted, far).ent.text.endswith("fare rise")
+    assert 0 < SLOT_SHARE < 1
+
+
+@pytest.mark.parametrize("question, first, second, answer", [
+    # the place of the question's verb over a country the best sentence names as an owner
+    ("Where did Ada Brenner speak?", "Ada Brenner said Norland's support for the ferry plan was firm.",
+     "Speaking at a session on the sidelines of the Kelham Harbour Forum, Ada Brenner praised the crews.",
+     "Kelham Harbour Forum"),
+    # the time of the question's verb over the day of another verb of the same sentence
+    ("When was the Dornvale paper mill founded?", "The Dornvale paper mill said on Tuesday that it would close.",
+     "The Dornvale paper mill, which was founded in 1998, employs 140 people.", "1998"),
+])
+def test_the_place_or_time_of_the_question_s_verb_answers_where_the_model_finds_it_about_as_likely(
+        question: str, first: str, second: str, answer: str) -> None:
+    from newsqa.rag.span import SLOT_SHARE
+
+    quoted = _cands(first, second)
+    q = analyse(question)
+    assert q.slot is not None and q.slot.role in ("place", "time")
+    near = Linear(tuple(SPAN_FEATURES), (0.0,) * len(SPAN_FEATURES), (1.0,) * len(SPAN_FEATURES),
+                  tuple(0.5 if f == "best" else 0.0 for f in SPAN_FEATURES), 0.0)
+    assert answer in choose_span(q, quoted, quoted, near).ent.text
+    far = Linear(near.features, near.mean, near.scale,
+                 tuple(8.0 if f == "best" else 0.0 for f in SPAN_FEATURES), -4.0)
+    assert answer not in choose_span(q, quoted, quoted, far).ent.text
     assert 0 < SLOT_SHARE < 1
