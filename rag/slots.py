@@ -58,7 +58,7 @@ _CIRCUMSTANCE = {"where": "place", "when": "time"}
 
 
 class Slot(NamedTuple):
-    role: str  # "subj", "obj", "cause" or "prep:<preposition>"
+    role: str  # "subj", "obj", "cause", "prep:<preposition>", "place" or "time"
     verb: str  # the verb's lemma, lowercase
 
 

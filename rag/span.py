@@ -794,8 +794,8 @@ def _comma_apposed(span: "Span") -> bool:
             and doc[span.start - 1].text == "," and doc[span.start - 2].i == root.head.i)
 
 
-# a bare "what" question's slot filler is its answer when the model gives it this share of the
-# best span's probability
+# a bare "what" question's slot filler, and the place or time of a "where" or "when" question's
+# verb, is its answer when the model gives it this share of the best span's probability
 SLOT_SHARE = 0.5
 
 
@@ -803,8 +803,9 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
                 model: "Linear", embed: Embed | None = None,
                 published: Mapping[int, date | None] | None = None) -> SpanCandidate | None:
     """The span the model scores highest (the first of equals; for a bare "what" question, the
-    best one that fills its slot when that has SLOT_SHARE of the best's probability), or None when
-    no quoted sentence holds one."""
+    best one that fills its slot, and for "where" and "when" the best place or time of the
+    question's verb, when that has SLOT_SHARE of the best's probability), or None when no quoted
+    sentence holds one."""
     spans = span_candidates(q, quoted, ranked, published=published)
     # "How many rescuers ...?" is answered by a number of rescuers where a quoted sentence counts
     # them ("34 rescuers"), not by another count beside it ("two climbers"). A rule, not a feature
