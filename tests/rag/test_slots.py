@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     ("The former CEO of which company testified on Monday?", Slot("prep:of", "ceo")),
     ("What net profit did the ferry operator report for last year?", Slot("obj", "report")),
     # "where" and "when" ask for the place and the time of the verb they hang on, also where the
-    # parser hangs them on the auxiliary or tags the verb after "did" a noun; none on "be"
+    # parser hangs them on the auxiliary, tags the verb after "did" a noun or takes a passive
+    # participle for a clause on the subject; none on "be"
     ("Where did Ada Brenner speak?", Slot("place", "speak")),
     ("Where will the ferry summit be held?", Slot("place", "hold")),
     ("When was the paper mill founded?", Slot("time", "found")),
