@@ -840,23 +840,32 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
         for s in spans:
             s.score = model.probability(s.features)
     best = max(spans, key=lambda s: s.score, default=None)
-    if best is not None and q.slot is not None and q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus:
-        # a bare "what" ("What did the minister warn against?") names no kind, so no label tells its
-        # answer from the names around it; the span that fills its slot ("warned against military
-        # intervention") does, where the model gives it SLOT_SHARE of the best span's probability
-        filler = max((s for s in spans if s.features.slot), key=lambda s: s.score, default=None)
-        if filler is not None and filler.score >= SLOT_SHARE * best.score:
-            return filler
-    if best is not None and q.slot is not None and q.slot.role in ("place", "time"):
-        # likewise "Where did she speak?" and "When was the mill founded?": the place or time of
-        # the question's own verb ("speaking at the Kelham forum", "founded in 1998") before a
-        # place or a date the sentence gives something else ("Russia's readiness", "said on
-        # Tuesday"); a time is a date, a place is none
-        filler = max((s for s in spans if s.features.slot and bool(s.features.date) == (q.slot.role == "time")
-                      and not s.features.numeric), key=lambda s: s.score, default=None)
+    for fills in _answering_fillers(q) if best is not None else []:
+        filler = max((s for s in spans if fills(s)), key=lambda s: s.score, default=None)
         if filler is not None and filler.score >= SLOT_SHARE * best.score:
             return filler
     return best
+
+
+def _answering_fillers(q: "AnalysedQuestion") -> "list[Callable[[SpanCandidate], bool]]":
+    """Tests of the spans that fill a slot of `q` whose filler is its answer (choose_span), in the
+    order they are tried; none when no slot's is:
+    - a bare "what" ("What did the minister warn against?") names no kind, so no label tells its
+      answer from the names around it; the span that fills its slot ("warned against military
+      intervention") does;
+    - "Where did she speak?" and "When was the mill founded?": the place or time of the question's
+      own verb ("speaking at the Kelham forum", "founded in 1998"), before a place or a date the
+      sentence gives something else ("Russia's readiness", "said on Tuesday"); a time is a date,
+      a place is none."""
+    out: list[Callable[[SpanCandidate], bool]] = []
+    if q.slot is None:
+        return out
+    if q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus:
+        out.append(lambda s: bool(s.features.slot))
+    if q.slot.role in ("place", "time"):
+        time = q.slot.role == "time"
+        out.append(lambda s: bool(s.features.slot) and bool(s.features.date) == time and not s.features.numeric)
+    return out
 
 
 @dataclass(frozen=True)
