@@ -549,6 +549,12 @@ def _reported(wh_tok: "Token") -> bool:
     # ... also through the clause a reporting verb reports: "What did she say she hoped for?"
     while head.lemma_.lower() not in _REPORTING and head.dep_ in ("ccomp", "xcomp") and head.head.i != head.i:
         head = head.head
+    # ... but not where the reporting verb leaves a preposition without its object: the question
+    # word is that object ("What did the mayor warn the board against?" asks for the thing warned
+    # against, not the warning's words), as slots.question_slot reads it; the small parser makes it
+    # the verb's object when the verb has another
+    if any(c.dep_ == "prep" and not any(True for _ in c.children) for c in head.children):
+        return False
     return head.lemma_.lower() in _REPORTING
 
 

@@ -43,6 +43,8 @@ from newsqa.rag.query import AnswerKind, analyse
     ("What did the board propose?", AnswerKind.STATEMENT),
     # ... also through the clause the reporting verb reports
     ("What did the mayor say she hoped for the new pier?", AnswerKind.STATEMENT),
+    # ... but a preposition the reporting verb leaves without its object asks for that object
+    ("What did the mayor warn the Harbour Board against?", AnswerKind.ENTITY),
     ("How many ships did the harbour master say were stranded?", AnswerKind.NUMBER),
     ("What was the bakery chain's net profit last year?", AnswerKind.MONEY),  # a money noun
     ("What will the ferry fare be from June?", AnswerKind.MONEY),
