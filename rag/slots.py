@@ -18,8 +18,10 @@ Nairobi") and "time" ("resigned on Tuesday", "founded in 1998", "left last month
 A span fills more than its head's own slot:
 - a subject is also the unstated subject of the verbs that share it ("X defeated Y to win the
   title": X won; span_slots);
-- a noun of the verb's own lemma keeps the verb's subject and object ("Russia's support for the
-  programme": Russia supports the programme);
+- a noun of the verb's own lemma, or one made from the verb, keeps the verb's subject and object
+  ("Russia's support for the programme": Russia supports the programme; "a major supplier of
+  drones": drones are what is supplied; `fills_slot`, through WordNet's derivationally related
+  forms);
 - a name before a hyphened participle is its subject ("the Saudi-led coalition": Saudi Arabia
   leads it);
 - a name before a person's role fills the role's "of" ("Kelham Ferries CEO Ada Brenner": the CEO
@@ -389,6 +391,20 @@ def _circumstances(tok: "Token") -> set[Slot]:
     if head.pos_ in ("VERB", "AUX"):
         out.update(Slot(role, head.lemma_.lower()) for role in roles)
     return out
+
+
+def fills_slot(asked: Slot, slots: frozenset[Slot]) -> bool:
+    """A span with `slots` (span_slots) fills the question word's slot `asked`: the same role to a
+    verb of the same lemma, or the subject or object of a noun made from that verb (families.py:
+    "supplier" from "supply", "acquisition" from "acquire"), which span_slots gives under the
+    noun's own lemma."""
+    if asked in slots:
+        return True
+    if asked.role not in ("subj", "obj"):
+        return False
+    from newsqa.rag.families import relatives
+
+    return any(s.role == asked.role and s.verb != asked.verb and s.verb in relatives(asked.verb) for s in slots)
 
 
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newsqa.rag.query import analyse
-from newsqa.rag.slots import Slot, span_slots
+from newsqa.rag.slots import Slot, fills_slot, span_slots
 from newsqa.rag.span import parse_sentences
 
 if TYPE_CHECKING:
@@ -146,6 +146,15 @@ def test_a_noun_made_from_the_verb_keeps_its_subject_and_object() -> None:
     assert Slot("obj", "support") in _slots_of(sentence, "the ferry plan")
     assert _slots_of(sentence, "Kelham") == {Slot("subj", "support")}
     assert Slot("obj", "purchase") in _slots_of("Lindvall completed the purchase of the paper mill.", "the paper mill")
+
+
+def test_a_noun_made_from_the_question_s_verb_fills_its_slot_through_the_word_family() -> None:
+    """"a supplier of road salt" answers "What does Kelham supply?"; a noun of another verb does not."""
+    salt = _slots_of("Kelham is the region's largest supplier of road salt.", "road salt")
+    assert fills_slot(Slot("obj", "supply"), salt) and not fills_slot(Slot("obj", "buy"), salt)
+    assert not fills_slot(Slot("subj", "supply"), salt)  # its role is kept
+    bought = _slots_of("Lindvall completed the acquisition of the paper mill.", "the paper mill")
+    assert fills_slot(Slot("obj", "acquire"), bought)
 
 
 def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
