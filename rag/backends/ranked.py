@@ -30,6 +30,7 @@ from newsqa.rag.reported import SpeakerReading, speaker_continued, speaker_first
 from newsqa.rag.roles import RoleAnswer, holder_named, role_answer
 from newsqa.rag.ranker import RankerModel, load_model, rank
 from newsqa.rag.select import select
+from newsqa.rag.identity import asks_identity
 from newsqa.rag.short import part_short_answer
 from newsqa.rag.span import amount_sentence, distinct_answers
 from newsqa.rag.stack import RuleView, rules_first_choice
@@ -248,7 +249,9 @@ class RankedBackend:
                 # the sentences that stay
                 sh = self._short_from(part, chosen, ranked, passages, reading)
             if about:
-                sh = None  # a description, not a span
+                # a description, not a span; but "Who is X?" leads with the role the sentences give
+                # X (identity.py)
+                sh = sh if asks_identity(part) else None
                 d = Refusal(not any(s.supported for s in chosen), "no passage names it") if refusals else None
             elif refusals and role is None and not holder_named(part, ranked):
                 d = Refusal(True, "no passage names who holds the role")

@@ -190,12 +190,17 @@ def test_a_statement_question_leads_with_what_the_sentence_reports(backend: Rank
 
 def test_a_request_about_a_named_thing_quotes_what_the_passages_say_of_it(backend: RankedBackend, six) -> None:
     """"Tell me about X" / "Who is X?": the sentences that name it, answered whenever one does (the
-    answerability model, fit on questions that ask for a fact, does not judge these), no span."""
+    answerability model, fit on questions that ask for a fact, does not judge these); no span but,
+    for "Who is X?", the role the sentences give X (identity.py)."""
     for question in ("Tell me about Lumera Glassworks", "Who is Tomas Reyes?"):
         reply = backend.respond(question, six)
-        assert not reply.refused and reply.short is None and reply.sentences
+        assert not reply.refused and reply.sentences
         named = question.split()[-2:] if question.startswith("Tell") else ["Reyes"]
         assert all(any(w.strip("?") in s.text for w in named) for s in reply.sentences)
+    assert backend.respond("Tell me about Lumera Glassworks", six).short is None
+    role = backend.respond("Who is Tomas Reyes?", six).short
+    assert role is not None and role.text == "Union leader"
+    assert six[role.n - 1].chunk.text[role.start:role.end + len(" Tomas Reyes")] == "Union leader Tomas Reyes"
     missing = backend.respond("Tell me about Kelvar Point", six)
     assert missing.refused and not missing.sentences
 
