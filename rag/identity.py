@@ -91,12 +91,12 @@ def _offsets(doc: "Doc", a: int, b: int) -> tuple[int, int] | None:
     """The tokens a..b-1 as character offsets, without punctuation at either end; None when they
     hold no common noun or noun for a person (a role has one: "spokesman", "chief executive",
     "President") or run too long."""
+    from newsqa.rag.query import is_person_noun
+
     while a < b and doc[a].is_punct:
         a += 1
     while b > a and doc[b - 1].is_punct:
         b -= 1
-    from newsqa.rag.query import is_person_noun
-
     words = [t for t in doc[a:b] if not t.is_punct]
     # (a capitalised title is tagged a proper noun: "Chinese President")
     if not words or len(words) > MAX_ROLE_WORDS or not any(

@@ -404,7 +404,8 @@ def fills_slot(asked: Slot, slots: frozenset[Slot]) -> bool:
         return False
     from newsqa.rag.families import relatives
 
-    return any(s.role == asked.role and s.verb != asked.verb and s.verb in relatives(asked.verb) for s in slots)
+    return any(s.role == asked.role and s.verb != asked.verb and s.verb in relatives(asked.verb)
+               for s in slots)
 
 
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:

@@ -33,7 +33,8 @@ def test_a_question_that_asks_who_a_named_person_is(question: str, asks: bool) -
 @pytest.mark.parametrize("sentence, role", [
     ("Harbour board spokesman Tomas Reyes said the ferries would run again on Monday.", "Harbour board spokesman"),
     ("Kelham's deputy mayor Tomas Reyes opened the bridge.", "Kelham's deputy mayor"),
-    ("Tomas Reyes, the chief executive of Kelham Ferries, declined to comment.", "the chief executive of Kelham Ferries"),
+    ("Tomas Reyes, the chief executive of Kelham Ferries, declined to comment.",
+     "the chief executive of Kelham Ferries"),
     ("Reyes is a retired fisherman from the north coast.", "a retired fisherman from the north coast"),
     ("Chairman of the harbour board Tomas Reyes signed the order.", "Chairman of the harbour board"),
 ])
