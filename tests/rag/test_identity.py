@@ -1,4 +1,5 @@
-""""Who is X?": the role the quoted sentences give the named person, as the short answer."""
+""""Who is X?": the role the quoted sentences give the named person, as the short answer; "What is
+X?": what they say X is."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def _cands(*texts: str) -> list[Candidate]:
     ("Who is the mayor of Kelham?", False),  # a role asked for: a person answers it
     ("Who is Ada Brenner's deputy?", False),  # another person
     ("Who founded Kelham Ferries?", False),
+    ("What is the KFA?", True),
+    ("What is the capital of Vestria?", False),
 ])
 def test_a_question_that_asks_who_a_named_person_is(question: str, asks: bool) -> None:
     assert asks_identity(analyse(question)) is asks
@@ -59,3 +62,20 @@ def test_the_ranked_backend_leads_with_the_role() -> None:
     reply = RankedBackend(SupportScorer(HashingEmbedder())).respond("Who is Tomas Reyes?", ps, refusals=False)
     assert reply.short is not None and reply.short.text == "Port director"
     assert ps[0].chunk.text[reply.short.start:reply.short.end] == "Port director"
+
+
+@pytest.mark.parametrize("sentence, thing", [
+    ("Fares are set by the Kelham Ferry Authority (KFA), which met on Monday.", "the Kelham Ferry Authority"),
+    ("The port-owned KFA board approved the fares on Monday.", "port-owned KFA board"),
+    ("The KFA is the body that sets the harbour's ferry fares.", "the body that sets the harbour's ferry fares"),
+])
+def test_what_a_named_thing_is_includes_the_name_it_stands_for_and_the_noun_it_names(sentence: str,
+                                                                                       thing: str) -> None:
+    short = identity_answer(analyse("What is the KFA?"), _cands(sentence))
+    assert short is not None and short.text == thing
+
+
+def test_a_first_name_before_the_name_asked_is_not_a_role() -> None:
+    """A role holds a noun for a person or a thing: a first name ending like one ("-ist") is none."""
+    assert identity_answer(analyse("Who is Reyes?"), _cands("Harbour master Tomas Reyes spoke.")) is not None
+    assert identity_answer(analyse("Who is Reyes?"), _cands("Lindqvist Reyes spoke on Monday.")) is None
