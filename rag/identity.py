@@ -3,7 +3,9 @@ Tomas Reyes?"): the role the quoted sentences give the name. News writes it befo
 title ("Kremlin spokesman Yury Ushakov", "the port's chief executive Ada Brenner"), after it as an
 apposition ("Ada Brenner, the port's chief executive, said"), or as what the name is ("Brenner is
 the port's chief executive"). The span model cannot answer these: every span naming the person is
-one the question names, and a role is no entity.
+one the question names, and a role is no entity. "What is X?" of a named thing reads the same
+places, and also the name a short form stands for ("the Kelham Ferry Authority (KFA)") and the
+noun a name is compounded onto ("the port-owned KFA board").
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ MAX_ROLE_WORDS = 10  # longer is a clause about the person, not a role
 
 
 def asks_identity(q: "AnalysedQuestion") -> bool:
-    """"Who is X?" / "Who was X?" with X a name and nothing else: what X is, not who did a thing."""
+    """"Who is X?" / "What is X?" (or "was") with X a name and nothing else: what X is, not who or
+    what did a thing."""
     from newsqa.rag.query import AnswerKind
 
     if q.wh not in ("who", "what") or q.kind is not AnswerKind.DESCRIPTION or not q.named_tokens:
