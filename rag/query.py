@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterable
 from newsqa.rag.ages import asked_person
 from newsqa.rag.analyse import analyse_question
 from newsqa.rag.pronouns import SINGULAR_KIND
-from newsqa.rag.slots import LIGHT_VERBS, Slot, question_slot
+from newsqa.rag.slots import LIGHT_VERBS, Slot, question_slot, stranded_preposition
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -553,7 +553,8 @@ def _reported(wh_tok: "Token") -> bool:
     # word is that object ("What did the mayor warn the board against?" asks for the thing warned
     # against, not the warning's words), as slots.question_slot reads it; the small parser makes it
     # the verb's object when the verb has another
-    if any(c.dep_ == "prep" and not any(True for _ in c.children) for c in head.children):
+    stranded = stranded_preposition(wh_tok.doc)
+    if stranded is not None and stranded.head.i == head.i:
         return False
     return head.lemma_.lower() in _REPORTING
 

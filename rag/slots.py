@@ -164,7 +164,7 @@ def question_slot(doc: "Doc") -> Slot | None:
             cause = _asked_cause(t)
             if cause is not None:
                 return cause if cause.verb not in LIGHT_VERBS else None
-            stranded = _stranded_preposition(doc)
+            stranded = stranded_preposition(doc)
             if stranded is not None:
                 # "Who was the plant built by?": the agent of a passive, as argument_slot reads one
                 role = "subj" if stranded.dep_ == "agent" else "prep:" + stranded.lower_
@@ -322,7 +322,7 @@ def _fronted_object(doc: "Doc", wh: "Token", root: "Token") -> Slot | None:
     return Slot("obj", verb.lemma_.lower())
 
 
-def _stranded_preposition(doc: "Doc") -> "Token | None":
+def stranded_preposition(doc: "Doc") -> "Token | None":
     """The preposition a question leaves without an object ("Who does Russia stay in contact
     with?", "Which firm does she work for?", "Who was it built by?"): its object is the question
     word, which the small parser takes for the verb's subject or object instead."""
