@@ -404,8 +404,7 @@ def fills_slot(asked: Slot, slots: frozenset[Slot]) -> bool:
         return False
     from newsqa.rag.families import relatives
 
-    return any(s.role == asked.role and s.verb != asked.verb and s.verb in relatives(asked.verb)
-               for s in slots)
+    return any(s.role == asked.role and s.verb in relatives(asked.verb) for s in slots)
 
 
 def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
@@ -419,7 +418,7 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     tok = _argument(head) if head is not None else None
     if tok is not None and tok.dep_ == "poss" and tok.head.pos_ == "NOUN":
         # a noun made from the question's verb keeps its arguments: "Russia's support for X" is
-        # Russia supporting X (the slot's verb must be the noun's own lemma to match)
+        # Russia supporting X (given under the noun's own lemma; fills_slot matches it to the verb)
         return frozenset({Slot("subj", tok.head.lemma_.lower())} | owned)
     if tok is None:
         return owned
