@@ -36,7 +36,12 @@ def _inflections(word: str) -> tuple[str, ...]:
     return forms + (word[:-1] + "ies",) if word.endswith("y") else forms
 
 
+def family(lemma: str) -> tuple[str, ...]:
+    """The words listed as `lemma`'s relatives ("statement": "state")."""
+    return _table().get(lemma, ())
+
+
 @lru_cache(maxsize=4096)
 def relatives(lemma: str) -> frozenset[str]:
     """The stems a sentence writes the relatives of `lemma` with (none for a word without a family)."""
-    return frozenset(t for r in _table().get(lemma, ()) for form in _inflections(r) for t in tokenize(form))
+    return frozenset(t for r in family(lemma) for form in _inflections(r) for t in tokenize(form))

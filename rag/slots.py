@@ -62,6 +62,15 @@ _CIRCUMSTANCE = {"where": "place", "when": "time"}
 class Slot(NamedTuple):
     role: str  # "subj", "obj", "cause", "prep:<preposition>", "place" or "time"
     verb: str  # the verb's lemma, lowercase
+    # for a question's slot on a support verb, the noun that carries its meaning ("When did she make
+    # the statement?": "statement"; see _supported)
+    noun: str = ""
+
+
+# verbs that lend their grammar to an event noun and add little of their own ("make a statement",
+# "hold a meeting", "issue a warning", "make a donation"): a sentence says the same with the verb
+# the noun is made from ("stated on Thursday", "met in May"); _event_noun says which nouns
+SUPPORT_VERBS = frozenset({"make", "give", "take", "pay", "hold", "issue", "deliver", "conduct"})
 
 
 def argument_slot(tok: "Token") -> Slot | None:
@@ -127,6 +136,44 @@ def _argument(tok: "Token") -> "Token":
 
 
 def question_slot(doc: "Doc") -> Slot | None:
+    """The slot of the question word (_word_slot), with the noun a support verb carries
+    (_supported)."""
+    slot = _word_slot(doc)
+    return _supported(doc, slot) if slot is not None and slot.verb in SUPPORT_VERBS else slot
+
+
+def _supported(doc: "Doc", slot: Slot) -> Slot:
+    """"When did the minister make her statement?", "Where did the board hold its meeting?": a
+    support verb's object noun made from a verb (_event_noun; one the question word does not
+    determine: "What statement did she make?" asks for the statement) joined to the slot, so that
+    the noun's verb fills it as well ("stated on Thursday")."""
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() != slot.verb:
+            continue
+        if any(c.dep_ == "prt" for c in verb.children):
+            continue  # a verb with a particle is a verb of its own: "took over construction"
+        for obj in verb.children:
+            if (obj.dep_ == "dobj" and obj.pos_ == "NOUN" and _event_noun(obj.lemma_.lower())
+                    and not any(c.lower_ in _WH for c in obj.children)):
+                return slot._replace(noun=obj.lemma_.lower())
+    return slot
+
+
+# the endings that make a noun for the event of its verb ("state" -> "statement", "donate" ->
+# "donation", "meet" -> "meeting", "propose" -> "proposal", "close" -> "closure"); the ones that
+# make a noun for a person or a thing ("cyclist", "supplier") name no event a support verb carries
+_EVENT_ENDINGS = ("ment", "tion", "sion", "ance", "ence", "al", "ure", "ing")
+
+
+def _event_noun(noun: str) -> bool:
+    """`noun` is its verb with an ending for the event (families.py gives the verb)."""
+    from newsqa.rag.families import family
+
+    return noun.endswith(_EVENT_ENDINGS) and any(
+        noun.startswith(r[:-1] if r.endswith("e") else r) and len(noun) > len(r) for r in family(noun))
+
+
+def _word_slot(doc: "Doc") -> Slot | None:
     """The slot of the question word ("Who built ..." -> subject of "build"; "Which company bought
     ..." -> the same through the noun it determines; "Who did she speak with?" -> the object of
     that "with"; "How many riders finished?" -> the subject of "finish", the slot of the noun
@@ -397,13 +444,16 @@ def fills_slot(asked: Slot, slots: frozenset[Slot]) -> bool:
     """A span with `slots` (span_slots) fills the question word's slot `asked`: the same role to a
     verb of the same lemma, or the subject or object of a noun made from that verb (families.py:
     "supplier" from "supply", "acquisition" from "acquire"), which span_slots gives under the
-    noun's own lemma."""
-    if asked in slots:
+    noun's own lemma; for a slot on a support verb, also the same role to the verb of its noun
+    ("made a statement": "stated", "held a meeting": "met")."""
+    from newsqa.rag.families import relatives
+
+    if Slot(asked.role, asked.verb) in slots:
+        return True
+    if asked.noun and any(s.role == asked.role and s.verb in relatives(asked.noun) for s in slots):
         return True
     if asked.role not in ("subj", "obj"):
         return False
-    from newsqa.rag.families import relatives
-
     return any(s.role == asked.role and s.verb in relatives(asked.verb) for s in slots)
 
 

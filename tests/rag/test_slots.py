@@ -157,6 +157,31 @@ def test_a_noun_made_from_the_question_s_verb_fills_its_slot_through_the_word_fa
     assert fills_slot(Slot("obj", "acquire"), bought)
 
 
+@pytest.mark.parametrize("question, slot", [
+    ("When did Ada Brenner make her statement?", Slot("time", "make", "statement")),
+    ("Who made the donation to the lifeboat appeal?", Slot("subj", "make", "donation")),
+    ("Where will the harbour board hold its meeting?", Slot("place", "hold", "meeting")),
+    ("What statement did Ada Brenner make?", Slot("obj", "make")),  # the noun asked for
+    ("Who made the trophy?", Slot("subj", "make")),  # a thing, no event
+    ("Who took over construction of the footbridge?", Slot("subj", "take")),  # a verb of its own
+])
+def test_a_support_verb_carries_the_event_noun_it_takes(question: str, slot: Slot) -> None:
+    assert analyse(question).slot == slot
+
+
+def test_the_event_noun_s_verb_fills_a_support_verb_s_slot() -> None:
+    """"stated on Thursday" says when she made her statement, as "made it on Thursday" does."""
+    asked = analyse("When did Ada Brenner make her statement?").slot
+    assert asked is not None
+    assert fills_slot(asked, _slots_of("Ada Brenner stated on Thursday that the ferry would run.", "Thursday"))
+    assert fills_slot(asked, _slots_of("Ada Brenner made a statement on Thursday.", "Thursday"))
+    assert not fills_slot(asked, _slots_of("Ada Brenner resigned on Thursday.", "Thursday"))
+    donor = analyse("Who made the donation to the lifeboat appeal?").slot
+    assert donor is not None
+    assert fills_slot(donor, _slots_of("The Ferncastle Trust donated 40,000 to the lifeboat appeal.",
+                                       "The Ferncastle Trust"))
+
+
 def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
     sentence = "Councillor Ada Brenner praised the harbour board on Friday."
     assert _slot_of(sentence, "Ada Brenner") == {Slot("subj", "praise")}
