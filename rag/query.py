@@ -422,7 +422,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             return w, AnswerKind.MONEY, ""
         return w, AnswerKind.ENTITY, ""
     lemma = focus.lemma_.lower()
-    if lemma in ("name", "kind", "type", "one") or (lemma == "part" and w == "which"):
+    if lemma in _CLASSIFIERS or lemma in ("name", "one") or (lemma == "part" and w == "which"):
         after_of = (noun_run(doc, focus.i + 2) if focus.i + 1 < len(doc) and doc[focus.i + 1].lower_ == "of"
                     else None)
         inner = next((c for c in focus.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -637,6 +637,9 @@ _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news
 # in them ("What is Russia's position on the programme?" is not "Israel")
 _STANCE = frozenset({"position", "stance", "view", "opinion", "attitude", "reaction", "response",
                      "relationship", "relation", "tie", "role"})
+# nouns that ask for a class of the noun after their "of" ("What kind of ties ...?", "Which type of
+# drone ...?"): the asked noun is that one, and a sentence that answers says the class without them
+_CLASSIFIERS = frozenset({"kind", "type", "sort"})
 # ... and by its verb: "What does the union think of the offer?", "What does Norland want from the
 # talks?" ask for a view or an aim, which a sentence says, not a name in it
 _HOLD = frozenset({"think", "believe", "feel", "want"})
@@ -694,7 +697,8 @@ def topic_nouns(q: AnalysedQuestion) -> frozenset[str]:
     # a stance ("What is the union's position on the offer?") is what is asked, not a word the
     # sentences that answer must use
     rest = [t for t in q.doc if t.lower_ in q.content and t.lower_ not in _REQUEST_WORDS
-            and t.lemma_.lower() not in _REQUEST_WORDS and t.lemma_.lower() not in _STANCE]
+            and t.lemma_.lower() not in _REQUEST_WORDS and t.lemma_.lower() not in _STANCE
+            and t.lemma_.lower() not in _CLASSIFIERS]
     if not rest or len(rest) > 4 or not all(t.pos_ in ("NOUN", "ADJ", "PROPN") for t in rest):
         return frozenset()
     if not any(t.pos_ == "NOUN" for t in rest):

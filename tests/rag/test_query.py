@@ -308,6 +308,8 @@ def test_a_request_about_a_named_thing_and_nothing_else(text: str, expected: boo
     ("Who won the ferry race?", set()),  # a fact asked for
     # a stance is what is asked, not a word the answer's sentences must use
     ("What is the union's position on the ferry strike?", {"union", "ferry", "strike"}),
+    # ... and so is a class of the thing: "What kind of ties ...?" is answered by "close ties"
+    ("What kind of ties does Kelham have with the harbour board?", {"kelham", "harbour", "board"}),
 ])
 def test_a_request_about_a_thing_named_by_a_noun_phrase(text: str, expected: set[str]) -> None:
     from newsqa.rag.query import topic_nouns
