@@ -306,6 +306,9 @@ def full_features(q: "AnalysedQuestion", cands: list[Candidate], sims: list[floa
         f.pronoun_start = float(first is not None and first.lower_ in _PRONOUNS)
 
 
+_APOSTROPHES = "'’"
+
+
 def answer_entities(q: "AnalysedQuestion", doc: "Doc", q_lower: str | None = None,
                     named: frozenset[str] | None = None) -> list:
     """The sentence's entities the question does not already name: candidate answers."""
@@ -313,6 +316,8 @@ def answer_entities(q: "AnalysedQuestion", doc: "Doc", q_lower: str | None = Non
     named = named if named is not None else q.named_tokens
     out = []
     for e in map(_uncut, doc.ents):
+        if len(e) == 1 and e.text[:1] in _APOSTROPHES and e.text[1:].isalpha() and len(e.text) <= 3:
+            continue  # the small NER's label on a clitic ("let’s" gives a place "’s"; not "’90s")
         low = e.text.lower()
         words = set(_WORD.findall(low))
         if low in q_lower or (words and words <= (named | q.content)):

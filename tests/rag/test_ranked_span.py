@@ -986,3 +986,21 @@ def test_the_place_or_time_of_the_question_s_verb_answers_where_the_model_finds_
                  tuple(8.0 if f == "best" else 0.0 for f in SPAN_FEATURES), -4.0)
     assert answer not in choose_span(q, quoted, quoted, far).ent.text
     assert 0 < SLOT_SHARE < 1
+
+
+def test_an_entity_of_a_clitic_is_no_candidate() -> None:
+    """The small NER at times labels a clitic: "let’s" gave a place "’s", once chosen as the answer.
+    Names and numbers written with marks stay ("U.S.", "G7", "’90s", "'The Road" with the quote
+    the NER took in)."""
+    from spacy.tokens import Span
+
+    from newsqa.rag.features import answer_entities
+
+    doc = analyse_sentences(["I said ‘let’s sail to the U.S. first’, the G7 envoy of the ’90s recalled, "
+                             "humming 'Tidewater Blues."])[0]
+    at = {t.text: t.i for t in doc}
+    doc.ents = [Span(doc, at["’s"], at["’s"] + 1, label="GPE"), Span(doc, at["U.S."], at["U.S."] + 1, label="GPE"),
+                Span(doc, at["G7"], at["G7"] + 1, label="ORG"), Span(doc, at["90s"] - 1, at["90s"] + 1, label="DATE"),
+                Span(doc, at["Tidewater"] - 1, at["Blues"] + 1, label="WORK_OF_ART")]
+    found = [e.text for e in answer_entities(analyse("Where did the envoy want to sail?"), doc)]
+    assert found == ["U.S.", "G7", "’90s", "'Tidewater Blues"]
