@@ -25,7 +25,9 @@ A span fills more than its head's own slot:
 - a name before a hyphened participle is its subject ("the Saudi-led coalition": Saudi Arabia
   leads it);
 - a name before a person's role fills the role's "of" ("Kelham Ferries CEO Ada Brenner": the CEO
-  of Kelham Ferries).
+  of Kelham Ferries);
+- a noun fills the slot of the relative pronoun that stands for it ("Ada Brenner, who won the
+  final": Ada Brenner won it).
 """
 
 from __future__ import annotations
@@ -462,16 +464,22 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     from a name's parts to the name's head; none for a span holding the sentence's root) and, for a
     subject, the slots it fills as the unstated subject of the verbs that share it: a verb joined
     to its verb ("scored twice and won the match") and an infinitive or participle clause it
-    governs ("defeated X in the final to win the title": whoever defeated won)."""
+    governs ("defeated X in the final to win the title": whoever defeated won); and the slots it
+    fills in a relative clause on it (_relative_slots)."""
     head = _span_head(parse, start, end)
-    owned = _owner_of(head) if head is not None else frozenset()
-    tok = _argument(head) if head is not None else None
-    if tok is not None and tok.dep_ == "poss" and tok.head.pos_ == "NOUN":
+    if head is None:
+        return frozenset()
+    return _head_slots(head) | _relative_slots(head)
+
+
+def _head_slots(head: "Token") -> frozenset[Slot]:
+    """span_slots of a span whose head is `head`, but for relative clauses."""
+    owned = _owner_of(head)
+    tok = _argument(head)
+    if tok.dep_ == "poss" and tok.head.pos_ == "NOUN":
         # a noun made from the question's verb keeps its arguments: "Russia's support for X" is
         # Russia supporting X (given under the noun's own lemma; fills_slot matches it to the verb)
         return frozenset({Slot("subj", tok.head.lemma_.lower())} | owned)
-    if tok is None:
-        return owned
     slot = _filled_slot(tok)
     circumstances = _circumstances(tok)
     if slot is None:
@@ -487,4 +495,32 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
                 passive = any(c.dep_ == "auxpass" for c in verb.children) or (
                     tok.dep_ == "nsubjpass" and verb.dep_ == "conj" and verb.tag_ == "VBN")
                 out.add(Slot("obj" if passive else "subj", verb.lemma_.lower()))
+    return frozenset(out)
+
+
+# the words that open a relative clause and stand in it for the noun it qualifies
+_RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
+
+
+def _relative_slots(head: "Token") -> frozenset[Slot]:
+    """"Ada Brenner, who won the final", "the mill, which Veltra bought", "émigrés who left the
+    city": a noun fills in a relative clause on it the slot of the pronoun that stands for it
+    (the subject of "win", the object of "buy"); so does a name whose apposition the clause
+    qualifies ("Ada Brenner, the striker who scored twice"). Read on each noun from the span's
+    head up to the word whose relation is its slot (_argument), as a name's parts climb."""
+    out: set[Slot] = set()
+    tok = head
+    for _ in range(5):
+        for noun in (tok, *(c for c in tok.children if c.dep_ == "appos")):
+            for clause in noun.children:
+                if clause.dep_ != "relcl":
+                    continue
+                pronoun = next((c for c in clause.children if c.lower_ in _RELATIVE_PRONOUNS
+                                and c.tag_ in ("WP", "WDT")), None)
+                slot = _filled_slot(pronoun) if pronoun is not None else None
+                if slot is not None:
+                    out.add(slot)
+        if tok.dep_ not in _INSIDE:
+            break
+        tok = tok.head
     return frozenset(out)

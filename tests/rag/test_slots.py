@@ -135,7 +135,8 @@ def test_a_name_before_a_hyphened_participle_is_its_subject(sentence: str, name:
 def test_a_number_fills_its_own_slot_or_that_of_the_noun_it_counts() -> None:
     sentence = "Of the 152 climbers who set out, 118 reached the summit."
     assert _slot_of(sentence, "118") == {Slot("subj", "reach")}
-    assert _slot_of(sentence, "152") == {Slot("prep:of", "reach")}  # through the noun it counts
+    # through the noun it counts, and that noun's relative clause
+    assert _slot_of(sentence, "152") == {Slot("prep:of", "reach"), Slot("subj", "set")}
     assert _slot_of("Rescuers said 34 climbers reached the summit.", "34") == {Slot("subj", "reach")}
 
 
@@ -180,6 +181,25 @@ def test_the_event_noun_s_verb_fills_a_support_verb_s_slot() -> None:
     assert donor is not None
     assert fills_slot(donor, _slots_of("The Ferncastle Trust donated 40,000 to the lifeboat appeal.",
                                        "The Ferncastle Trust"))
+
+
+@pytest.mark.parametrize("sentence, words, slot", [
+    ("The cup went to Ada Brenner, who won the final in straight sets.", "Ada Brenner", Slot("subj", "win")),
+    ("The paper mill, which Lindvall bought in 2019, employs 400 people.", "The paper mill", Slot("obj", "buy")),
+    ("The mill that Lindvall bought employs 400 people.", "The mill", Slot("obj", "buy")),
+    ("Kelham Ferries, which was founded in 1998, runs six routes.", "Kelham Ferries", Slot("obj", "found")),
+    ("Kelham has a large sailing club, mainly Dutch crews who moved there in the 1990s.", "Dutch",
+     Slot("subj", "move")),  # up through the name's parts and the apposition
+    ("Ada Brenner, the striker who scored twice, was named player of the match.", "Ada Brenner",
+     Slot("subj", "score")),  # a clause on the name's apposition
+])
+def test_a_noun_fills_the_slot_its_relative_pronoun_stands_in(sentence: str, words: str, slot: Slot) -> None:
+    assert slot in _slots_of(sentence, words)
+
+
+def test_a_relative_clause_on_another_noun_gives_no_slot() -> None:
+    sentence = "Ada Brenner praised the striker who scored twice."
+    assert Slot("subj", "score") not in _slots_of(sentence, "Ada Brenner")
 
 
 def test_a_title_before_a_name_leaves_the_name_in_its_slot() -> None:
