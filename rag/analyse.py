@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,9 +51,11 @@ class PipedDocs:
     """Texts run through the pipeline with some pipes off, batched through `nlp.pipe`, the Docs
     kept by text (least recently used dropped beyond `size`); safe across threads."""
 
-    def __init__(self, disabled: Sequence[str], size: int) -> None:
+    def __init__(self, disabled: Sequence[str], size: int,
+                 repair: Callable[["Doc"], None] | None = None) -> None:
         self.disabled = list(disabled)
         self.size = size
+        self.repair = repair  # run on each new Doc before it is kept
         self._docs: OrderedDict[str, "Doc"] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -61,7 +63,7 @@ class PipedDocs:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._docs]
         if missing:
-            docs = list(nlp().pipe(missing, disable=self.disabled))
+            docs = [self._repaired(d) for d in nlp().pipe(missing, disable=self.disabled)]
             with self._lock:
                 for t, d in zip(missing, docs):
                     self._docs[t] = d
@@ -72,14 +74,54 @@ class PipedDocs:
             for t in texts:
                 d = self._docs.get(t)
                 if d is None:  # evicted by a concurrent caller between the two locks
-                    d = next(iter(nlp().pipe([t], disable=self.disabled)))
+                    d = self._repaired(next(iter(nlp().pipe([t], disable=self.disabled))))
                 else:
                     self._docs.move_to_end(t)
                 out.append(d)
             return out
 
 
+    def _repaired(self, doc: "Doc") -> "Doc":
+        if self.repair is not None:
+            self.repair(doc)
+        return doc
+
+
 _sentences = PipedDocs(_SENTENCE_DISABLED, _CACHE_SIZE)
+
+
+# the parser's labels for a word that heads a clause of its own (an adverbial, a complement, a
+# relative or a participle clause): only a verb does
+_CLAUSE_DEPS = frozenset({"advcl", "xcomp", "ccomp", "acl", "relcl", "pcomp"})
+
+
+def verbal_clause_heads(doc: "Doc") -> None:
+    """The small tagger takes some participles that head a clause for nouns and leaves them their
+    own form as lemma ("went further, boasting of its ties": "boasting", NN); the parser's clause
+    label says it is a verb. Such a word gets the verb's part of speech and lemma ("boast"), which
+    the slots of the question's verb are matched by (slots.py)."""
+    for t in doc:
+        if t.pos_ == "NOUN" and t.dep_ in _CLAUSE_DEPS and t.lower_.endswith(("ing", "ed")):
+            lemma = verb_lemma(t.lower_)
+            if lemma is not None:
+                t.pos_ = "VERB"
+                t.lemma_ = lemma
+
+
+@lru_cache(maxsize=4096)
+def verb_lemma(form: str) -> str | None:
+    """The verb a form is of ("boasting" -> "boast", "stating" -> "state", "abetted" -> "abet"), by the
+    pipeline's own lemmatizer tables (its exceptions, then its suffix rules against its list of
+    verbs); None for a form of no known verb."""
+    tables = nlp().get_pipe("lemmatizer").lookups
+    exceptions = tables.get_table("lemma_exc")["verb"]
+    if form in exceptions:
+        return exceptions[form][0]
+    verbs = tables.get_table("lemma_index")["verb"]
+    for old, new in tables.get_table("lemma_rules")["verb"]:
+        if form.endswith(old) and form[:len(form) - len(old)] + new in verbs:
+            return form[:len(form) - len(old)] + new
+    return None
 
 
 def analyse_sentences(texts: Sequence[str]) -> list["Doc"]:

@@ -53,7 +53,7 @@ import numpy as np
 
 from newsqa.index.lexical import tokenize
 from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
-from newsqa.rag.analyse import PipedDocs
+from newsqa.rag.analyse import PipedDocs, verbal_clause_heads
 from newsqa.rag.calendar_day import FUTURE_AUX
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
@@ -78,7 +78,7 @@ _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
 # compare a sentence's verbs with the question's: slots.py)
 _PARSE_DISABLED = ("ner",)
 _PARSE_CACHE = 2048
-_parses = PipedDocs(_PARSE_DISABLED, _PARSE_CACHE)
+_parses = PipedDocs(_PARSE_DISABLED, _PARSE_CACHE, verbal_clause_heads)
 _LEADING = ("det", "poss", "predet", "case")  # what a noun phrase loses in front: "the", "its",
 # "all", and the "'s" of a possessive before it ("Eastland's first plant" -> "first plant")
 MAX_PHRASE_WORDS = 6  # a longer noun phrase is a description, not a short answer
