@@ -131,6 +131,8 @@ _MEASURES = frozenset({"how much", "by how much", "how far", "how big", "how lar
                        "how fast"})
 # the units of a calendar a "what day/date/month/year" question asks for, none of them a time of day
 _CALENDAR_UNITS = frozenset({"day", "date", "weekday", "week", "weekend", "month", "year", "decade", "century"})
+# ... and the units a span of time is counted in ("how many hours", "how many seasons")
+_TIME_UNITS = _CALENDAR_UNITS | {"second", "minute", "hour", "night", "season"}
 # entity labels that name a thing (relative dates and counts in a question are not named things)
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
 
@@ -646,6 +648,12 @@ _HOLD = frozenset({"think", "believe", "feel", "want"})
 # the words of a request about a topic besides its name ("Tell me about X", "What do you know about X")
 _REQUEST_WORDS = _HAPPEN | _NEWS | frozenset({"tell", "describe", "explain", "know", "new", "late", "updates",
                                               "happened", "going", "occurred"})
+
+
+def counts_things(q: AnalysedQuestion) -> bool:
+    """"How many times ...?", "How many people ...?": a count of a noun that is no unit of time
+    ("how many days" counts time, which a date may state: "since Monday")."""
+    return q.wh == "how many" and bool(q.focus) and q.focus not in _TIME_UNITS
 
 
 def topic_words(q: AnalysedQuestion) -> frozenset[str]:

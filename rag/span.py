@@ -56,7 +56,7 @@ from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs, verbal_clause_heads
 from newsqa.rag.calendar_day import FUTURE_AUX
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
-from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, noun_kind, partitive_part
+from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, counts_things, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, RESULT, TIME_UNITS, _surname, preference, span_answer
 from newsqa.rag.slots import fills_slot, span_slots
@@ -370,6 +370,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     # a question asking for a number, an amount, a share or a date: only a span of an asked label
     # or one holding a number can answer it
     counted = q.kind in NUMERIC_KINDS
+    things = counts_things(q)
     # ... though never by a number of a run of set scores ("beat her 7-6 (4), 6-3" holds no count of
     # titles or wins, and no amount), unless the question asks for a result
     scores_out = counted and not asks_score(q)
@@ -436,6 +437,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
         for e, is_phrase in [(e, False) for e in ents] + [(p, True) for p in phrases]:
             if counted and not any(t.like_num for t in e) and (is_phrase or e.label_ not in q.labels):
                 continue  # "How many cows died?" is never answered by a place or a noun
+            if things and e.label_ in ("DATE", "TIME"):
+                continue  # nor "How many times ...?" by a date ("in recent days", "2025")
             if any(a < e.end_char and e.start_char < b for a, b in in_scores):
                 continue  # a number of a run of set scores (`scores_out`)
             if (e.start in amount_at and not (which_thing and parse is not None

@@ -1004,3 +1004,14 @@ def test_an_entity_of_a_clitic_is_no_candidate() -> None:
                 Span(doc, at["Tidewater"] - 1, at["Blues"] + 1, label="WORK_OF_ART")]
     found = [e.text for e in answer_entities(analyse("Where did the envoy want to sail?"), doc)]
     assert found == ["U.S.", "G7", "’90s", "'Tidewater Blues"]
+
+
+def test_a_count_of_things_is_never_a_date() -> None:
+    """"How many times ...?" counts occasions: "in recent days" or "2024" never answers it;
+    "How many days ...?" counts time, which a date may state."""
+    quoted = _cands("The council has met the ferry operator four times in recent days, twice in 2024.")
+    labels = {s.ent.label_ for s in span_candidates(analyse("How many times has the council met the operator?"),
+                                                   quoted, quoted)}
+    assert "DATE" not in labels and "CARDINAL" in labels
+    days = span_candidates(analyse("How many days has the council met the operator?"), quoted, quoted)
+    assert "DATE" in {s.ent.label_ for s in days}
