@@ -28,6 +28,10 @@ A span fills more than its head's own slot:
   of Kelham Ferries);
 - a noun fills the slot of the relative pronoun that stands for it ("Ada Brenner, who won the
   final": Ada Brenner won it).
+
+A span fills no slot of a verb someone else does: where the question names who acts and the
+sentence's verb has another named subject (`another_actor`: "When did Brenner speak?" is not
+answered by the time Reyes spoke).
 """
 
 from __future__ import annotations
@@ -524,3 +528,45 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
             break
         tok = tok.head
     return frozenset(out)
+
+
+def another_actor(question: "Doc", asked: Slot, parse: "Doc", start: int, end: int) -> bool:
+    """The span's slot is on the question's verb, but someone else does it: "When did Trump speak
+    to Putin?" is not answered by the time of "Speaking at the forum in 2025, Putin said", whose
+    speaker is Putin. True where the question names who acts (a name as its verb's subject) and
+    the sentence's verb above the span has a named subject (its own, or the one a participle or
+    joined verb shares) with none of those words; False where either is unknown or a pronoun."""
+    if asked.role == "subj":
+        return False  # the span is who acts
+    asking = next((t for t in question if t.lemma_.lower() == asked.verb and t.pos_ in ("VERB", "AUX")), None)
+    actor = _named_subject(asking)
+    if not actor:
+        return False
+    head = _span_head(parse, start, end)
+    verb = None
+    tok = head.head if head is not None else None
+    for _ in range(12):  # up to the verb the span's phrase qualifies
+        if tok is None:
+            break
+        if tok.lemma_.lower() == asked.verb and tok.pos_ in ("VERB", "AUX"):
+            verb = tok
+            break
+        tok = tok.head if tok.head.i != tok.i else None
+    if verb is None:
+        return False
+    subject = _named_subject(verb)
+    if subject is None and verb.dep_ in ("advcl", "xcomp", "conj") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        subject = _named_subject(verb.head)
+    return bool(subject) and not subject & actor
+
+
+def _named_subject(verb: "Token | None") -> frozenset[str] | None:
+    """The lowercase words of the name that is `verb`'s subject (with its title and first names);
+    None without a subject, or for one that is no name."""
+    if verb is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    return frozenset(t.lower_ for t in subject.subtree if t.pos_ == "PROPN")
