@@ -206,7 +206,9 @@ def _asked_verb(t: "Token", slot: Slot | None) -> bool:
     """A verb other than "be", "have" or "do", by its tag or as the verb of the question's slot
     (the small tagger reads "call" in "Who did the mayor call?" as a noun; slots.py finds the verb)."""
     lemma = t.lemma_.lower()
-    return lemma not in LIGHT_VERBS and (t.pos_ == "VERB" or slot is not None and lemma == slot.verb)
+    if slot is not None and lemma == slot.verb:
+        return True  # "have" too, where the question asks what it owns (slots._empty_verb)
+    return lemma not in LIGHT_VERBS and t.pos_ == "VERB"
 
 
 @lru_cache(maxsize=512)

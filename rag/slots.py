@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _WH = frozenset({"who", "whom", "what", "which"})
-# "Who is ...", "What did ... do": the verb says nothing of the relation asked about
+# "Who is ...", "What did ... do": the verb says nothing of the relation asked about ("have" does
+# where it owns: _empty_verb)
 LIGHT_VERBS = frozenset({"be", "do", "have"})
 # a name's title, first name or describing words hang on its head: the head fills the slot; and a
 # number counting a noun fills the noun's ("won 2,400 votes": the count is what was won)
@@ -192,7 +193,7 @@ def _word_slot(doc: "Doc") -> Slot | None:
             if noun.i == t.i + 1 or noun.pos_ not in ("NOUN", "PROPN"):
                 return None  # "How many of them ...": no noun counted
             slot = argument_slot(noun)
-            return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
+            return slot if slot is not None and not _empty_verb(doc, slot) else None
         if t.lower_ == "when" and t.i == 1 and doc[0].lower_ in _TIME_BOUNDS:
             return _bounded_when(doc)
         if t.lower_ in _CIRCUMSTANCE:
@@ -226,8 +227,20 @@ def _word_slot(doc: "Doc") -> Slot | None:
                 slot = _preposition_object(t) or argument_slot(t.head if t.dep_ == "det" else _determined(t) or t)
                 if slot is None or slot.verb in LIGHT_VERBS:  # ("At which ... did she": "do" is no verb of it)
                     slot = _misparsed_slot(doc, t) or slot
-            return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
+            return slot if slot is not None and not _empty_verb(doc, slot) else None
     return None
+
+
+def _empty_verb(doc: "Doc", slot: Slot) -> bool:
+    """The slot's verb says nothing of the relation asked about: "be" and "do" ("Who is ...?",
+    "What did X do?"), and "have" but where it is the verb of owning ("What does the club have?",
+    "How many staff does the firm have?": the object of "has 400 staff"), not "have to" nor an
+    auxiliary (which the small parser at times makes the root, its verb a clause on it: "For how
+    many years had she played ...?")."""
+    if slot.verb != "have":
+        return slot.verb in LIGHT_VERBS
+    return not any(t.lemma_.lower() == "have" and t.pos_ == "VERB"
+                   and not any(c.dep_ in ("xcomp", "ccomp") for c in t.children) for t in doc)
 
 
 # prepositions that put a bound on a time: "Until when ...?" asks for the object of the verb's "until"
@@ -261,7 +274,7 @@ def _amount_slot(much: "Token") -> Slot | None:
     else:
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         slot = Slot("obj", root.lemma_.lower()) if root is not None and root.pos_ == "VERB" else None
-    return slot if slot is not None and slot.verb not in LIGHT_VERBS else None
+    return slot if slot is not None and not _empty_verb(doc, slot) else None
 
 
 def _asked_cause(wh: "Token") -> Slot | None:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     ("What did the council approve on Monday?", Slot("obj", "approve")),
     ("What did Ada Brenner warn against?", Slot("prep:against", "warn")),
     ("Who is the mayor of Kelham?", None),  # a light verb says nothing of the relation
+    ("What does the harbour board have?", Slot("obj", "have")),  # "have" as the verb of owning
+    ("How many ferries does Kelham have?", Slot("obj", "have")),
+    ("Which town has the oldest ferry?", Slot("subj", "have")),
+    ("What does the club have to do?", None),  # ... not "have to"
     # "how many"/"how much": the slot of the noun counted
     ("How many ferries does the harbour run?", Slot("obj", "run")),
     ("How many climbers reached the summit?", Slot("subj", "reach")),
