@@ -80,7 +80,6 @@ class PipedDocs:
                 out.append(d)
             return out
 
-
     def _repaired(self, doc: "Doc") -> "Doc":
         if self.repair is not None:
             self.repair(doc)

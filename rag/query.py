@@ -203,8 +203,8 @@ def name_words(names: Iterable[str]) -> frozenset[str]:
 # speech?", "What did the firm make?", "Who did the board name?"): as a verb other than the light
 # ones (slots.LIGHT_VERBS) they are content words
 def _asked_verb(t: "Token", slot: Slot | None) -> bool:
-    """A verb other than "be", "have" or "do", by its tag or as the verb of the question's slot
-    (the small tagger reads "call" in "Who did the mayor call?" as a noun; slots.py finds the verb)."""
+    """The verb of the question's slot (the small tagger reads "call" in "Who did the mayor call?"
+    as a noun; slots.py finds the verb), or a verb by its tag other than "be", "have" or "do"."""
     lemma = t.lemma_.lower()
     if slot is not None and lemma == slot.verb:
         return True  # "have" too, where the question asks what it owns (slots._empty_verb)
