@@ -543,16 +543,22 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
     return frozenset(out)
 
 
-def another_actor(question: "Doc", asked: Slot, parse: "Doc", start: int, end: int) -> bool:
+def question_actor(question: "Doc", asked: Slot) -> frozenset[str] | None:
+    """Who the question names as doing its slot's verb: the words of the name that is that verb's
+    subject ("When did Ada Brenner speak?": ada, brenner); None where the slot is the subject, or
+    the subject is no name. Read once per question, for `another_actor`."""
+    if asked.role == "subj":
+        return None  # the span is who acts
+    asking = next((t for t in question if t.lemma_.lower() == asked.verb and t.pos_ in ("VERB", "AUX")), None)
+    return _named_subject(asking) or None
+
+
+def another_actor(actor: frozenset[str] | None, asked: Slot, parse: "Doc", start: int, end: int) -> bool:
     """The span's slot is on the question's verb, but someone else does it: "When did Trump speak
     to Putin?" is not answered by the time of "Speaking at the forum in 2025, Putin said", whose
-    speaker is Putin. True where the question names who acts (a name as its verb's subject) and
-    the sentence's verb above the span has a named subject (its own, or the one a participle or
+    speaker is Putin. True where the question names who acts (`actor`, question_actor) and the
+    sentence's verb above the span has a named subject (its own, or the one a participle or
     joined verb shares) with none of those words; False where either is unknown or a pronoun."""
-    if asked.role == "subj":
-        return False  # the span is who acts
-    asking = next((t for t in question if t.lemma_.lower() == asked.verb and t.pos_ in ("VERB", "AUX")), None)
-    actor = _named_subject(asking)
     if not actor:
         return False
     head = _span_head(parse, start, end)

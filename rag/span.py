@@ -59,7 +59,7 @@ from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, counts_things, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, RESULT, TIME_UNITS, _surname, preference, span_answer
-from newsqa.rag.slots import another_actor, fills_slot, span_slots
+from newsqa.rag.slots import another_actor, fills_slot, question_actor, span_slots
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -415,6 +415,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
     title_of = asks_title_of(q)  # "What country is X the president of?" (roles.qualifies_title)
+    actor = question_actor(q.doc, q.slot) if q.slot is not None else None  # (slots.another_actor)
     out: list[SpanCandidate] = []
     for place, (c, parse) in enumerate(zip(live, parses)):
         doc = c.doc
@@ -524,7 +525,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 f.head_focus = float(_beside_focus(parse[e.start:e.end], focus_stems))
             if parse is not None and q.slot is not None:
                 f.slot = float(fills_slot(q.slot, span_slots(parse, e.start, e.end))
-                               and not another_actor(q.doc, q.slot, parse, e.start, e.end)
+                               and not another_actor(actor, q.slot, parse, e.start, e.end)
                                or bool(titles) and qualifies_title(q, parse[e.start:e.end], titles))
             counts = (parse is not None and count_asked and _counts(parse[e.start:e.end], focus_stems)
                       and not _whole_not_asked(parse[e.start:e.end], q)) or (
