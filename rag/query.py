@@ -211,21 +211,42 @@ def _asked_verb(t: "Token", slot: Slot | None) -> bool:
     return lemma not in LIGHT_VERBS and t.pos_ == "VERB"
 
 
+# "According to a new study, which ...?", "What is the priority, according to the minister?": the
+# source the asker credits the answer to. The small parser makes "according" a verb, at times the
+# question's root ("By what share have sales risen, according to the office?" then has no verb of
+# its own), so the question proper is read without the phrase, and the phrase adds its named things
+# and content words (the source is often in the answering sentence: "the office said")
+_ATTRIBUTION = re.compile(r"(?i)(?:,\s*|\b)according to\b[^,?!.]*(?:,\s*)?")
+
+
+def without_attribution(text: str) -> str:
+    """The question without its "according to ..." phrase (unchanged without one)."""
+    core = _ATTRIBUTION.sub(" ", text).strip()
+    core = re.sub(r"\s+([?!.:])", r"\1", re.sub(r"\s{2,}", " ", core))
+    if core == text or not re.search(r"[^\W\d_]", core):
+        return text
+    return core[:1].upper() + core[1:]
+
+
 @lru_cache(maxsize=512)
 def analyse(text: str) -> AnalysedQuestion:
     """The question's analysis (cached by text)."""
-    doc = analyse_question(text)
+    full = analyse_question(text)
+    core = without_attribution(text)
+    doc = analyse_question(core) if core != text else full
     wh, kind, focus = _kind(doc)
     slot = question_slot(doc)
     content = set()
-    for t in doc:
+    for t in full:
         if t.is_punct or t.is_space or t.lower_ in _WH or t.is_stop and not _asked_verb(t, slot):
+            continue
+        if t.lower_ == "according" and t.i + 1 < len(full) and full[t.i + 1].lower_ == "to":
             continue
         content.add(t.lower_)
         content.add(t.lemma_.lower())
-    named = [e.text for e in doc.ents if e.label_ in _NAMED]
-    in_ents = {t.i for e in doc.ents for t in e}
-    named += [t.text for t in doc if t.pos_ == "PROPN" and t.i not in in_ents and t.i > 0]
+    named = [e.text for e in full.ents if e.label_ in _NAMED]
+    in_ents = {t.i for e in full.ents for t in e}
+    named += [t.text for t in full if t.pos_ == "PROPN" and t.i not in in_ents and t.i > 0]
     labels = LABELS[kind]
     if wh == "who" and kind is AnswerKind.PERSON and slot is not None and slot.role == "subj" and slot.verb != "be":
         # the one who acted ("Who built the plant?", "Who won the cup?") is in news a country as
@@ -247,7 +268,7 @@ def analyse(text: str) -> AnalysedQuestion:
     return AnalysedQuestion(
         text=text, wh=wh, kind=kind, focus=focus, labels=labels,
         content=frozenset(content), named=tuple(dict.fromkeys(named)),
-        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in doc), doc=doc,
+        years=frozenset(_YEAR.findall(text)), negated=any(t.dep_ == "neg" for t in full), doc=doc,
         speaker=_speaker(doc) if kind is AnswerKind.STATEMENT else frozenset(),
         speaker_role=_speaker_role(doc) if kind is AnswerKind.STATEMENT else "", slot=slot)
 

@@ -408,3 +408,30 @@ def test_a_person_noun_asks_for_a_person_and_who_alone_for_anyone_who_acts() -> 
         assert analyse(text).labels == frozenset({"PERSON"}), text
     assert {"ORG", "GPE"} <= analyse("Who won the Kelham Cup?").labels
     assert analyse("Which team won the Kelham Cup?").labels == frozenset({"ORG"})
+
+
+@pytest.mark.parametrize("text, core", [
+    ("What is the priority today, according to Ada Quist?", "What is the priority today?"),
+    ("According to a new survey, which town is the most crowded?", "Which town is the most crowded?"),
+    ("By what share did fares rise in the year to May, according to the statistics office?",
+     "By what share did fares rise in the year to May?"),
+    ("Who, according to the report, built the bridge?", "Who built the bridge?"),
+    ("Who built the bridge?", "Who built the bridge?"),
+])
+def test_the_question_proper_is_read_without_its_attribution(text: str, core: str) -> None:
+    """"According to X" credits the answer to a source; the small parser makes "according" the
+    question's verb, so the kind and slot come from the question without it, while the source's
+    words stay content words and its names stay named things."""
+    from newsqa.rag.query import without_attribution
+
+    assert without_attribution(text) == core
+    q, plain = analyse(text), analyse(core)
+    assert (q.kind, q.focus, q.slot) == (plain.kind, plain.focus, plain.slot)
+    assert "according" not in q.content and "accord" not in q.content
+
+
+def test_an_attributions_source_stays_a_named_thing_and_content_word() -> None:
+    q = analyse("What is the priority today according to Ada Quist?")
+    assert q.slot is None and {"quist", "priority"} <= q.content and "Ada Quist" in q.named
+    q = analyse("Which bridge will the council reopen, according to a new survey?")
+    assert q.slot is not None and q.slot.verb == "reopen" and "survey" in q.content
