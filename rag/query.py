@@ -633,6 +633,10 @@ def _defines_name(doc: "Doc", wh_tok) -> bool:
     if head.lemma_.lower() != "be" or head.i < wh_tok.i:
         return False
     rest = [t for t in doc if t.i not in (wh_tok.i, head.i) and not t.is_punct and t.pos_ != "DET"]
+    if any(t.head.i == head.i and t.dep_ in ("attr", "nsubj") and listed_person_noun(t.text) for t in rest):
+        # "Who is the Chinese President?", "Who is the Prime Minister?": a title written with a
+        # capital heads the phrase, and asks who holds it ("Who is President Xi?" is headed by a name)
+        return False
     return bool(rest) and all(_name_like(t) for t in rest)
 
 
@@ -650,8 +654,9 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
         return None
     for c in head.children:
         # by position: spaCy makes a new Token object at each access, so `is not` never matched
-        if c.i != wh_tok.i and c.dep_ in ("attr", "nsubj", "nsubjpass") and c.pos_ == "NOUN":
-            return c
+        if c.i != wh_tok.i and c.dep_ in ("attr", "nsubj", "nsubjpass") and (
+                c.pos_ == "NOUN" or c.pos_ == "PROPN" and listed_person_noun(c.text)):
+            return c  # (a title written with a capital is tagged a proper noun: "the Prime Minister")
     return None
 
 

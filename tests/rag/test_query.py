@@ -280,6 +280,17 @@ def test_who_or_what_is_a_name_asks_what_the_named_thing_is(text: str) -> None:
     assert q.kind is AnswerKind.DESCRIPTION and not q.typed and q.named
 
 
+@pytest.mark.parametrize("text", ["Who is the Norlandic President?", "Who is the Vestrian Prime Minister?",
+                                  "Who is Norlandic Foreign Minister?"])
+def test_a_title_written_with_a_capital_asks_who_holds_it(text: str) -> None:
+    """News writes titles with a capital; the tagger then calls them proper nouns, but the question
+    asks for the person who holds the title, as it does written in lowercase."""
+    q = analyse(text)
+    lower = analyse(text.replace(" P", " p").replace(" M", " m").replace(" F", " f"))
+    assert (q.kind, q.focus, q.labels) == (AnswerKind.PERSON, lower.focus, frozenset({"PERSON"}))
+    assert analyse("Who is President Arlen Voss?").kind is AnswerKind.DESCRIPTION  # a name, not a title
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Tell me about Lumera Glassworks", True),
     ("Who is Tomas Reyes?", True),
