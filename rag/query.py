@@ -131,7 +131,9 @@ _MEASURES = frozenset({"how much", "by how much", "how far", "how big", "how lar
                        "how fast"})
 # the units of a calendar a "what day/date/month/year" question asks for, none of them a time of day
 _CALENDAR_UNITS = frozenset({"day", "date", "weekday", "week", "weekend", "month", "year", "decade", "century"})
-# ... and the units a span of time is counted in ("how many hours", "how many seasons")
+# ... and the units a span of time is counted in ("how many hours", "how many seasons"). Wider than
+# select.TIME_UNITS, which tells a duration from a point in a sentence's dates: there "last night",
+# "this weekend" and "next season" are points, while a question counting nights counts time
 _TIME_UNITS = _CALENDAR_UNITS | {"second", "minute", "hour", "night", "season"}
 # entity labels that name a thing (relative dates and counts in a question are not named things)
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}

@@ -130,7 +130,9 @@ def _before_age(e: "Span", end: int) -> int:
 
 
 # Units of time (a closed class): the unit of a hyphenated age ("six-year-old", "three-day-old") and
-# of how long a span lasts (span.py)
+# of how long a span lasts (span.py). Not "night", "weekend" nor "season", which in a sentence's
+# dates name points more often than lengths ("last night"); query._TIME_UNITS, which reads what a
+# question counts, has them
 TIME_UNITS = frozenset("second minute hour day week fortnight month year decade century".split())
 
 
