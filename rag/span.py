@@ -56,6 +56,7 @@ from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs, verbal_clause_heads
 from newsqa.rag.calendar_day import FUTURE_AUX
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
+from newsqa.rag.places import another_kind_of_place
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, counts_things, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, RESULT, TIME_UNITS, _surname, preference, span_answer
@@ -825,6 +826,10 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     # ("How many votes did Brand get?": "12,455 votes to Brand's 12,143")
     if any(s.counts for s in spans):
         spans = [s for s in spans if s.owned] or spans
+    # "Which city ...?" is not answered by a real place of another kind ("the state of Bavaria paid
+    # for the stadium Munich opened": a state; places.py), nor "Which country ...?" by a city; a
+    # place WordNet does not list stays
+    spans = [s for s in spans if not another_kind_of_place(q.focus, s.ent.text)] or spans
     # "What was the final score?" asks for a result, which news writes as two numbers ("won 88-85"),
     # not for another number of the sentence ("a three-pointer", "31 points")
     if asks_score(q):
