@@ -51,7 +51,8 @@ def main(out_dir: str) -> int:
             continue
         for lemma in synset.lemmas():
             name = lemma.name().replace("_", " ").lower()
-            kinds[name] |= found
+            if len(name.replace(".", "")) > 2:  # "LA", "NY": a postal code is also the city's name
+                kinds[name] |= found
     lines = [f"{name}\t{' '.join(sorted(ks))}" for name, ks in sorted(kinds.items())]
     Path(out_dir, "place_classes.txt").write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} places")

@@ -16,6 +16,7 @@ def test_a_real_place_has_the_kinds_wordnet_files_it_under() -> None:
     assert place_kinds("Bavaria’s") == {"state"}
     assert "river" in place_kinds("Danube")
     assert place_kinds("Kelham") == frozenset()  # an invented town: no kind known
+    assert place_kinds("LA") == frozenset()  # a postal code that is also a city's name: left out
 
 
 def test_a_place_of_another_kind_is_ruled_out_a_place_of_no_known_kind_is_not() -> None:
