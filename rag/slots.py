@@ -381,11 +381,29 @@ def _fronted_object(doc: "Doc", wh: "Token", root: "Token") -> Slot | None:
     if root.lemma_.lower() != "be" or wh.i > root.i:
         return None
     verb = next((t for t in doc[root.i + 1:] if t.tag_ == "VBG"), None)
-    if verb is None or not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[root.i + 1:verb.i]):
+    lemma = verb.lemma_.lower() if verb is not None else None
+    if verb is None:
+        # "What pay rise is Greyline Terminals offering?": the tagger reads the last word as a
+        # noun ("Terminals offering", a compound) where it ends the question as the participle
+        verb = next((t for t in reversed(doc) if not t.is_punct), None)
+        lemma = _ending_participle(verb) if verb is not None else None
+        if lemma is None:
+            return None
+    if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[root.i + 1:verb.i]):
         return None
     if any(c.dep_ in ("dobj", "attr") and c.i > verb.i for c in verb.children):
         return None
-    return Slot("obj", verb.lemma_.lower())
+    return Slot("obj", lemma)
+
+
+def _ending_participle(last: "Token") -> str | None:
+    """The verb of a question's last word that the tagger took for a noun but is a participle of a
+    verb (an -ing form the pipeline's lemmatizer tables know: "offering" -> "offer")."""
+    from newsqa.rag.analyse import verb_lemma
+
+    if last.pos_ != "NOUN" or not last.lower_.endswith("ing"):
+        return None
+    return verb_lemma(last.lower_)
 
 
 def stranded_preposition(doc: "Doc") -> "Token | None":

@@ -69,6 +69,10 @@ if TYPE_CHECKING:
     ("Where were the two climbers flown after the rescue?", Slot("place", "fly")),
     ("Where is the paper mill?", None),
     ("When is the council vote?", None),
+    # a progressive's last word that the tagger takes for a noun ("the Brightwater store offering")
+    ("What discount is the Brightwater store offering?", Slot("obj", "offer")),
+    ("Which bridge is the council demolishing?", Slot("obj", "demolish")),
+    ("What is the best offering?", None),  # a noun: nothing between "is" and it names who acts
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
