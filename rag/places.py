@@ -3,9 +3,9 @@
 "Which city opened the new stadium?" over "the state of Bavaria paid for a third of the stadium
 Munich opened": the NER labels both places alike (GPE), and only knowing that Bavaria is a state
 tells the city from it. WordNet files about 3,400 real places under their kinds
-(rag/data/place_classes.txt, written by scripts/wordnet_places.py: "munich: city", "bavaria:
-state", "mombasa: city port", "kenya: country"). A place it does not list (most towns in the news, every invented one) is of
-no known kind, and is never ruled out by it.
+(rag/data/place_classes.txt, written by scripts/wordnet_places.py: "munich: city", "bavaria: state",
+"mombasa: city port", "kenya: country"). A place it does not list (most towns in the news, every
+invented one) is of no known kind, and is never ruled out by it.
 """
 
 from __future__ import annotations

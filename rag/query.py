@@ -150,7 +150,8 @@ class AnalysedQuestion:
     named: tuple[str, ...]  # the named things it mentions ("Eastland", "the energy ministry")
     years: frozenset[str]
     negated: bool
-    doc: "Doc"
+    doc: "Doc"  # the question proper's parse: without its "according to ..." (without_attribution),
+    # whose words still count in `content` and `named`
     speaker: frozenset[str] = frozenset()  # a statement question's speaker's words ("ilse",
     # "varga" in "What did Ilse Varga say ..."), lowercase; empty for other kinds
     speaker_role: str = ""  # the common noun a statement question's speaker is named by beside

