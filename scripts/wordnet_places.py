@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from pathlib import Path
 
-HEADER = ("# derived from WordNet 3.0 by scripts/wordnet_places.py; WordNet 3.0 Copyright 2006 by "
-          "Princeton University (see WORDNET-LICENSE)\n")
+from wordnet_lists import write_list  # (scripts/ is on the path when a script runs)
+
 # the kinds of place a "which X" question asks for, as the WordNet synsets its places are filed
 # under (matched by synset, not by word: "area.n.01" is also called "country", and holds cities)
 KINDS = {"city.n.01": "city", "town.n.01": "town", "village.n.02": "village", "capital.n.03": "capital",
@@ -56,7 +55,7 @@ def main(out_dir: str) -> int:
             if len(name.replace(".", "")) > 2:  # "LA", "NY": a postal code is also the city's name
                 kinds[name] |= found
     lines = [f"{name}\t{' '.join(sorted(ks))}" for name, ks in sorted(kinds.items())]
-    Path(out_dir, "place_classes.txt").write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    write_list(out_dir, "place_classes.txt", lines, "scripts/wordnet_places.py")
     print(f"{len(lines)} places")
     return 0
 
