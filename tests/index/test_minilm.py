@@ -31,8 +31,21 @@ def torch_int8():
     return LocalEmbedder(runtime="int8", light=False)
 
 
+def _exact_int8_kernels() -> bool:
+    """Whether torch's int8 matrix products sum exactly on this CPU: with VNNI or AMX they do; on a
+    CPU with AVX2 alone a wide layer's sums came out off here and there (266 of 59,136 entries of
+    one down-projection; likely fbgemm's 16-bit pair sums, vpmaddubsw)."""
+    try:
+        flags = open("/proc/cpuinfo", encoding="utf-8").read()
+    except OSError:
+        return True
+    return any(f in flags for f in ("avx512_vnni", "avx_vnni", "amx_int8"))
+
+
 def test_every_int8_layer_is_torchs_quantised_linear_exactly(torch_int8):
-    """Each Linear of the quantised torch model, fed the input torch fed it, gives torch's output."""
+    """Each Linear of the quantised torch model, fed the input torch fed it, gives torch's output:
+    exactly where torch's kernels sum exactly, and elsewhere but for a few entries of a layer (under
+    1 %), each off by less than 0.1 % of the layer's largest output."""
     import torch
 
     from newsqa.index.embed import _features
@@ -53,13 +66,19 @@ def test_every_int8_layer_is_torchs_quantised_linear_exactly(torch_int8):
         for h in hooks:
             h.remove()
     assert len(seen) >= 36  # 6 layers x (Q, K, V, attention out, up, down)
+    exact = _exact_int8_kernels()
     for mod, x, y in seen:
         w = mod.weight()
         lin = _Linear(np.ascontiguousarray(w.int_repr().numpy().T.astype(np.float32)),
                       mod.bias().detach().numpy(), np.float32(w.q_scale()), x.shape[-1] > 1024)
         xq, xs = _quantize_activation(x)
         ours = (xq @ lin.w) * (xs * lin.scale) + lin.b
-        assert np.abs(ours - y).max() <= 1e-5 * max(1.0, float(np.abs(y).max()))
+        top = max(1.0, float(np.abs(y).max()))
+        off = np.abs(ours - y)
+        if exact:
+            assert off.max() <= 1e-5 * top
+        else:
+            assert (off > 1e-5 * top).mean() < 0.01 and off.max() <= 1e-3 * top
 
 
 def test_int8_vectors_are_torchs_within_less_than_torchs_own_batch_noise(torch_int8):
