@@ -60,3 +60,9 @@ def another_kind_of_place(focus: str, name: str) -> bool:
         return False
     kinds = place_kinds(name)
     return bool(kinds) and not kinds & asked
+
+
+def place_of_kind(focus: str, name: str) -> bool:
+    """`name` is a real place of the kind the focus noun asks for ("Which city": Munich)."""
+    return bool(place_kinds(name) & ASKED.get(focus, frozenset()))
+

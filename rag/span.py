@@ -56,7 +56,7 @@ from newsqa.rag.ages import AGE_UNITS, asked_ages, states_age
 from newsqa.rag.analyse import PipedDocs, verbal_clause_heads
 from newsqa.rag.calendar_day import FUTURE_AUX
 from newsqa.rag.features import NamedFloats, answer_entities, gap, question_word_positions
-from newsqa.rag.places import another_kind_of_place
+from newsqa.rag.places import another_kind_of_place, place_of_kind
 from newsqa.rag.query import NUMERIC_KINDS, AnswerKind, counted_noun, counts_things, noun_kind, partitive_part
 from newsqa.rag.roles import asks_title_of, holds_other, is_role_question, other_holders, qualifies_title, titled_names
 from newsqa.rag.select import _ANY_NAME, _NUMERIC, RESULT, TIME_UNITS, _surname, preference, span_answer
@@ -830,6 +830,10 @@ def choose_span(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: list["
     # for the stadium Munich opened": a state; places.py), nor "Which country ...?" by a city; a
     # place WordNet does not list stays
     spans = [s for s in spans if not another_kind_of_place(q.focus, s.ent.text)] or spans
+    # ... and where a span is a place of the kind asked for, it answers before one of no known kind
+    # ("Which country ...?" over "Ada Brenner, who grew up in Kelham, won for Norway"; or a name
+    # the NER took for a place)
+    spans = [s for s in spans if place_of_kind(q.focus, s.ent.text)] or spans
     # "What was the final score?" asks for a result, which news writes as two numbers ("won 88-85"),
     # not for another number of the sentence ("a three-pointer", "31 points")
     if asks_score(q):

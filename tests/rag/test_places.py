@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsqa.rag.analyse import analyse_sentences
-from newsqa.rag.places import another_kind_of_place, place_kinds
+from newsqa.rag.places import another_kind_of_place, place_kinds, place_of_kind
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import Linear
 from newsqa.rag.sentences import Candidate
@@ -45,3 +45,16 @@ def test_which_city_is_not_answered_by_a_state_the_sentence_names_first() -> Non
     assert chosen is not None and chosen.ent.text == "Munich"
     chosen = choose_span(analyse("Which state paid for the new stadium?"), quoted, quoted, _position_first())
     assert chosen is not None and chosen.ent.text == "Bavaria"
+
+
+def test_a_place_of_the_asked_kind_answers_before_a_place_of_no_known_kind() -> None:
+    """"Which country ...?" over a sentence that names a town first: the town may be of any kind,
+    the country WordNet knows is the kind asked for."""
+    assert place_of_kind("country", "Norway") and not place_of_kind("country", "Oslo")
+    assert not place_of_kind("city", "Kelham") and not place_of_kind("team", "Norway")
+    text = "Ada Brenner, who grew up in Kelham, won the Open for Norway on Sunday."
+    doc = analyse_sentences([text])[0]
+    quoted = [Candidate(n=1, rank=0, span=(0, len(text)), text=text, index=0, doc=doc, score=0.9)]
+    chosen = choose_span(analyse("Which country did Ada Brenner win the Open for?"), quoted, quoted,
+                         _position_first())
+    assert chosen is not None and chosen.ent.text == "Norway"
