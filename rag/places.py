@@ -65,4 +65,3 @@ def another_kind_of_place(focus: str, name: str) -> bool:
 def place_of_kind(focus: str, name: str) -> bool:
     """`name` is a real place of the kind the focus noun asks for ("Which city": Munich)."""
     return bool(place_kinds(name) & ASKED.get(focus, frozenset()))
-

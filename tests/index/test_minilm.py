@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -36,7 +37,7 @@ def _exact_int8_kernels() -> bool:
     CPU with AVX2 alone a wide layer's sums came out off here and there (266 of 59,136 entries of
     one down-projection; likely fbgemm's 16-bit pair sums, vpmaddubsw)."""
     try:
-        flags = open("/proc/cpuinfo", encoding="utf-8").read()
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8")
     except OSError:
         return True
     return any(f in flags for f in ("avx512_vnni", "avx_vnni", "amx_int8"))
