@@ -184,10 +184,43 @@ class AnalysedQuestion:
         Roe?": "roe"; ages.asked_person), else ""."""
         return asked_person(self.doc) if self.wh == "how old" else ""
 
+    @cached_property
+    def given_nouns(self) -> frozenset[str]:
+        """The common nouns by which the question refers to a thing it takes as known ("the forum"
+        in "Who did the minister meet at the forum?"), lowercase lemmas: a name ending in one of
+        them ("the Harbour Economic Forum") is that thing, no answer (span.py). Not the focus noun,
+        nor one whose name is asked ("What is the forum called?", "the name of the forum"), nor
+        one the question word determines."""
+        return given_nouns(self.doc, self.focus)
+
     @property
     def asks_year(self) -> bool:
         """"In what year ...?", "Which year ...?": a year answers it, "last week" does not."""
         return self.kind is AnswerKind.DATE and self.focus == "year"
+
+
+# the verbs and nouns by which a question asks for the name of the thing its noun refers to
+_NAMING = frozenset({"call", "name", "know", "dub", "rename", "title", "be"})
+# not "this": a quiz's "held talks with this leader" asks for the leader
+_DEFINITE = frozenset({"the"})
+_WH_DETERMINERS = frozenset({"which", "what", "whose"})
+
+
+def given_nouns(doc: "Doc", focus: str) -> frozenset[str]:
+    """AnalysedQuestion.given_nouns of the parse `doc`."""
+    out = set()
+    for t in doc:
+        if t.pos_ != "NOUN" or t.lemma_.lower() == focus:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in _DEFINITE or c.dep_ == "poss" for c in t.children):
+            continue
+        if any(c.lower_ in _WH_DETERMINERS for c in t.children):
+            continue  # "which forum": the question's own phrase
+        head = t.head.head if t.dep_ == "pobj" else t.head
+        if t.dep_ != "compound" and head.lemma_.lower() in _NAMING:
+            continue  # "What is the forum called?", "the name of the forum", "What is the forum?"
+        out.add(t.lemma_.lower())
+    return frozenset(out)
 
 
 _FUNCTION = frozenset("the a an of and in on at for to de la le van von".split())

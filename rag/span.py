@@ -447,6 +447,8 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                                               and _beside_focus(parse[e.start:e.end], focus_stems))
                     if is_phrase else e.label_ in never):
                 continue  # an amount, or a noun phrase that opens with one ("7.8 million euros")
+            if _given_thing(e, q.given_nouns):
+                continue  # "the Harbour Economic Forum" for "Who did she meet at the forum?"
             # a name's label is the one the noun naming it gives, where the parse finds one (a
             # name NER missed becomes a name of that label; a phrase around a name NER found
             # stays a phrase)
@@ -571,6 +573,16 @@ def _completes(q: "AnalysedQuestion", spans: list[SpanCandidate], embed: Embed) 
 
 
 _ALIAS_SMALL = frozenset({"the", "of", "and", "for", "de"})
+
+
+def _given_thing(span: "Span", given: frozenset[str]) -> bool:
+    """`span` is a name ending in a noun by which the question refers to a thing it takes as known
+    (AnalysedQuestion.given_nouns): the forum of "Who did she meet at the forum?" is no answer."""
+    last = span[-1]
+    if not given or not last.is_title:
+        return False
+    word = last.lower_
+    return bool({word, last.lemma_.lower(), word[:-1] if word.endswith("s") else word} & given)
 
 
 def _alias_key(text: str) -> str:

@@ -446,3 +446,18 @@ def test_an_attributions_source_stays_a_named_thing_and_content_word() -> None:
     assert q.slot is None and {"quist", "priority"} <= q.content and "Ada Quist" in q.named
     q = analyse("Which bridge will the council reopen, according to a new survey?")
     assert q.slot is not None and q.slot.verb == "reopen" and "survey" in q.content
+
+
+@pytest.mark.parametrize("question, given", [
+    ("Who did the minister meet at the forum?", {"minister", "forum"}),
+    ("Which team won the league?", {"league"}),  # not the focus noun
+    ("Who was the winner of the regatta?", {"regatta"}),
+    ("What is the forum called?", set()),  # its name is asked
+    ("What is the name of the forum?", set()),
+    ("What is the forum?", set()),
+    ("Which forum did Ada Quist attend?", set()),  # the question's own phrase
+    # a quiz's "this leader" is the one asked for
+    ("Ada Quist held talks with this leader:", set()),
+])
+def test_the_nouns_a_question_refers_to_known_things_by(question: str, given: set[str]) -> None:
+    assert analyse(question).given_nouns == given

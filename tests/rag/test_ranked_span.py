@@ -162,6 +162,18 @@ def test_where_and_which_country_are_not_answered_by_a_person() -> None:
     assert "Hungary" in {s.ent.text for s in spans} and not any("Quist" in s.ent.text for s in spans)
 
 
+def test_a_name_of_the_thing_the_question_refers_to_by_its_noun_does_not_answer() -> None:
+    """"Who did the minister meet at the forum?": "the Harbour Economic Forum" is the forum itself;
+    asked what the forum is called, it is the answer."""
+    sentence = "At the Harbour Economic Forum, Ada Quist met the heads of three shipping lines."
+    cands = _cands(sentence)
+    texts = {s.ent.text for s in span_candidates(analyse("Who did the minister meet at the forum?"), cands, cands)}
+    assert not any("Forum" in t for t in texts) and "Ada Quist" in texts
+    for question in ("What is the forum called?", "What is the name of the forum?"):
+        texts = {s.ent.text for s in span_candidates(analyse(question), cands, cands)}
+        assert any("Forum" in t for t in texts), question
+
+
 def test_a_building_the_ner_calls_an_organisation_is_placed_with_its_article() -> None:
     """"held at the Corn Exchange": the article is part of the name a preposition places."""
     sentence = "The count, overseen by Ada Quist, was held at the Corn Exchange in Calder Bay."
