@@ -373,22 +373,30 @@ def _misparsed_slot(doc: "Doc", wh: "Token") -> Slot | None:
     return _fronted_object(doc, wh, root)
 
 
+# the auxiliary the parser takes for the main verb of a question that puts its object first, and
+# the tags of the participle it goes with (a past participle read as a clause's past tense: "has
+# [the port operator offered]")
+_FRONTING_AUXILIARIES = {"be": ("VBG",), "have": ("VBN", "VBD")}
+
+
 def _fronted_object(doc: "Doc", wh: "Token", root: "Token") -> Slot | None:
-    """"What pay rise is the operator offering?", "Which team is Ada joining?": the auxiliary "is"
-    taken for the main verb, the participle for a clause on its subject; the question word's
-    phrase, before them, is the participle's object. Only with a subject between the two ("Which
-    team is joining?" asks for the subject, which the parser reads right) and no object of its own."""
-    if root.lemma_.lower() != "be" or wh.i > root.i:
+    """"What pay rise is the operator offering?", "Which team is Ada joining?", "What pay rise has
+    the operator offered?": the auxiliary "is" or "has" taken for the main verb, the participle for
+    a clause on its subject; the question word's phrase, before them, is the participle's object.
+    Only with a subject between the two ("Which team is joining?" asks for the subject, which the
+    parser reads right) and no object of its own."""
+    aux = root.lemma_.lower()
+    if aux not in _FRONTING_AUXILIARIES or wh.i > root.i:
         return None
-    verb = next((t for t in doc[root.i + 1:] if t.tag_ == "VBG"), None)
+    verb = next((t for t in doc[root.i + 1:] if t.tag_ in _FRONTING_AUXILIARIES[aux]), None)
     lemma = verb.lemma_.lower() if verb is not None else None
-    if verb is None:
+    if verb is None and aux == "be":
         # "What discount is the Brightwater store offering?": the tagger reads the last word as a
         # noun ("store offering", a compound) where it ends the question as the participle
         verb = next((t for t in reversed(doc) if not t.is_punct), None)
         lemma = _ending_participle(verb) if verb is not None else None
-        if lemma is None:
-            return None
+    if verb is None or lemma is None:
+        return None
     if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[root.i + 1:verb.i]):
         return None
     if any(c.dep_ in ("dobj", "attr") and c.i > verb.i for c in verb.children):

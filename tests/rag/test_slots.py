@@ -73,6 +73,9 @@ if TYPE_CHECKING:
     ("What discount is the Brightwater store offering?", Slot("obj", "offer")),
     ("Which bridge is the council demolishing?", Slot("obj", "demolish")),
     ("What is the best offering?", None),  # a noun: nothing between "is" and it names who acts
+    # ... and a perfect's, "has" taken for the main verb
+    ("What pay rise has the port operator offered?", Slot("obj", "offer")),
+    ("Which team has won?", Slot("subj", "win")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
     assert analyse(question).slot == slot
