@@ -1,0 +1,55 @@
+"""The short answer of "What did X offer to do?": the action, from the sentence's "to" clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsqa.rag.actions import action_answer, asked_action
+from newsqa.rag.analyse import analyse_sentences
+from newsqa.rag.query import analyse
+from newsqa.rag.sentences import Candidate
+from newsqa.rag.short import part_short_answer
+from newsqa.rag.ranker import load_model
+
+
+def _cands(*texts: str) -> list[Candidate]:
+    docs = analyse_sentences(list(texts))
+    return [Candidate(n=i + 1, rank=i, span=(10, 10 + len(t)), text=t, index=0, doc=d, score=0.5)
+            for i, (t, d) in enumerate(zip(texts, docs))]
+
+
+@pytest.mark.parametrize("question, verb", [
+    ("What did the harbour board offer to do?", "offer"),
+    ("What has the dockers' union threatened to do?", "threaten"),
+    ("What did the council agree to do about the bridge?", "agree"),
+    ("What did the council offer?", ""),  # a thing offered, the span model's to find
+    ("What did Ada Quist do?", ""),
+])
+def test_the_verb_whose_intended_action_is_asked(question: str, verb: str) -> None:
+    assert asked_action(analyse(question)) == verb
+
+
+@pytest.mark.parametrize("question, text, action", [
+    ("What did the harbour board offer to do?",
+     "The harbour board has offered to pay for the new crane, saying the port could not wait.",
+     "to pay for the new crane"),
+    ("What has the dockers' union threatened to do?",
+     "Ada Quist said the dockers' union had threatened to strike for five days in May.",
+     "to strike for five days in May"),
+    # a noun of the verb's family carries the clause too
+    ("What did the ferry operator plan to do?",
+     "The ferry operator announced plans to close the night route from March.",
+     "to close the night route from March"),
+])
+def test_the_action_is_the_clause_the_sentence_gives_the_verb(question: str, text: str, action: str) -> None:
+    quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
+    got = action_answer(analyse(question), quoted)
+    assert got is not None and got.text == action and got.n == 2
+    start = quoted[1].span[0] + text.index(action)  # offsets in the passage, as every short answer's
+    assert (got.start, got.end) == (start, start + len(action))
+    assert part_short_answer(analyse(question), quoted, quoted, load_model()) == got
+
+
+def test_no_action_where_no_quoted_sentence_gives_the_verb_one() -> None:
+    quoted = _cands("The harbour board met on Monday to discuss the crane.")
+    assert action_answer(analyse("What did the harbour board offer to do?"), quoted) is None
