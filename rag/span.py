@@ -414,6 +414,7 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
     held = other_holders(q, [c.doc for c in ranked if c.doc is not None]) if role_q else []
     asked = _asked_amount(q)
     count_asked, value_asked, by_asked = asked.count, asked.value, asked.by
+    dated = _dated_noun(q)  # "When is the deadline?": "deadline"
     part_asked = q.wh == "how many" and not focus_stems  # "how many of them"
     title_of = asks_title_of(q)  # "What country is X the president of?" (roles.qualifies_title)
     actor = question_actor(q.doc, q.slot) if q.slot is not None else None  # (slots.another_actor)
@@ -535,7 +536,9 @@ def span_candidates(q: "AnalysedQuestion", quoted: list["Candidate"],
                 asked.age and _after_name(doc, e, named))  # "Osric Benveld, 66,"
             values = parse is not None and (value_asked and _value_of(parse[e.start:e.end], focus_stems)
                                             or by_asked and (label in _NUMERIC or any(t.like_num for t in e))
-                                            and _in_by(parse[e.start:e.end]))
+                                            and _in_by(parse[e.start:e.end])
+                                            or bool(dated) and label in ("DATE", "TIME")
+                                            and _date_of(parse[e.start:e.end], dated))
             owned = counts and parse is not None and bool(named) and _owned_by(parse[e.start:e.end], named)
             former = parse is not None and counted and _changed_from(parse[e.start:e.end])
             out.append(SpanCandidate(c, e, f, counts=counts, values=values, owned=owned, former=former))
@@ -716,6 +719,44 @@ def _value_of(span: "Span", focus: frozenset[str]) -> bool:
     else:
         return False
     return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and is_focus(c)
+                                                 for c in verb.children)
+
+
+def _dated_noun(q: "AnalysedQuestion") -> frozenset[str]:
+    """"When is the deadline?", "When was the vote held?" without a verb of its own: the stems of the
+    noun whose date is asked, the subject of the question's "be" (none for a question with a slot:
+    "When did the mill close?" asks for the time of the verb, slots.py)."""
+    if q.kind is not AnswerKind.DATE or q.wh != "when" or q.slot is not None:
+        return frozenset()
+    verb = next((t.head for t in q.doc if t.lower_ == "when"), None)
+    if verb is None or verb.lemma_.lower() != "be":
+        return frozenset()
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
+    return frozenset(tokenize(subject.text)) if subject is not None else frozenset()
+
+
+def _date_of(span: "Span", nouns: frozenset[str]) -> bool:
+    """A date in the span is the one the sentence gives the noun asked about: set beside it ("the
+    deadline June 9"), in a phrase on it ("the vote on March 3") or as the time of a verb whose
+    subject it is ("The decision is due on November 6", "the vote falls on March 3")."""
+
+    def is_noun(t: "Token") -> bool:
+        return t.pos_ in ("NOUN", "PROPN") and bool(set(tokenize(t.text)) & nouns)
+
+    root = span.root
+    if root.head.i != root.i and not span.start <= root.head.i < span.end and is_noun(root.head):
+        return True
+    if root.dep_ == "pobj" and root.head.dep_ == "prep":
+        verb = root.head.head
+        if is_noun(verb):
+            return True
+    elif root.dep_ in ("attr", "npadvmod", "oprd"):
+        verb = root.head
+    else:
+        return False
+    while verb.dep_ in ("acomp", "xcomp") and verb.head.i != verb.i:
+        verb = verb.head  # "is due on November 6": the date hangs on "due"
+    return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") and is_noun(c)
                                                  for c in verb.children)
 
 

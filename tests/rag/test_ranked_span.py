@@ -375,6 +375,24 @@ def test_a_count_of_the_focus_noun_or_a_which_question_gets_no_value() -> None:
     assert not any(s.values for s in span_candidates(analyse("Which breed is the rarest?"), quoted, quoted))
 
 
+@pytest.mark.parametrize("question, text, day", [
+    ("When is the filing deadline?", "Returns were first taken on Feb. 3, with the filing deadline June 9.",
+     "June 9"),
+    ("When is the council vote?", "The council vote on March 3 follows a hearing held on February 10.", "March 3"),
+    ("When is the next rate decision due?", "The committee met on October 2; its next rate decision is due on "
+     "November 6.", "November 6"),
+])
+def test_when_is_the_x_is_answered_by_the_date_a_sentence_gives_x(question: str, text: str, day: str) -> None:
+    """"When is the deadline?" asks for the deadline's date, not another date of the sentence."""
+    cands = _cands(text)
+    spans = span_candidates(analyse(question), cands, cands)
+    assert {s.ent.text for s in spans if s.values} == {day}
+    chosen = choose_span(analyse(question), cands, cands, _only("position", -3.0))
+    assert chosen is not None and chosen.ent.text == day
+    # a question with a verb of its own asks for that verb's time (slots.py), not for a noun's date
+    assert not any(s.values for s in span_candidates(analyse("When did the council meet?"), cands, cands))
+
+
 def test_a_year_after_a_name_is_its_edition_not_the_amount_of_the_focus_noun() -> None:
     """"What forum did she attend?": "the Halden Trade Forum (HTF) 2025" names the forum; the year is part
     of the name, so no span is kept for being the forum's amount and the forum can answer."""
