@@ -2,8 +2,10 @@
 to do?", "What has the union threatened to do?", "What does the board plan to do?"): the action a
 quoted sentence gives the question's verb, its infinitive clause ("has offered to mediate between
 the two sides, saying ..." -> "to mediate between the two sides"), or the clause on a noun of the
-verb's family ("its offer to mediate", "plans to close the line"). The span model cannot answer
-these: an action is no entity, and the question names no kind.
+verb's family ("its offer to mediate", "plans to close the line"); and of one that asks what an
+aim is ("What is the council's priority?") where a sentence equates it with an action ("The
+priority is to halt the fighting, agree a ceasefire and restore peace"). The span model cannot
+answer these: an action is no entity, and the question names no kind.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 from newsqa.rag.types import ShortAnswer
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from newsqa.rag.query import AnalysedQuestion
     from newsqa.rag.sentences import Candidate
@@ -40,21 +42,42 @@ def asked_action(q: "AnalysedQuestion") -> str:
     return ""
 
 
+def asked_aim(q: "AnalysedQuestion") -> str:
+    """The lemma of the noun a "What is the N?" question asks about ("priority" in "What is the
+    priority today?": "what" the complement of a "be" whose subject is the noun), "" for any other
+    question, and for a noun the answer types know (a price, a score, a name of a firm: "The price
+    is to rise" says what is to come, not what the price is)."""
+    from newsqa.rag.query import AnswerKind
+
+    if q.wh != "what" or q.kind is not AnswerKind.ENTITY:
+        return ""
+    for t in q.doc:
+        be = t.head
+        if t.lower_ == "what" and t.dep_ == "attr" and be.lemma_.lower() == "be":
+            noun = next((c for c in be.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
+            return noun.lemma_.lower() if noun is not None else ""
+    return ""
+
+
 def action_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
-    """The first action a quoted sentence gives the asked verb or a noun of its family, in the
-    quoted order; None for a question that asks for none, or where no quoted sentence gives one."""
+    """The first action a quoted sentence gives the asked verb or a noun of its family, or equates
+    the asked noun with, in the quoted order; None for a question that asks for neither, or where
+    no quoted sentence gives one."""
     from newsqa.rag.families import family
     from newsqa.rag.span import parse_sentences
 
-    verb = asked_action(q)
-    if not verb:
+    verb, aim = asked_action(q), asked_aim(q)
+    if not verb and not aim:
         return None
-    words = {verb, *family(verb)}
+    words = {verb, *family(verb)} if verb else set()
     for c, parse in zip(quoted, parse_sentences([c.text for c in quoted])):
         for t in parse:
-            if t.lemma_.lower() not in words and t.lower_ not in words:
+            if verb and (t.lemma_.lower() in words or t.lower_ in words):
+                clause = next((x for x in t.children if _infinitive(x)), None)
+            elif aim and t.lemma_.lower() == aim and t.dep_ == "nsubj" and t.head.lemma_.lower() == "be":
+                clause = next((x for x in t.head.children if x.dep_ == "xcomp" and _infinitive(x)), None)
+            else:
                 continue
-            clause = next((x for x in t.children if _infinitive(x)), None)
             span = _offsets(clause) if clause is not None else None
             if span is not None:
                 a, b = span
@@ -70,12 +93,16 @@ def _infinitive(t: "Token") -> bool:
 
 def _offsets(clause: "Token") -> tuple[int, int] | None:
     """Character offsets in the sentence of the clause `clause` heads, from its "to" up to where
-    another clause begins (_CLAUSE_ENDS); None when that runs too long."""
+    another clause begins (_CLAUSE_ENDS; not before a verb joined to it: "to halt the fighting,
+    agree a ceasefire and restore peace"); None when that runs too long."""
     doc = clause.doc
     a = clause.left_edge.i
     b = clause.right_edge.i + 1
+    joined = {clause.i}
     for i in range(clause.i + 1, b):
-        if doc[i].lower_ in _CLAUSE_ENDS:
+        if doc[i].dep_ == "conj" and doc[i].head.i in joined:
+            joined.add(doc[i].i)
+        if doc[i].lower_ in _CLAUSE_ENDS and not _joins(doc, i + 1, b, joined):
             b = i
             break
     while b > a and doc[b - 1].is_punct:
@@ -84,3 +111,10 @@ def _offsets(clause: "Token") -> tuple[int, int] | None:
     if not words or len(words) > MAX_ACTION_WORDS:
         return None
     return doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+
+
+def _joins(doc: "Doc", i: int, end: int, joined: set[int]) -> bool:
+    """The words from `i` open a verb joined to the clause (after an "and" or "or")."""
+    while i < end and doc[i].lower_ in ("and", "or"):
+        i += 1
+    return i < end and doc[i].dep_ == "conj" and doc[i].head.i in joined

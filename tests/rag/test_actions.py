@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from newsqa.rag.actions import action_answer, asked_action
+from newsqa.rag.actions import action_answer, asked_action, asked_aim
 from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.query import analyse
+from newsqa.rag.ranker import load_model
 from newsqa.rag.sentences import Candidate
 from newsqa.rag.short import part_short_answer
-from newsqa.rag.ranker import load_model
 
 
 def _cands(*texts: str) -> list[Candidate]:
@@ -53,3 +53,22 @@ def test_the_action_is_the_clause_the_sentence_gives_the_verb(question: str, tex
 def test_no_action_where_no_quoted_sentence_gives_the_verb_one() -> None:
     quoted = _cands("The harbour board met on Monday to discuss the crane.")
     assert action_answer(analyse("What did the harbour board offer to do?"), quoted) is None
+
+
+@pytest.mark.parametrize("question, aim", [
+    ("What is the council's priority this year?", "priority"),
+    ("What was the purpose of the minister's visit?", "purpose"),
+    ("What is the price of the ticket?", ""),  # an amount: "The price is to rise" is what is to come
+    ("What did the council offer to do?", ""),
+])
+def test_the_noun_whose_aim_is_asked(question: str, aim: str) -> None:
+    assert asked_aim(analyse(question)) == aim
+
+
+def test_an_aim_is_the_action_a_sentence_equates_it_with_verbs_joined_to_it_included() -> None:
+    text = ("Ada Quist said the priority this year is to reopen the ferry route, repair the pier and "
+            "cut fares, and that talks would begin in May.")
+    quoted = _cands(text)
+    got = action_answer(analyse("What is the council's priority this year?"), quoted)
+    assert got is not None and got.text == "to reopen the ferry route, repair the pier and cut fares"
+    assert action_answer(analyse("What is the ferry operator's plan?"), quoted) is None
