@@ -582,10 +582,12 @@ def test_the_ranked_backend_takes_the_short_answer_from_the_span_model(feature: 
 
 
 def test_the_ranked_backend_reads_a_question_about_what_is_to_come_against_the_article_s_date() -> None:
-    text = "The Norbridge library was last reviewed in 2019, and its next review is due on 3 June."
+    # (a verb of its own: "When is the library's next review due?" is answered by the date the
+    # sentence gives the review, dated or not)
+    text = "The Norbridge library was last reviewed in 2019, and it will be reviewed again on 3 June."
     ps = passages(text)
     backend = RankedBackend(SupportScorer(HashingEmbedder()), model=replace(load_model(), span=_only("position", -3.0)))
-    q = analyse("When is the Norbridge library's next review due?")
+    q = analyse("When will the Norbridge library next be reviewed?")
     undated = backend.compose(q, rank(q, ps, backend.scorer, backend.model), ps)[1]
     assert undated is not None and undated.text == "2019"  # the model's choice without a date to read it by
     day = int(datetime(2024, 5, 2, tzinfo=timezone.utc).timestamp())
