@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Iterable
 from newsqa.rag.ages import asked_person
 from newsqa.rag.analyse import analyse_question
 from newsqa.rag.pronouns import SINGULAR_KIND
-from newsqa.rag.slots import LIGHT_VERBS, Slot, question_slot, stranded_preposition
+from newsqa.rag.slots import LIGHT_VERBS, WH_TAGS, Slot, completion_stem, question_slot, stranded_preposition
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -385,6 +385,9 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
             return "", AnswerKind.DESCRIPTION, ""  # yes/no: "Did the strike end?"
         if any(t.lemma_.lower() in _NEWS and t.pos_ == "NOUN" for t in toks):
             return "", AnswerKind.DESCRIPTION, ""  # "any news on the strike?", "updates on the mill"
+        stem = _completed_stem(doc)
+        if stem is not None:
+            return stem
         nouns = [t for t in toks if t.pos_ in ("NOUN", "PROPN")]
         if nouns and nouns[-1].pos_ == "NOUN":  # a headline-style query: "... location", "... price"
             lemma = nouns[-1].lemma_.lower()
@@ -454,7 +457,7 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         return w, AnswerKind.DESCRIPTION, ""  # "Who is Ada Quist?": a description, not a name
     if w in ("who", "whom", "whose"):
         # "Who is the union leader ...": the noun it is equated with is the focus
-        eq = _equated_noun(doc, wh_tok)
+        eq = _equated_noun(doc, wh_tok) or _referred_noun(doc, wh_tok)
         return w, AnswerKind.PERSON, eq.lemma_.lower() if eq is not None else ""
     # what / which: the focus noun is the word the wh-determiner modifies, or for a pronoun the
     # noun it is equated with ("What is the name of the company", "Which of the teams")
@@ -475,6 +478,8 @@ def _kind(doc: "Doc") -> tuple[str, AnswerKind, str]:
         focus = nxt.head  # "which tech giant": the head of the compound
     if focus is None:
         focus = _equated_noun(doc, wh_tok)
+    if focus is None or focus.lower_ == "one" and not any(c.lower_ == "of" for c in focus.children):
+        focus = _referred_noun(doc, wh_tok) or focus
     if focus is None:
         if w == "what" and (any(t.lemma_.lower() == "cost" for t in doc) or (
                 any(t.lemma_.lower() == "sell" for t in doc) and toks[-1].lower_ == "for")):
@@ -513,7 +518,7 @@ def _question_word(toks: list["Token"]) -> "Token | None":
     after a comma opens a relative clause (", who played ...", ", which critics praised, ...")
     unless no other word asks ("After the vote, which party ..."), except "how" and "what", which
     cannot: after a comma they ask, after a lead-in ("In what may be ..., how many ...")."""
-    whs = [t for t in toks if t.lower_ in _WH and t.tag_ in _WH_TAGS]
+    whs = [t for t in toks if t.lower_ in _WH and t.tag_ in WH_TAGS]
     after_comma = [t for t in whs if t.i > 0 and t.doc[t.i - 1].text == ","]
     whs = [t for t in whs if not (t in after_comma and t.lower_ in _RELATIVE)] or whs
     if not whs:
@@ -620,6 +625,9 @@ def _reported(wh_tok: "Token") -> bool:
     return head.lemma_.lower() in _REPORTING
 
 
+_NAMING_VERBS = frozenset({"call", "name", "dub"})
+
+
 @lru_cache(maxsize=8)
 def _lexicon(name: str) -> frozenset[str]:
     lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
@@ -696,7 +704,54 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
     return None
 
 
-_WH_TAGS = ("WDT", "WP", "WP$", "WRB")
+def _completed_stem(doc: "Doc") -> "tuple[str, AnswerKind, str] | None":
+    """The kind a completion stem asks for (slots.completion_stem): what "is:" equates with its
+    subject noun ("The board's new chair is:" asks for a person), anything named for a preposition
+    or another verb (not the last noun before it: "resigned this week after being accused of:"
+    asks for no date)."""
+    last = completion_stem(doc)
+    if last is None:
+        return None
+    if last.lemma_.lower() == "be":
+        subject = next((c for c in last.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
+        if subject is not None:
+            return "", noun_kind(subject.lemma_.lower()), subject.lemma_.lower()
+    return "", AnswerKind.ENTITY, ""
+
+
+# the words by which a question's last sentence refers back to what the sentences before it
+# describe ("A retired postman swam ... Who is he?", "One reservoir supplies ... Which one is it?")
+_BACK = frozenset({"it", "he", "she", "they", "one"})
+_BACK_WORDS = 6  # a longer last sentence says what it asks itself
+
+
+def _referred_noun(doc: "Doc", wh_tok: "Token") -> "Token | None":
+    """For a short last sentence that asks about something by a pronoun ("What is it?", "Who is
+    he?", "Which one is it?", "What was it named?") after sentences that describe it, the noun it
+    refers to: one pointed at ("this device"), one counted as one ("One reservoir ..."), else the
+    first sentence's subject ("A retired postman swam ..."); None for any other question. ("What is
+    it called?" is read as a statement question, which the small parser's "called" makes it, and
+    measured better so: docs/measurements.md.)"""
+    sent = wh_tok.sent
+    words = [t for t in sent if not t.is_punct]
+    if sent.start == 0 or len(words) > _BACK_WORDS or not any(t.lower_ in _BACK for t in words):
+        return None
+    if sent.root.lemma_.lower() not in ("be", *_NAMING_VERBS):
+        return None  # "Who set it?", "What is he accused of?" ask about another thing than it or him
+    before = doc[:sent.start]
+    pointed = next((t for t in before if t.pos_ == "NOUN" and t.lemma_.lower() not in _TIME_UNITS and any(
+        c.dep_ == "det" and c.lower_ in ("this", "these") for c in t.children)), None)
+    if pointed is not None:
+        return pointed
+    for t in before[:-1]:
+        nxt = doc[t.i + 1]
+        if t.lower_ == "one" and t.is_sent_start and nxt.is_alpha and nxt.is_lower:
+            return nxt  # (the small tagger makes the noun after a leading "One" an adjective at times)
+    first = next(before.sents)
+    return next((t for t in first if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN"
+                 and t.head.i == first.root.i), None)
+
+
 _HAPPEN = frozenset({"happen", "occur", "go"})  # "What happened ...", "What is going on ..."
 _NEWS = frozenset({"news", "update", "latest"})  # a request for news ("any news on ...") names no answer
 # what someone holds or did about something: answered by the sentences that say it, not by a name
@@ -812,13 +867,13 @@ def _antecedent(first_part: str) -> "tuple[Span, frozenset[str]] | None":
     root = next((t for t in first if t.dep_ == "ROOT"), None)
     if root is None or root.lemma_ == "do":  # "When did the ferry sink": "sink" read as a noun
         return None
-    if any(t.tag_ in _WH_TAGS and t.dep_ == "attr" for t in root.children):
+    if any(t.tag_ in WH_TAGS and t.dep_ == "attr" for t in root.children):
         return None  # "Who is Putin's spokesman, and what did he say?": he is the answer, by name
     subject = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
     only = {"person", "thing"}
     if subject is not None and subject.lower_ in ("who", "whom"):
         subject, only = next((t for t in root.children if t.dep_ == "dobj"), None), {"thing"}
-    if subject is None or subject.pos_ == "PRON" or any(t.tag_ in _WH_TAGS for t in subject.subtree):
+    if subject is None or subject.pos_ == "PRON" or any(t.tag_ in WH_TAGS for t in subject.subtree):
         return None
     # the noun phrase up to its head, and the "of" phrases after it ("the mayor of Tarn")
     end = subject.i + 1
@@ -871,7 +926,7 @@ def question_parts(q: AnalysedQuestion) -> list[str]:
     replaced by it ("Where is the plant, and who built it?" asks "Who built the plant?"). One
     part (the question itself) when it asks one thing."""
     doc = q.doc
-    cuts = [t.i for t in doc[1:-1] if t.lower_ == "and" and doc[t.i + 1].tag_ in _WH_TAGS]
+    cuts = [t.i for t in doc[1:-1] if t.lower_ == "and" and doc[t.i + 1].tag_ in WH_TAGS]
     if not cuts:
         return [q.text]
     spans, start = [], 0
@@ -882,7 +937,7 @@ def question_parts(q: AnalysedQuestion) -> list[str]:
     named = _antecedent(spans[0].text)
     texts = [spans[0].text.strip(" ,;")] + [_resolved(s, named).strip(" ,;") for s in spans[1:]]
     last = spans[-1]
-    verb = next((t for t in last if t.pos_ in ("AUX", "VERB") and t.tag_ not in _WH_TAGS), None)
+    verb = next((t for t in last if t.pos_ in ("AUX", "VERB") and t.tag_ not in WH_TAGS), None)
     out = []
     for span, text in zip(spans[:-1], texts[:-1]):
         if verb is not None and not any(t.pos_ in ("AUX", "VERB") for t in span):

@@ -145,8 +145,40 @@ def _argument(tok: "Token") -> "Token":
 def question_slot(doc: "Doc") -> Slot | None:
     """The slot of the question word (_word_slot), with the noun a support verb carries
     (_supported)."""
-    slot = _word_slot(doc)
+    slot = _word_slot(doc) or _stem_slot(doc)
     return _supported(doc, slot) if slot is not None and slot.verb in SUPPORT_VERBS else slot
+
+
+def _stem_slot(doc: "Doc") -> Slot | None:
+    """A quiz's sentence to complete that ends on a preposition ("... after being accused of:", "...
+    voted to rename the square after:"): the slot of that preposition's missing object, as for a
+    question that strands it."""
+    prep = completion_stem(doc)
+    if prep is None or prep.dep_ != "prep" or any(True for _ in prep.children):
+        return None
+    slot = Slot("prep:" + prep.lower_, _stranded_head(prep).lemma_.lower())
+    return slot if slot.verb not in LIGHT_VERBS else None
+
+
+WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+
+
+def completion_stem(doc: "Doc") -> "Token | None":
+    """The last word of a quiz's sentence to complete ("... after being accused of:", "The board's
+    new chair is:", "... relaunched as a service called:") when it is no noun: a preposition or a verb
+    whose object is the answer; None for any other question (one with a question word, or a stem
+    ending on a noun, "... his Mexican counterpart:", which names what it asks for as a
+    headline-style query does)."""
+    toks = [t for t in doc if not t.is_space]
+    if len(toks) < 3 or toks[-1].text != ":" or any(t.tag_ in WH_TAGS for t in toks):
+        return None
+    last = toks[-2]
+    if last.dep_ == "agent":
+        # "... previously held by:" keeps the headline reading (the last noun, "a female skier",
+        # says a person): read as the one who acted, a place could answer it, and a training answer
+        # was lost (docs/measurements.md)
+        return None
+    return last if last.pos_ in ("ADP", "VERB", "AUX") or last.dep_ == "prep" else None
 
 
 def _supported(doc: "Doc", slot: Slot) -> Slot:

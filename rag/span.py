@@ -927,7 +927,8 @@ def _answering_fillers(q: "AnalysedQuestion") -> "list[Callable[[SpanCandidate],
     out: list[Callable[[SpanCandidate], bool]] = []
     if q.slot is None:
         return out
-    if q.kind is AnswerKind.ENTITY and q.wh == "what" and not q.focus:
+    if q.kind is AnswerKind.ENTITY and q.wh in ("what", "") and not q.focus:
+        # (and a quiz's sentence to complete, "... after being accused of:", slots.completion_stem)
         out.append(lambda s: bool(s.features.slot))
     if q.slot.role in ("place", "time"):
         time = q.slot.role == "time"

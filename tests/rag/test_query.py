@@ -461,3 +461,40 @@ def test_an_attributions_source_stays_a_named_thing_and_content_word() -> None:
 ])
 def test_the_nouns_a_question_refers_to_known_things_by(question: str, given: set[str]) -> None:
     assert analyse(question).given_nouns == given
+
+
+@pytest.mark.parametrize("question, kind, focus", [
+    # a short last sentence asking about what the sentences before it describe: the noun it refers to
+    ("A retired ferryman rowed 40 kilometres a day to raise money for the lifeboat. Who is he?",
+     AnswerKind.PERSON, "ferryman"),
+    ("One lake supplies about half of the valley's water. Which one is it?", AnswerKind.ENTITY, "lake"),
+    ("A collector kept a first model of this camera for 30 years. It sold at auction. What is it?",
+     AnswerKind.ENTITY, "camera"),
+    # ... not where the last sentence asks about another thing than it or him
+    ("A course record fell at this year's Kelham marathon. Who set it?", AnswerKind.PERSON, ""),
+    ("A Kelham harbour official was arrested this week. What is he accused of?", AnswerKind.ENTITY, ""),
+])
+def test_a_question_that_refers_back_asks_about_the_noun_it_refers_to(question: str, kind: AnswerKind,
+                                                                     focus: str) -> None:
+    q = analyse(question)
+    assert (q.kind, q.focus) == (kind, focus)
+
+
+@pytest.mark.parametrize("question, kind, focus", [
+    # a quiz's sentence to complete that ends on a preposition or a verb names no kind by its last
+    # noun ("this week" is no date asked for)
+    ("Kelham's mayor resigned this week after being accused of:", AnswerKind.ENTITY, ""),
+    ("The harbour board voted this week to rename the square after:", AnswerKind.ENTITY, ""),
+    # (a passive's "by:" keeps the last noun's reading: "a female sprinter" says a person)
+    ("Ada Quist broke the record for the 400 metres by a female sprinter, previously held by:",
+     AnswerKind.PERSON, "sprinter"),
+    ("The harbour board's new chief executive is:", AnswerKind.PERSON, "executive"),
+    # ... one that ends on a noun names what it asks for
+    ("This week the mayor held talks with Kelham's twin town, a port in:", AnswerKind.ENTITY, ""),
+    ("The mayor held talks with her counterpart from the twin town, its deputy mayor:", AnswerKind.PERSON,
+     "mayor"),
+])
+def test_a_sentence_to_complete_asks_for_what_its_last_word_leaves_open(question: str, kind: AnswerKind,
+                                                                       focus: str) -> None:
+    q = analyse(question)
+    assert (q.kind, q.focus) == (kind, focus)
