@@ -544,7 +544,20 @@ def span_slots(parse: "Doc", start: int, end: int) -> frozenset[Slot]:
     head = _span_head(parse, start, end)
     if head is None:
         return frozenset()
-    return _head_slots(head) | _relative_slots(head)
+    return _head_slots(head) | _relative_slots(head) | _title_slots(head)
+
+
+def _title_slots(head: "Token") -> frozenset[Slot]:
+    """A name holds the title a noun beside it gives it ("director Ada Quist", "Ada Quist, the
+    director of the film", "the film's director, Ada Quist"), so it is the subject of the verb the
+    noun is made from or is ("Who directed the film?", "Who chairs the board?"; under the noun's
+    own lemma, which fills_slot matches to the verb through families.py)."""
+    if head.pos_ != "PROPN":
+        return frozenset()  # "the harbour board": a noun's compound is no title of it
+    titles = [c for c in head.children if c.dep_ in ("compound", "appos") and c.pos_ == "NOUN"]
+    if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+        titles.append(head.head)
+    return frozenset(Slot("subj", t.lemma_.lower()) for t in titles)
 
 
 def _head_slots(head: "Token") -> frozenset[Slot]:

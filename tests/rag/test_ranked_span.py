@@ -80,6 +80,19 @@ def test_the_span_that_fills_the_question_word_s_slot_is_marked() -> None:
     assert choose_span(q, quoted, quoted, _only("slot")).ent.text == "Ada Brenner"
 
 
+@pytest.mark.parametrize("question, sentence", [
+    ("Who directed the documentary?", "The jury, chaired by the actor Ada Quist, praised the documentary by "
+     "director Tomas Lind."),
+    ("Who chairs the harbour board?", "The plan was backed by Ada Quist and by Tomas Lind, the chair of the "
+     "harbour board."),
+])
+def test_a_name_fills_the_subject_slot_of_the_verb_its_title_is_made_from(question: str, sentence: str) -> None:
+    """"director Tomas Lind" directs, "Tomas Lind, the chair of the board" chairs it."""
+    cands = _cands(sentence)
+    spans = {s.ent.text: s for s in span_candidates(analyse(question), cands, cands)}
+    assert spans["Tomas Lind"].features.slot == 1.0 and spans["Ada Quist"].features.slot == 0.0
+
+
 def test_the_subject_of_a_verb_fills_the_slot_of_the_clause_it_governs() -> None:
     """"Who won the title?" over "X defeated Y in the final to win the title": X won."""
     q = analyse("Who won the regional title?")
