@@ -707,7 +707,7 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
 def _completed_stem(doc: "Doc") -> "tuple[str, AnswerKind, str] | None":
     """The kind a completion stem asks for (slots.completion_stem): what "is:" equates with its
     subject noun ("The board's new chair is:" asks for a person), anything named for a preposition
-    or another verb (not the last noun before it: "resigned this week after being accused of:"
+    or another verb (not the last noun before it: "resigned this week after being charged with:"
     asks for no date)."""
     last = completion_stem(doc)
     if last is None:
@@ -720,7 +720,7 @@ def _completed_stem(doc: "Doc") -> "tuple[str, AnswerKind, str] | None":
 
 
 # the words by which a question's last sentence refers back to what the sentences before it
-# describe ("A retired postman swam ... Who is he?", "One reservoir supplies ... Which one is it?")
+# describe ("A retired ferryman rowed ... Who is he?", "One lake supplies ... Which one is it?")
 _BACK = frozenset({"it", "he", "she", "they", "one"})
 _BACK_WORDS = 6  # a longer last sentence says what it asks itself
 
@@ -728,8 +728,8 @@ _BACK_WORDS = 6  # a longer last sentence says what it asks itself
 def _referred_noun(doc: "Doc", wh_tok: "Token") -> "Token | None":
     """For a short last sentence that asks about something by a pronoun ("What is it?", "Who is
     he?", "Which one is it?", "What was it named?") after sentences that describe it, the noun it
-    refers to: one pointed at ("this device"), one counted as one ("One reservoir ..."), else the
-    first sentence's subject ("A retired postman swam ..."); None for any other question. ("What is
+    refers to: one pointed at ("this camera"), one counted as one ("One lake ..."), else the
+    first sentence's subject ("A retired ferryman rowed ..."); None for any other question. ("What is
     it called?" is read as a statement question, which the small parser's "called" makes it, and
     measured better so: docs/measurements.md.)"""
     sent = wh_tok.sent
@@ -737,7 +737,7 @@ def _referred_noun(doc: "Doc", wh_tok: "Token") -> "Token | None":
     if sent.start == 0 or len(words) > _BACK_WORDS or not any(t.lower_ in _BACK for t in words):
         return None
     if sent.root.lemma_.lower() not in ("be", *_NAMING_VERBS):
-        return None  # "Who set it?", "What is he accused of?" ask about another thing than it or him
+        return None  # "Who set it?", "What was he charged with?" ask about another thing than it or him
     before = doc[:sent.start]
     pointed = next((t for t in before if t.pos_ == "NOUN" and t.lemma_.lower() not in _TIME_UNITS and any(
         c.dep_ == "det" and c.lower_ in ("this", "these") for c in t.children)), None)

@@ -150,7 +150,7 @@ def question_slot(doc: "Doc") -> Slot | None:
 
 
 def _stem_slot(doc: "Doc") -> Slot | None:
-    """A quiz's sentence to complete that ends on a preposition ("... after being accused of:", "...
+    """A quiz's sentence to complete that ends on a preposition ("... after being charged with:", "...
     voted to rename the square after:"): the slot of that preposition's missing object, as for a
     question that strands it."""
     prep = completion_stem(doc)
@@ -164,17 +164,17 @@ WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 
 
 def completion_stem(doc: "Doc") -> "Token | None":
-    """The last word of a quiz's sentence to complete ("... after being accused of:", "The board's
-    new chair is:", "... relaunched as a service called:") when it is no noun: a preposition or a verb
-    whose object is the answer; None for any other question (one with a question word, or a stem
-    ending on a noun, "... his Mexican counterpart:", which names what it asks for as a
+    """The last word of a quiz's sentence to complete ("... after being charged with:", "The board's
+    new chair is:", "... reopened as a museum called:") when it is no noun: a preposition or a
+    verb whose object is the answer; None for any other question (one with a question word, or a stem
+    ending on a noun, "... her opposite number:", which names what it asks for as a
     headline-style query does)."""
     toks = [t for t in doc if not t.is_space]
     if len(toks) < 3 or toks[-1].text != ":" or any(t.tag_ in WH_TAGS for t in toks):
         return None
     last = toks[-2]
     if last.dep_ == "agent":
-        # "... previously held by:" keeps the headline reading (the last noun, "a female skier",
+        # "... first set by:" keeps the headline reading (the last noun, "a female sprinter",
         # says a person): read as the one who acted, a place could answer it, and a training answer
         # was lost (docs/measurements.md)
         return None

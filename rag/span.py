@@ -928,7 +928,7 @@ def _answering_fillers(q: "AnalysedQuestion") -> "list[Callable[[SpanCandidate],
     if q.slot is None:
         return out
     if q.kind is AnswerKind.ENTITY and q.wh in ("what", "") and not q.focus:
-        # (and a quiz's sentence to complete, "... after being accused of:", slots.completion_stem)
+        # (and a quiz's sentence to complete, "... after being charged with:", slots.completion_stem)
         out.append(lambda s: bool(s.features.slot))
     if q.slot.role in ("place", "time"):
         time = q.slot.role == "time"

@@ -472,7 +472,7 @@ def test_the_nouns_a_question_refers_to_known_things_by(question: str, given: se
      AnswerKind.ENTITY, "camera"),
     # ... not where the last sentence asks about another thing than it or him
     ("A course record fell at this year's Kelham marathon. Who set it?", AnswerKind.PERSON, ""),
-    ("A Kelham harbour official was arrested this week. What is he accused of?", AnswerKind.ENTITY, ""),
+    ("A Kelham harbour official was arrested this week. What was he charged with?", AnswerKind.ENTITY, ""),
 ])
 def test_a_question_that_refers_back_asks_about_the_noun_it_refers_to(question: str, kind: AnswerKind,
                                                                      focus: str) -> None:
@@ -483,10 +483,10 @@ def test_a_question_that_refers_back_asks_about_the_noun_it_refers_to(question: 
 @pytest.mark.parametrize("question, kind, focus", [
     # a quiz's sentence to complete that ends on a preposition or a verb names no kind by its last
     # noun ("this week" is no date asked for)
-    ("Kelham's mayor resigned this week after being accused of:", AnswerKind.ENTITY, ""),
+    ("Kelham's mayor resigned this week after being charged with:", AnswerKind.ENTITY, ""),
     ("The harbour board voted this week to rename the square after:", AnswerKind.ENTITY, ""),
     # (a passive's "by:" keeps the last noun's reading: "a female sprinter" says a person)
-    ("Ada Quist broke the record for the 400 metres by a female sprinter, previously held by:",
+    ("Ada Quist broke the record for the 400 metres by a female sprinter, first set by:",
      AnswerKind.PERSON, "sprinter"),
     ("The harbour board's new chief executive is:", AnswerKind.PERSON, "executive"),
     # ... one that ends on a noun names what it asks for

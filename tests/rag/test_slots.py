@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     ("What pay rise has the port operator offered?", Slot("obj", "offer")),
     ("Which team has won?", Slot("subj", "win")),
     # a quiz's sentence to complete that ends on a preposition: that preposition's object
-    ("Kelham's mayor resigned this week after being accused of:", Slot("prep:of", "accuse")),
+    ("Kelham's mayor resigned this week after being charged with:", Slot("prep:with", "charge")),
     ("The harbour board voted this week to rename the square after:", Slot("prep:after", "rename")),
 ])
 def test_the_question_word_s_slot(question: str, slot: Slot | None) -> None:
