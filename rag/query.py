@@ -199,8 +199,10 @@ class AnalysedQuestion:
         return self.kind is AnswerKind.DATE and self.focus == "year"
 
 
-# the verbs and nouns by which a question asks for the name of the thing its noun refers to
-_NAMING = frozenset({"call", "name", "know", "dub", "rename", "title", "be"})
+# the verbs that give a thing its name ("What was it named?"), and with them the words by which a
+# question asks for the name of the thing its noun refers to
+_NAMING_VERBS = frozenset({"call", "name", "dub"})
+_NAMING = _NAMING_VERBS | {"know", "rename", "title", "be"}
 # not "this": a quiz's "held talks with this leader" asks for the leader
 _DEFINITE = frozenset({"the"})
 _WH_DETERMINERS = frozenset({"which", "what", "whose"})
@@ -625,9 +627,6 @@ def _reported(wh_tok: "Token") -> bool:
     return head.lemma_.lower() in _REPORTING
 
 
-_NAMING_VERBS = frozenset({"call", "name", "dub"})
-
-
 @lru_cache(maxsize=8)
 def _lexicon(name: str) -> frozenset[str]:
     lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
@@ -729,9 +728,9 @@ def _referred_noun(doc: "Doc", wh_tok: "Token") -> "Token | None":
     """For a short last sentence that asks about something by a pronoun ("What is it?", "Who is
     he?", "Which one is it?", "What was it named?") after sentences that describe it, the noun it
     refers to: one pointed at ("this camera"), one counted as one ("One lake ..."), else the
-    first sentence's subject ("A retired ferryman rowed ..."); None for any other question. ("What is
-    it called?" is read as a statement question, which the small parser's "called" makes it, and
-    measured better so: docs/measurements.md.)"""
+    first sentence's subject ("A retired ferryman rowed ..."); None for any other question. ("What
+    is it called?" is read as a statement question, which the small parser's "called" makes it,
+    and measured better so: docs/measurements.md.)"""
     sent = wh_tok.sent
     words = [t for t in sent if not t.is_punct]
     if sent.start == 0 or len(words) > _BACK_WORDS or not any(t.lower_ in _BACK for t in words):

@@ -723,9 +723,9 @@ def _value_of(span: "Span", focus: frozenset[str]) -> bool:
 
 
 def _dated_noun(q: "AnalysedQuestion") -> frozenset[str]:
-    """"When is the deadline?", "When was the vote held?" without a verb of its own: the stems of the
-    noun whose date is asked, the subject of the question's "be" (none for a question with a slot:
-    "When did the mill close?" asks for the time of the verb, slots.py)."""
+    """"When is the deadline?", "When is the council vote?" without a verb of its own: the stems of
+    the noun whose date is asked, the subject of the question's "be" (none for a question with a
+    slot: "When did the mill close?" asks for the time of the verb, slots.py)."""
     if q.kind is not AnswerKind.DATE or q.wh != "when" or q.slot is not None:
         return frozenset()
     verb = next((t.head for t in q.doc if t.lower_ == "when"), None)
