@@ -98,7 +98,7 @@ def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: 
     `reading`, the question's reading of them when the caller has made one),
     else the span model's choice among the quoted sentences' spans (span.py), else, with weights
     that lack a span model, select.py's rule over `rule_cands` (default `quoted`)."""
-    from newsqa.rag.actions import action_answer, asked_action, asked_aim
+    from newsqa.rag.actions import action_answer
     from newsqa.rag.identity import asks_identity, identity_answer
     from newsqa.rag.query import AnswerKind
     from newsqa.rag.reported import statement_short_answer
@@ -109,10 +109,9 @@ def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: 
         return statement_short_answer(q, quoted, passages, reading)
     if asks_identity(q):  # "Who is X?": the role the sentences give X, no entity's span
         return identity_answer(q, quoted)
-    if asked_action(q) or asked_aim(q):  # "What did X offer to do?": an action, no entity's span
-        action = action_answer(q, quoted)
-        if action is not None:
-            return action
+    action = action_answer(q, quoted)  # "What did X offer to do?": an action, no entity's span
+    if action is not None:
+        return action
     if model.span is not None:
         published = {p.n: p.published_day() for p in passages} if passages else None
         return learned_short_answer(q, quoted, ranked, model.span, embed, published)
