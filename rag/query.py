@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from newsqa.rag.ages import asked_person
 from newsqa.rag.analyse import analyse_question
+from newsqa.rag.naming import asks_name
 from newsqa.rag.pronouns import SINGULAR_KIND
 from newsqa.rag.slots import LIGHT_VERBS, WH_TAGS, Slot, completion_stem, question_slot, stranded_preposition
 
@@ -183,6 +184,12 @@ class AnalysedQuestion:
         """For a "how old" question, the last word of the name whose age it asks ("How old is Ann
         Roe?": "roe"; ages.asked_person), else ""."""
         return asked_person(self.doc) if self.wh == "how old" else ""
+
+    @cached_property
+    def asks_name(self) -> bool:
+        """It asks what a thing is called ("What is the new ferry called?", "What is the name of
+        the plan?"; naming.py)."""
+        return asks_name(self.doc)
 
     @cached_property
     def given_nouns(self) -> frozenset[str]:

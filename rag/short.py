@@ -100,11 +100,15 @@ def part_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranked: 
     that lack a span model, select.py's rule over `rule_cands` (default `quoted`)."""
     from newsqa.rag.actions import action_answer
     from newsqa.rag.identity import asks_identity, identity_answer
+    from newsqa.rag.naming import name_answer
     from newsqa.rag.query import AnswerKind
     from newsqa.rag.reported import statement_short_answer
     from newsqa.rag.select import short_answer
     from newsqa.rag.span import learned_short_answer
 
+    named = name_answer(q, quoted)  # "What is the plan called?": the name a sentence gives it
+    if named is not None:
+        return named
     if q.kind is AnswerKind.STATEMENT:  # what was said: a clause, not an entity's span
         return statement_short_answer(q, quoted, passages, reading)
     if asks_identity(q):  # "Who is X?": the role the sentences give X, no entity's span
