@@ -73,7 +73,7 @@ def asks_name(doc: "Doc") -> bool:
                 return True
             if any(_open(x) for x in head.subtree):
                 return True
-            if head.dep_ in ("auxpass", "aux") and head.head.i != head.i:
+            if head.head.i != head.i:  # the "is" of "What is X called?", whatever the parse calls it
                 head = head.head
         if _naming(head) and head.pos_ == "VERB" and any(
                 c.dep_ in ("auxpass", "nsubjpass", "dobj") and c.i != w.i for c in head.children):
@@ -101,14 +101,35 @@ def _open(t: "Token") -> bool:
             and not any(c.dep_ in ("oprd", "attr", "dobj") for c in t.children))
 
 
-def given_names(parse: "Doc") -> list[tuple[int, int]]:
+def asked_thing(doc: "Doc") -> str:
+    """The lemma of the common noun whose name a naming question asks ("ferry" in "What is the new
+    ferry called?" and "What is the name of the new ferry?"; a title the tagger calls a proper noun
+    too, "the Chinese President"), "" without one ("What is it called?")."""
+    in_names = {t.i for e in doc.ents for t in e}
+    for t in doc:
+        if not _common(t, in_names) or t.lemma_.lower() == "name":
+            continue
+        head = t.head.head if t.dep_ == "pobj" and t.head.lower_ == "of" else t.head
+        if t.dep_ == "pobj" and head.lemma_.lower() == "name":
+            return t.lemma_.lower()  # "the name of the ferry"
+        if t.dep_ in ("nsubj", "nsubjpass") and (_naming(head) or head.lemma_.lower() == "be"):
+            return t.lemma_.lower()  # "the ferry" of "What is the ferry called?"
+    return ""
+
+
+def given_names(parse: "Doc", thing: str = "") -> list[tuple[int, int]]:
     """Token ranges of the names the sentence `parse` gives things, in its order: the complement of
     a naming verb ("dubbed Storm Kelda", "is called the Vanta X2"), its object where the object is
     a name ("have named the Ridge Pass fire"), and the object of a naming "as" ("known as Project
-    Hearth", "relaunched as Flix"; not "formerly known as"). A name has a capitalised word or is
-    quoted: "called the plan a disaster" gives none."""
+    Hearth", "relaunched as Flix"; not "formerly known as"); and the name beside the noun `thing`
+    (a lemma) as its apposition or title ("its new ferry, the Island Star", "Kremlin spokesman Yury
+    Ushakov", "Yury Ushakov, the Kremlin spokesman"). A name has a capitalised word or is quoted:
+    "called the plan a disaster" gives none."""
     out: list[tuple[int, int]] = []
+    in_names = {t.i for e in parse.ents for t in e} if parse.has_annotation("ENT_IOB") else set()
     for t in parse:
+        if thing and t.lemma_.lower() == thing and _common(t, in_names):
+            out += [x for x in _beside(t) if x is not None]
         if t.pos_ not in ("VERB", "AUX") or any(c.lower_ in _FORMER for c in t.children):
             continue
         heads: list[Token] = []
@@ -131,15 +152,31 @@ def given_names(parse: "Doc") -> list[tuple[int, int]]:
     return sorted(set(out))
 
 
-def _name_span(head: "Token") -> tuple[int, int] | None:
+def _common(t: "Token", in_names: set[int]) -> bool:
+    """A common noun, or a capitalised title outside any name ("President" in "the Chinese
+    President": the tagger calls it a proper noun)."""
+    return t.pos_ == "NOUN" or t.pos_ == "PROPN" and t.i not in in_names
+
+
+def _beside(noun: "Token") -> list[tuple[int, int] | None]:
+    """The names `noun` stands beside as their apposition or title, or that stand as its
+    apposition."""
+    names = [_name_span(c) for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    if noun.dep_ in ("compound", "appos") and noun.head.pos_ == "PROPN":
+        names.append(_name_span(noun.head, without=noun))
+    return names
+
+
+def _name_span(head: "Token", without: "Token | None" = None) -> tuple[int, int] | None:
     """The name a noun heads: the head with the words it is built of (no determiner, clause or
-    prepositional phrase on it), None when no word of it is capitalised or quoted."""
+    prepositional phrase on it, nor the title `without` and its words), None when no word of it is
+    capitalised or quoted."""
     keep = {head.i}
     todo = [head]
     while todo:
         x = todo.pop()
         for c in x.children:
-            if c.dep_ in _NAME_PARTS:
+            if c.dep_ in _NAME_PARTS and (without is None or c.i != without.i):
                 keep.add(c.i)
                 todo.append(c)
     doc = head.doc
@@ -168,8 +205,9 @@ def name_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAn
     if not q.asks_name:
         return None
     own = {name_words([n]) for n in q.named}
+    thing = asked_thing(q.doc)
     for c, parse in zip(quoted, parse_sentences([c.text for c in quoted])):
-        for i, j in given_names(parse):
+        for i, j in given_names(parse, thing):
             words = name_words([parse[i:j].text])
             if not words or words in own:
                 continue

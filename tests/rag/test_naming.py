@@ -53,6 +53,19 @@ def test_the_names_a_sentence_gives(text: str, names: list[str]) -> None:
     assert [parse[i:j].text for i, j in given_names(parse)] == names
 
 
+@pytest.mark.parametrize("question, text, name", [
+    ("What is the name of the new ferry?", "The new ferry, the Island Star, sails in May.", "Island Star"),
+    ("What is the harbour spokesman called?", "Harbour spokesman Ivo Brandt declined to comment.", "Ivo Brandt"),
+    ("What is the harbour spokesman called?", "Ivo Brandt, the harbour spokesman, declined to comment.",
+     "Ivo Brandt"),
+])
+def test_the_name_beside_the_noun_the_question_names(question: str, text: str, name: str) -> None:
+    got = name_answer(analyse(question), _cands(text))
+    assert got is not None and got.text == name
+    # the noun's name, not any name: another noun's apposition is no answer
+    assert name_answer(analyse("What is the name of the new bridge?"), _cands(text)) is None
+
+
 def test_the_name_answers_and_the_question_s_own_name_does_not() -> None:
     text = "The app formerly known as FlixNow is relaunched as Flix, which combines news and sport."
     quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
