@@ -4,8 +4,10 @@ quoted sentence gives the question's verb, its infinitive clause ("has offered t
 the two sides, saying ..." -> "to mediate between the two sides"), or the clause on a noun of the
 verb's family ("its offer to mediate", "plans to close the line"); and of one that asks what an
 aim is ("What is the council's priority?") where a sentence equates it with an action ("The
-priority is to halt the fighting, agree a ceasefire and restore peace"). The span model cannot
-answer these: an action is no entity, and the question names no kind.
+priority is to halt the fighting, agree a ceasefire and restore peace"); and of one that asks what
+someone was praised, fined or arrested for, where a sentence gives the verb a "for" clause of an
+act ("was fined for failing to protect customer data" -> "failing to protect customer data"). The
+span model cannot answer these: an action is no entity, and the question names no kind.
 """
 
 from __future__ import annotations
@@ -59,21 +61,45 @@ def asked_aim(q: "AnalysedQuestion") -> str:
     return ""
 
 
+def asked_reason(q: "AnalysedQuestion") -> frozenset[str]:
+    """The forms and lemma of the verb a "what" question asks the "for" of ("What was the firm
+    fined for?", "What did the mayor praise the crews for?"), empty for any other question and for
+    one whose question word has a noun ("What team does she play for?" asks for a team)."""
+    from newsqa.rag.slots import stranded_preposition
+
+    if q.wh != "what" or any(t.lower_ == "what" and t.dep_ == "det" for t in q.doc):
+        return frozenset()
+    words = [t for t in q.doc if not t.is_punct]
+    # a "for" without its object, or ending the question whatever the parser hangs on it ("What
+    # was X fined for?" may give it the "was")
+    prep = words[-1] if words and words[-1].lower_ == "for" else stranded_preposition(q.doc)
+    if prep is None or prep.lower_ != "for":
+        return frozenset()
+    # the verb the "for" belongs to; the small parser at times reads it as a noun and the name after
+    # it as the verb ("praise Lind for"), so every verb and common noun before it is a candidate
+    names = {t.i for e in q.doc.ents for t in e}
+    verbs = [t for t in q.doc[:prep.i] if t.pos_ in ("VERB", "NOUN") and t.i not in names]
+    return frozenset(w for t in verbs for w in (t.lower_, t.lemma_.lower()))
+
+
 def action_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
     """The first action a quoted sentence gives the asked verb or a noun of its family, or equates
-    the asked noun with, in the quoted order; None for a question that asks for neither, or where
-    no quoted sentence gives one."""
+    the asked noun with, or gives the asked verb as what it was for, in the quoted order; None for
+    a question that asks for none of these, or where no quoted sentence gives one."""
     from newsqa.rag.families import family
     from newsqa.rag.span import parse_sentences
 
-    verb, aim = asked_action(q), asked_aim(q)
-    if not verb and not aim:
+    verb, aim, reason = asked_action(q), asked_aim(q), asked_reason(q)
+    if not verb and not aim and not reason:
         return None
     words = {verb, *family(verb)} if verb else set()
     for c, parse in zip(quoted, parse_sentences([c.text for c in quoted])):
         for t in parse:
             if verb and (t.lemma_.lower() in words or t.lower_ in words):
                 clause = next((x for x in t.children if _infinitive(x)), None)
+            elif reason and t.pos_ == "VERB" and (t.lemma_.lower() in reason or t.lower_ in reason):
+                clause = next((g for p in t.children if p.dep_ == "prep" and p.lower_ == "for"
+                               for g in p.children if g.dep_ == "pcomp" and g.tag_ == "VBG"), None)
             elif aim and t.lemma_.lower() == aim and t.dep_ == "nsubj" and t.head.lemma_.lower() == "be":
                 clause = next((x for x in t.head.children if x.dep_ == "xcomp" and _infinitive(x)), None)
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsqa.rag.actions import action_answer, asked_action, asked_aim
+from newsqa.rag.actions import action_answer, asked_action, asked_aim, asked_reason
 from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import load_model
@@ -72,3 +72,35 @@ def test_an_aim_is_the_action_a_sentence_equates_it_with_verbs_joined_to_it_incl
     got = action_answer(analyse("What is the council's priority this year?"), quoted)
     assert got is not None and got.text == "to reopen the ferry route, repair the pier and cut fares"
     assert action_answer(analyse("What is the ferry operator's plan?"), quoted) is None
+
+
+@pytest.mark.parametrize("question, verb", [
+    ("What was the ferry operator fined for?", "fined"),
+    ("What did the mayor praise the harbour crews for?", "praise"),
+    ("What was the striker arrested for?", "arrested"),
+    ("What team does Ada Quist play for?", ""),  # a team, the span model's to find
+    ("Who did the council vote for?", ""),
+])
+def test_the_verb_whose_for_is_asked(question: str, verb: str) -> None:
+    assert (verb in asked_reason(analyse(question))) if verb else not asked_reason(analyse(question))
+
+
+@pytest.mark.parametrize("question, text, reason", [
+    ("What was the ferry operator fined for?",
+     "The ferry operator was fined 40,000 euros on Monday for failing to keep its life rafts in order.",
+     "failing to keep its life rafts in order"),
+    ("What did the mayor praise the harbour crews for?",
+     "The mayor praised the harbour crews for working through the storm, saying the town owed them.",
+     "working through the storm"),
+])
+def test_what_a_verb_was_for_is_the_act_the_sentence_gives(question: str, text: str, reason: str) -> None:
+    quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
+    got = action_answer(analyse(question), quoted)
+    assert got is not None and got.text == reason and got.n == 2
+    assert part_short_answer(analyse(question), quoted, quoted, load_model()) == got
+
+
+def test_a_thing_it_was_for_is_left_to_the_span_model() -> None:
+    # "for fraud": a noun, which the span model reads like any other answer
+    quoted = _cands("The ferry operator was fined 40,000 euros on Monday for fraud.")
+    assert action_answer(analyse("What was the ferry operator fined for?"), quoted) is None
