@@ -6,8 +6,11 @@ verb's family ("its offer to mediate", "plans to close the line"); and of one th
 aim is ("What is the council's priority?") where a sentence equates it with an action ("The
 priority is to halt the fighting, agree a ceasefire and restore peace"); and of one that asks what
 someone was praised, fined or arrested for, where a sentence gives the verb a "for" clause of an
-act ("was fined for failing to protect customer data" -> "failing to protect customer data"). The
-span model cannot answer these: an action is no entity, and the question names no kind.
+act ("was fined for failing to protect customer data" -> "failing to protect customer data"); and
+of one that asks what someone found, decided or arranged, where a sentence gives the verb a clause
+for its object ("found that adults who nap remember more", "decided to close the bridge"). The
+span model cannot answer these: an action or a finding is no entity, and the question names no
+kind.
 """
 
 from __future__ import annotations
@@ -82,6 +85,21 @@ def asked_reason(q: "AnalysedQuestion") -> frozenset[str]:
     return frozenset(w for t in verbs for w in (t.lower_, t.lemma_.lower()))
 
 
+def asked_content(q: "AnalysedQuestion") -> str:
+    """The lemma of the verb whose object a "what" question asks ("find" in "What did the study
+    find?", "decide" in "What did the council decide?"), which news often gives as a clause; "" for
+    any other question, for a light verb ("What did she do?") and for a question word with a noun
+    ("What deal did they agree?" asks for a deal)."""
+    from newsqa.rag.query import AnswerKind
+    from newsqa.rag.slots import LIGHT_VERBS
+
+    if q.wh != "what" or q.slot is None or q.slot.role != "obj" or q.kind is AnswerKind.STATEMENT:
+        return ""
+    if q.slot.verb in LIGHT_VERBS or any(t.lower_ == "what" and t.dep_ == "det" for t in q.doc):
+        return ""
+    return q.slot.verb
+
+
 def action_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
     """The first action a quoted sentence gives the asked verb or a noun of its family, or equates
     the asked noun with, or gives the asked verb as what it was for, in the quoted order; None for
@@ -89,8 +107,8 @@ def action_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> Short
     from newsqa.rag.families import family
     from newsqa.rag.span import parse_sentences
 
-    verb, aim, reason = asked_action(q), asked_aim(q), asked_reason(q)
-    if not verb and not aim and not reason:
+    verb, aim, reason, content = asked_action(q), asked_aim(q), asked_reason(q), asked_content(q)
+    if not verb and not aim and not reason and not content:
         return None
     words = {verb, *family(verb)} if verb else set()
     for c, parse in zip(quoted, parse_sentences([c.text for c in quoted])):
@@ -100,6 +118,12 @@ def action_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> Short
             elif reason and t.pos_ == "VERB" and (t.lemma_.lower() in reason or t.lower_ in reason):
                 clause = next((g for p in t.children if p.dep_ == "prep" and p.lower_ == "for"
                                for g in p.children if g.dep_ == "pcomp" and g.tag_ == "VBG"), None)
+            elif (content and t.pos_ == "VERB" and t.lemma_.lower() == content
+                  and not any(x.dep_ in ("dobj", "nsubjpass") for x in t.children)):
+                # no object but a clause in its place: "found that ...", "decided to ..."
+                clause = next((x for x in t.children if x.dep_ == "ccomp" or x.dep_ == "xcomp" and _infinitive(x)
+                               or x.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that"
+                                                            for m in x.children)), None)
             elif aim and t.lemma_.lower() == aim and t.dep_ == "nsubj" and t.head.lemma_.lower() == "be":
                 clause = next((x for x in t.head.children if x.dep_ == "xcomp" and _infinitive(x)), None)
             else:
@@ -123,6 +147,8 @@ def _offsets(clause: "Token") -> tuple[int, int] | None:
     agree a ceasefire and restore peace"); None when that runs too long."""
     doc = clause.doc
     a = clause.left_edge.i
+    if doc[a].lower_ == "that" and doc[a].dep_ == "mark":  # the finding, not its "that"
+        a += 1
     b = clause.right_edge.i + 1
     joined = {clause.i}
     for i in range(clause.i + 1, b):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsqa.rag.actions import action_answer, asked_action, asked_aim, asked_reason
+from newsqa.rag.actions import action_answer, asked_action, asked_aim, asked_content, asked_reason
 from newsqa.rag.analyse import analyse_sentences
 from newsqa.rag.query import analyse
 from newsqa.rag.ranker import load_model
@@ -104,3 +104,36 @@ def test_a_thing_it_was_for_is_left_to_the_span_model() -> None:
     # "for fraud": a noun, which the span model reads like any other answer
     quoted = _cands("The ferry operator was fined 40,000 euros on Monday for fraud.")
     assert action_answer(analyse("What was the ferry operator fined for?"), quoted) is None
+
+
+@pytest.mark.parametrize("question, verb", [
+    ("What did the harbour study find?", "find"),
+    ("What did the council decide on Monday?", "decide"),
+    ("What deal did the council agree?", ""),  # a deal: a thing, the span model's to find
+    ("What did the mayor say?", ""),  # a statement (reported.py)
+    ("What did the council do?", ""),
+])
+def test_the_verb_whose_object_is_asked(question: str, verb: str) -> None:
+    assert asked_content(analyse(question)) == verb
+
+
+@pytest.mark.parametrize("question, text, answer", [
+    ("What did the harbour study find?",
+     "The harbour study, led by Ada Quist, found that ferries older than 30 years burn twice the fuel.",
+     "ferries older than 30 years burn twice the fuel"),
+    ("What did the council decide on Monday?",
+     "The Kelham council decided on Monday to close the old bridge to lorries.",
+     "to close the old bridge to lorries"),
+    ("What did the ferry board agree?",
+     "The ferry board agreed that fares would rise by 5 percent in May.",
+     "fares would rise by 5 percent in May"),
+])
+def test_an_object_given_as_a_clause_is_the_answer(question: str, text: str, answer: str) -> None:
+    quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
+    got = action_answer(analyse(question), quoted)
+    assert got is not None and got.text == answer and got.n == 2
+
+
+def test_an_object_given_as_a_noun_is_left_to_the_span_model() -> None:
+    quoted = _cands("The harbour study found a crack in the old pier.")
+    assert action_answer(analyse("What did the harbour study find?"), quoted) is None
