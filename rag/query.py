@@ -706,8 +706,19 @@ def _equated_noun(doc: "Doc", wh_tok) -> object | None:
         # by position: spaCy makes a new Token object at each access, so `is not` never matched
         if c.i != wh_tok.i and c.dep_ in ("attr", "nsubj", "nsubjpass") and (
                 c.pos_ == "NOUN" or c.pos_ == "PROPN" and listed_person_noun(c.text)):
+            if _passive_on(c):
+                return None
             return c  # (a title written with a capital is tagged a proper noun: "the Prime Minister")
     return None
+
+
+def _passive_on(noun: "Token") -> bool:
+    """The small parser reads "What was the singer arrested for?" as "what" equated with "the
+    singer arrested for": a participle on the noun that leaves its preposition without an object
+    makes the question a passive one, whose question word is that preposition's object (a charge,
+    not a singer)."""
+    return any(v.dep_ == "acl" and v.tag_ == "VBN" and any(p.dep_ in ("prep", "agent") and not any(p.children)
+                                                           for p in v.children) for v in noun.children)
 
 
 def _completed_stem(doc: "Doc") -> "tuple[str, AnswerKind, str] | None":

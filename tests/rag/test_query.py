@@ -110,6 +110,18 @@ def test_person_nouns_without_the_ending_are_people(text: str) -> None:
     assert analyse(text).kind is AnswerKind.PERSON
 
 
+@pytest.mark.parametrize("text, verb", [
+    ("What was the striker arrested for?", "arrest"),
+    ("What is the harbour town known for?", "know"),
+])
+def test_a_passive_question_on_a_noun_is_not_equated_with_the_noun(text: str, verb: str) -> None:
+    # the small parser hangs the participle on the noun ("the striker arrested for"): the question
+    # word is the object of "for" (a charge, a dish), not a striker or a town
+    q = analyse(text)
+    assert q.kind is AnswerKind.ENTITY and not q.focus
+    assert q.slot is not None and q.slot.role == "prep:for" and q.slot.verb == verb
+
+
 def test_named_things_content_words_and_negation() -> None:
     q = analyse("Why did Lumera Glassworks not open the plant in Westhaven in 2024?")
     assert "westhaven" in q.named_tokens and "lumera" in q.named_tokens
