@@ -1,9 +1,9 @@
 """Questions that ask what a thing is called, and the names sentences give things.
 
 "What is the new ferry called?", "What was the storm dubbed?", "What is the plan known as?", "What
-is the name of the bridge?", a quiz's "The airline relaunched as a brand called:" ask for a name,
-which news gives by a verb of naming or an "as" ("officials have named it the Ridge Pass fire",
-"the storm, dubbed Storm Kelda", "the plan, known as Project Hearth", "relaunched as Flix"). The
+is the name of the bridge?", a quiz's "Kelham's bus app came back rebranded as:" ask for a name,
+which news gives by a verb of naming or an "as" ("crews named the Ridge Pass blaze", "the storm,
+dubbed Storm Kelda", "the plan, known as Project Hearth", "rebranded as Flix"). The
 question names no kind (a fire, a plan, a service: the NER labels such names at random), so the
 span model cannot tell the name from the sentence's other names; the construction can. The short
 answer takes the name a quoted sentence gives before any other reading (short.py).
@@ -29,14 +29,14 @@ if TYPE_CHECKING:
 # the verbs that give a thing a name as their complement ("called X", "dubbed X", "named it X")
 NAMING_VERBS = frozenset({"call", "name", "dub", "nickname", "title", "term", "christen", "rename", "brand",
                           "rebrand"})
-# ... and those whose "as X" does: "known as X", "renamed as X", "relaunched as X", "billed as X"
+# ... and those whose "as X" does: "known as X", "renamed as X", "rebranded as X", "billed as X"
 _AS_NAMING = frozenset({"know", "rename", "rebrand", "relaunch", "brand", "bill", "market", "style"})
 # "formerly known as X": the name it had, not the one asked for
 _FORMER = frozenset({"formerly", "previously", "once", "originally"})
-# the naming verbs whose object is the name where they have no complement ("officials have named
-# the Ridge Pass fire"; "called Ada Quist" is a telephone call)
+# the naming verbs whose object is the name where they have no complement ("crews named the Ridge
+# Pass blaze"; "called Ada Quist" is a telephone call)
 _OBJECT_NAMES = frozenset({"name", "dub", "christen", "rename", "nickname"})
-# the words a name is built of, below its head ("the Ridge Pass fire", "Storm Kelda")
+# the words a name is built of, below its head ("the Ridge Pass blaze", "Storm Kelda")
 # (punctuation inside a name lies between these; a comma on its head opens a clause on it)
 _NAME_PARTS = frozenset({"compound", "amod", "nmod", "det", "nummod", "flat", "poss", "case"})
 # the forms of the naming verbs as a sentence writes them (the lemmatizer makes "relaunched"
@@ -53,7 +53,7 @@ def asks_name(doc: "Doc") -> bool:
     verb in the passive or with another object ("What is X called?", "What did locals call the
     bridge?"), of the "as" of "known as" and the like ("What is X known as?"), or is equated with or
     determines "name" ("What is the name of X?", "What name did they choose?"); or a sentence to
-    complete ends on such a verb or its "as" ("... relaunched as a brand called:")."""
+    complete ends on such a verb or its "as" ("... came back rebranded as:")."""
     words = [t for t in doc if not t.is_punct]
     if not words:
         return False
@@ -120,8 +120,8 @@ def asked_thing(doc: "Doc") -> str:
 def given_names(parse: "Doc", thing: str = "") -> list[tuple[int, int]]:
     """Token ranges of the names the sentence `parse` gives things, in its order: the complement of
     a naming verb ("dubbed Storm Kelda", "is called the Vanta X2"), its object where the object is
-    a name ("have named the Ridge Pass fire"), and the object of a naming "as" ("known as Project
-    Hearth", "relaunched as Flix"; not "formerly known as"); and the name beside the noun `thing`
+    a name ("named the Ridge Pass blaze"), and the object of a naming "as" ("known as Project
+    Hearth", "rebranded as Flix"; not "previously known as"); and the name beside the noun `thing`
     (a lemma) as its apposition or title ("its new ferry, the Island Star", "Kremlin spokesman Yury
     Ushakov", "Yury Ushakov, the Kremlin spokesman"). A name has a capitalised word or is quoted:
     "called the plan a disaster" gives none."""
@@ -196,8 +196,8 @@ def _name_span(head: "Token", without: "Token | None" = None) -> tuple[int, int]
 
 def name_answer(q: "AnalysedQuestion", quoted: Sequence["Candidate"]) -> ShortAnswer | None:
     """The first name a quoted sentence gives, in the quoted order, other than one the question
-    itself names ("the app known as FlixNow" for a question about FlixNow; "relaunched as Flix"
-    answers "FlixNow relaunched as a service called:"); None for a question
+    itself names ("the app known as FlixNow" for a question about FlixNow; "rebranded as Flix"
+    answers "FlixNow came back rebranded as:"); None for a question
     that asks no name, or where no quoted sentence gives one."""
     from newsqa.rag.query import name_words
     from newsqa.rag.span import parse_sentences
