@@ -40,6 +40,23 @@ def test_the_verb_whose_intended_action_is_asked(question: str, verb: str) -> No
     ("What did the ferry operator plan to do?",
      "The ferry operator announced plans to close the night route from March.",
      "to close the night route from March"),
+    # what a verb was for: the act after "for"
+    ("What was the ferry operator fined for?",
+     "The ferry operator was fined 40,000 euros on Monday for failing to keep its life rafts in order.",
+     "failing to keep its life rafts in order"),
+    ("What did the mayor praise the harbour crews for?",
+     "The mayor praised the harbour crews for working through the storm, saying the town owed them.",
+     "working through the storm"),
+    # what someone found or decided: the clause in place of the verb's object
+    ("What did the harbour study find?",
+     "The harbour study, led by Ada Quist, found that ferries older than 30 years burn twice the fuel.",
+     "ferries older than 30 years burn twice the fuel"),
+    ("What did the council decide on Monday?",
+     "The Kelham council decided on Monday to close the old bridge to lorries.",
+     "to close the old bridge to lorries"),
+    ("What did the ferry board agree?",
+     "The ferry board agreed that fares would rise by 5 percent in May.",
+     "fares would rise by 5 percent in May"),
 ])
 def test_the_action_is_the_clause_the_sentence_gives_the_verb(question: str, text: str, action: str) -> None:
     quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
@@ -85,21 +102,6 @@ def test_the_verb_whose_for_is_asked(question: str, verb: str) -> None:
     assert (verb in asked_reason(analyse(question))) if verb else not asked_reason(analyse(question))
 
 
-@pytest.mark.parametrize("question, text, reason", [
-    ("What was the ferry operator fined for?",
-     "The ferry operator was fined 40,000 euros on Monday for failing to keep its life rafts in order.",
-     "failing to keep its life rafts in order"),
-    ("What did the mayor praise the harbour crews for?",
-     "The mayor praised the harbour crews for working through the storm, saying the town owed them.",
-     "working through the storm"),
-])
-def test_what_a_verb_was_for_is_the_act_the_sentence_gives(question: str, text: str, reason: str) -> None:
-    quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
-    got = action_answer(analyse(question), quoted)
-    assert got is not None and got.text == reason and got.n == 2
-    assert part_short_answer(analyse(question), quoted, quoted, load_model()) == got
-
-
 def test_a_thing_it_was_for_is_left_to_the_span_model() -> None:
     # "for fraud": a noun, which the span model reads like any other answer
     quoted = _cands("The ferry operator was fined 40,000 euros on Monday for fraud.")
@@ -115,23 +117,6 @@ def test_a_thing_it_was_for_is_left_to_the_span_model() -> None:
 ])
 def test_the_verb_whose_object_is_asked(question: str, verb: str) -> None:
     assert asked_content(analyse(question)) == verb
-
-
-@pytest.mark.parametrize("question, text, answer", [
-    ("What did the harbour study find?",
-     "The harbour study, led by Ada Quist, found that ferries older than 30 years burn twice the fuel.",
-     "ferries older than 30 years burn twice the fuel"),
-    ("What did the council decide on Monday?",
-     "The Kelham council decided on Monday to close the old bridge to lorries.",
-     "to close the old bridge to lorries"),
-    ("What did the ferry board agree?",
-     "The ferry board agreed that fares would rise by 5 percent in May.",
-     "fares would rise by 5 percent in May"),
-])
-def test_an_object_given_as_a_clause_is_the_answer(question: str, text: str, answer: str) -> None:
-    quoted = _cands("Kelham's port reopened on Monday after the storm.", text)
-    got = action_answer(analyse(question), quoted)
-    assert got is not None and got.text == answer and got.n == 2
 
 
 def test_an_object_given_as_a_noun_is_left_to_the_span_model() -> None:
