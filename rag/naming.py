@@ -126,9 +126,9 @@ def given_names(parse: "Doc", thing: str = "") -> list[tuple[int, int]]:
     Ushakov", "Yury Ushakov, the Kremlin spokesman"). A name has a capitalised word or is quoted:
     "called the plan a disaster" gives none."""
     out: list[tuple[int, int]] = []
-    in_names = {t.i for e in parse.ents for t in e} if parse.has_annotation("ENT_IOB") else set()
     for t in parse:
-        if thing and t.lemma_.lower() == thing and _common(t, in_names):
+        # (a title the tagger capitalises too: "Chinese President Xi Jinping")
+        if thing and t.lemma_.lower() == thing and t.pos_ in ("NOUN", "PROPN"):
             out += [x for x in _beside(t) if x is not None]
         if t.pos_ not in ("VERB", "AUX") or any(c.lower_ in _FORMER for c in t.children):
             continue
