@@ -67,11 +67,6 @@ def test_the_action_is_the_clause_the_sentence_gives_the_verb(question: str, tex
     assert part_short_answer(analyse(question), quoted, quoted, load_model()) == got
 
 
-def test_no_action_where_no_quoted_sentence_gives_the_verb_one() -> None:
-    quoted = _cands("The harbour board met on Monday to discuss the crane.")
-    assert action_answer(analyse("What did the harbour board offer to do?"), quoted) is None
-
-
 @pytest.mark.parametrize("question, aim", [
     ("What is the council's priority this year?", "priority"),
     ("What was the purpose of the minister's visit?", "purpose"),
@@ -102,12 +97,6 @@ def test_the_verb_whose_for_is_asked(question: str, verb: str) -> None:
     assert (verb in asked_reason(analyse(question))) if verb else not asked_reason(analyse(question))
 
 
-def test_a_thing_it_was_for_is_left_to_the_span_model() -> None:
-    # "for fraud": a noun, which the span model reads like any other answer
-    quoted = _cands("The ferry operator was fined 40,000 euros on Monday for fraud.")
-    assert action_answer(analyse("What was the ferry operator fined for?"), quoted) is None
-
-
 @pytest.mark.parametrize("question, verb", [
     ("What did the harbour study find?", "find"),
     ("What did the council decide on Monday?", "decide"),
@@ -119,6 +108,11 @@ def test_the_verb_whose_object_is_asked(question: str, verb: str) -> None:
     assert asked_content(analyse(question)) == verb
 
 
-def test_an_object_given_as_a_noun_is_left_to_the_span_model() -> None:
-    quoted = _cands("The harbour study found a crack in the old pier.")
-    assert action_answer(analyse("What did the harbour study find?"), quoted) is None
+@pytest.mark.parametrize("question, text", [
+    ("What did the harbour board offer to do?", "The harbour board met on Monday to discuss the crane."),
+    # "for fraud", "found a crack": a noun, which the span model reads like any other answer
+    ("What was the ferry operator fined for?", "The ferry operator was fined 40,000 euros on Monday for fraud."),
+    ("What did the harbour study find?", "The harbour study found a crack in the old pier."),
+])
+def test_no_clause_where_no_quoted_sentence_gives_one(question: str, text: str) -> None:
+    assert action_answer(analyse(question), _cands(text)) is None
