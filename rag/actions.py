@@ -64,13 +64,19 @@ def asked_aim(q: "AnalysedQuestion") -> str:
     return ""
 
 
+def _what_has_noun(q: "AnalysedQuestion") -> bool:
+    """The question's "what" determines a noun ("What team ...?", "What deal ...?"): it asks for a
+    thing of that kind, which the span model finds, not for a clause."""
+    return any(t.lower_ == "what" and t.dep_ == "det" for t in q.doc)
+
+
 def asked_reason(q: "AnalysedQuestion") -> frozenset[str]:
     """The forms and lemma of the verb a "what" question asks the "for" of ("What was the firm
     fined for?", "What did the mayor praise the crews for?"), empty for any other question and for
     one whose question word has a noun ("What team does she play for?" asks for a team)."""
     from newsqa.rag.slots import stranded_preposition
 
-    if q.wh != "what" or any(t.lower_ == "what" and t.dep_ == "det" for t in q.doc):
+    if q.wh != "what" or _what_has_noun(q):
         return frozenset()
     words = [t for t in q.doc if not t.is_punct]
     # a "for" without its object, or ending the question whatever the parser hangs on it ("What
@@ -95,7 +101,7 @@ def asked_content(q: "AnalysedQuestion") -> str:
 
     if q.wh != "what" or q.slot is None or q.slot.role != "obj" or q.kind is AnswerKind.STATEMENT:
         return ""
-    if q.slot.verb in LIGHT_VERBS or any(t.lower_ == "what" and t.dep_ == "det" for t in q.doc):
+    if q.slot.verb in LIGHT_VERBS or _what_has_noun(q):
         return ""
     return q.slot.verb
 

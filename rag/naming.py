@@ -58,10 +58,9 @@ def asks_name(doc: "Doc") -> bool:
     if not words:
         return False
     last = words[-1]
-    if _naming(last) and last.tag_ == "VBN" and doc[-1].text != "?":
-        return True
-    if last.lower_ == "as" and _as_naming(last.head) and doc[-1].text != "?":
-        return True
+    if doc[-1].text != "?" and (_naming(last) and last.tag_ == "VBN"
+                                or last.lower_ == "as" and _as_naming(last.head)):
+        return True  # a sentence to complete: "... called:", "... rebranded as:"
     for w in words:
         if w.lower_ != "what":
             continue
