@@ -593,7 +593,8 @@ _RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
 def _relative_slots(head: "Token") -> frozenset[Slot]:
     """"Ada Brenner, who won the final", "the mill, which Veltra bought", "émigrés who left the
     city": a noun fills in a relative clause on it the slot of the pronoun that stands for it
-    (the subject of "win", the object of "buy"); so does a name whose apposition the clause
+    (the subject of "win", the object of "buy"), or of the argument a clause without a pronoun
+    lacks ("the mill Veltra bought": _unmarked_slot); so does a name whose apposition the clause
     qualifies ("Ada Brenner, the striker who scored twice"). Read on each noun from the span's
     head up to the word whose relation is its slot (_argument), as a name's parts climb."""
     out: set[Slot] = set()
@@ -605,13 +606,37 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
                     continue
                 pronoun = next((c for c in clause.children if c.lower_ in _RELATIVE_PRONOUNS
                                 and c.tag_ in ("WP", "WDT")), None)
-                slot = _filled_slot(pronoun) if pronoun is not None else None
+                slot = _filled_slot(pronoun) if pronoun is not None else _unmarked_slot(noun, clause)
                 if slot is not None:
                     out.add(slot)
         if tok.dep_ not in _INSIDE:
             break
         tok = tok.head
     return frozenset(out)
+
+
+# nouns an unmarked relative clause qualifies as its circumstance, not its object ("the day it
+# opened", "the way she voted", "the reason they left", "the place he grew up")
+_CIRCUMSTANCE_NOUNS = frozenset({"day", "time", "year", "week", "month", "moment", "night", "morning",
+                                 "way", "reason", "place"})
+
+
+def _unmarked_slot(noun: "Token", clause: "Token") -> Slot | None:
+    """The slot a noun fills in a relative clause without a pronoun ("the cash it received": the
+    object of "receive"; "the firm she worked for": the "for" of "work"): the clause follows the
+    noun, has its own subject and lacks the argument the noun stands in. None for a circumstance
+    noun (_CIRCUMSTANCE_NOUNS) or a clause with no gap."""
+    if (clause.i < noun.i or clause.pos_ not in ("VERB", "AUX") or noun.lemma_.lower() in _CIRCUMSTANCE_NOUNS
+            or not any(c.dep_ == "nsubj" for c in clause.children)):
+        return None
+    kids = list(clause.children)
+    # a preposition with nothing after it ("worked for"; not the "out" of "out of the deal")
+    stranded = next((c for c in kids if c.dep_ == "prep" and c.i > clause.i and not list(c.children)), None)
+    if stranded is not None:
+        return Slot("prep:" + stranded.lower_, clause.lemma_.lower())
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in kids):
+        return None
+    return Slot("obj", clause.lemma_.lower())
 
 
 def question_actor(question: "Doc", asked: Slot) -> frozenset[str] | None:

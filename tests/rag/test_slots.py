@@ -211,6 +211,24 @@ def test_a_noun_fills_the_slot_its_relative_pronoun_stands_in(sentence: str, wor
     assert slot in _slots_of(sentence, words)
 
 
+@pytest.mark.parametrize("sentence, words, slot", [
+    ("Veltra sold the mill it bought from Lindvall in 2019.", "the mill", Slot("obj", "buy")),
+    ("Kelham spent the grant the council awarded on new ferries.", "the grant", Slot("obj", "award")),
+    ("Ada Brenner left the firm she worked for after ten years.", "the firm", Slot("prep:for", "work")),
+])
+def test_a_noun_fills_the_slot_a_relative_clause_without_a_pronoun_leaves_open(
+        sentence: str, words: str, slot: Slot) -> None:
+    assert slot in _slots_of(sentence, words)
+
+
+@pytest.mark.parametrize("sentence, words", [
+    ("Veltra closed the mill on the day it opened the new plant.", "the day"),  # a circumstance
+    ("Veltra praised the mill Lindvall said was the best in Kelham.", "the mill"),  # no gap: a clause
+])
+def test_a_relative_clause_without_a_pronoun_and_no_gap_gives_no_object(sentence: str, words: str) -> None:
+    assert not any(s.role == "obj" and s.verb in ("open", "say") for s in _slots_of(sentence, words))
+
+
 def test_a_relative_clause_on_another_noun_gives_no_slot() -> None:
     sentence = "Ada Brenner praised the striker who scored twice."
     assert Slot("subj", "score") not in _slots_of(sentence, "Ada Brenner")
