@@ -923,7 +923,10 @@ def _answering_fillers(q: "AnalysedQuestion") -> "list[Callable[[SpanCandidate],
     - "Where did she speak?" and "When was the mill founded?": the place or time of the question's
       own verb ("speaking at the Kelham forum", "founded in 1998"), before a place or a date the
       sentence gives something else ("Russia's readiness", "said on Tuesday"); a time is a date,
-      a place is none."""
+      a place is none;
+    - any other typed question ("Who confirmed the call?"): a name of the kind asked for that
+      fills the role asked for, before another name; not a noun phrase, which a question that
+      names a kind ("Which city ...?") does not ask for."""
     out: list[Callable[[SpanCandidate], bool]] = []
     if q.slot is None:
         return out
@@ -933,6 +936,8 @@ def _answering_fillers(q: "AnalysedQuestion") -> "list[Callable[[SpanCandidate],
     if q.slot.role in ("place", "time"):
         time = q.slot.role == "time"
         out.append(lambda s: bool(s.features.slot) and bool(s.features.date) == time and not s.features.numeric)
+    elif q.typed:  # ("..., the Kremlin confirmed")
+        out.append(lambda s: bool(s.features.slot) and bool(s.features.label) and not s.features.phrase)
     return out
 
 

@@ -1060,3 +1060,14 @@ def test_a_count_of_things_is_never_a_date() -> None:
     assert "DATE" not in labels and "CARDINAL" in labels
     days = span_candidates(analyse("How many days has the council met the operator?"), quoted, quoted)
     assert "DATE" in {s.ent.label_ for s in days}
+
+
+def test_a_name_of_the_asked_kind_in_the_asked_role_answers_before_an_earlier_name() -> None:
+    """Whatever the model prefers (here the earliest span), "Who confirmed ...?" is answered by who
+    confirmed, where the model gives it half the best span's probability."""
+    quoted = _cands("Ada Brenner said she had signed the ferry agreement with Tor Lind, Kelham Ferries confirmed.")
+    q = analyse("Who confirmed the ferry agreement with Tor Lind?")
+    assert q.slot is not None and q.slot.role == "subj"
+    assert choose_span(q, quoted, quoted, _only("position", -1.0)).ent.text == "Kelham Ferries"
+    # a weaker filler is not chosen
+    assert choose_span(q, quoted, quoted, _only("position", -4.0)).ent.text == "Ada Brenner"

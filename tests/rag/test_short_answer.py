@@ -79,7 +79,7 @@ def test_each_part_reads_its_own_sentence_and_a_skipped_part_gets_none():
     skipped = short_answers_for(question, quoted, ps, skip=("Which councillor spoke about the ferry terminal?",))
     assert [x.text for x in skipped] == ["Ada Quist"]
 
-def _position_model(weight: float):
+def _position_model(weight: float, intercept: float = 0.0):
     """The shipped weights with a span model that reads only where a span starts."""
     from dataclasses import replace
 
@@ -88,7 +88,7 @@ def _position_model(weight: float):
 
     n = len(SPAN_FEATURES)
     span = Linear(tuple(SPAN_FEATURES), (0.0,) * n, (1.0,) * n,
-                  tuple(weight if f == "position" else 0.0 for f in SPAN_FEATURES), 0.0)
+                  tuple(weight if f == "position" else 0.0 for f in SPAN_FEATURES), intercept)
     return replace(load_model(), span=span)
 
 
@@ -98,8 +98,9 @@ def test_the_span_model_chooses_when_the_weights_have_one_and_the_rule_when_not(
     ps = passages(_TEXT)
     s = _quoted("Mayor Ada Quist opened the new bridge in Port Elnor on Tuesday.")
     question = "Who opened the new bridge?"
-    last = short_answer_for(question, [s], ps, _position_model(3.0))
-    # the model takes the last span; "Tuesday", a date, is no candidate for a who question
+    last = short_answer_for(question, [s], ps, _position_model(8.0, -4.0))
+    # the model takes the last span ("Tuesday", a date, is no candidate for a who question): the
+    # one who opened it, which a filler of the asked role would be, has under half its probability
     assert last is not None and last.text == "Port Elnor" and _TEXT[last.start:last.end] == "Port Elnor"
     rule = short_answer_for(question, [s], ps, replace(_position_model(3.0), span=None))
     assert rule is not None and rule.text == "Ada Quist"
