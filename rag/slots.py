@@ -594,14 +594,18 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
     """"Ada Brenner, who won the final", "the mill, which Veltra bought", "émigrés who left the
     city": a noun fills in a relative clause on it the slot of the pronoun that stands for it
     (the subject of "win", the object of "buy"), or of the argument a clause without a pronoun
-    lacks ("the mill Veltra bought": _unmarked_slot); so does a name whose apposition the clause
-    qualifies ("Ada Brenner, the striker who scored twice"). Read on each noun from the span's
+    lacks ("the mill Veltra bought": _unmarked_slot), or in a past participle's clause on it ("the
+    mill bought by Veltra": _participle_slot); so does a name whose apposition the clause qualifies ("Ada Brenner, the striker who scored twice"). Read on each noun from the span's
     head up to the word whose relation is its slot (_argument), as a name's parts climb."""
     out: set[Slot] = set()
     tok = head
     for _ in range(5):
         for noun in (tok, *(c for c in tok.children if c.dep_ == "appos")):
             for clause in noun.children:
+                if clause.dep_ == "acl" and clause.i > noun.i:
+                    slot = _participle_slot(clause)
+                    if slot is not None:
+                        out.add(slot)
                 if clause.dep_ != "relcl":
                     continue
                 pronoun = next((c for c in clause.children if c.lower_ in _RELATIVE_PRONOUNS
@@ -613,6 +617,16 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
             break
         tok = tok.head
     return frozenset(out)
+
+
+def _participle_slot(clause: "Token") -> Slot | None:
+    """The slot a noun fills in a past participle's clause after it ("the organisation created by
+    Moscow", "a mill built in 1890": the object), None for another clause. A present participle's
+    noun would be its subject ("crews building the bridge"), but the small parser makes one of
+    many a headline's words ("X rips declining Y": "rips" a noun the participle qualifies)."""
+    if clause.tag_ != "VBN" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in clause.children):
+        return None
+    return Slot("obj", clause.lemma_.lower())
 
 
 # nouns an unmarked relative clause qualifies as its circumstance, not its object ("the day it

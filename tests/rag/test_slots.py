@@ -221,6 +221,22 @@ def test_a_noun_fills_the_slot_a_relative_clause_without_a_pronoun_leaves_open(
     assert slot in _slots_of(sentence, words)
 
 
+@pytest.mark.parametrize("sentence, words, slot", [
+    ("Kelham joined the ferry alliance founded by Lindvall in 1998.", "the ferry alliance", Slot("obj", "found")),
+    ("The mill, bought by Veltra in 2019, employs 400 people.", "The mill", Slot("obj", "buy")),
+])
+def test_a_noun_fills_the_slot_of_a_past_participle_s_clause_on_it(sentence: str, words: str, slot: Slot) -> None:
+    assert slot in _slots_of(sentence, words)
+
+
+@pytest.mark.parametrize("sentence, words, verb", [
+    ("Kelham welcomed the plans to build a second mill.", "the plans", "build"),  # an infinitive
+    ("Crews building the Harlow footbridge found a wartime shell.", "Crews", "build"),  # a present one
+])
+def test_other_clauses_on_a_noun_give_it_no_slot(sentence: str, words: str, verb: str) -> None:
+    assert not any(s.verb == verb for s in _slots_of(sentence, words))
+
+
 @pytest.mark.parametrize("sentence, words", [
     ("Veltra closed the mill on the day it opened the new plant.", "the day"),  # a circumstance
     ("Veltra praised the mill Lindvall said was the best in Kelham.", "the mill"),  # no gap: a clause
