@@ -622,8 +622,8 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
 def _participle_slot(clause: "Token") -> Slot | None:
     """The slot a noun fills in a past participle's clause after it ("the organisation created by
     Moscow", "a mill built in 1890": the object), None for another clause. A present participle's
-    noun would be its subject ("crews building the bridge"), but the small parser makes one of
-    many a headline's words ("X rips declining Y": "rips" a noun the participle qualifies)."""
+    noun would be its subject ("crews building the bridge"), but the small parser reads many a
+    headline's verb as a noun that such a participle qualifies."""
     if clause.tag_ != "VBN" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in clause.children):
         return None
     return Slot("obj", clause.lemma_.lower())
