@@ -595,7 +595,8 @@ def _relative_slots(head: "Token") -> frozenset[Slot]:
     city": a noun fills in a relative clause on it the slot of the pronoun that stands for it
     (the subject of "win", the object of "buy"), or of the argument a clause without a pronoun
     lacks ("the mill Veltra bought": _unmarked_slot), or in a past participle's clause on it ("the
-    mill bought by Veltra": _participle_slot); so does a name whose apposition the clause qualifies ("Ada Brenner, the striker who scored twice"). Read on each noun from the span's
+    mill bought by Veltra": _participle_slot); so does a name whose apposition the clause
+    qualifies ("Ada Brenner, the striker who scored twice"). Read on each noun from the span's
     head up to the word whose relation is its slot (_argument), as a name's parts climb."""
     out: set[Slot] = set()
     tok = head
