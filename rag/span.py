@@ -992,7 +992,34 @@ def learned_short_answer(q: "AnalysedQuestion", quoted: list["Candidate"], ranke
     best = choose_span(q, quoted, ranked, model, embed, published)
     if best is None:
         return None
-    return span_answer(best.cand, best.ent, parse_sentences([best.cand.text])[0])  # cached parse
+    parse = parse_sentences([best.cand.text])[0]  # cached
+    short = span_answer(best.cand, best.ent, parse)
+    if q.wh == "who" and best.ent.label_ == "NORP":
+        return _with_people(short, best, parse)
+    return short
+
+
+def _with_people(short: "ShortAnswer", best: SpanCandidate, parse: "Doc") -> "ShortAnswer":
+    """A nationality or group that qualifies a noun for people after it ("Jewish émigrés",
+    "Russian engineers") answers "Who ...?" with that noun: the people, not the adjective alone
+    (not "Maltese fisheries")."""
+    import unicodedata
+
+    from newsqa.rag.query import is_person_noun, listed_person_noun
+    from newsqa.rag.types import ShortAnswer
+
+    e, doc = best.ent, best.cand.doc
+    if len(parse) != len(doc) or e.end >= len(parse):
+        return short
+    head = parse[e.end - 1].head
+    lemma = "".join(ch for ch in unicodedata.normalize("NFKD", head.lemma_.lower()) if not unicodedata.combining(ch))
+    if not (parse[e.end - 1].dep_ in ("amod", "compound") and head.i == e.end and head.pos_ == "NOUN"
+            and (is_person_noun(lemma) or listed_person_noun(lemma))):
+        return short
+    end = head.idx + len(head.text)
+    base = best.cand.span[0]
+    start = short.start - base
+    return ShortAnswer(text=doc.text[start:end], n=short.n, start=short.start, end=base + end)
 
 
 def distinct_answers(shorts: Sequence["ShortAnswer"]) -> tuple["ShortAnswer", ...]:

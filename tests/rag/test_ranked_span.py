@@ -1071,3 +1071,19 @@ def test_a_name_of_the_asked_kind_in_the_asked_role_answers_before_an_earlier_na
     assert choose_span(q, quoted, quoted, _only("position", -1.0)).ent.text == "Kelham Ferries"
     # a weaker filler is not chosen
     assert choose_span(q, quoted, quoted, _only("position", -4.0)).ent.text == "Ada Brenner"
+
+
+def test_who_is_answered_by_the_people_a_nationality_qualifies() -> None:
+    from newsqa.rag.span import learned_short_answer
+
+    quoted = _cands("The ferry was crewed by Norwegian sailors who left Kelham in May.")
+    short = learned_short_answer(analyse("Who left Kelham in May?"), quoted, quoted, _only("position", -1.0))
+    assert short is not None and short.text == "Norwegian sailors"
+    assert quoted[0].text[short.start:short.end] == short.text
+    # a nationality that qualifies no noun for people stays as it is
+    goods = _cands("Norwegian fisheries left Kelham in May.")
+    short = learned_short_answer(analyse("Who left Kelham in May?"), goods, goods, _only("label"))
+    assert short is not None and short.text == "Norwegian"
+    alone = _cands("The sailors who left Kelham in May were Norwegian.")
+    short = learned_short_answer(analyse("Who left Kelham in May?"), alone, alone, _only("label"))
+    assert short is not None and short.text == "Norwegian"
