@@ -45,6 +45,7 @@ best sentence that holds one).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
@@ -1003,8 +1004,6 @@ def _with_people(short: "ShortAnswer", best: SpanCandidate, parse: "Doc") -> "Sh
     """A nationality or group that qualifies a noun for people after it ("Jewish émigrés",
     "Russian engineers") answers "Who ...?" with that noun: the people, not the adjective alone
     (not "Maltese fisheries")."""
-    import unicodedata
-
     from newsqa.rag.query import is_person_noun, listed_person_noun
     from newsqa.rag.types import ShortAnswer
 
