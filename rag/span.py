@@ -45,7 +45,6 @@ best sentence that holds one).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
@@ -1005,13 +1004,14 @@ def _with_people(short: "ShortAnswer", best: SpanCandidate, parse: "Doc") -> "Sh
     "Russian engineers") answers "Who ...?" with that noun: the people, not the adjective alone
     (not "Maltese fisheries")."""
     from newsqa.rag.query import is_person_noun, listed_person_noun
+    from newsqa.rag.terms import normalise_word
     from newsqa.rag.types import ShortAnswer
 
     e, doc = best.ent, best.cand.doc
     if len(parse) != len(doc) or e.end >= len(parse):
         return short
     head = parse[e.end - 1].head
-    lemma = "".join(ch for ch in unicodedata.normalize("NFKD", head.lemma_.lower()) if not unicodedata.combining(ch))
+    lemma = normalise_word(head.lemma_)  # accents stripped: the lexicon lists "emigre"
     if not (parse[e.end - 1].dep_ in ("amod", "compound") and head.i == e.end and head.pos_ == "NOUN"
             and (is_person_noun(lemma) or listed_person_noun(lemma))):
         return short
