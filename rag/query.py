@@ -32,7 +32,8 @@ from newsqa.rag.ages import asked_person
 from newsqa.rag.analyse import analyse_question
 from newsqa.rag.naming import asks_name
 from newsqa.rag.pronouns import SINGULAR_KIND
-from newsqa.rag.slots import LIGHT_VERBS, WH_TAGS, Slot, completion_stem, question_slot, stranded_preposition
+from newsqa.rag.slots import (LIGHT_VERBS, WH_TAGS, Slot, bare_preposition, completion_stem, question_slot,
+                              stranded_preposition)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -717,8 +718,8 @@ def _passive_on(noun: "Token") -> bool:
     singer arrested for": a participle on the noun that leaves its preposition without an object
     makes the question a passive one, whose question word is that preposition's object (a charge,
     not a singer)."""
-    return any(v.dep_ == "acl" and v.tag_ == "VBN" and any(p.dep_ in ("prep", "agent") and not any(p.children)
-                                                           for p in v.children) for v in noun.children)
+    return any(v.dep_ == "acl" and v.tag_ == "VBN" and any(bare_preposition(p) for p in v.children)
+               for v in noun.children)
 
 
 def _completed_stem(doc: "Doc") -> "tuple[str, AnswerKind, str] | None":

@@ -446,13 +446,20 @@ def _ending_participle(last: "Token") -> str | None:
     return verb_lemma(last.lower_)
 
 
+def bare_preposition(tok: "Token") -> bool:
+    """A preposition (or a passive's "by") with nothing hanging on it: its object stands elsewhere,
+    as the question word ("Which firm does she work for?") or the noun a clause qualifies ("the
+    firm she worked for", "the singer arrested for")."""
+    return tok.dep_ in ("prep", "agent") and not any(True for _ in tok.children)
+
+
 def stranded_preposition(doc: "Doc") -> "Token | None":
     """The preposition a question leaves without an object ("Who does Russia stay in contact
     with?", "Which firm does she work for?", "Who was it built by?"): its object is the question
     word, which the small parser takes for the verb's subject or object instead."""
     # the first preposition with nothing hanging on it: at the end, or before what follows the
     # verb's other phrases ("Which club did she play for before joining Kelham?")
-    return next((t for t in doc if t.dep_ in ("prep", "agent") and not any(True for _ in t.children)), None)
+    return next((t for t in doc if bare_preposition(t)), None)
 
 
 def _stranded_head(prep: "Token") -> "Token":
@@ -646,7 +653,8 @@ def _unmarked_slot(noun: "Token", clause: "Token") -> Slot | None:
         return None
     kids = list(clause.children)
     # a preposition with nothing after it ("worked for"; not the "out" of "out of the deal")
-    stranded = next((c for c in kids if c.dep_ == "prep" and c.i > clause.i and not list(c.children)), None)
+    # (a bare "by" would be the agent's: the subject, not "prep:by")
+    stranded = next((c for c in kids if c.dep_ == "prep" and c.i > clause.i and bare_preposition(c)), None)
     if stranded is not None:
         return Slot("prep:" + stranded.lower_, clause.lemma_.lower())
     if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd") for c in kids):
